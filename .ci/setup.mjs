@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// Installs the system packages Corridor needs (ffmpeg, Chromium, exiftool, feedparser, libheif tools)
+// with apt when they are missing. Idempotent: when everything is present it only checks and exits.
+import { execFileSync, spawnSync } from 'node:child_process';
+
+/** Each requirement: how to tell it is present, and the Debian package that provides it. */
+const requirements = [
+  { what: 'ffmpeg', present: () => has('ffmpeg') && has('ffprobe'), debian: 'ffmpeg' },
+  { what: 'Chromium (browser tests)', present: () => exists('/usr/bin/chromium'), debian: 'chromium' },
+  { what: 'exiftool (metadata judge)', present: () => has('exiftool'), debian: 'libimage-exiftool-perl' },
+  {
+    what: 'python3-feedparser (feed judge)',
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0,
+    debian: 'python3-feedparser',
+  },
+  { what: 'libheif tools (HEIC judge)', present: () => has('heif-dec') || has('heif-convert'), debian: 'libheif-examples' },
+];
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+function exists(path) {
+  return spawnSync('test', ['-x', path]).status === 0;
+}
+
+const missing = requirements.filter((r) => !r.present());
+if (missing.length === 0) process.exit(0);
+
+const names = missing.map((r) => r.debian);
+console.log(`corridor setup: installing ${missing.map((r) => r.what).join(', ')} (apt: ${names.join(' ')})`);
+const isRoot = process.getuid?.() === 0;
+const sudo = isRoot ? [] : ['sudo'];
+if (!isRoot && !has('sudo')) {
+  console.error(`corridor setup: not root and no sudo; install these Debian packages: ${names.join(' ')}`);
+  process.exit(1);
+}
+const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+try {
+  execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(isRoot ? [] : ['apt-get']), 'update', '-qq'], {
+    stdio: 'inherit',
+    env,
+  });
+  execFileSync(
+    sudo[0] ?? 'apt-get',
+    [...sudo.slice(1), ...(isRoot ? [] : ['apt-get']), 'install', '-y', '-qq', '--no-install-recommends', ...names],
+    {
+      stdio: 'inherit',
+      env,
+    },
+  );
+} catch {
+  console.error(`corridor setup: apt-get failed; install these Debian packages by hand: ${names.join(' ')}`);
+  process.exit(1);
+}
+const stillMissing = requirements.filter((r) => !r.present());
+if (stillMissing.length > 0) {
+  console.error(`corridor setup: still missing after install: ${stillMissing.map((r) => r.what).join(', ')}`);
+  process.exit(1);
+}
+console.log('corridor setup: system packages ready');

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * The whole runtime configuration, read once from the environment and validated.
+ * On AWS the stack sets these; the embedded default sets them to loopback endpoints.
+ */
+export const configSchema = z.object({
+  region: z.string().default('eu-west-2'),
+  tableName: z.string().min(1),
+  incomingBucket: z.string().min(1),
+  siteBucket: z.string().min(1),
+  /** Base URL of the public site (CloudFront in AWS, the local server locally), no trailing slash. */
+  publicUrl: z.url().transform((u) => u.replace(/\/+$/, '')),
+  /** SQS queue URLs; locally these name in-process queues. */
+  mediaQueueUrl: z.string().min(1),
+  fanoutQueueUrl: z.string().min(1),
+  /** Emulator endpoints; absent on AWS. */
+  dynamoEndpoint: z.url().optional(),
+  s3Endpoint: z.url().optional(),
+  /** Where browsers and phones send presigned uploads, when it differs from s3Endpoint (local proxy). */
+  s3PublicEndpoint: z.url().optional(),
+  sesEndpoint: z.url().optional(),
+  sqsEndpoint: z.url().optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+
+const envNames: Record<keyof Config, string> = {
+  region: 'AWS_REGION',
+  tableName: 'CORRIDOR_TABLE',
+  incomingBucket: 'CORRIDOR_INCOMING_BUCKET',
+  siteBucket: 'CORRIDOR_SITE_BUCKET',
+  publicUrl: 'CORRIDOR_PUBLIC_URL',
+  mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
+  fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
+  dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',
+  s3Endpoint: 'CORRIDOR_S3_ENDPOINT',
+  s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',
+  sesEndpoint: 'CORRIDOR_SES_ENDPOINT',
+  sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
+};
+
+/** Reads the configuration from environment variables; throws a readable error naming each bad variable. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw = Object.fromEntries(
+    Object.entries(envNames)
+      .map(([key, name]) => [key, env[name] === '' ? undefined : env[name]])
+      .filter(([, value]) => value !== undefined),
+  );
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${envNames[i.path[0] as keyof Config] ?? i.path.join('.')}: ${i.message}`);
+    throw new Error(`Corridor configuration is invalid:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}
+
+/** The environment variables that carry a configuration (for Lambda environments and child processes). */
+export function configToEnv(config: Config): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(config)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => [envNames[key as keyof Config], String(value)]),
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Key schemes for the single DynamoDB table and the buckets, in one place so every reader and writer
+ * agrees. Table items carry `pk`/`sk`; the site bucket's keys are the public URL paths (minus the slash),
+ * so CloudFront and the local server map a request to an object without a lookup.
+ */
+export const tableKeys = {
+  school: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: 'SCHOOL' }),
+  token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
+  tokensOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#TOKENS`,
+  post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
+  postPartition: (postId: string) => `POST#${postId}`,
+  media: (postId: string, mediaId: string) => ({ pk: `POST#${postId}`, sk: `MEDIA#${mediaId}` }),
+  mediaPrefix: 'MEDIA#',
+  idempotency: (schoolId: string, key: string) => ({ pk: `IDEM#${schoolId}#${key}`, sk: 'IDEM' }),
+  /** A channel's index partition: entries sorted by publish time, newest last. */
+  feedPartition: (channelId: string) => `FEED#${channelId}`,
+  feedEntry: (channelId: string, publishedAt: string, postId: string) => ({
+    pk: `FEED#${channelId}`,
+    sk: `${publishedAt}#${postId}`,
+  }),
+} as const;
+
+/** Where a phone's original upload lands in the incoming bucket. The media worker parses it back. */
+export const incomingKey = (schoolId: string, postId: string, mediaId: string) => `incoming/${schoolId}/${postId}/${mediaId}`;
+
+const incomingPattern = /^incoming\/([a-z0-9-]+)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/;
+
+/** Parses an incoming key; undefined for keys Corridor did not hand out. */
+export function parseIncomingKey(key: string): { schoolId: string; postId: string; mediaId: string } | undefined {
+  const match = incomingPattern.exec(key);
+  if (!match) return undefined;
+  const [, schoolId, postId, mediaId] = match as unknown as [string, string, string, string];
+  return { schoolId, postId, mediaId };
+}
+
+/** Site bucket keys: the URL path without its leading slash. Pages are `…/index.html`. */
+export const siteKeys = {
+  media: (fileName: string) => `media/${fileName}`,
+  schoolPage: (schoolId: string) => `s/${schoolId}/index.html`,
+  schoolFeedJson: (schoolId: string) => `s/${schoolId}/feed.json`,
+  schoolRss: (schoolId: string) => `s/${schoolId}/rss.xml`,
+  postPage: (postId: string) => `p/${postId}/index.html`,
+} as const;
+
+/** The public URL path of a site key (pages drop `index.html`). */
+export function sitePath(key: string): string {
+  return `/${key.replace(/(^|\/)index\.html$/, '')}`;
+}

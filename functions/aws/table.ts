@@ -1,0 +1,12 @@
+/**
+ * The single table's shape, shared by the CDK stack and the embedded default so they cannot drift.
+ * `gsi1` is sparse: only items waiting for work (media to process, posts to fan out) carry its keys,
+ * which is how the sweeper finds anything stuck without scanning.
+ */
+export const tableShape = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: [{ name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+  /** Epoch seconds; DynamoDB TTL deletes on AWS, code checks expiry everywhere (dynalite has no TTL). */
+  ttlAttribute: 'expiresAt',
+} as const;
