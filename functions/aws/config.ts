@@ -21,6 +21,10 @@ export const configSchema = z.object({
   s3PublicEndpoint: z.url().optional(),
   sesEndpoint: z.url().optional(),
   sqsEndpoint: z.url().optional(),
+  /** CloudFront distribution to invalidate on retract; absent locally (the local cache is told directly). */
+  cdnDistributionId: z.string().optional(),
+  /** Folder holding ffmpeg and ffprobe (a Lambda layer on AWS); absent means they are on PATH. */
+  ffmpegDir: z.string().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -37,6 +41,8 @@ const envNames: Record<keyof Config, string> = {
   s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',
   sesEndpoint: 'CORRIDOR_SES_ENDPOINT',
   sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
+  cdnDistributionId: 'CORRIDOR_CDN_DISTRIBUTION_ID',
+  ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
 };
 
 /** Reads the configuration from environment variables; throws a readable error naming each bad variable. */

@@ -1,0 +1,26 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Deps } from '../core/deps';
+import { errorBody, handleError } from './errors';
+import { postRoutes } from './routes/posts';
+
+/** JSON requests are small: files never pass through the API (they go straight to S3). */
+export const MAX_API_BODY_BYTES = 256 * 1024;
+
+/** The HTTP API, mounted at `/api` on Lambda and in the embedded default alike. */
+export function createApi(deps: Deps) {
+  const api = new Hono().basePath('/api');
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_API_BODY_BYTES,
+      onError: (c) =>
+        c.json(errorBody('too_large', 'The request is too large. Files are uploaded separately, not in the request.'), 413),
+    }),
+  );
+  api.get('/health', (c) => c.json({ ok: true }));
+  api.route('/posts', postRoutes(deps));
+  api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
+  api.onError(handleError);
+  return api;
+}

@@ -1,0 +1,45 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+import { PostInputError } from '../core/posts/create';
+
+/** Every error body has one shape: a stable code for programs and a sentence for people. */
+export interface ErrorBody {
+  error: { code: string; message: string; details?: string[] };
+}
+
+export const errorBody = (code: string, message: string, details?: string[]): ErrorBody => ({
+  error: { code, message, ...(details ? { details } : {}) },
+});
+
+/** Maps anything thrown by a route to a clear JSON answer; unknown errors are logged, not leaked. */
+export function handleError(error: Error, c: Context): Response {
+  if (error instanceof ZodError) {
+    const details = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
+    return c.json(errorBody('invalid_request', `The request is not valid: ${details.join('; ')}`, details), 400);
+  }
+  if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
+  if (error instanceof HTTPException) {
+    return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);
+  }
+  console.error('unhandled API error', error);
+  return c.json(errorBody('internal', 'Something went wrong on our side. Please try again.'), 500);
+}
+
+function codeForStatus(status: number): string {
+  return (
+    ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large' } as Record<number, string>)[
+      status
+    ] ?? 'error'
+  );
+}
+
+/** Parses a JSON body, answering 400 with words (not a stack trace) when it is not JSON. */
+export async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch {
+    throw new HTTPException(400, { message: 'The request body is not valid JSON.' });
+  }
+}

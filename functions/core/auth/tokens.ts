@@ -1,0 +1,86 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+
+export const roles = ['admin', 'staff'] as const;
+export const roleSchema = z.enum(roles);
+export type Role = z.infer<typeof roleSchema>;
+
+/** Who is calling: resolved from a bearer token. */
+export interface Principal {
+  schoolId: string;
+  role: Role;
+  tokenId: string;
+  label: string;
+}
+
+const tokenItemSchema = z.object({
+  tokenId: z.string(),
+  schoolId: z.string(),
+  role: roleSchema,
+  label: z.string(),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+});
+
+const TOKEN_PREFIX = 'crd_';
+
+/** Only a hash is stored: a leaked table never yields a usable token. */
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Creates an API token; the plain token is returned once and never stored. */
+export async function createToken(
+  deps: Deps,
+  input: { schoolId: string; role: Role; label: string },
+): Promise<{ token: string; tokenId: string }> {
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const tokenHash = hashToken(token);
+  const tokenId = tokenHash.slice(0, 12);
+  await deps.clients.dynamo.send(
+    new PutCommand({
+      TableName: deps.config.tableName,
+      Item: {
+        ...tableKeys.token(tokenHash),
+        type: 'token',
+        tokenId,
+        ...input,
+        createdAt: deps.now().toISOString(),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+  return { token, tokenId };
+}
+
+/** Resolves a bearer token to its principal; undefined when unknown, malformed or revoked. */
+export async function authenticate(deps: Deps, token: string): Promise<Principal | undefined> {
+  if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.token(hashToken(token)) }),
+  );
+  const item = tokenItemSchema.safeParse(Item);
+  if (!item.success || item.data.revokedAt) return undefined;
+  const { schoolId, role, tokenId, label } = item.data;
+  return { schoolId, role, tokenId, label };
+}
+
+/** Revokes a token at once; later requests with it are refused. */
+export async function revokeToken(deps: Deps, token: string): Promise<boolean> {
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.token(hashToken(token)),
+        UpdateExpression: 'SET revokedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': deps.now().toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { mediaKinds, outputRoles } from '../media/media';
+import type { MediaItem, Post } from '../posts/post';
+
+/**
+ * A post as every channel renders it: a snapshot taken at publish time and stored in each channel's
+ * index, so rendering a channel reads one partition and never joins.
+ */
+export const feedEntrySchema = z.object({
+  postId: z.string(),
+  schoolId: z.string(),
+  caption: z.string(),
+  publishedAt: z.string(),
+  updatedAt: z.string(),
+  /** The post page's absolute URL (public posts) — also the stable guid. */
+  url: z.string(),
+  media: z.array(
+    z.object({
+      kind: z.enum(mediaKinds),
+      alt: z.string(),
+      width: z.number().optional(),
+      height: z.number().optional(),
+      durationSeconds: z.number().optional(),
+      placeholder: z.string().optional(),
+      dominantColor: z.string().optional(),
+      outputs: z.array(
+        z.object({
+          role: z.enum(outputRoles),
+          url: z.string(),
+          contentType: z.string(),
+          bytes: z.number(),
+          width: z.number().optional(),
+          height: z.number().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type FeedEntry = z.infer<typeof feedEntrySchema>;
+export type EntryMedia = FeedEntry['media'][number];
+export type EntryOutput = EntryMedia['outputs'][number];
+
+/** Builds the snapshot of a published post; media URLs are absolute so feeds work anywhere. */
+export function toFeedEntry(publicUrl: string, post: Post, media: MediaItem[]): FeedEntry {
+  return {
+    postId: post.id,
+    schoolId: post.schoolId,
+    caption: post.caption,
+    publishedAt: post.publishedAt ?? post.createdAt,
+    updatedAt: post.updatedAt,
+    url: `${publicUrl}/p/${post.id}`,
+    media: media.map((m) => ({
+      kind: m.kind ?? 'image',
+      alt: m.alt,
+      width: m.width,
+      height: m.height,
+      durationSeconds: m.durationSeconds,
+      placeholder: m.placeholder,
+      dominantColor: m.dominantColor,
+      outputs: m.outputs.map(({ key, ...output }) => ({ ...output, url: `${publicUrl}/${key}` })),
+    })),
+  };
+}
+
+/** The widest output of a role and type, e.g. the largest JPEG for Open Graph and RSS. */
+export function largestOutput(media: EntryMedia, role: EntryOutput['role'], contentType?: string): EntryOutput | undefined {
+  return media.outputs
+    .filter((o) => o.role === role && (!contentType || o.contentType === contentType))
+    .sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
+}
+
+/** A short title from the caption: feed readers and link previews need one. */
+export function entryTitle(entry: FeedEntry): string {
+  const firstLine = entry.caption.split('\n')[0]?.trim() ?? '';
+  if (firstLine === '') return entry.media.length > 0 ? `New ${entry.media[0]?.kind ?? 'post'}` : 'New post';
+  return firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;
+}

@@ -1,0 +1,32 @@
+/**
+ * A tiny HTML builder where every interpolation is escaped unless it is already `Html`. Captions are
+ * written by people and read by parents' browsers: escaping by default is the only safe default.
+ */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+
+type Interpolation = Html | string | number | undefined | null | false | readonly Interpolation[];
+
+function render(value: Interpolation): string {
+  if (value === undefined || value === null || value === false) return '';
+  if (value instanceof Html) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  return escapeHtml(String(value));
+}
+
+/** Tagged template: `html\`<p>${caption}</p>\`` escapes `caption`. */
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
+  return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] as Interpolation) : ''), ''));
+}
+
+/** Trusted markup (only for strings this codebase generated). */
+export const raw = (markup: string) => new Html(markup);

@@ -1,0 +1,47 @@
+import { type Html, html, raw } from '../html';
+
+/** Phone-first, readable without JavaScript, no external fonts or trackers. */
+const styles = `
+:root{color-scheme:light dark;--accent:#1d5fa8;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+*{box-sizing:border-box}body{margin:0;line-height:1.5;background:Canvas;color:CanvasText}
+header,main,footer{max-width:720px;margin:0 auto;padding:0 16px}
+header{padding-top:16px}h1{font-size:1.5rem;margin:.5rem 0}
+a{color:var(--accent)}@media (prefers-color-scheme:dark){:root{--accent:#8cbcf5}}
+article{border-bottom:1px solid color-mix(in srgb,CanvasText 15%,transparent);padding:16px 0}
+img,video{display:block;width:100%;height:auto;border-radius:8px;margin:8px 0}audio{width:100%;margin:8px 0}
+.caption{white-space:pre-line;overflow-wrap:anywhere;margin:.25rem 0}
+time{color:color-mix(in srgb,CanvasText 65%,transparent);font-size:.9rem}
+nav a{display:inline-block;padding:12px 0;min-height:44px}
+footer{padding:24px 16px;font-size:.9rem}
+`;
+
+export interface PageOptions {
+  title: string;
+  lang?: string;
+  /** Extra `<head>` markup (Open Graph tags, feed links). */
+  head?: Html;
+  body: Html;
+}
+
+/** The document shell shared by every server-rendered page. */
+export function page(options: PageOptions): string {
+  return `<!doctype html>\n${
+    html`<html lang="${options.lang ?? 'en-GB'}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${options.title}</title>
+<style>${raw(styles)}</style>
+${options.head}
+</head>
+<body>
+${options.body}
+</body>
+</html>`.value
+  }\n`;
+}
+
+/** Dates as parents read them, in the school's time zone. */
+export function displayDate(iso: string, timezone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+}

@@ -1,0 +1,29 @@
+import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { Deps } from '../deps';
+
+/** Index files change with every post: short-lived in caches, and invalidated on retract. */
+export const ARTIFACT_CACHE_CONTROL = 'public, max-age=60';
+
+export const artifactTypes = {
+  html: 'text/html; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+} as const;
+
+/** Writes one rendered artifact to the site bucket, where CloudFront (or the local server) serves it. */
+export async function writeArtifact(deps: Deps, key: string, body: string, contentType: string): Promise<void> {
+  await deps.clients.s3.send(
+    new PutObjectCommand({
+      Bucket: deps.config.siteBucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      CacheControl: ARTIFACT_CACHE_CONTROL,
+    }),
+  );
+}
+
+/** Removes an artifact; removing one that is already gone is fine. */
+export async function deleteArtifact(deps: Deps, key: string): Promise<void> {
+  await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.siteBucket, Key: key }));
+}

@@ -1,0 +1,28 @@
+import type { Clients } from '../aws/clients';
+import type { Config } from '../aws/config';
+import type { Job } from './jobs/job';
+
+/** The worker queues (SQS on AWS, in-process queues locally). Delivery is at-least-once. */
+export interface Queues {
+  /** Sends a fan-out job. */
+  fanout(job: Job): Promise<void>;
+  /** Asks the media worker to (re)process an uploaded original, as its S3 event would. */
+  media(incoming: { key: string }): Promise<void>;
+}
+
+/** Tells the CDN about changed site paths (CloudFront on AWS, the local server's cache locally). */
+export interface Cdn {
+  /** Content changed: short-lived index files may stay stale for their max-age. */
+  changed(paths: string[]): Promise<void>;
+  /** Content must vanish now (retract): CloudFront gets an invalidation. */
+  removed(paths: string[]): Promise<void>;
+}
+
+/** Everything the domain needs from the outside world, built once per process and passed in. */
+export interface Deps {
+  config: Config;
+  clients: Clients;
+  queues: Queues;
+  cdn: Cdn;
+  now: () => Date;
+}

@@ -1,0 +1,87 @@
+import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { incomingKey, tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import { pendingPartitions } from '../posts/store';
+
+/** Work younger than this is presumed in flight, not stuck. */
+export const SWEEP_GRACE_MS = 2 * 60 * 1000;
+
+export interface SweepOptions {
+  graceMs?: number;
+  /**
+   * Treat every processing lease as expired. Only for a single-process runtime at start-up, when no
+   * worker can be alive: the embedded default after a crash.
+   */
+  reclaimLeases?: boolean;
+}
+
+export interface SweepReport {
+  fanoutRedriven: number;
+  mediaRedriven: number;
+}
+
+/**
+ * Re-drives anything stuck in an intermediate state: a post whose fan-out never confirmed (a lost
+ * message, a crash), and an upload that arrived but whose event was lost (a server killed mid-way).
+ * Safe to run at any time and any number of times: every consumer is idempotent.
+ */
+export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
+  const cutoff = new Date(deps.now().getTime() - (options.graceMs ?? SWEEP_GRACE_MS)).toISOString();
+  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0 };
+  for (const item of await stalled(deps, pendingPartitions.fanout, cutoff)) {
+    await deps.queues.fanout({ kind: item.state === 'retracted' ? 'retract' : 'publish', postId: String(item.id) });
+    report.fanoutRedriven++;
+  }
+  for (const item of await stalled(deps, pendingPartitions.media, cutoff)) {
+    const key = incomingKey(String(item.schoolId), String(item.postId), String(item.id));
+    if (item.state === 'processing') {
+      if (options.reclaimLeases) await expireLease(deps, String(item.postId), String(item.id));
+      else if (String(item.leaseUntil ?? '') > deps.now().toISOString()) continue;
+    }
+    if (!(await exists(deps, key))) continue; // not uploaded yet: nothing to do until it is
+    await deps.queues.media({ key });
+    report.mediaRedriven++;
+  }
+  return report;
+}
+
+async function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.clients.dynamo.send(
+      new QueryCommand({
+        TableName: deps.config.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+        ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+async function exists(deps: Deps, key: string): Promise<boolean> {
+  try {
+    await deps.clients.s3.send(new HeadObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
+    return true;
+  } catch (error) {
+    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+    throw error;
+  }
+}
+
+async function expireLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.media(postId, mediaId),
+      UpdateExpression: 'SET leaseUntil = :expired',
+      ExpressionAttributeValues: { ':expired': new Date(0).toISOString() },
+    }),
+  );
+}

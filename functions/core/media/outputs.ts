@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { siteKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import type { MediaOutput, StoredOutput } from './media';
+
+/** Media never changes under its key, so browsers and CloudFront may keep it for a year. */
+export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
+/**
+ * Stores processed outputs under content-addressed keys. Storing the same bytes twice (a retried job)
+ * writes the same key, so retries cannot leave a second copy behind.
+ */
+export async function storeOutputs(deps: Deps, outputs: MediaOutput[]): Promise<StoredOutput[]> {
+  return Promise.all(
+    outputs.map(async (output) => {
+      const hash = createHash('sha256').update(output.bytes).digest('base64url').slice(0, 32);
+      const key = siteKeys.media(`${hash}.${output.extension}`);
+      await deps.clients.s3.send(
+        new PutObjectCommand({
+          Bucket: deps.config.siteBucket,
+          Key: key,
+          Body: output.bytes,
+          ContentType: output.contentType,
+          CacheControl: IMMUTABLE_CACHE_CONTROL,
+        }),
+      );
+      return {
+        role: output.role,
+        key,
+        contentType: output.contentType,
+        bytes: output.bytes.length,
+        ...(output.width ? { width: output.width } : {}),
+        ...(output.height ? { height: output.height } : {}),
+      };
+    }),
+  );
+}
+
+/** Deletes stored outputs (retract). Missing keys are fine: deleting is idempotent. */
+export async function deleteOutputs(deps: Deps, keys: string[]): Promise<void> {
+  for (let start = 0; start < keys.length; start += 1000) {
+    const batch = keys.slice(start, start + 1000);
+    await deps.clients.s3.send(
+      new DeleteObjectsCommand({
+        Bucket: deps.config.siteBucket,
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { z } from 'zod';
+import { incomingKey } from '../../aws/keys';
+import type { Deps } from '../deps';
+import type { MediaKind } from './media';
+
+/** Largest upload accepted per kind, checked when the URL is requested and again after upload. */
+export const MAX_UPLOAD_BYTES: Record<MediaKind, number> = {
+  image: 50 * 1024 * 1024,
+  video: 1024 * 1024 * 1024,
+  audio: 200 * 1024 * 1024,
+};
+
+/** How long a presigned upload URL stays valid: long enough for a slow phone connection. */
+export const UPLOAD_URL_SECONDS = 60 * 60;
+
+/**
+ * The declared type only routes the request and its size limit; the worker sniffs the real bytes.
+ * Phones report HEIC as image/heic or image/heif, and some browsers send no type at all.
+ */
+export function declaredKind(contentType: string): MediaKind | undefined {
+  const type = contentType.toLowerCase().split(';')[0]?.trim() ?? '';
+  if (type === 'image/svg+xml') return undefined;
+  if (type.startsWith('image/')) return 'image';
+  if (type.startsWith('video/')) return 'video';
+  if (type.startsWith('audio/')) return 'audio';
+  return undefined;
+}
+
+export const uploadRequestSchema = z
+  .object({
+    contentType: z.string().min(3).max(100),
+    bytes: z.number().int().positive(),
+    alt: z.string().max(1000).default(''),
+  })
+  .superRefine((value, ctx) => {
+    const kind = declaredKind(value.contentType);
+    if (!kind) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['contentType'],
+        message: `${value.contentType} is not a photo, video or sound recording`,
+      });
+      return;
+    }
+    const limit = MAX_UPLOAD_BYTES[kind];
+    if (value.bytes > limit) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bytes'],
+        message: `this ${kind} is ${formatBytes(value.bytes)}; the limit is ${formatBytes(limit)}`,
+      });
+    }
+  });
+export type UploadRequest = z.infer<typeof uploadRequestSchema>;
+
+/** Human-readable size, e.g. `4.1 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
+}
+
+/** Where and how a client sends one file, straight to S3 (never through Lambda). */
+export interface UploadInstruction {
+  mediaId: string;
+  method: 'PUT';
+  url: string;
+  headers: Record<string, string>;
+}
+
+/** Presigns a single PUT of the declared size and type into the incoming bucket. */
+export async function presignUpload(
+  deps: Deps,
+  target: { schoolId: string; postId: string; mediaId: string; contentType: string; bytes: number },
+): Promise<UploadInstruction> {
+  const command = new PutObjectCommand({
+    Bucket: deps.config.incomingBucket,
+    Key: incomingKey(target.schoolId, target.postId, target.mediaId),
+    ContentType: target.contentType,
+    // Signed, so S3 refuses a body of another size than the one that passed the limit check.
+    ContentLength: target.bytes,
+  });
+  const url = await getSignedUrl(deps.clients.s3Presign, command, { expiresIn: UPLOAD_URL_SECONDS });
+  return { mediaId: target.mediaId, method: 'PUT', url, headers: { 'content-type': target.contentType } };
+}

@@ -1,0 +1,158 @@
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import { parseIncomingKey, tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import { settlePost } from '../posts/settle';
+import { getPostWithMedia } from '../posts/store';
+import { MediaRejected, type ProcessedMedia } from './media';
+import { storeOutputs } from './outputs';
+import { processors } from './processors';
+import { sniff } from './sniff';
+import { formatBytes, MAX_UPLOAD_BYTES } from './uploads';
+
+/** How long one worker may hold a media item before another may take it over (crash recovery). */
+export const MEDIA_LEASE_MS = 15 * 60 * 1000;
+
+/** Thrown when another worker holds the item: the message is retried later, not dropped. */
+export class MediaBusy extends Error {
+  override name = 'MediaBusy';
+}
+
+export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored';
+
+/**
+ * Processes one uploaded original: claim → sniff → process → store outputs → mark ready → delete the
+ * original → settle the post. Every step is safe to repeat, so at-least-once S3 events and retries after
+ * a crash end in one set of outputs and one publish.
+ */
+export async function processIncoming(deps: Deps, object: { key: string }): Promise<IncomingOutcome> {
+  const ids = parseIncomingKey(object.key);
+  if (!ids) return 'ignored';
+  const current = await getPostWithMedia(deps, ids.postId);
+  const item = current?.media.find((m) => m.id === ids.mediaId);
+  if (!current || !item || current.post.schoolId !== ids.schoolId) {
+    await deleteOriginal(deps, object.key);
+    return 'ignored';
+  }
+  if (item.state === 'ready' || item.state === 'failed') {
+    // A duplicate event, or a retry after a crash that came after the item settled: finish the tail.
+    await deleteOriginal(deps, object.key);
+    await settlePost(deps, ids.postId);
+    return 'duplicate';
+  }
+  await claim(deps, ids.postId, ids.mediaId);
+  try {
+    const processed = await fetchAndProcess(deps, object.key, ids);
+    const outputs = await storeOutputs(deps, processed.outputs);
+    await settleMedia(deps, ids.postId, ids.mediaId, {
+      state: 'ready',
+      kind: processed.kind,
+      width: processed.width,
+      height: processed.height,
+      durationSeconds: processed.durationSeconds,
+      placeholder: processed.placeholder,
+      dominantColor: processed.dominantColor,
+      outputs,
+      progress: 100,
+    });
+  } catch (error) {
+    if (!(error instanceof MediaRejected)) throw error;
+    await settleMedia(deps, ids.postId, ids.mediaId, {
+      state: 'failed',
+      failure: { code: error.code, message: error.message },
+    });
+    await deleteOriginal(deps, object.key);
+    await settlePost(deps, ids.postId);
+    return 'rejected';
+  }
+  await deleteOriginal(deps, object.key);
+  await settlePost(deps, ids.postId);
+  return 'processed';
+}
+
+async function fetchAndProcess(deps: Deps, key: string, ids: { postId: string; mediaId: string }): Promise<ProcessedMedia> {
+  const bucket = deps.config.incomingBucket;
+  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  const size = head.ContentLength ?? 0;
+  if (size === 0) throw new MediaRejected('empty');
+  const largest = Math.max(...Object.values(MAX_UPLOAD_BYTES));
+  if (size > largest) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
+  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
+  const sniffed = sniff(bytes);
+  if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
+  let lastReported = -1;
+  return processors[sniffed.kind]({
+    sniffed,
+    bytes,
+    onProgress: async (percent) => {
+      if (percent - lastReported < 5 && percent < 100) return;
+      lastReported = percent;
+      await recordProgress(deps, ids.postId, ids.mediaId, percent);
+    },
+  });
+}
+
+async function claim(deps: Deps, postId: string, mediaId: string): Promise<void> {
+  const now = deps.now();
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET #state = :processing, leaseUntil = :lease, attempts = attempts + :one, progress = :zero',
+        ConditionExpression: '#state = :awaiting OR (#state = :processing AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':processing': 'processing',
+          ':awaiting': 'awaiting_upload',
+          ':lease': new Date(now.getTime() + MEDIA_LEASE_MS).toISOString(),
+          ':now': now.toISOString(),
+          ':one': 1,
+          ':zero': 0,
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
+    throw error;
+  }
+}
+
+async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
+  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.media(postId, mediaId),
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+async function recordProgress(deps: Deps, postId: string, mediaId: string, percent: number): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET progress = :p',
+        ConditionExpression: '#state = :processing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+}
+
+async function deleteOriginal(deps: Deps, key: string): Promise<void> {
+  // Originals may carry GPS and faces at full resolution: they are never served and never kept.
+  await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { presignUpload, type UploadInstruction, uploadRequestSchema } from '../media/uploads';
+import { getSchool } from '../schools/school';
+import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
+import { settlePost } from './settle';
+import { getPostWithMedia, type PostWithMedia, pendingPartitions } from './store';
+
+export const createPostSchema = z.object({
+  /** Chosen by the client (e.g. a UUID) and reused on every retry of the same post. */
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'use 8–128 letters, digits, - or _'),
+  audience: z
+    .union([z.string(), z.array(z.string())])
+    .transform((a) => (Array.isArray(a) ? a : [a]))
+    .pipe(audienceListSchema),
+  caption: z.string().max(MAX_CAPTION_LENGTH).default(''),
+  media: z.array(uploadRequestSchema).max(MAX_MEDIA_PER_POST).default([]),
+});
+export type CreatePostInput = z.input<typeof createPostSchema>;
+
+/** A refusal the caller can fix, with the words to show them. */
+export class PostInputError extends Error {
+  override name = 'PostInputError';
+}
+
+/**
+ * Ids derive from (school, idempotency key): a retried create after a timeout or a crash lands on the
+ * same items, so no second post can appear, without a separate idempotency record to keep in sync.
+ */
+const deriveId = (...parts: string[]) => createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 22);
+
+/**
+ * Creates a post and its media slots, and returns where to upload each file. Calling it again with the
+ * same idempotency key returns the same post (and fresh URLs for files not yet uploaded).
+ */
+export async function createPost(
+  deps: Deps,
+  principal: Principal,
+  rawInput: CreatePostInput,
+): Promise<PostWithMedia & { uploads: UploadInstruction[]; created: boolean }> {
+  const input = createPostSchema.parse(rawInput);
+  const school = await getSchool(deps, principal.schoolId);
+  if (!school) throw new PostInputError(`school ${principal.schoolId} does not exist`);
+  const unknownClasses = input.audience
+    .filter((a) => a.startsWith('class:'))
+    .filter((a) => !school.classes.some((c) => `class:${c.id}` === a));
+  if (unknownClasses.length > 0) throw new PostInputError(`unknown class: ${unknownClasses.join(', ')}`);
+  if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+
+  const postId = deriveId(school.id, input.idempotencyKey);
+  const now = deps.now().toISOString();
+  const media: MediaItem[] = input.media.map((file, index) => ({
+    id: deriveId(postId, String(index)),
+    postId,
+    schoolId: school.id,
+    index,
+    alt: file.alt,
+    declaredType: file.contentType,
+    declaredBytes: file.bytes,
+    state: 'awaiting_upload',
+    outputs: [],
+    attempts: 0,
+    createdAt: now,
+  }));
+  // Media slots first: a crash before the post is written leaves slots a retry reuses, never a post
+  // that points at missing slots.
+  for (const item of media) {
+    await putIfAbsent(deps, {
+      ...tableKeys.media(postId, item.id),
+      type: 'media',
+      gsi1pk: pendingPartitions.media,
+      gsi1sk: `${now}#${postId}#${item.id}`,
+      ...item,
+    });
+  }
+  const created = await putIfAbsent(deps, {
+    ...tableKeys.post(postId),
+    type: 'post',
+    id: postId,
+    schoolId: school.id,
+    audience: input.audience,
+    caption: input.caption,
+    state: 'processing',
+    mediaIds: media.map((m) => m.id),
+    createdAt: now,
+    updatedAt: now,
+    version: 0,
+    renderedVersion: 0,
+    createdBy: principal.label,
+  });
+  if (media.length === 0) await settlePost(deps, postId);
+  const current = await getPostWithMedia(deps, postId);
+  if (!current) throw new Error(`post ${postId} vanished after it was written`);
+  if (current.post.schoolId !== school.id) throw new PostInputError('that idempotency key belongs to another school');
+  const uploads = await Promise.all(
+    current.media
+      .filter((m) => m.state === 'awaiting_upload')
+      .map((m) =>
+        presignUpload(deps, { schoolId: school.id, postId, mediaId: m.id, contentType: m.declaredType, bytes: m.declaredBytes }),
+      ),
+  );
+  return { ...current, uploads, created };
+}
+
+async function putIfAbsent(deps: Deps, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({ TableName: deps.config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

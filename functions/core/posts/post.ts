@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { mediaKinds, storedOutputSchema } from '../media/media';
+
+/**
+ * Who may see a post. `public` reaches every public channel; `school` and `class:<id>` reach only
+ * families (their private channels), never a public feed, page or embed.
+ */
+export const audienceSchema = z.union([
+  z.literal('public'),
+  z.literal('school'),
+  z.string().regex(/^class:[a-z0-9][a-z0-9-]{0,40}$/, 'a class audience looks like class:<id>'),
+]);
+export type Audience = z.infer<typeof audienceSchema>;
+
+/** `public` and `school` stand alone; classes may be combined. */
+export const audienceListSchema = z
+  .array(audienceSchema)
+  .min(1)
+  .max(20)
+  .transform((list) => [...new Set(list)])
+  .refine((list) => list.length === 1 || list.every((a) => a.startsWith('class:')), {
+    message: '`public` and `school` cannot be combined with other audiences',
+  });
+
+export const isPublic = (audience: readonly string[]) => audience.includes('public');
+
+export const postStates = ['processing', 'published', 'failed', 'retracted'] as const;
+export type PostState = (typeof postStates)[number];
+
+export const failureSchema = z.object({ code: z.string(), message: z.string() });
+export type Failure = z.infer<typeof failureSchema>;
+
+export const MAX_CAPTION_LENGTH = 5000;
+export const MAX_MEDIA_PER_POST = 20;
+
+export const postSchema = z.object({
+  id: z.string(),
+  schoolId: z.string(),
+  audience: z.array(audienceSchema),
+  caption: z.string().max(MAX_CAPTION_LENGTH),
+  state: z.enum(postStates),
+  mediaIds: z.array(z.string()),
+  failure: failureSchema.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  publishedAt: z.string().optional(),
+  retractedAt: z.string().optional(),
+  /** Bumped by every change the channels must reflect; the fan-out records what it last rendered. */
+  version: z.number().int(),
+  renderedVersion: z.number().int().default(0),
+  createdBy: z.string(),
+});
+export type Post = z.infer<typeof postSchema>;
+
+export const mediaStates = ['awaiting_upload', 'processing', 'ready', 'failed'] as const;
+export type MediaState = (typeof mediaStates)[number];
+
+export const mediaItemSchema = z.object({
+  id: z.string(),
+  postId: z.string(),
+  schoolId: z.string(),
+  index: z.number().int(),
+  alt: z.string().default(''),
+  declaredType: z.string(),
+  declaredBytes: z.number().int(),
+  state: z.enum(mediaStates),
+  kind: z.enum(mediaKinds).optional(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+  durationSeconds: z.number().optional(),
+  placeholder: z.string().optional(),
+  dominantColor: z.string().optional(),
+  outputs: z.array(storedOutputSchema).default([]),
+  progress: z.number().min(0).max(100).optional(),
+  failure: failureSchema.optional(),
+  leaseUntil: z.string().optional(),
+  attempts: z.number().int().default(0),
+  createdAt: z.string(),
+});
+export type MediaItem = z.infer<typeof mediaItemSchema>;

@@ -1,0 +1,34 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
+
+/** Sparse-index partitions where the sweeper looks for work that stalled. */
+export const pendingPartitions = {
+  media: 'PENDING#MEDIA',
+  fanout: 'PENDING#FANOUT',
+} as const;
+
+/** A post and its media (in the order the poster gave), read in one query of the post's partition. */
+export interface PostWithMedia {
+  post: Post;
+  media: MediaItem[];
+}
+
+/** Loads a post with its media; undefined when there is no such post. */
+export async function getPostWithMedia(deps: Deps, postId: string): Promise<PostWithMedia | undefined> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId) },
+      ConsistentRead: true,
+    }),
+  );
+  const postItem = Items.find((item) => item.sk === 'POST');
+  if (!postItem) return undefined;
+  const media = Items.filter((item) => String(item.sk).startsWith(tableKeys.mediaPrefix))
+    .map((item) => mediaItemSchema.parse(item))
+    .sort((a, b) => a.index - b.index);
+  return { post: postSchema.parse(postItem), media };
+}

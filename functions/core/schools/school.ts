@@ -1,0 +1,38 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+
+export const schoolIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'a school id is lower-case letters, digits and dashes');
+
+export const classSchema = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
+  name: z.string().min(1).max(80),
+});
+export type SchoolClass = z.infer<typeof classSchema>;
+
+export const schoolSchema = z.object({
+  id: schoolIdSchema,
+  name: z.string().min(1).max(120),
+  /** IANA time zone used for digests and dates on pages. */
+  timezone: z.string().default('Europe/London'),
+  classes: z.array(classSchema).default([]),
+});
+export type School = z.infer<typeof schoolSchema>;
+
+/** Loads a school, or undefined when there is none with that id. */
+export async function getSchool(deps: Deps, schoolId: string): Promise<School | undefined> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.school(schoolId) }),
+  );
+  return Item ? schoolSchema.parse(Item) : undefined;
+}
+
+/** Creates or replaces a school. */
+export async function putSchool(deps: Deps, school: School): Promise<void> {
+  await deps.clients.dynamo.send(
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),
+  );
+}

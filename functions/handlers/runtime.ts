@@ -1,0 +1,46 @@
+import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { buildClients } from '../aws/clients';
+import { type Config, configFromEnv } from '../aws/config';
+import type { Deps } from '../core/deps';
+import { objectCreatedEvent } from '../core/media/s3-event';
+
+let cached: Deps | undefined;
+
+/** The dependencies of a Lambda, built once per container from its environment. */
+export function awsDeps(): Deps {
+  cached ??= buildAwsDeps(configFromEnv());
+  return cached;
+}
+
+function buildAwsDeps(config: Config): Deps {
+  const clients = buildClients(config);
+  const cloudfront = new CloudFrontClient({ region: config.region });
+  const sendTo = (queueUrl: string, body: unknown) =>
+    clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) })).then(() => undefined);
+  return {
+    config,
+    clients,
+    now: () => new Date(),
+    queues: {
+      fanout: (job) => sendTo(config.fanoutQueueUrl, job),
+      media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),
+    },
+    cdn: {
+      // Index files carry max-age=60; paying for an invalidation on every publish buys nothing.
+      changed: async () => {},
+      removed: async (paths) => {
+        if (!config.cdnDistributionId || paths.length === 0) return;
+        await cloudfront.send(
+          new CreateInvalidationCommand({
+            DistributionId: config.cdnDistributionId,
+            InvalidationBatch: {
+              CallerReference: `${Date.now()}-${paths.length}`,
+              Paths: { Quantity: paths.length, Items: paths },
+            },
+          }),
+        );
+      },
+    },
+  };
+}

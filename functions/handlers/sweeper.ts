@@ -1,0 +1,13 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import type { Deps } from '../core/deps';
+import { sweep } from '../core/jobs/sweeper';
+import { awsDeps } from './runtime';
+
+/** EventBridge Scheduler → re-drive anything stuck. Returns the counts for the logs. */
+export const sweeperHandler = (deps: Deps) => async (_event?: ScheduledEvent) => {
+  const report = await sweep(deps);
+  console.log(JSON.stringify({ message: 'sweep finished', ...report }));
+  return report;
+};
+
+export const handler = (event: ScheduledEvent) => sweeperHandler(awsDeps())(event);

@@ -1,0 +1,122 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { tableShape } from '../aws/table';
+
+/** The embedded stand-ins for DynamoDB, S3 and SES, listening on loopback with data on disk. */
+export interface Emulators {
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  sesEndpoint: string;
+  /** Subscribes to S3 notifications (s3rver emits them in-process, like S3 → SQS would). */
+  onS3Event(listener: (event: unknown) => void): void;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  dataDir: string;
+  tableName: string;
+  buckets: string[];
+  /** Fixed ports (0 = any free port). */
+  dynamoPort?: number;
+  s3Port?: number;
+  sesPort?: number;
+}
+
+const loopback = '127.0.0.1';
+
+/** Starts dynalite, s3rver and the SES v2 emulator, and creates the table and buckets if missing. */
+export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
+  await mkdir(join(options.dataDir, 'dynamo'), { recursive: true });
+  await mkdir(join(options.dataDir, 's3'), { recursive: true });
+  const dynamo: Server = dynalite({
+    path: join(options.dataDir, 'dynamo'),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => dynamo.once('error', reject).listen(options.dynamoPort ?? 0, loopback, resolve));
+  const dynamoEndpoint = `http://${loopback}:${(dynamo.address() as AddressInfo).port}`;
+  await ensureTable(dynamoEndpoint, options.tableName);
+
+  const s3 = new S3rver({
+    address: loopback,
+    port: options.s3Port ?? 0,
+    directory: join(options.dataDir, 's3'),
+    silent: true,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  const s3Address = await s3.run();
+  const s3Endpoint = `http://${loopback}:${s3Address.port}`;
+
+  const ses = await startSes(options.sesPort ?? 0);
+  return {
+    dynamoEndpoint,
+    s3Endpoint,
+    sesEndpoint: ses.endpoint,
+    onS3Event: (listener) => s3.on('event', listener),
+    stop: async () => {
+      s3.removeAllListeners('event');
+      await Promise.allSettled([s3.close(), new Promise((resolve) => dynamo.close(resolve)), ses.stop()]);
+    },
+  };
+}
+
+async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    region: 'eu-west-2',
+    endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  const [gsi] = tableShape.indexes;
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [tableShape.partitionKey, tableShape.sortKey, gsi.partitionKey, gsi.sortKey].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
+      KeySchema: [
+        { AttributeName: tableShape.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableShape.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableShape.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    }),
+  );
+  client.destroy();
+}
+
+type StartSes = (options: { host: string; port: number }) => Promise<Server>;
+
+/**
+ * aws-ses-v2-local is CommonJS exporting `default`; depending on the loader's interop that arrives as
+ * `module.default` or `module.default.default`. It keeps sent mail in memory (`GET /store`).
+ */
+async function startSes(port: number): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  const module = (await import('aws-ses-v2-local')) as unknown as { default: StartSes | { default: StartSes } };
+  const start = typeof module.default === 'function' ? module.default : module.default.default;
+  const server = await start({ host: loopback, port });
+  const address = server.address() as AddressInfo;
+  return {
+    endpoint: `http://${loopback}:${address.port}`,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

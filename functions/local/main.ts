@@ -1,0 +1,53 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { startLocal } from './runtime';
+import { seedDemo } from './seed';
+
+/** `npm start`: the embedded default, configured by a few environment variables. */
+const env = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    CORRIDOR_DATA_DIR: z.string().default('.data'),
+  })
+  .parse(process.env);
+
+const started = Date.now();
+const corridor = await startLocal({
+  dataDir: resolve(env.CORRIDOR_DATA_DIR),
+  port: env.PORT,
+  host: env.HOST,
+  sweepEveryMs: 60_000,
+});
+const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
+
+console.log(`
+Corridor is running (ready in ${Date.now() - started} ms), data in ${resolve(env.CORRIDOR_DATA_DIR)}
+
+  School page   ${corridor.url}/s/demo
+  JSON Feed     ${corridor.url}/s/demo/feed.json
+  RSS           ${corridor.url}/s/demo/rss.xml
+  API           ${corridor.url}/api
+
+Demo admin token${created ? ' (new)' : ''}:
+  export CORRIDOR_TOKEN=${token}
+Post a photo:
+  npx corridor post --school demo --audience public --caption "Our painting" photo.jpg
+
+Press Ctrl-C to stop.`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nStopping Corridor…');
+    corridor.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,34 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createToken } from '../core/auth/tokens';
+import type { Deps } from '../core/deps';
+import { getSchool, putSchool, type School } from '../core/schools/school';
+
+export const DEMO_SCHOOL: School = {
+  id: 'demo',
+  name: 'Demo Primary School',
+  timezone: 'Europe/London',
+  classes: [
+    { id: 'reception', name: 'Reception' },
+    { id: 'year-1', name: 'Year 1' },
+    { id: 'year-2', name: 'Year 2' },
+  ],
+};
+
+/**
+ * On first start: the demo school and an admin token. The token is kept in the data folder (local
+ * only) so every start can print it; the table stores only its hash, as on AWS.
+ */
+export async function seedDemo(deps: Deps, dataDir: string): Promise<{ token: string; created: boolean }> {
+  const tokenFile = join(dataDir, 'demo-admin-token');
+  const existing = await getSchool(deps, DEMO_SCHOOL.id);
+  if (existing) {
+    const token = await readFile(tokenFile, 'utf8').catch(() => '');
+    if (token) return { token: token.trim(), created: false };
+  } else {
+    await putSchool(deps, DEMO_SCHOOL);
+  }
+  const { token } = await createToken(deps, { schoolId: DEMO_SCHOOL.id, role: 'admin', label: 'demo admin' });
+  await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  return { token, created: true };
+}

@@ -1,0 +1,62 @@
+import { Hono } from 'hono';
+import type { SiteCache } from './site-cache';
+
+/** URL path → site bucket key: pages are folders holding `index.html`. */
+export function siteKeyForPath(path: string): string | undefined {
+  const clean = decodeURIComponent(path).replace(/^\/+/, '').replace(/\/+$/, '');
+  if (!/^(s|p|media)\/[A-Za-z0-9._/-]+$/.test(clean) || clean.includes('..')) return undefined;
+  return /\.[a-z0-9]+$/.test(clean) ? clean : `${clean}/index.html`;
+}
+
+/**
+ * Serves the public site like CloudFront: Content-Type and Cache-Control as stored, ETag with 304,
+ * and byte ranges (podcast apps and `<video>` seek with them).
+ */
+export function siteRoutes(cache: SiteCache) {
+  const app = new Hono();
+  app.on(['GET', 'HEAD'], '/*', async (c, next) => {
+    const key = siteKeyForPath(c.req.path);
+    if (!key) return next();
+    const object = await cache.get(key);
+    if (!object) return c.html(notFoundPage, 404, { 'cache-control': 'no-store' });
+    const headers: Record<string, string> = {
+      'content-type': object.contentType,
+      'cache-control': object.cacheControl,
+      etag: object.etag,
+      'accept-ranges': 'bytes',
+      'x-content-type-options': 'nosniff',
+    };
+    if (c.req.header('if-none-match') === object.etag) return c.body(null, 304, headers);
+    const range = parseRange(c.req.header('range'), object.body.length);
+    if (range === 'unsatisfiable') {
+      return c.body(null, 416, { ...headers, 'content-range': `bytes */${object.body.length}` });
+    }
+    if (range) {
+      const slice = object.body.subarray(range.start, range.end + 1);
+      return c.body(new Uint8Array(slice), 206, {
+        ...headers,
+        'content-range': `bytes ${range.start}-${range.end}/${object.body.length}`,
+        'content-length': String(slice.length),
+      });
+    }
+    return c.body(new Uint8Array(object.body), 200, { ...headers, 'content-length': String(object.body.length) });
+  });
+  return app;
+}
+
+/** A single `bytes=` range (RFC 9110 §14.2); multi-range requests get the whole object. */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!match) return undefined;
+  const [, from, to] = match;
+  if (from === '' && to === '') return undefined;
+  const start = from === '' ? Math.max(0, size - Number(to)) : Number(from);
+  const end = from === '' || to === '' ? size - 1 : Math.min(Number(to), size - 1);
+  if (start >= size || start > end) return 'unsatisfiable';
+  return { start, end };
+}
+
+const notFoundPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>This page does not exist, or the post was removed by the school.</p></main></body></html>`;
