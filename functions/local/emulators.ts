@@ -31,17 +31,8 @@ const loopback = '127.0.0.1';
 
 /** Starts dynalite, s3rver and the SES v2 emulator, and creates the table and buckets if missing. */
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
-  await mkdir(join(options.dataDir, 'dynamo'), { recursive: true });
+  const dynamo = await startDynamo(options.dataDir, options.tableName, options.dynamoPort);
   await mkdir(join(options.dataDir, 's3'), { recursive: true });
-  const dynamo: Server = dynalite({
-    path: join(options.dataDir, 'dynamo'),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => dynamo.once('error', reject).listen(options.dynamoPort ?? 0, loopback, resolve));
-  const dynamoEndpoint = `http://${loopback}:${(dynamo.address() as AddressInfo).port}`;
-  await ensureTable(dynamoEndpoint, options.tableName);
 
   const s3 = new S3rver({
     address: loopback,
@@ -55,15 +46,29 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
 
   const ses = await startSes(options.sesPort ?? 0);
   return {
-    dynamoEndpoint,
+    dynamoEndpoint: dynamo.endpoint,
     s3Endpoint,
     sesEndpoint: ses.endpoint,
     onS3Event: (listener) => s3.on('event', listener),
     stop: async () => {
       s3.removeAllListeners('event');
-      await Promise.allSettled([s3.close(), new Promise((resolve) => dynamo.close(resolve)), ses.stop()]);
+      await Promise.allSettled([s3.close(), dynamo.stop(), ses.stop()]);
     },
   };
+}
+
+/** Starts dynalite on the data folder (LevelDB on disk) and makes sure the table exists. */
+export async function startDynamo(
+  dataDir: string,
+  tableName: string,
+  port = 0,
+): Promise<{ endpoint: string; stop: () => Promise<void> }> {
+  await mkdir(join(dataDir, 'dynamo'), { recursive: true });
+  const server: Server = dynalite({ path: join(dataDir, 'dynamo'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, loopback, resolve));
+  const endpoint = `http://${loopback}:${(server.address() as AddressInfo).port}`;
+  await ensureTable(endpoint, tableName);
+  return { endpoint, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function ensureTable(endpoint: string, tableName: string): Promise<void> {

@@ -28,7 +28,9 @@ export class MediaRejected extends Error {
     readonly code: RejectionCode,
     detail?: string,
   ) {
-    super(detail ? `${rejectionMessages[code]} (${detail})` : rejectionMessages[code]);
+    // One short line: it ends up in a teacher's status line and a CLI's one-line error.
+    const shown = detail?.split('\n')[0]?.trim().slice(0, 160);
+    super(shown ? `${rejectionMessages[code]} (${shown})` : rejectionMessages[code]);
     this.name = 'MediaRejected';
   }
 }

@@ -14,6 +14,8 @@ import { getPostWithMedia, type PostWithMedia, pendingPartitions } from './store
 export const createPostSchema = z.object({
   /** Chosen by the client (e.g. a UUID) and reused on every retry of the same post. */
   idempotencyKey: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'use 8–128 letters, digits, - or _'),
+  /** Optional check that the caller posts where they think they do. */
+  school: z.string().optional(),
   audience: z
     .union([z.string(), z.array(z.string())])
     .transform((a) => (Array.isArray(a) ? a : [a]))
@@ -44,6 +46,9 @@ export async function createPost(
   rawInput: CreatePostInput,
 ): Promise<PostWithMedia & { uploads: UploadInstruction[]; created: boolean }> {
   const input = createPostSchema.parse(rawInput);
+  if (input.school && input.school !== principal.schoolId) {
+    throw new PostInputError(`this token belongs to school "${principal.schoolId}", not "${input.school}"`);
+  }
   const school = await getSchool(deps, principal.schoolId);
   if (!school) throw new PostInputError(`school ${principal.schoolId} does not exist`);
   const unknownClasses = input.audience

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PostView } from '../../functions/api/views';
+import type { UploadInstruction } from '../../functions/core/media/uploads';
+import { type LocalCorridor, type LocalOptions, startLocal } from '../../functions/local/runtime';
+import { seedDemo } from '../../functions/local/seed';
+
+/** A real embedded Corridor on a free port with its own data folder, for one test file. */
+export interface TestCorridor {
+  local: LocalCorridor;
+  url: string;
+  token: string;
+  dataDir: string;
+  /** fetch against the running server. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** Calls the API with the demo admin token and parses JSON. */
+  api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
+  /** Creates a post and uploads its files the way a phone does (presigned PUT), then waits until idle. */
+  post(input: PostInput): Promise<PostView>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PostInput {
+  audience: string | string[];
+  caption?: string;
+  files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string }[];
+  idempotencyKey?: string;
+  /** Skip waiting for processing and fan-out. */
+  noWait?: boolean;
+}
+
+export async function startTestCorridor(options: Partial<LocalOptions> = {}): Promise<TestCorridor> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'corridor-test-'));
+  const start = () => startLocal({ dataDir, port: 0, queueOptions: { retryDelayMs: 20 }, ...options });
+  let local = await start();
+  const { token } = await seedDemo(local.deps, dataDir);
+  const corridor: TestCorridor = {
+    get local() {
+      return local;
+    },
+    get url() {
+      return local.url;
+    },
+    token,
+    dataDir,
+    fetch: (path, init) => fetch(`${local.url}${path}`, init),
+    api: async <T>(method: string, path: string, body?: unknown, asToken = token) => {
+      const response = await fetch(`${local.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${asToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as T };
+    },
+    post: async (input) => {
+      const files = await Promise.all(
+        (input.files ?? []).map(async (f) => ({
+          bytes: f.bytes ?? (await readFile(f.path ?? '')),
+          contentType: f.contentType ?? 'image/jpeg',
+          alt: f.alt ?? '',
+        })),
+      );
+      const created = await corridor.api<{ post: PostView; uploads: UploadInstruction[]; error?: { message: string } }>(
+        'POST',
+        '/api/posts',
+        {
+          idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(),
+          audience: input.audience,
+          caption: input.caption ?? '',
+          media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt })),
+        },
+      );
+      if (created.status >= 300) throw new Error(`create failed: ${created.status} ${created.body.error?.message}`);
+      for (const upload of created.body.uploads) {
+        const file = files[created.body.post.media.findIndex((m) => m.id === upload.mediaId)];
+        if (!file) throw new Error('upload without a file');
+        const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: new Uint8Array(file.bytes) });
+        if (!put.ok) throw new Error(`upload failed: ${put.status}`);
+      }
+      if (input.noWait) return created.body.post;
+      await local.idle();
+      return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.body.post.id}`)).body.post;
+    },
+    restart: async () => {
+      await local.stop();
+      local = await start();
+    },
+    stop: async () => {
+      await local.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return corridor;
+}

@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { corpusPath } from '../helpers/corpus';
+import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+
+let corridor: TestCorridor;
+beforeAll(async () => {
+  corridor = await startTestCorridor();
+});
+afterAll(() => corridor?.stop());
+
+/** Runs the real `corridor` bin (the file `npx corridor` runs). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['functions/cli/bin.js', ...args],
+      {
+        env: {
+          ...process.env,
+          CORRIDOR_URL: corridor.url,
+          CORRIDOR_TOKEN: corridor.token,
+          CORRIDOR_DATA_DIR: corridor.dataDir,
+          ...env,
+        },
+      },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('the corridor CLI', () => {
+  it('posts a photo with progress, waits until it is live and prints its URL', async () => {
+    const result = await cli([
+      'post',
+      '--school',
+      'demo',
+      '--audience',
+      'public',
+      '--caption',
+      'From the CLI',
+      '--alt',
+      'A painting',
+      corpusPath('photo_android_pixel_gps.jpg'),
+    ]);
+    expect(result.stderr).toContain('Uploading photo_android_pixel_gps.jpg');
+    expect(result.stderr).toMatch(/100% 4\.1\/4\.1 MB/);
+    expect(result.stderr).toContain('Published.');
+    expect(result.code).toBe(0);
+    const url = result.stdout.trim();
+    expect(url).toMatch(new RegExp(`^${corridor.url}/p/[\\w-]+$`));
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('From the CLI');
+    const feed = await (await corridor.fetch('/s/demo/feed.json')).text();
+    expect(feed).toContain(url);
+  });
+
+  it('returns at once with --no-wait', async () => {
+    const result = await cli([
+      'post',
+      '--audience',
+      'school',
+      '--caption',
+      'No waiting',
+      '--no-wait',
+      corpusPath('orient_landscape_1.jpg'),
+    ]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('is processing');
+  });
+
+  it('exits non-zero with a one-line reason for a damaged photo', async () => {
+    const result = await cli(['post', '--audience', 'public', corpusPath('jpeg_corrupt_header.jpg')]);
+    expect(result.code).toBe(1);
+    const reason = result.stderr.trim().split('\n').at(-1) ?? '';
+    expect(reason).toMatch(/^corridor: Not published: This file is damaged/);
+  });
+
+  it('exits non-zero with a reason for a token of another school, a missing file and no token', async () => {
+    expect((await cli(['post', '--school', 'elsewhere', '--audience', 'public', '--caption', 'x'])).stderr).toContain(
+      'belongs to school "demo"',
+    );
+    expect((await cli(['post', '--audience', 'public', 'no-such-file.jpg'])).stderr).toContain('no-such-file.jpg: no such file');
+    const noToken = await cli(['post', '--audience', 'public', '--caption', 'x'], { CORRIDOR_TOKEN: '' });
+    expect(noToken.code).toBe(1);
+    expect(noToken.stderr).toContain('CORRIDOR_TOKEN is not set');
+  });
+
+  it('has --help on every command', async () => {
+    expect((await cli(['--help'])).stdout).toContain('Commands:');
+    for (const command of ['post', 'status', 'retract', 'token']) {
+      const help = await cli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: corridor ${command}`);
+    }
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+  });
+
+  it('creates a working staff token while the server runs (local admin command)', async () => {
+    const created = await cli(['token', 'create', '--school', 'demo', '--role', 'staff', '--label', 'Ms Smith']);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    expect(token).toMatch(/^crd_/);
+    const posted = await cli(['post', '--audience', 'public', '--caption', 'staff post'], { CORRIDOR_TOKEN: token });
+    expect(posted.code).toBe(0);
+    const revoked = await cli(['token', 'revoke', token]);
+    expect(revoked.code).toBe(0);
+    const refused = await cli(['post', '--audience', 'public', '--caption', 'after revoke'], { CORRIDOR_TOKEN: token });
+    expect(refused.stderr).toContain('not valid');
+  });
+
+  it('shows status and retracts', async () => {
+    const posted = await cli(['post', '--audience', 'public', '--caption', 'to retract', corpusPath('orient_portrait_1.jpg')]);
+    const postId = posted.stdout.trim().split('/').at(-1) ?? '';
+    const status = await cli(['status', postId]);
+    expect(status.stdout).toContain('published (live everywhere)');
+    expect(status.stdout).toContain('file 1: image ready');
+    expect((await cli(['retract', postId])).code).toBe(0);
+    await corridor.local.idle();
+    expect((await corridor.fetch(`/p/${postId}`)).status).toBe(404);
+    expect(await (await corridor.fetch('/s/demo/feed.json')).text()).not.toContain(postId);
+  });
+});
