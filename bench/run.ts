@@ -2,9 +2,10 @@
  * `npm run bench [name…]`: runs the benchmarks (all by default). Each prints its own table of times
  * and ratios measured side by side in one run. Benchmarks never assert: targets live in the issues.
  */
+export {};
+
 const benches = {
   'photo-path': () => import('./photo-path'),
-  image: () => import('./image'),
   av: () => import('./av'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 

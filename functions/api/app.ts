@@ -2,7 +2,9 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
+import { schoolRoutes } from './routes/schools';
 
 /** JSON requests are small: files never pass through the API (they go straight to S3). */
 export const MAX_API_BODY_BYTES = 256 * 1024;
@@ -20,6 +22,8 @@ export function createApi(deps: Deps) {
   );
   api.get('/health', (c) => c.json({ ok: true }));
   api.route('/posts', postRoutes(deps));
+  api.route('/schools', schoolRoutes(deps));
+  api.route('/oembed', oembedRoutes(deps));
   api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;

@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { PostInputError } from '../core/posts/create';
+import { PostNotFound } from '../core/posts/edit';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
 export interface ErrorBody {
@@ -20,6 +21,7 @@ export function handleError(error: Error, c: Context): Response {
     return c.json(errorBody('invalid_request', `The request is not valid: ${details.join('; ')}`, details), 400);
   }
   if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
+  if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof HTTPException) {
     return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);
   }

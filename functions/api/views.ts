@@ -13,8 +13,16 @@ export function postView(publicUrl: string, { post, media }: PostWithMedia) {
     createdAt: post.createdAt,
     publishedAt: post.publishedAt,
     retractedAt: post.retractedAt,
+    publishAt: post.publishAt ?? undefined,
+    tags: post.tags,
     /** True once every channel shows the current version. */
     live: post.state === 'published' && post.renderedVersion >= post.version,
+    /** For a retracted post: true once it is gone from every channel, and how long that took. */
+    gone: post.state === 'retracted' && post.renderedVersion >= post.version,
+    goneAfterMs:
+      post.state === 'retracted' && post.renderedVersion >= post.version && post.retractedAt && post.renderedAt
+        ? new Date(post.renderedAt).getTime() - new Date(post.retractedAt).getTime()
+        : undefined,
     media: media.map((m) => ({
       id: m.id,
       state: m.state,

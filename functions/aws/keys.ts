@@ -9,6 +9,8 @@ export const tableKeys = {
   tokensOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#TOKENS`,
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
   postPartition: (postId: string) => `POST#${postId}`,
+  /** A school's posts by creation time (pointer items: sk `<createdAt>#<postId>`). */
+  postsOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#POSTS`,
   media: (postId: string, mediaId: string) => ({ pk: `POST#${postId}`, sk: `MEDIA#${mediaId}` }),
   mediaPrefix: 'MEDIA#',
   idempotency: (schoolId: string, key: string) => ({ pk: `IDEM#${schoolId}#${key}`, sk: 'IDEM' }),

@@ -18,6 +18,17 @@ export interface Cdn {
   removed(paths: string[]): Promise<void>;
 }
 
+/** Named points where a worker can be crashed in tests (see test/helpers/faults.ts). */
+export const faultPoints = [
+  'fanout:after-claim',
+  'fanout:mid-render',
+  'fanout:before-confirm',
+  'fanout:after-confirm',
+  'media:after-claim',
+  'media:after-store',
+] as const;
+export type FaultPoint = (typeof faultPoints)[number];
+
 /** Everything the domain needs from the outside world, built once per process and passed in. */
 export interface Deps {
   config: Config;
@@ -25,4 +36,6 @@ export interface Deps {
   queues: Queues;
   cdn: Cdn;
   now: () => Date;
+  /** Test-only fault injection: throws to simulate a crash at that point. Absent in production. */
+  faults?: (point: FaultPoint) => void;
 }

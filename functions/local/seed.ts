@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type * as z from 'zod';
 import { createToken } from '../core/auth/tokens';
 import type { Deps } from '../core/deps';
-import { getSchool, putSchool, type School } from '../core/schools/school';
+import { getSchool, putSchool, type schoolSchema } from '../core/schools/school';
 
-export const DEMO_SCHOOL: School = {
+export const DEMO_SCHOOL: z.input<typeof schoolSchema> = {
   id: 'demo',
   name: 'Demo Primary School',
   timezone: 'Europe/London',

@@ -4,7 +4,7 @@ import type { SiteCache } from './site-cache';
 /** URL path → site bucket key: pages are folders holding `index.html`. */
 export function siteKeyForPath(path: string): string | undefined {
   const clean = decodeURIComponent(path).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (!/^(s|p|media)\/[A-Za-z0-9._/-]+$/.test(clean) || clean.includes('..')) return undefined;
+  if (!/^(s|p|w|c|media)\/[A-Za-z0-9._/%-]+$/.test(clean) || clean.includes('..')) return undefined;
   return /\.[a-z0-9]+$/.test(clean) ? clean : `${clean}/index.html`;
 }
 

@@ -2,34 +2,51 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
 import { createPost } from '../../core/posts/create';
+import { editPost, submitDraft } from '../../core/posts/edit';
 import { retractPost } from '../../core/posts/retract';
-import { getPostWithMedia } from '../../core/posts/store';
+import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';
 import { jsonBody } from '../errors';
 import { postView } from '../views';
 
-/** Posts: create (idempotent), read status, retract. */
+const notFound = () => new HTTPException(404, { message: 'There is no such post in your school.' });
+
+/** Posts: create (idempotent), list, read status, edit, submit a draft, retract. */
 export function postRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requireToken(deps));
+
+  const view = async (postId: string, schoolId: string) => {
+    const current = await getPostWithMedia(deps, postId);
+    if (!current || current.post.schoolId !== schoolId) throw notFound();
+    return postView(deps.config.publicUrl, current);
+  };
 
   app.post('/', async (c) => {
     const result = await createPost(deps, c.get('principal'), (await jsonBody(c)) as never);
     return c.json({ post: postView(deps.config.publicUrl, result), uploads: result.uploads }, result.created ? 201 : 200);
   });
 
-  app.get('/:id', async (c) => {
-    const current = await getPostWithMedia(deps, c.req.param('id'));
-    if (!current || current.post.schoolId !== c.get('principal').schoolId) {
-      throw new HTTPException(404, { message: 'There is no such post in your school.' });
-    }
-    return c.json({ post: postView(deps.config.publicUrl, current) });
+  app.get('/', async (c) => {
+    const posts = await listSchoolPosts(deps, c.get('principal').schoolId);
+    return c.json({ posts: posts.map((post) => postView(deps.config.publicUrl, { post, media: [] })) });
+  });
+
+  app.get('/:id', async (c) => c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) }));
+
+  app.patch('/:id', async (c) => {
+    await editPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);
+    return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
+  });
+
+  app.post('/:id/submit', async (c) => {
+    await submitDraft(deps, c.get('principal'), c.req.param('id'));
+    return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 
   app.delete('/:id', async (c) => {
-    const found = await retractPost(deps, c.get('principal'), c.req.param('id'));
-    if (!found) throw new HTTPException(404, { message: 'There is no such post in your school.' });
-    return c.json({ retracted: true });
+    if (!(await retractPost(deps, c.get('principal'), c.req.param('id')))) throw notFound();
+    return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 
   return app;

@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mediaKinds, outputRoles } from '../media/media';
-import type { MediaItem, Post } from '../posts/post';
+import { isPublic, type MediaItem, type Post } from '../posts/post';
 
 /**
  * A post as every channel renders it: a snapshot taken at publish time and stored in each channel's
@@ -12,8 +12,10 @@ export const feedEntrySchema = z.object({
   caption: z.string(),
   publishedAt: z.string(),
   updatedAt: z.string(),
-  /** The post page's absolute URL (public posts) — also the stable guid. */
-  url: z.string(),
+  /** The post page's absolute URL — only public posts have one; it is also their stable guid. */
+  url: z.string().optional(),
+  /** Lower-case hashtags, for tag links. */
+  tags: z.array(z.string()).default([]),
   media: z.array(
     z.object({
       kind: z.enum(mediaKinds),
@@ -48,7 +50,8 @@ export function toFeedEntry(publicUrl: string, post: Post, media: MediaItem[]): 
     caption: post.caption,
     publishedAt: post.publishedAt ?? post.createdAt,
     updatedAt: post.updatedAt,
-    url: `${publicUrl}/p/${post.id}`,
+    url: isPublic(post.audience) ? `${publicUrl}/p/${post.id}` : undefined,
+    tags: post.tags,
     media: media.map((m) => ({
       kind: m.kind ?? 'image',
       alt: m.alt,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Messages on the fan-out queue. A discriminated union with an exhaustive handler map (see

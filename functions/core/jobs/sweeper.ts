@@ -2,7 +2,9 @@ import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { pendingPartitions } from '../posts/store';
+import { lifecycleContext } from '../posts/settle';
+import { getPostWithMedia, pendingPartitions } from '../posts/store';
+import { applyEvent } from '../posts/transition';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -19,6 +21,7 @@ export interface SweepOptions {
 export interface SweepReport {
   fanoutRedriven: number;
   mediaRedriven: number;
+  scheduledReleased: number;
 }
 
 /**
@@ -28,7 +31,14 @@ export interface SweepReport {
  */
 export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
   const cutoff = new Date(deps.now().getTime() - (options.graceMs ?? SWEEP_GRACE_MS)).toISOString();
-  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0 };
+  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0, scheduledReleased: 0 };
+  // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every minute.
+  for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
+    const current = await getPostWithMedia(deps, String(item.id));
+    if (current?.post.state !== 'scheduled') continue;
+    if (await applyEvent(deps, current.post, { kind: 'due' }, await lifecycleContext(deps, current.post)))
+      report.scheduledReleased++;
+  }
   for (const item of await stalled(deps, pendingPartitions.fanout, cutoff)) {
     await deps.queues.fanout({ kind: item.state === 'retracted' ? 'retract' : 'publish', postId: String(item.id) });
     report.fanoutRedriven++;
@@ -46,6 +56,7 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
   return report;
 }
 
+/** Items of a pending partition whose sort key (a time) is before `cutoff`. */
 async function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;

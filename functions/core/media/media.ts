@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Media as the rest of Corridor sees it: what a processor produced, and the named reasons it refuses

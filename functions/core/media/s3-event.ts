@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The S3 event notification that reaches the media worker (inside an SQS message body on AWS, and

@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { z } from 'zod';
+import * as z from 'zod';
 import { incomingKey } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { MediaKind } from './media';

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { presignUpload, type UploadInstruction, uploadRequestSchema } from '../media/uploads';
 import { getSchool } from '../schools/school';
+import { extractTags } from './caption';
 import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
 import { settlePost } from './settle';
 import { getPostWithMedia, type PostWithMedia, pendingPartitions } from './store';
@@ -22,6 +23,10 @@ export const createPostSchema = z.object({
     .pipe(audienceListSchema),
   caption: z.string().max(MAX_CAPTION_LENGTH).default(''),
   media: z.array(uploadRequestSchema).max(MAX_MEDIA_PER_POST).default([]),
+  /** Keep it as a draft: files are processed, nothing is published until it is submitted. */
+  draft: z.boolean().default(false),
+  /** Publish at this time instead of as soon as it is ready. */
+  publishAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
@@ -90,8 +95,11 @@ export async function createPost(
     schoolId: school.id,
     audience: input.audience,
     caption: input.caption,
-    state: 'processing',
+    state: input.draft ? 'draft' : 'processing',
     mediaIds: media.map((m) => m.id),
+    tags: extractTags(input.caption),
+    publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
+    authorRole: principal.role,
     createdAt: now,
     updatedAt: now,
     version: 0,
@@ -102,6 +110,13 @@ export async function createPost(
   const current = await getPostWithMedia(deps, postId);
   if (!current) throw new Error(`post ${postId} vanished after it was written`);
   if (current.post.schoolId !== school.id) throw new PostInputError('that idempotency key belongs to another school');
+  // The listing pointer uses the stored createdAt, so a retried create rewrites the same item.
+  await deps.clients.dynamo.send(
+    new PutCommand({
+      TableName: deps.config.tableName,
+      Item: { pk: tableKeys.postsOfSchool(school.id), sk: `${current.post.createdAt}#${postId}`, type: 'school-post', postId },
+    }),
+  );
   const uploads = await Promise.all(
     current.media
       .filter((m) => m.state === 'awaiting_upload')

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mediaKinds, storedOutputSchema } from '../media/media';
 
 /**
@@ -24,7 +24,11 @@ export const audienceListSchema = z
 
 export const isPublic = (audience: readonly string[]) => audience.includes('public');
 
-export const postStates = ['processing', 'published', 'failed', 'retracted'] as const;
+/**
+ * The post state machine (see lifecycle.ts for its transitions):
+ * draft → processing → (pending_approval) → (scheduled) → published → retracted, or failed.
+ */
+export const postStates = ['draft', 'processing', 'pending_approval', 'scheduled', 'published', 'failed', 'retracted'] as const;
 export type PostState = (typeof postStates)[number];
 
 export const failureSchema = z.object({ code: z.string(), message: z.string() });
@@ -44,11 +48,21 @@ export const postSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   publishedAt: z.string().optional(),
+  /** When a scheduled post goes live ("publish at 15:30"). */
+  publishAt: z.string().nullish(),
   retractedAt: z.string().optional(),
+  /** Lower-case #hashtags of the caption, collated into tag feeds. */
+  tags: z.array(z.string()).default([]),
   /** Bumped by every change the channels must reflect; the fan-out records what it last rendered. */
   version: z.number().int(),
   renderedVersion: z.number().int().default(0),
+  /** The channels the post was last rendered into: where a retract or an audience edit must clean up. */
+  renderedChannels: z.array(z.string()).default([]),
+  /** When the channels last caught up with the post (for "gone everywhere in N ms"). */
+  renderedAt: z.string().optional(),
   createdBy: z.string(),
+  /** Admins' posts skip approval; staff posts wait for it when the school asks. */
+  authorRole: z.enum(['admin', 'staff']).default('staff'),
 });
 export type Post = z.infer<typeof postSchema>;
 

@@ -1,68 +1,31 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import type { Failure } from './post';
-import { getPostWithMedia, pendingPartitions } from './store';
+import { getSchool } from '../schools/school';
+import type { LifecycleContext } from './lifecycle';
+import type { Post } from './post';
+import { getPostWithMedia } from './store';
+import { applyEvent } from './transition';
+
+/** The facts the state machine needs about a post's school, now. */
+export async function lifecycleContext(deps: Deps, post: Post): Promise<LifecycleContext> {
+  const school = await getSchool(deps, post.schoolId);
+  return { now: deps.now(), needsApproval: (school?.requiresApproval ?? false) && post.authorRole !== 'admin' };
+}
 
 /**
- * Moves a processing post on once its media settled: every file ready → published (and a fan-out job
- * is sent); any file failed → failed with that file's reason, so nothing half-processed is published.
- * Safe to call any number of times: the state change is a conditional write, and only its winner sends.
+ * Moves a processing post on once its media settled: every file ready → released (published, pending
+ * approval or scheduled); any file failed → failed with that file's reason, so nothing half-processed
+ * is published. Safe to call any number of times: only the winner of the conditional write acts.
  */
 export async function settlePost(deps: Deps, postId: string): Promise<void> {
   const current = await getPostWithMedia(deps, postId);
-  if (!current || current.post.state !== 'processing') return;
-  const failed = current.media.find((m) => m.state === 'failed');
+  if (current?.post.state !== 'processing') return;
+  const { post, media } = current;
+  const failed = media.find((m) => m.state === 'failed');
   if (failed) {
-    await failPost(deps, postId, failed.failure ?? { code: 'failed', message: 'A file could not be processed.' });
+    const failure = failed.failure ?? { code: 'failed', message: 'A file could not be processed.' };
+    await applyEvent(deps, post, { kind: 'media_failed' }, await lifecycleContext(deps, post), { failure });
     return;
   }
-  if (!current.media.every((m) => m.state === 'ready')) return;
-  const now = deps.now().toISOString();
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.post(postId),
-        UpdateExpression:
-          'SET #state = :published, publishedAt = :now, updatedAt = :now, version = version + :one, gsi1pk = :pending, gsi1sk = :now',
-        ConditionExpression: '#state = :processing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':published': 'published',
-          ':processing': 'processing',
-          ':now': now,
-          ':one': 1,
-          ':pending': pendingPartitions.fanout,
-        },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return;
-    throw error;
-  }
-  await deps.queues.fanout({ kind: 'publish', postId });
-}
-
-async function failPost(deps: Deps, postId: string, failure: Failure): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.post(postId),
-        UpdateExpression: 'SET #state = :failed, failure = :failure, updatedAt = :now',
-        ConditionExpression: '#state = :processing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':failed': 'failed',
-          ':processing': 'processing',
-          ':failure': failure,
-          ':now': deps.now().toISOString(),
-        },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  if (media.every((m) => m.state === 'ready'))
+    await applyEvent(deps, post, { kind: 'media_ready' }, await lifecycleContext(deps, post));
 }

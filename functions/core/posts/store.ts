@@ -7,6 +7,8 @@ import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
 export const pendingPartitions = {
   media: 'PENDING#MEDIA',
   fanout: 'PENDING#FANOUT',
+  /** Scheduled posts, sorted by the time they go live. */
+  scheduled: 'PENDING#SCHEDULED',
 } as const;
 
 /** A post and its media (in the order the poster gave), read in one query of the post's partition. */
@@ -31,4 +33,19 @@ export async function getPostWithMedia(deps: Deps, postId: string): Promise<Post
     .map((item) => mediaItemSchema.parse(item))
     .sort((a, b) => a.index - b.index);
   return { post: postSchema.parse(postItem), media };
+}
+
+/** The school's posts, newest first (any state), for "my posts" and the admin's lists. */
+export async function listSchoolPosts(deps: Deps, schoolId: string, limit = 50): Promise<Post[]> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': tableKeys.postsOfSchool(schoolId) },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  const posts = await Promise.all(Items.map((item) => getPostWithMedia(deps, String(item.postId))));
+  return posts.filter((p): p is PostWithMedia => p !== undefined).map((p) => p.post);
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -19,6 +19,10 @@ export const schoolSchema = z.object({
   /** IANA time zone used for digests and dates on pages. */
   timezone: z.string().default('Europe/London'),
   classes: z.array(classSchema).default([]),
+  /** Staff posts wait for an admin's approval before they go out. */
+  requiresApproval: z.boolean().default(false),
+  /** The trust or authority whose regional wall shows this school's public posts, when it opted in. */
+  wallTrustId: z.string().optional(),
 });
 export type School = z.infer<typeof schoolSchema>;
 
@@ -30,9 +34,11 @@ export async function getSchool(deps: Deps, schoolId: string): Promise<School | 
   return Item ? schoolSchema.parse(Item) : undefined;
 }
 
-/** Creates or replaces a school. */
-export async function putSchool(deps: Deps, school: School): Promise<void> {
+/** Creates or replaces a school (defaults filled in). */
+export async function putSchool(deps: Deps, input: z.input<typeof schoolSchema>): Promise<School> {
+  const school = schoolSchema.parse(input);
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),
   );
+  return school;
 }

@@ -1,36 +1,43 @@
-import type { School } from '../../schools/school';
 import { entryTitle, type FeedEntry, largestOutput } from '../entry';
-import { captionHtml } from './media-html';
-
-/** The feed's own links, so readers can find the site and refresh the feed. */
-export interface FeedLinks {
-  homePageUrl: string;
-  feedUrl: string;
-}
+import { type ChannelView, entryLink } from '../view';
+import { captionHtml, publicTagHref } from './media-html';
 
 /**
  * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Each photo is an attachment of its largest
  * JPEG; every width is listed under the `_corridor` extension for widgets that build a `srcset`.
+ * Archive links follow RFC 5005 in the `_rfc5005` extension (JSON Feed has no paging of its own
+ * besides `next_url`, which points to older items, as prev-archive does).
  */
-export function renderJsonFeed(school: School, links: FeedLinks, entries: FeedEntry[]): string {
+export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string {
   const feed = {
     version: 'https://jsonfeed.org/version/1.1',
-    title: school.name,
-    home_page_url: links.homePageUrl,
-    feed_url: links.feedUrl,
+    title: view.title,
+    description: view.description,
+    home_page_url: view.self.pageUrl,
+    feed_url: view.self.jsonFeedUrl,
+    ...(view.prevArchive ? { next_url: view.prevArchive.jsonFeedUrl } : {}),
     language: 'en-GB',
+    ...(view.private ? { expired: false, _corridor_private: true } : {}),
+    _rfc5005: {
+      archive: view.isArchive,
+      current: view.current.jsonFeedUrl,
+      ...(view.prevArchive ? { prev_archive: view.prevArchive.jsonFeedUrl } : {}),
+      ...(view.nextArchive ? { next_archive: view.nextArchive.jsonFeedUrl } : {}),
+    },
     items: entries.map((entry) => {
+      const link = entryLink(view, entry);
       const firstImage = entry.media
         .map((m) => largestOutput(m, m.kind === 'image' ? 'image' : 'poster', 'image/jpeg'))
         .find(Boolean);
       return {
-        id: entry.url,
-        url: entry.url,
+        id: link.id,
+        url: link.href,
         title: entryTitle(entry),
         content_text: entry.caption,
-        content_html: captionHtml(entry.caption).value,
+        content_html: captionHtml(entry.caption, publicTagHref(view.publicUrl, entry)).value,
         date_published: entry.publishedAt,
         date_modified: entry.updatedAt,
+        ...(entry.tags.length > 0 ? { tags: entry.tags } : {}),
         ...(firstImage ? { image: firstImage.url } : {}),
         attachments: entry.media.flatMap((m) => {
           const main = largestOutput(m, m.kind === 'image' ? 'image' : m.kind, m.kind === 'image' ? 'image/jpeg' : undefined);
@@ -46,6 +53,7 @@ export function renderJsonFeed(school: School, links: FeedLinks, entries: FeedEn
           ];
         }),
         _corridor: {
+          post_id: entry.postId,
           media: entry.media.map((m) => ({
             kind: m.kind,
             alt: m.alt,

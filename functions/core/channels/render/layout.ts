@@ -13,6 +13,9 @@ img,video{display:block;width:100%;height:auto;border-radius:8px;margin:8px 0}au
 time{color:color-mix(in srgb,CanvasText 65%,transparent);font-size:.9rem}
 nav a{display:inline-block;padding:12px 0;min-height:44px}
 footer{padding:24px 16px;font-size:.9rem}
+.gallery{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
+.gallery img,.gallery video{margin:0}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
 export interface PageOptions {

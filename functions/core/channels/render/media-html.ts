@@ -1,9 +1,35 @@
-import { type EntryMedia, largestOutput } from '../entry';
+import { captionPieces } from '../../posts/caption';
+import { type EntryMedia, type FeedEntry, largestOutput } from '../entry';
 import { type Html, html } from '../html';
 
-/** Captions keep their line breaks; everything else is literal text. */
-export function captionHtml(caption: string): Html {
-  return html`<p class="caption">${caption}</p>`;
+/** Where a post's #tag links: its school's public tag page, for public posts only. */
+export type TagHref = (tag: string) => string | undefined;
+
+export const publicTagHref =
+  (publicUrl: string, entry: Pick<FeedEntry, 'schoolId' | 'url'>): TagHref =>
+  (tag) =>
+    entry.url ? `${publicUrl}/s/${entry.schoolId}/t/${encodeURIComponent(tag)}` : undefined;
+
+/**
+ * A caption as HTML: line breaks kept, http(s) links clickable (`rel="nofollow ugc noopener"`), #tags
+ * linked to their feed. Every piece of text is escaped; no other markup can come from a caption.
+ */
+export function captionHtml(caption: string, tagHref: TagHref = () => undefined): Html {
+  const pieces = captionPieces(caption).map((piece) => {
+    switch (piece.kind) {
+      case 'text':
+        return html`${piece.text}`;
+      case 'link':
+        return html`<a href="${piece.href}" rel="nofollow ugc noopener">${piece.text}</a>`;
+      case 'tag': {
+        const href = tagHref(piece.tag);
+        return href ? html`<a href="${href}" class="tag">${piece.text}</a>` : html`${piece.text}`;
+      }
+      default:
+        return piece satisfies never;
+    }
+  });
+  return html`<p class="caption">${pieces}</p>`;
 }
 
 const srcset = (media: EntryMedia, contentType: string) =>
@@ -33,9 +59,12 @@ export function mediaHtml(media: EntryMedia, options: { eager?: boolean } = {}):
     case 'video': {
       const video = largestOutput(media, 'video');
       const poster = largestOutput(media, 'poster', 'image/jpeg');
+      const captions = largestOutput(media, 'captions');
       if (!video) return html``;
       return html`<video controls playsinline preload="metadata" src="${video.url}" poster="${poster?.url}"
- width="${video.width}" height="${video.height}" aria-label="${media.alt || 'Video'}"></video>`;
+ width="${video.width}" height="${video.height}" aria-label="${media.alt || 'Video'}">${
+   captions ? html`<track kind="captions" src="${captions.url}" srclang="en" label="English" default>` : ''
+ }</video>`;
     }
     case 'audio': {
       const audio = largestOutput(media, 'audio');
@@ -43,4 +72,10 @@ export function mediaHtml(media: EntryMedia, options: { eager?: boolean } = {}):
       return html`<audio controls preload="metadata" src="${audio.url}" aria-label="${media.alt || 'Sound recording'}"></audio>`;
     }
   }
+}
+
+/** A gallery of a post's media, in the order the poster gave. */
+export function galleryHtml(media: EntryMedia[], options: { eager?: boolean } = {}): Html {
+  if (media.length <= 1) return html`${media.map((m) => mediaHtml(m, options))}`;
+  return html`<ul class="gallery" aria-label="${media.length} items">${media.map((m, i) => html`<li>${mediaHtml(m, { eager: options.eager && i === 0 })}</li>`)}</ul>`;
 }

@@ -1,49 +1,51 @@
-import type { School } from '../../schools/school';
 import { entryTitle, type FeedEntry, largestOutput } from '../entry';
 import { html } from '../html';
+import { type ChannelView, entryLink } from '../view';
 import { displayDate, page } from './layout';
-import { captionHtml, mediaHtml } from './media-html';
+import { captionHtml, galleryHtml, publicTagHref } from './media-html';
 
-/** Links a school page advertises. */
-export interface SchoolPageLinks {
-  schoolUrl: string;
-  jsonFeedUrl: string;
-  rssUrl: string;
-}
-
-const entryArticle = (school: School, entry: FeedEntry, index: number) => html`<article>
-<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, school.timezone)}</time>
-${captionHtml(entry.caption)}
-${entry.media.map((m) => mediaHtml(m, { eager: index === 0 }))}
-<a href="${entry.url}">Open this post<span class="visually-hidden"> from ${displayDate(entry.publishedAt, school.timezone)}</span></a>
+const entryArticle = (view: ChannelView, entry: FeedEntry, index: number) => {
+  const link = entryLink(view, entry);
+  return html`<article id="post-${entry.postId}">
+<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, view.timezone)}</time>
+${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry))}
+${galleryHtml(entry.media, { eager: index === 0 })}
+${entry.url ? html`<a class="permalink" href="${link.href}">Open this post<span class="visually-hidden"> from ${displayDate(entry.publishedAt, view.timezone)}</span></a>` : ''}
 </article>`;
+};
 
-/** The school's public page: the latest public posts, newest first. */
-export function renderSchoolPage(school: School, links: SchoolPageLinks, entries: FeedEntry[]): string {
+/** A channel's page: the school page, a tag page, a regional wall, a family feed or an archive page. */
+export function renderChannelPage(view: ChannelView, entries: FeedEntry[]): string {
   return page({
-    title: school.name,
-    head: html`<link rel="alternate" type="application/rss+xml" title="${school.name}" href="${links.rssUrl}">
-<link rel="alternate" type="application/feed+json" title="${school.name}" href="${links.jsonFeedUrl}">
-<style>.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}</style>`,
-    body: html`<header><h1>${school.name}</h1>
-<nav aria-label="Feeds"><a href="${links.rssUrl}">RSS feed</a> · <a href="${links.jsonFeedUrl}">JSON feed</a></nav></header>
+    title: view.title,
+    head: html`<link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
+<link rel="alternate" type="application/feed+json" title="${view.title}" href="${view.self.jsonFeedUrl}">
+${view.private ? html`<meta name="robots" content="noindex, nofollow">` : ''}`,
+    body: html`<header>${view.back ? html`<nav><a href="${view.back.url}">← ${view.back.label}</a></nav>` : ''}<h1>${view.title}</h1>
+<nav aria-label="Feeds"><a href="${view.self.rssUrl}">RSS feed</a> · <a href="${view.self.jsonFeedUrl}">JSON feed</a></nav></header>
 <main>
-${entries.length === 0 ? html`<p>No posts yet.</p>` : entries.map((entry, i) => entryArticle(school, entry, i))}
+${entries.length === 0 ? html`<p>No posts yet.</p>` : entries.map((entry, i) => entryArticle(view, entry, i))}
 </main>
-<footer>Posted with Corridor.</footer>`,
+<footer><nav aria-label="Older and newer posts">${view.prevArchive ? html`<a href="${view.prevArchive.pageUrl}" rel="prev">Older posts</a>` : ''}${
+      view.isArchive ? html` · <a href="${view.nextArchive?.pageUrl ?? view.current.pageUrl}" rel="next">Newer posts</a>` : ''
+    }</nav><p>Posted with Corridor.</p></footer>`,
   });
 }
 
-/** One post's page, with Open Graph and Twitter card tags for link previews. */
-export function renderPostPage(school: School, schoolUrl: string, entry: FeedEntry): string {
+/** One public post's page, with Open Graph and Twitter card tags for link previews. */
+export function renderPostPage(
+  view: { schoolName: string; schoolUrl: string; timezone: string; publicUrl: string },
+  entry: FeedEntry,
+): string {
   const title = entryTitle(entry);
   const preview = entry.media.map((m) => largestOutput(m, m.kind === 'image' ? 'image' : 'poster', 'image/jpeg')).find(Boolean);
   const previewAlt = entry.media.find((m) => m.kind === 'image')?.alt;
   return page({
-    title: `${title} — ${school.name}`,
+    title: `${title} — ${view.schoolName}`,
     head: html`<link rel="canonical" href="${entry.url}">
+<link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(entry.url ?? '')}&amp;format=json" title="${title}">
 <meta property="og:type" content="article">
-<meta property="og:site_name" content="${school.name}">
+<meta property="og:site_name" content="${view.schoolName}">
 <meta property="og:title" content="${title}">
 <meta property="og:description" content="${entry.caption.slice(0, 300)}">
 <meta property="og:url" content="${entry.url}">
@@ -56,13 +58,14 @@ ${previewAlt ? html`<meta property="og:image:alt" content="${previewAlt}">` : ''
     : ''
 }
 <meta name="twitter:card" content="${preview ? 'summary_large_image' : 'summary'}">
+<meta name="twitter:title" content="${title}">
 <meta property="article:published_time" content="${entry.publishedAt}">`,
-    body: html`<header><nav><a href="${schoolUrl}">← ${school.name}</a></nav></header>
+    body: html`<header><nav><a href="${view.schoolUrl}">← ${view.schoolName}</a></nav></header>
 <main><article>
 <h1>${title}</h1>
-<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, school.timezone)}</time>
-${captionHtml(entry.caption)}
-${entry.media.map((m, i) => mediaHtml(m, { eager: i === 0 }))}
+<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, view.timezone)}</time>
+${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry))}
+${galleryHtml(entry.media, { eager: true })}
 </article></main>`,
   });
 }

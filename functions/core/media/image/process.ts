@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import { type MediaOutput, MediaRejected, type ProcessedMedia } from '../media';
 
 /** Widths published for every photo; never upscaled. */
@@ -10,8 +10,8 @@ export const MAX_IMAGE_PIXELS = 100_000_000;
  * Turns one phone photo into web variants: upright, sRGB, no metadata, each width as WebP and JPEG.
  * @throws MediaRejected when the file is damaged or too large.
  */
-export async function processImage(input: Buffer): Promise<ProcessedMedia> {
-  let upright: { data: Buffer; info: sharp.OutputInfo };
+export async function processImage(input: Buffer, _options: { format?: string } = {}): Promise<ProcessedMedia> {
+  let upright: { data: Buffer; info: OutputInfo };
   try {
     upright = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
       .autoOrient()

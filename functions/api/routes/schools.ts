@@ -1,0 +1,65 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { sitePath } from '../../aws/keys';
+import { type Channel, channel, parseChannelId } from '../../core/channels/channels';
+import { locateChannel } from '../../core/channels/locate';
+import { documentKeys } from '../../core/channels/render-channel';
+import { rotateChannel } from '../../core/channels/rotate';
+import type { Deps } from '../../core/deps';
+import { getSchool, type School } from '../../core/schools/school';
+import { type AppEnv, requireToken } from '../auth';
+
+/** The caller's school: its classes (for audience choices) and, for admins, its private feed URLs. */
+export function schoolRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requireToken(deps));
+
+  const mySchool = async (schoolId: string): Promise<School> => {
+    const school = await getSchool(deps, schoolId);
+    if (!school) throw new HTTPException(404, { message: 'Your school no longer exists.' });
+    return school;
+  };
+
+  app.get('/me', async (c) => {
+    const school = await mySchool(c.get('principal').schoolId);
+    return c.json({
+      id: school.id,
+      name: school.name,
+      timezone: school.timezone,
+      classes: school.classes,
+      requiresApproval: school.requiresApproval,
+    });
+  });
+
+  app.get('/me/channels', async (c) => {
+    const { schoolId, role } = c.get('principal');
+    if (role !== 'admin') throw new HTTPException(403, { message: 'Only an admin can see the private feed addresses.' });
+    const school = await mySchool(schoolId);
+    const privateChannels: Channel[] = [
+      channel.families(school.id),
+      ...school.classes.map((k) => channel.class(school.id, k.id)),
+    ];
+    const channels = await Promise.all(
+      privateChannels.map(async (c) => {
+        const place = await locateChannel(deps, c);
+        const keys = documentKeys(place.prefix);
+        const url = (key: string) => `${deps.config.publicUrl}${sitePath(key)}`;
+        return { id: c.id, title: place.title, pageUrl: url(keys.page), rssUrl: url(keys.rss), jsonFeedUrl: url(keys.json) };
+      }),
+    );
+    return c.json({ channels });
+  });
+
+  app.post('/me/channels/:channelId/rotate', async (c) => {
+    const { schoolId, role } = c.get('principal');
+    if (role !== 'admin') throw new HTTPException(403, { message: 'Only an admin can change a private feed address.' });
+    const target = parseChannelId(c.req.param('channelId'));
+    if (!target || !(target.kind === 'families' || target.kind === 'class') || target.schoolId !== schoolId) {
+      throw new HTTPException(404, { message: 'There is no such private channel in your school.' });
+    }
+    await rotateChannel(deps, target);
+    return c.json({ rotated: target.id });
+  });
+
+  return app;
+}

@@ -1,0 +1,40 @@
+import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { Deps } from '../deps';
+import { replaceCapabilityToken } from './capabilities';
+import { channelMeta, pageOf } from './channel-index';
+import type { Channel } from './channels';
+import { renderChannel } from './render-channel';
+
+/**
+ * Gives a private channel a new capability URL: the documents are rendered under the new token and
+ * every object under the old one is deleted (and invalidated), so the old URL stops working at once.
+ */
+export async function rotateChannel(deps: Deps, channel: Channel): Promise<void> {
+  const { previous } = await replaceCapabilityToken(deps, channel.id);
+  const { count } = await channelMeta(deps, channel.id);
+  const pages = count > 0 ? Array.from({ length: pageOf(count - 1) + 1 }, (_, i) => i) : [];
+  await renderChannel(deps, channel, pages);
+  const oldKeys = await listKeys(deps, `c/${previous}/`);
+  for (let i = 0; i < oldKeys.length; i += 1000) {
+    await deps.clients.s3.send(
+      new DeleteObjectsCommand({
+        Bucket: deps.config.siteBucket,
+        Delete: { Objects: oldKeys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
+      }),
+    );
+  }
+  await deps.cdn.removed([`/c/${previous}/*`, ...oldKeys.map((key) => `/${key}`)]);
+}
+
+async function listKeys(deps: Deps, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await deps.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: deps.config.siteBucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return keys;
+}

@@ -1,0 +1,509 @@
+import { join, resolve } from 'node:path';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type Config, configToEnv } from '../functions/aws/config';
+import { tableShape } from '../functions/aws/table';
+import { Cdn } from './cdn';
+import { Email } from './email';
+import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
+import { CorridorFunction, type HandlerName, sharpBundling } from './lambda';
+import { deadLetterAlarm, WorkQueue } from './queues';
+import { Storage } from './storage';
+
+/**
+ * Memory, timeouts and concurrency, with the reasons. Lambda gives CPU in proportion to memory
+ * (1 vCPU at 1,769 MB). https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+ */
+export const sizing = {
+  /** HTTP API integrations time out at 30 s, so the function gives up first. */
+  api: { memory: 1024, timeout: Duration.seconds(29), reserved: 50 },
+  /** Reads 64 bytes per upload and forwards a message. */
+  router: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 5 },
+  /**
+   * sharp runs one libvips thread on glibc without jemalloc (DESIGN.md), so more than one vCPU buys
+   * nothing; 2 GB holds a 50 MB upload, a 100 MP decode limit and heic-decode's WASM heap. A 12 MP photo
+   * takes ~0.7–2 s, the largest allowed input well under a minute.
+   */
+  image: { memory: 2048, timeout: Duration.minutes(3), batch: 1, maxConcurrency: 20 },
+  /**
+   * Sized from the benchmark: 1080p → 720p H.264 veryfast ≈ 3.4× realtime on 2 cores, so a 4-minute
+   * newsletter takes ~70 s. 3,008 MB (~1.7 vCPU; also the memory ceiling of new accounts) makes that
+   * ~85 s, and the 15-minute maximum timeout leaves ~10× headroom for slow HEVC sources. 4 GiB of /tmp
+   * holds a 1 GB upload (MAX_UPLOAD_BYTES.video) beside its 720p output. The lease the worker takes
+   * (MEDIA_LEASE_MS) is also 15 minutes, so a live worker's lease never expires under it.
+   */
+  av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, batch: 1, maxConcurrency: 5 },
+  /** Web push encrypts per message (ECDH + AES-GCM): CPU-bound, so a full vCPU. */
+  fanout: { memory: 1769, timeout: Duration.minutes(3), batch: 5, maxConcurrency: 10 },
+  /** Runs every 5 minutes; reserved 1 so a slow run never overlaps the next and re-drives twice. */
+  sweeper: { memory: 512, timeout: Duration.minutes(2), reserved: 1 },
+  /** One run renders and sends every due family's digest; reserved 1 so runs never overlap. */
+  digest: { memory: 1769, timeout: Duration.minutes(10), reserved: 1 },
+  emailEvents: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 2 },
+} as const;
+
+/**
+ * Receives before a message is dead-lettered. Media and fan-out survive a few transient failures; the
+ * audio/video worker is expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
+ */
+export const maxReceiveCount = { router: 5, image: 5, av: 3, fanout: 5, emailEvents: 5 } as const;
+
+/** The evening digest: an hourly run evaluated in each school's own time zone (default Europe/London). */
+export const DIGEST_SCHEDULE = { minute: '0', hour: '*', timeZone: TimeZone.EUROPE_LONDON } as const;
+export const SWEEP_EVERY = Duration.minutes(5);
+
+/** DynamoDB item actions the code uses (conditional single-item writes, queries; no scans, no transactions). */
+const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+const SES_SEND = ['ses:SendEmail', 'ses:SendRawEmail'];
+
+/** An SSM parameter Corridor reads at run time. */
+export interface VapidParameter {
+  parameterName: string;
+  parameterArn: string;
+}
+
+export interface CorridorInfraProps {
+  /** SST stage, e.g. `prod`. */
+  stage: string;
+  /** App name (SST `name`); prefixes physical names. Default `corridor`. */
+  appName?: string;
+  /** Keep the table and the site bucket when the stack is removed. Default: `stage === 'prod'`. */
+  retainData?: boolean;
+  email: {
+    /** Sending domain, verified in SES. */
+    domain: string;
+    /** From address; default `Corridor <no-reply@<domain>>`. */
+    from?: string;
+    /** Create the SES identity here (default) or use one already verified. */
+    identity?: 'create' | 'existing';
+  };
+  /** Custom domain for the site (needs `certificateArn`, an ACM certificate in us-east-1). */
+  domainName?: string;
+  certificateArn?: string;
+  /** Folder with `bin/ffmpeg` and `bin/ffprobe` (static linux-arm64). */
+  ffmpegLayerDir: string;
+  /** Check the ffmpeg binaries at synth (default true). */
+  verifyFfmpegLayer?: boolean;
+  /** Subscribe this address to every alarm. */
+  alarmEmail?: string;
+  /**
+   * Reserve concurrency for the API, sweeper and digest (default true). An account must keep 100
+   * unreserved, so accounts still at the new-account limit (10) must turn this off or raise the quota.
+   */
+  reserveConcurrency?: boolean;
+  /** More origins allowed to PUT uploads from a browser (e.g. `http://localhost:5173`). */
+  extraUploadOrigins?: string[];
+  /** SSM parameter names prefix for the VAPID keys. Default `/<appName>/<stage>/vapid`. */
+  vapidParameterPrefix?: string;
+  /** Repository root (package.json, package-lock.json, functions/). Default: the working directory. */
+  projectRoot?: string;
+  /** Override handler entry files (tests use this for handlers not written yet). */
+  entries?: Partial<Record<HandlerName, string>>;
+}
+
+/**
+ * Corridor on AWS: storage, the CDN, the API, the media pipeline, fan-out, schedules and email, with
+ * least-privilege roles (every statement names its actions and resources; nothing grants `*`).
+ *
+ * Media pipeline: S3 ObjectCreated (incoming/) → media queue → **router** (reads 64 bytes, sniffs) →
+ * image queue → image worker (sharp) | audio/video queue → audio/video worker (sharp + ffmpeg layer).
+ * Both workers run the same `functions/handlers/media.ts`; the split keeps photos fast and cheap while a
+ * burst of videos is processing, and lets each queue's visibility timeout match its worker.
+ */
+export class CorridorInfra extends Construct {
+  readonly storage: Storage;
+  readonly cdn: Cdn;
+  readonly email: Email;
+  readonly httpApi: apigw.HttpApi;
+  readonly alarmTopic: sns.Topic;
+  readonly queues: { media: WorkQueue; image: WorkQueue; av: WorkQueue; fanout: WorkQueue; emailEvents: WorkQueue };
+  readonly schedulerDeadLetters: sqs.Queue;
+  readonly functions: {
+    api: CorridorFunction;
+    router: CorridorFunction;
+    image: CorridorFunction;
+    av: CorridorFunction;
+    fanout: CorridorFunction;
+    sweeper: CorridorFunction;
+    digest: CorridorFunction;
+    emailEvents: CorridorFunction;
+  };
+  readonly schedules: { sweeper: scheduler.Schedule; digest: scheduler.Schedule };
+  /** SSM parameter names and ARNs of the VAPID key pair (created by the operator, docs/deploy.md). */
+  readonly vapid: { publicKey: VapidParameter; privateKey: VapidParameter };
+  readonly publicUrl: string;
+
+  constructor(scope: Construct, id: string, props: CorridorInfraProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const appName = props.appName ?? 'corridor';
+    const retainData = props.retainData ?? props.stage === 'prod';
+    const reserve = props.reserveConcurrency ?? true;
+    const root = resolve(props.projectRoot ?? process.cwd());
+    const entry = (name: HandlerName) => props.entries?.[name] ?? join(root, 'functions', 'handlers', `${name}.ts`);
+    const vapidPrefix = props.vapidParameterPrefix ?? `/${appName}/${props.stage}/vapid`;
+
+    this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `Corridor ${props.stage} alarms`, enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const alarmAction = new actions.SnsAction(this.alarmTopic);
+
+    // --- queues (each with its dead-letter queue and alarm) ---
+    this.queues = {
+      media: new WorkQueue(this, 'MediaQueue', {
+        consumerTimeout: sizing.router.timeout,
+        maxReceiveCount: maxReceiveCount.router,
+        alarmAction,
+      }),
+      image: new WorkQueue(this, 'ImageQueue', {
+        consumerTimeout: sizing.image.timeout,
+        maxReceiveCount: maxReceiveCount.image,
+        alarmAction,
+      }),
+      av: new WorkQueue(this, 'AvQueue', {
+        consumerTimeout: sizing.av.timeout,
+        maxReceiveCount: maxReceiveCount.av,
+        alarmAction,
+      }),
+      fanout: new WorkQueue(this, 'FanoutQueue', {
+        consumerTimeout: sizing.fanout.timeout,
+        maxReceiveCount: maxReceiveCount.fanout,
+        alarmAction,
+      }),
+      emailEvents: new WorkQueue(this, 'EmailEventsQueue', {
+        consumerTimeout: sizing.emailEvents.timeout,
+        maxReceiveCount: maxReceiveCount.emailEvents,
+        alarmAction,
+      }),
+    };
+
+    // --- storage + CDN ---
+    const namePrefix = `${appName}-${props.stage}`.toLowerCase();
+    this.storage = new Storage(this, 'Storage', { namePrefix, retainData });
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      description: `Corridor ${props.stage} API (reached through CloudFront at /api/*)`,
+      createDefaultStage: true,
+    });
+    this.cdn = new Cdn(this, 'Cdn', {
+      site: this.storage.site,
+      apiHost: `${this.httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
+      uploadOrigin: this.storage.incomingUploadOrigin,
+      domainName: props.domainName,
+      certificateArn: props.certificateArn,
+    });
+    this.publicUrl = this.cdn.publicUrl;
+    // The CDN's CSP names the upload host and the bucket's CORS names the site: the fixed incoming bucket
+    // name keeps that from being a dependency cycle (see Storage.incomingBucketName).
+    this.storage.allowBrowserUploads([this.publicUrl, ...(props.extraUploadOrigins ?? [])]);
+    this.connectIncomingToMediaQueue(this.storage.incoming, this.storage.incomingBucketName, this.queues.media.queue);
+
+    // --- email ---
+    this.email = new Email(this, 'Email', {
+      domain: props.email.domain,
+      identity: props.email.identity ?? 'create',
+      eventsQueue: this.queues.emailEvents.queue,
+    });
+    const emailEnv = {
+      CORRIDOR_EMAIL_FROM: props.email.from ?? `Corridor <no-reply@${props.email.domain}>`,
+      CORRIDOR_SES_CONFIGURATION_SET: this.email.configurationSet.configurationSetName,
+    };
+
+    // --- VAPID keys: referenced by name, never created here (a value would sit in the template). Not
+    // resolved at deploy either (no CloudFormation SSM parameter): the functions read them at run time,
+    // so rotating the keys needs no deploy.
+    const vapidParameter = (name: string): VapidParameter => ({
+      parameterName: name,
+      parameterArn: stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
+    });
+    this.vapid = {
+      publicKey: vapidParameter(`${vapidPrefix}/public-key`),
+      privateKey: vapidParameter(`${vapidPrefix}/private-key`),
+    };
+    const vapidEnv = {
+      CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER: this.vapid.publicKey.parameterName,
+      CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER: this.vapid.privateKey.parameterName,
+      CORRIDOR_VAPID_SUBJECT: `mailto:no-reply@${props.email.domain}`,
+    };
+
+    // --- environment: exactly what configFromEnv reads (names from functions/aws/config.ts) ---
+    const { table, incoming, site } = this.storage;
+    const configEnv = (extra: Partial<Config> = {}): Record<string, string> => {
+      const { AWS_REGION: _region, ...env } = configToEnv({
+        region: stack.region, // set by Lambda itself (a reserved variable), dropped here
+        tableName: table.tableName,
+        incomingBucket: incoming.bucketName,
+        siteBucket: site.bucketName,
+        publicUrl: this.publicUrl,
+        mediaQueueUrl: this.queues.media.queue.queueUrl,
+        fanoutQueueUrl: this.queues.fanout.queue.queueUrl,
+        ...extra,
+      });
+      return env;
+    };
+
+    const common = { projectRoot: root, retainLogs: retainData, alarmTopic: alarmAction };
+    const fn = (
+      name: string,
+      options: {
+        entry: string;
+        description: string;
+        memory: number;
+        timeout: Duration;
+        environment: Record<string, string>;
+        reserved?: number;
+        extra?: Partial<ConstructorParameters<typeof CorridorFunction>[2]>;
+      },
+    ) =>
+      new CorridorFunction(this, name, {
+        ...common,
+        entry: options.entry,
+        description: options.description,
+        memorySize: options.memory,
+        timeout: options.timeout,
+        environment: options.environment,
+        serviceName: `corridor-${name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+        reservedConcurrentExecutions: reserve ? options.reserved : undefined,
+        ...options.extra,
+      });
+
+    const ffmpeg = new FfmpegLayer(this, 'Ffmpeg', { dir: resolve(root, props.ffmpegLayerDir), verify: props.verifyFfmpegLayer });
+
+    this.functions = {
+      api: fn('Api', {
+        entry: entry('api'),
+        description: 'Corridor HTTP API (Hono)',
+        ...sizing.api,
+        environment: { ...configEnv(), ...emailEnv, ...vapidEnv },
+      }),
+      router: fn('MediaRouter', {
+        // Found from the project root, not import.meta: SST bundles sst.config.ts (and this file) elsewhere.
+        entry: join(root, 'infra', 'media-router', 'handler.ts'),
+        description: 'Corridor media router: uploads → image or audio/video worker',
+        ...sizing.router,
+        environment: {
+          CORRIDOR_IMAGE_QUEUE_URL: this.queues.image.queue.queueUrl,
+          CORRIDOR_AV_QUEUE_URL: this.queues.av.queue.queueUrl,
+        },
+      }),
+      image: fn('ImageWorker', {
+        entry: entry('media'),
+        description: 'Corridor image worker (sharp)',
+        ...sizing.image,
+        environment: configEnv(),
+        extra: { bundling: sharpBundling },
+      }),
+      av: fn('AvWorker', {
+        entry: entry('media'),
+        description: 'Corridor audio/video worker (ffmpeg layer + sharp for posters)',
+        ...sizing.av,
+        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }),
+        extra: { bundling: sharpBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.av.ephemeralMiB },
+      }),
+      fanout: fn('Fanout', {
+        entry: entry('fanout'),
+        description: 'Corridor fan-out: channel artifacts, invalidations, notifications',
+        ...sizing.fanout,
+        environment: { ...configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }), ...emailEnv, ...vapidEnv },
+      }),
+      sweeper: fn('Sweeper', {
+        entry: entry('sweeper'),
+        description: 'Corridor sweeper: re-drives anything stuck',
+        ...sizing.sweeper,
+        environment: configEnv(),
+      }),
+      digest: fn('Digest', {
+        entry: entry('digest'),
+        description: 'Corridor evening digest',
+        ...sizing.digest,
+        environment: { ...configEnv(), ...emailEnv, ...vapidEnv },
+      }),
+      emailEvents: fn('EmailEvents', {
+        entry: entry('email-events'),
+        description: 'Corridor SES bounces and complaints → suppression',
+        ...sizing.emailEvents,
+        environment: configEnv(),
+      }),
+    };
+    this.grantLeastPrivilege();
+
+    // --- triggers ---
+    this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [apigw.HttpMethod.ANY],
+      integration: new integrations.HttpLambdaIntegration('Api', this.functions.api.fn, {
+        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      }),
+    });
+    const consume = (f: CorridorFunction, q: WorkQueue, s: { batch: number; maxConcurrency: number }) =>
+      f.fn.addEventSource(
+        new sources.SqsEventSource(q.queue, {
+          batchSize: s.batch,
+          maxConcurrency: s.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    // Queue consumers are bounded with the event source's maximum concurrency rather than reserved
+    // concurrency: throttled SQS batches count as receives and would dead-letter healthy messages.
+    consume(this.functions.router, this.queues.media, sizing.router);
+    consume(this.functions.image, this.queues.image, sizing.image);
+    consume(this.functions.av, this.queues.av, sizing.av);
+    consume(this.functions.fanout, this.queues.fanout, sizing.fanout);
+    consume(this.functions.emailEvents, this.queues.emailEvents, sizing.emailEvents);
+
+    this.schedulerDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    deadLetterAlarm(this, 'ScheduleDeadLettersAlarm', this.schedulerDeadLetters, `schedules (${stack.stackName})`, alarmAction);
+    const scheduled = (job: string) =>
+      scheduler.ScheduleTargetInput.fromObject({
+        // The shape of an EventBridge "Scheduled Event", so handlers typed with aws-lambda's ScheduledEvent
+        // read it; `time` is the scheduled (not actual) time, stable across retries of one run.
+        version: '0',
+        id: scheduler.ContextAttribute.executionId,
+        'detail-type': 'Scheduled Event',
+        source: 'corridor.scheduler',
+        account: stack.account,
+        time: scheduler.ContextAttribute.scheduledTime,
+        region: stack.region,
+        resources: [scheduler.ContextAttribute.scheduleArn],
+        detail: { job, attempt: scheduler.ContextAttribute.attemptNumber },
+      });
+    this.schedules = {
+      sweeper: new scheduler.Schedule(this, 'SweepSchedule', {
+        description: 'Corridor: re-drive stuck media and fan-out every 5 minutes',
+        schedule: scheduler.ScheduleExpression.rate(SWEEP_EVERY),
+        target: new targets.LambdaInvoke(this.functions.sweeper.fn, {
+          input: scheduled('sweep'),
+          retryAttempts: 2,
+          // A sweep older than the next one is worthless.
+          maxEventAge: SWEEP_EVERY,
+          deadLetterQueue: this.schedulerDeadLetters,
+        }),
+      }),
+      digest: new scheduler.Schedule(this, 'DigestSchedule', {
+        description: "Corridor: evening digests (hourly; each school's time zone decides who is due)",
+        schedule: scheduler.ScheduleExpression.cron(DIGEST_SCHEDULE),
+        target: new targets.LambdaInvoke(this.functions.digest.fn, {
+          input: scheduled('digest'),
+          retryAttempts: 5,
+          maxEventAge: Duration.hours(1),
+          deadLetterQueue: this.schedulerDeadLetters,
+        }),
+      }),
+    };
+  }
+
+  /**
+   * S3 → SQS without CDK's BucketNotifications custom resource (whose role needs
+   * `s3:PutBucketNotification` on `*`): the notification is set on the bucket itself, and the bucket waits
+   * for the queue policy that lets S3 send (S3 validates the destination when the bucket is configured).
+   * The policy names the bucket by its fixed ARN, so it does not reference the bucket resource (no cycle).
+   */
+  private connectIncomingToMediaQueue(bucket: s3.Bucket, bucketName: string, queue: sqs.Queue): void {
+    const stack = Stack.of(this);
+    const { policyDependable } = queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('s3.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: {
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:s3:::${bucketName}` },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    cfnBucket.notificationConfiguration = {
+      queueConfigurations: [
+        {
+          event: 's3:ObjectCreated:*',
+          queue: queue.queueArn,
+          filter: { s3Key: { rules: [{ name: 'prefix', value: 'incoming/' }] } },
+        },
+      ],
+    };
+    if (policyDependable) cfnBucket.node.addDependency(policyDependable);
+  }
+
+  /** Each function: exactly the actions it uses, on exactly its resources. */
+  private grantLeastPrivilege(): void {
+    const { table, incoming, site } = this.storage;
+    const { api, router, image, av, fanout, sweeper, digest, emailEvents } = this.functions;
+    const gsi = (name: string) => `${table.tableArn}/index/${name}`;
+    const incomingObjects = incoming.arnForObjects('incoming/*');
+    // s3:ListBucket makes a missing key a 404 (NotFound) rather than a 403, which the sweeper relies on.
+    const listIncoming = (f: CorridorFunction) =>
+      f.allow(['s3:ListBucket'], [incoming.bucketArn], { StringLike: { 's3:prefix': ['incoming/*'] } });
+    const send = (f: CorridorFunction, ...queues: WorkQueue[]) =>
+      f.allow(
+        ['sqs:SendMessage'],
+        queues.map((q) => q.queue.queueArn),
+      );
+    const sendEmail = (f: CorridorFunction) => f.allow(SES_SEND, this.email.sendResources);
+    const readVapid = (f: CorridorFunction, ...params: VapidParameter[]) =>
+      f.allow(
+        ['ssm:GetParameter'],
+        params.map((p) => p.parameterArn),
+      );
+
+    // API: the table; presigned single and multipart uploads (the URL carries the signer's rights);
+    // publish/retract jobs; the opt-in email; the VAPID public key for subscribing browsers.
+    api.allow(TABLE_ACTIONS, [table.tableArn]);
+    api.allow(['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [incomingObjects]);
+    send(api, this.queues.fanout);
+    sendEmail(api);
+    readVapid(api, this.vapid.publicKey);
+
+    // Router: 64 bytes of each upload; forwards to one of the two worker queues.
+    router.allow(['s3:GetObject'], [incomingObjects]);
+    listIncoming(router);
+    send(router, this.queues.image, this.queues.av);
+
+    // Workers: read and then delete the original; write content-addressed variants under media/ only;
+    // settle the post (a publish job).
+    for (const worker of [image, av]) {
+      worker.allow(TABLE_ACTIONS, [table.tableArn]);
+      worker.allow(['s3:GetObject', 's3:DeleteObject'], [incomingObjects]);
+      listIncoming(worker);
+      worker.allow(['s3:PutObject'], [site.arnForObjects('media/*')]);
+      send(worker, this.queues.fanout);
+    }
+
+    // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; notifies.
+    fanout.allow(TABLE_ACTIONS, [table.tableArn]);
+    fanout.allow(['s3:PutObject', 's3:DeleteObject'], [site.arnForObjects('*')]);
+    this.cdn.distribution.grantCreateInvalidation(fanout.role);
+    sendEmail(fanout);
+    readVapid(fanout, this.vapid.publicKey, this.vapid.privateKey);
+
+    // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
+    sweeper.allow(TABLE_ACTIONS, [table.tableArn]);
+    sweeper.allow(
+      ['dynamodb:Query'],
+      tableShape.indexes.map((i) => gsi(i.name)),
+    );
+    sweeper.allow(['s3:GetObject'], [incomingObjects]);
+    listIncoming(sweeper);
+    send(sweeper, this.queues.media, this.queues.fanout);
+
+    // Digest: the delivery ledger and families; email and push.
+    digest.allow(TABLE_ACTIONS, [table.tableArn]);
+    sendEmail(digest);
+    readVapid(digest, this.vapid.publicKey, this.vapid.privateKey);
+
+    // Email events: mark addresses suppressed.
+    emailEvents.allow(TABLE_ACTIONS, [table.tableArn]);
+  }
+}

@@ -1,0 +1,15 @@
+export { Cdn, embedCsp, MEDIA_TTL, mediaCsp, rewriteFunctionSource, SITE_TTL, siteCsp } from './cdn';
+export { CorridorInfra, type CorridorInfraProps, DIGEST_SCHEDULE, maxReceiveCount, SWEEP_EVERY, sizing } from './corridor';
+export { Email } from './email';
+export { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer, ffmpegLayerProblems } from './ffmpeg-layer';
+export {
+  bundlingDefaults,
+  CorridorFunction,
+  ESBUILD_TARGET,
+  type HandlerName,
+  handlerNames,
+  LAMBDA_RUNTIME,
+  sharpBundling,
+} from './lambda';
+export { VISIBILITY_PER_FUNCTION_TIMEOUT, WorkQueue } from './queues';
+export { Storage } from './storage';

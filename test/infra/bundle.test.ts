@@ -1,0 +1,158 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { CorridorInfra } from '../../infra/corridor';
+import { bundlingDefaults, sharpBundling } from '../../infra/lambda';
+import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
+
+/** The API bundle budget: a cold start loads and parses all of it. */
+const API_BUNDLE_LIMIT_BYTES = 500 * 1000;
+
+/** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
+async function bundle(entry: string, external: string[] = []) {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    target: bundlingDefaults.target,
+    format: bundlingDefaults.format,
+    minify: bundlingDefaults.minify,
+    external: [...bundlingDefaults.externalModules, ...external],
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const js = result.outputFiles[0]!;
+  return { bytes: js.contents.length, text: js.text, metafile: result.metafile };
+}
+
+/** The biggest packages in a bundle, to say what to trim when the budget is exceeded. */
+function biggest(metafile: { outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }> }): string {
+  const byPackage: Record<string, number> = {};
+  for (const [input, { bytesInOutput }] of Object.entries(Object.values(metafile.outputs)[0]!.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '(Corridor source)';
+    byPackage[name] = (byPackage[name] ?? 0) + bytesInOutput;
+  }
+  return Object.entries(byPackage)
+    .sort(([, a], [, b]) => b - a)
+    .slice(0, 5)
+    .map(([name, bytes]) => `${name} ${(bytes / 1000).toFixed(0)} kB`)
+    .join(', ');
+}
+
+const apiEntry = join(projectRoot, 'functions', 'handlers', 'api.ts');
+const mediaEntry = join(projectRoot, 'functions', 'handlers', 'media.ts');
+if (!existsSync(apiEntry))
+  console.warn('test/infra/bundle: API bundle size skipped — functions/handlers/api.ts does not exist yet');
+if (!existsSync(mediaEntry))
+  console.warn('test/infra/bundle: media bundle check skipped — functions/handlers/media.ts does not exist yet');
+
+describe('bundles (esbuild, node24 target; arm64 does not matter to JavaScript)', () => {
+  it.skipIf(!existsSync(apiEntry))(`the API bundle is at most ${API_BUNDLE_LIMIT_BYTES / 1000} kB minified`, async () => {
+    const { bytes, metafile } = await bundle(apiEntry);
+    console.log(
+      `API bundle: ${(bytes / 1000).toFixed(1)} kB minified (limit ${API_BUNDLE_LIMIT_BYTES / 1000} kB); largest: ${biggest(metafile)}`,
+    );
+    expect(bytes, `API bundle is ${bytes} bytes; largest inputs: ${biggest(metafile)}`).toBeLessThanOrEqual(
+      API_BUNDLE_LIMIT_BYTES,
+    );
+  });
+
+  it.skipIf(!existsSync(mediaEntry))(
+    'the media worker bundle leaves sharp to node_modules (a native module cannot be bundled)',
+    async () => {
+      const { text } = await bundle(mediaEntry, sharpBundling.nodeModules as unknown as string[]);
+      // Either sharp is required at run time (installed by nodeModules), or the code does not use it yet.
+      const mentionsSharp = /require\("sharp"\)/.test(text);
+      const importsSharp = readFileSync(join(projectRoot, 'functions', 'core', 'media', 'image', 'process.ts'), 'utf8').includes(
+        "from 'sharp'",
+      );
+      expect(mentionsSharp).toBe(importsSharp);
+    },
+  );
+});
+
+describe('the image and audio/video workers ship sharp for linux-arm64', () => {
+  const { infra } = synth();
+
+  it('both NodejsFunctions declare sharp in nodeModules and npm_config_os/cpu/libc for linux-arm64 glibc', () => {
+    for (const worker of [infra.functions.image, infra.functions.av]) {
+      expect(worker.bundling.nodeModules).toEqual(['sharp']);
+      expect(worker.bundling.environment).toEqual({ npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' });
+      expect(worker.bundling.format).toBe(bundlingDefaults.format);
+      expect(worker.bundling.target).toBe('node24');
+    }
+    // Nothing else drags a native module along.
+    for (const other of [infra.functions.api, infra.functions.fanout, infra.functions.sweeper, infra.functions.router]) {
+      expect(other.bundling.nodeModules).toBeUndefined();
+    }
+  });
+
+  it('the lockfile holds the linux-arm64 glibc binaries at the versions this sharp asks for', () => {
+    const sharp = JSON.parse(readFileSync(join(projectRoot, 'node_modules', 'sharp', 'package.json'), 'utf8')) as {
+      version: string;
+      optionalDependencies: Record<string, string>;
+    };
+    const lock = JSON.parse(readFileSync(join(projectRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { version: string; os?: string[]; cpu?: string[]; libc?: string[] }>;
+    };
+    expect(lock.packages['node_modules/sharp']?.version).toBe(sharp.version);
+    for (const name of ['@img/sharp-linux-arm64', '@img/sharp-libvips-linux-arm64']) {
+      const wanted = sharp.optionalDependencies[name];
+      const locked = lock.packages[`node_modules/${name}`];
+      expect(wanted, `${name} in sharp's optionalDependencies`).toBeDefined();
+      expect(locked, `${name} in package-lock.json (npm ci installs from it)`).toBeDefined();
+      expect(locked!.version).toBe(wanted);
+      expect(locked!.os).toEqual(['linux']);
+      expect(locked!.cpu).toEqual(['arm64']);
+      expect(locked!.libc ?? ['glibc']).toEqual(['glibc']);
+    }
+  });
+});
+
+/**
+ * The real thing, opt-in (it runs `npm ci` against the registry, ~30 s): CDK bundles the image worker
+ * exactly as `sst deploy` would, and the asset must contain sharp's linux-arm64 binding and libvips.
+ * Run with CORRIDOR_BUNDLE_SHARP=1.
+ */
+describe.skipIf(process.env.CORRIDOR_BUNDLE_SHARP !== '1')(
+  'image worker asset, bundled for real (CORRIDOR_BUNDLE_SHARP=1)',
+  () => {
+    it('contains @img/sharp-linux-arm64 and @img/sharp-libvips-linux-arm64', { timeout: 600_000 }, () => {
+      const outdir = mkdtempSync(join(tmpdir(), 'corridor-bundle-'));
+      try {
+        // Bundle only the image worker's stack: no bundling-stacks context, so CDK runs esbuild + npm ci.
+        const app = new App({ outdir });
+        const stack = new Stack(app, 'Bundle', { env: { account: '123456789012', region: 'eu-west-2' } });
+        new CorridorInfra(stack, 'Corridor', {
+          stage: 'bundle',
+          email: { domain: 'mail.example.org' },
+          ffmpegLayerDir: stubLayerDir,
+          verifyFfmpegLayer: false,
+          projectRoot,
+          entries: handlerEntries().entries,
+        });
+        app.synth();
+        const imageAsset = readdirSync(outdir)
+          .filter((d) => d.startsWith('asset.'))
+          .map((d) => join(outdir, d))
+          .find(
+            (d) => existsSync(join(d, 'node_modules', 'sharp')) && readFileSync(join(d, 'index.js'), 'utf8').includes('sharp'),
+          );
+        expect(imageAsset, 'an asset with node_modules/sharp').toBeDefined();
+        const img = join(imageAsset!, 'node_modules', '@img');
+        const installed = readdirSync(img);
+        expect(installed).toEqual(expect.arrayContaining(['sharp-libvips-linux-arm64', 'sharp-linux-arm64']));
+        // Only the target's binaries: none for the machine that happened to run the deploy.
+        const target = ['sharp-linux-arm64', 'sharp-libvips-linux-arm64'];
+        expect(installed.filter((name) => name.startsWith('sharp-') && !target.includes(name))).toEqual([]);
+        expect(existsSync(join(img, 'sharp-linux-arm64', 'lib', 'sharp-linux-arm64.node'))).toBe(true);
+      } finally {
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    });
+  },
+);

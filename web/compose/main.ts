@@ -1,0 +1,152 @@
+/**
+ * The composer PWA's entry: sign-in, the new-post view with its sending cards, and "My posts".
+ * Every post goes through the IndexedDB outbox, online or not, so there is one sending path.
+ */
+import { h, replace } from '../shared/dom';
+import { Activity } from './activity';
+import { createComposer } from './composer';
+import { showMyPosts } from './my-posts';
+import { outbox } from './outbox';
+import { Sender } from './sender';
+import { currentSession, refreshSchool, type Session, signIn, signOut } from './session';
+import { announcer, audienceLabel } from './ui';
+
+const root = document.getElementById('app') as HTMLElement;
+const main = h('main', { id: 'main' });
+const say = announcer();
+let session: Session | undefined;
+
+const activity = new Activity({
+  api: () => session?.api,
+  announce: say.say,
+  retry: async (key) => {
+    const entry = await outbox.get(key);
+    if (!entry) return;
+    await outbox.put({ ...entry, state: 'queued', attempts: 0, error: undefined });
+    activity.show({ ...entry, state: 'queued' });
+    void sender.flush();
+  },
+});
+const sender = new Sender(
+  () => session?.api,
+  (event) => activity.update(event),
+);
+
+function header(current: 'new' | 'posts'): HTMLElement {
+  const tab = (id: 'new' | 'posts', label: string) =>
+    h('a', { href: `#${id}`, class: 'tab', 'aria-current': current === id ? 'page' : undefined }, label);
+  return h(
+    'header',
+    { class: 'topbar' },
+    h('p', { class: 'brand' }, 'Corridor', session?.school && h('span', { class: 'school' }, session.school.name)),
+    h('nav', { 'aria-label': 'Composer' }, tab('new', 'New post'), tab('posts', 'My posts')),
+  );
+}
+
+/** Built once per page, so a half-written post survives a visit to "My posts". */
+let composeForm: HTMLFormElement | undefined;
+
+function composeView(s: Session): void {
+  if (composeForm) {
+    replace(main, activity.el, composeForm);
+    return;
+  }
+  const classes = s.school?.classes ?? [];
+  const composer = createComposer({
+    school: s.school,
+    record: (panel) =>
+      // The recorder is a separate chunk, fetched the first time someone records.
+      import('./recorder').then(({ record }) => new Promise((resolve) => record(panel, resolve))),
+    onSubmit: async (entry) => {
+      await outbox.put(entry);
+      // Ask the browser not to evict queued posts under storage pressure.
+      void navigator.storage?.persist?.();
+      activity.show(entry);
+      activity.el.scrollIntoView({ block: 'nearest' });
+      say.say(
+        navigator.onLine ? 'Sending your post.' : 'No signal: your post is saved and will be sent when you are back online.',
+      );
+      void sender.flush();
+    },
+  });
+  const target = h('span', { class: 'post-target' });
+  const showTarget = () => {
+    const audience = [...composer.form.querySelectorAll<HTMLInputElement>('input[name=audience]:checked')].map((b) => b.value);
+    target.textContent = audience.length ? `to ${audienceLabel(audience, classes)}` : '';
+  };
+  composer.form.addEventListener('change', showTarget);
+  composer.form.append(
+    h(
+      'div',
+      { class: 'actionbar' },
+      composer.toolbar,
+      h('button', { type: 'submit', class: 'primary post' }, h('span', null, 'Post'), target),
+    ),
+  );
+  showTarget();
+  composeForm = composer.form;
+  replace(main, activity.el, composer.form);
+}
+
+async function postsView(s: Session): Promise<void> {
+  const list = h('div', { class: 'posts-view' });
+  const waiting = (await outbox.all()).length;
+  replace(
+    main,
+    list,
+    h(
+      'div',
+      { class: 'account' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () => {
+            signOut();
+            location.hash = '';
+            location.reload();
+          },
+        },
+        'Sign out',
+      ),
+      waiting > 0 &&
+        h('p', { class: 'hint' }, `${waiting} post(s) waiting to send stay on this phone and go when you sign in again.`),
+    ),
+  );
+  await showMyPosts(list, { api: s.api, classes: s.school?.classes ?? [], announce: say.say });
+}
+
+function route(): void {
+  if (!session) return;
+  const view = location.hash === '#posts' ? 'posts' : 'new';
+  replace(root, header(view), main, say.el);
+  if (view === 'posts') void postsView(session);
+  else composeView(session);
+}
+
+async function boot(): Promise<void> {
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/compose/sw.js', { scope: '/compose' }).catch(() => undefined);
+  }
+  session = currentSession();
+  if (!session) {
+    replace(root, h('header', { class: 'topbar' }, h('p', { class: 'brand' }, 'Corridor')), main, say.el);
+    session = await signIn(main);
+  }
+  if (!session.school && navigator.onLine) session = await refreshSchool(session);
+  else
+    void refreshSchool(session).then((fresh) => {
+      session = fresh;
+    });
+  route();
+  window.addEventListener('hashchange', route);
+  for (const entry of await outbox.all()) activity.show(entry);
+  window.addEventListener('online', () => void sender.flush());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void sender.flush();
+  });
+  void sender.flush();
+}
+
+void boot();

@@ -1,0 +1,197 @@
+/**
+ * The school-website widget:
+ *   <script src="https://HOST/embed.js" data-school="demo" data-limit="6" async></script>
+ * renders the school's latest public posts into a Shadow DOM root inserted after the script tag.
+ *
+ * Rules it keeps (a host page trusts us with its visitors): no cookies or storage, no trackers, no
+ * eval, no markup built from feed data (every caption and alt is a text node or an attribute), and it
+ * works under a strict CSP that allows only our origin (styles are a constructed stylesheet, inline
+ * styles are set through the CSSOM). When the feed cannot be read it shows a link to the school page.
+ */
+import { type Child, h, replace } from '../shared/dom';
+import { type FeedItem, type FeedMedia, type JsonFeed, pickOutputs, srcset } from './feed';
+import { drawPlaceholder } from './placeholder';
+import { styles } from './styles';
+
+const MAX_LIMIT = 20;
+
+interface WidgetOptions {
+  school: string;
+  limit: number;
+  /** Where feed and pages live: the script's own origin. */
+  origin: string;
+  feedUrl: string;
+  /** Link target, e.g. `_top` inside the iframe alternative. */
+  target?: string;
+  headingLevel: number;
+  title?: string;
+}
+
+function optionsFrom(script: HTMLScriptElement): WidgetOptions | undefined {
+  const school = script.dataset.school ?? '';
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(school)) return undefined;
+  const origin = new URL(script.src, location.href).origin;
+  const limit = Math.min(MAX_LIMIT, Math.max(1, Number.parseInt(script.dataset.limit ?? '', 10) || 6));
+  const level = Number.parseInt(script.dataset.headingLevel ?? '', 10);
+  return {
+    school,
+    limit,
+    origin,
+    // The feed the site already publishes, served with CORS under /embed/ (see docs/web.md).
+    feedUrl: `${origin}/embed/${school}/feed.json`,
+    target: script.dataset.target,
+    headingLevel: level >= 2 && level <= 6 ? level : 2,
+    title: script.dataset.title,
+  };
+}
+
+/** One stylesheet object shared by every widget on the page. */
+let sheet: CSSStyleSheet | undefined;
+
+function attachStyles(root: ShadowRoot): void {
+  try {
+    sheet ??= new CSSStyleSheet();
+    sheet.replaceSync(styles);
+    root.adoptedStyleSheets = [sheet];
+  } catch {
+    // Browsers without constructable stylesheets: a <style> element (blocked by a CSP without
+    // 'unsafe-inline' for styles, in which case the widget is plain but still usable).
+    root.appendChild(h('style', null, styles));
+  }
+}
+
+const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || 'en-GB', { dateStyle: 'medium' });
+
+function link(options: WidgetOptions, href: string, ...children: Child[]): HTMLAnchorElement {
+  return h('a', { href, target: options.target, rel: options.target ? 'noopener' : undefined }, ...children);
+}
+
+function mediaNode(media: FeedMedia): HTMLElement | undefined {
+  const o = pickOutputs(media);
+  const frame = h('div', { class: 'media' });
+  if (media.dominant_color) frame.style.backgroundColor = media.dominant_color;
+  if (media.width && media.height) frame.style.aspectRatio = `${media.width} / ${media.height}`;
+  if (media.kind === 'audio') {
+    if (!o.audio) return undefined;
+    return h('audio', { controls: true, preload: 'none', src: o.audio.url, 'aria-label': media.alt || 'Sound recording' });
+  }
+  if (media.kind === 'video') {
+    if (!o.video) return undefined;
+    frame.appendChild(
+      h('video', {
+        controls: true,
+        playsInline: true,
+        preload: 'none',
+        src: o.video.url,
+        poster: o.poster?.url,
+        'aria-label': media.alt || 'Video',
+      }),
+    );
+    return frame;
+  }
+  if (!o.jpeg) return undefined;
+  // `auto` sizes lazy images by their laid-out width; browsers without it use the fallback list.
+  const sizes = 'auto, (max-width: 480px) 100vw, 360px';
+  const img = h('img', {
+    src: o.jpeg.url,
+    srcset: srcset(media, 'image/jpeg'),
+    sizes,
+    alt: media.alt,
+    width: media.width ?? o.jpeg.width,
+    height: media.height ?? o.jpeg.height,
+    loading: 'lazy',
+    decoding: 'async',
+  });
+  const webp = srcset(media, 'image/webp');
+  if (media.placeholder) {
+    const canvas = drawPlaceholder(media.placeholder);
+    if (canvas) {
+      frame.appendChild(canvas);
+      img.addEventListener('load', () => canvas.remove(), { once: true });
+    }
+  }
+  frame.appendChild(h('picture', null, webp && h('source', { type: 'image/webp', srcset: webp, sizes }), img));
+  return frame;
+}
+
+function itemNode(options: WidgetOptions, item: FeedItem): HTMLLIElement {
+  const media = item._corridor?.media ?? [];
+  const first = media.map(mediaNode).find(Boolean);
+  const more = media.length - 1;
+  const date = new Date(item.date_published);
+  return h(
+    'li',
+    null,
+    h(
+      'article',
+      null,
+      first,
+      item.content_text && h('p', { class: 'caption' }, item.content_text),
+      h(
+        'p',
+        { class: 'meta' },
+        link(
+          options,
+          item.url,
+          h('span', { class: 'vh' }, 'Post from '),
+          h('time', { datetime: item.date_published }, Number.isNaN(date.getTime()) ? '' : dateFormat.format(date)),
+          more > 0 && ` · ${more} more`,
+        ),
+      ),
+    ),
+  );
+}
+
+function render(root: ShadowRoot, options: WidgetOptions, feed: JsonFeed): void {
+  const schoolUrl = feed.home_page_url || `${options.origin}/s/${options.school}`;
+  const items = (feed.items ?? []).slice(0, options.limit);
+  const headingId = `corridor-${options.school}-${Math.random().toString(36).slice(2, 8)}`;
+  const heading = h(`h${options.headingLevel}` as 'h2', { id: headingId, class: 'title' }, options.title ?? feed.title);
+  replace(
+    root.lastChild as Element,
+    heading,
+    items.length === 0
+      ? h('p', null, 'No news yet.')
+      : h(
+          'ul',
+          { role: 'list', 'aria-labelledby': headingId },
+          items.map((item) => itemNode(options, item)),
+        ),
+    h('p', { class: 'more' }, link(options, schoolUrl, `More from ${feed.title}`)),
+  );
+}
+
+function renderFallback(root: ShadowRoot, options: WidgetOptions): void {
+  replace(
+    root.lastChild as Element,
+    h('p', { class: 'more' }, link(options, `${options.origin}/s/${options.school}`, 'See our latest news')),
+  );
+}
+
+async function mount(script: HTMLScriptElement): Promise<void> {
+  const options = optionsFrom(script);
+  if (!options) return;
+  script.dataset.corridorMounted = '';
+  const host = document.createElement('corridor-feed');
+  host.dataset.school = options.school;
+  script.after(host);
+  const root = host.attachShadow({ mode: 'open' });
+  attachStyles(root);
+  root.appendChild(h('section', { class: 'widget', 'aria-busy': 'true' }));
+  try {
+    const response = await fetch(options.feedUrl, { credentials: 'omit', referrerPolicy: 'no-referrer' });
+    if (!response.ok) throw new Error(String(response.status));
+    render(root, options, (await response.json()) as JsonFeed);
+  } catch {
+    renderFallback(root, options);
+  }
+  (root.lastChild as Element).removeAttribute('aria-busy');
+}
+
+// `currentScript` is set while this (classic, possibly async) script runs; a page that loads the widget
+// several times, or by other means, gets every unmounted tag.
+const current = document.currentScript as HTMLScriptElement | null;
+const tags = current?.dataset.school
+  ? [current]
+  : [...document.querySelectorAll<HTMLScriptElement>('script[data-school][src*="embed.js"]:not([data-corridor-mounted])')];
+for (const tag of tags) void mount(tag);

@@ -1,0 +1,60 @@
+/**
+ * The parts of the school's JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) the widget reads,
+ * including the `_corridor` extension that lists every rendition of each media item.
+ */
+
+export interface FeedOutput {
+  role: 'image' | 'poster' | 'video' | 'audio' | string;
+  url: string;
+  mime_type: string;
+  width?: number;
+  height?: number;
+}
+
+export interface FeedMedia {
+  kind: 'image' | 'video' | 'audio';
+  alt: string;
+  width?: number;
+  height?: number;
+  /** ThumbHash, base64. */
+  placeholder?: string;
+  dominant_color?: string;
+  outputs: FeedOutput[];
+}
+
+export interface FeedItem {
+  id: string;
+  url: string;
+  content_text?: string;
+  date_published: string;
+  _corridor?: { media: FeedMedia[] };
+}
+
+export interface JsonFeed {
+  title: string;
+  home_page_url?: string;
+  items?: FeedItem[];
+}
+
+const widest = (outputs: FeedOutput[]) =>
+  outputs.reduce<FeedOutput | undefined>((a, b) => (!a || (b.width ?? 0) > (a.width ?? 0) ? b : a), undefined);
+
+/** The renditions a player or picture needs: the largest JPEG (fallback `src`), poster, video, audio. */
+export function pickOutputs(media: FeedMedia) {
+  const by = (role: string, type?: string) =>
+    widest(media.outputs.filter((o) => o.role === role && (!type || o.mime_type === type)));
+  return {
+    jpeg: by('image', 'image/jpeg'),
+    poster: by('poster', 'image/jpeg') ?? by('poster'),
+    video: by('video'),
+    audio: by('audio'),
+  };
+}
+
+/** `url 320w, url 640w, …` for one image type; only http(s) URLs pass (a feed must not inject `javascript:`). */
+export function srcset(media: FeedMedia, type: string): string {
+  return media.outputs
+    .filter((o) => o.role === 'image' && o.mime_type === type && o.width && /^https?:\/\//.test(o.url))
+    .map((o) => `${o.url} ${o.width}w`)
+    .join(', ');
+}
