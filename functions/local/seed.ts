@@ -2,6 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
 import { createToken } from '../core/auth/tokens';
+import { channel } from '../core/channels/channels';
+import { renderChannel } from '../core/channels/render-channel';
 import type { Deps } from '../core/deps';
 import { getSchool, putSchool, type schoolSchema } from '../core/schools/school';
 
@@ -28,6 +30,8 @@ export async function seedDemo(deps: Deps, dataDir: string): Promise<{ token: st
     if (token) return { token: token.trim(), created: false };
   } else {
     await putSchool(deps, DEMO_SCHOOL);
+    // A new school has a page and feeds from the start ("no posts yet"), not a 404 until its first post.
+    await renderChannel(deps, channel.public(DEMO_SCHOOL.id));
   }
   const { token } = await createToken(deps, { schoolId: DEMO_SCHOOL.id, role: 'admin', label: 'demo admin' });
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });

@@ -25,6 +25,16 @@ interface JsonFeed {
   }[];
 }
 
+it('serves a new school its page and feeds before its first post', async () => {
+  const page = await corridor.fetch('/s/demo');
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain('No posts yet.');
+  const feed = (await (await corridor.fetch('/s/demo/feed.json')).json()) as JsonFeed;
+  expect(feed.items).toEqual([]);
+  const rss = await parseWithFeedparser(await (await corridor.fetch('/s/demo/rss.xml')).text());
+  expect(rss.bozo, rss.bozoException).toBe(false);
+});
+
 describe('one phone photo, from upload to every public channel', () => {
   let postUrl: string;
   let postId: string;
