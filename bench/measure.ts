@@ -1,14 +1,19 @@
 /** Runs `work` `runs` times after one warm-up and returns the median wall time in milliseconds. */
 export async function medianMs(runs: number, work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
+  return medianOf(runs, async () => {
     const start = performance.now();
     await work();
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+    return performance.now() - start;
+  });
+}
+
+/** Runs `measure` `runs` times after one warm-up and returns the median of the values it measured. */
+export async function medianOf(runs: number, measure: () => Promise<number>): Promise<number> {
+  await measure();
+  const values: number[] = [];
+  for (let i = 0; i < runs; i++) values.push(await measure());
+  values.sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)] ?? Number.NaN;
 }
 
 /** Prints an aligned table of label → value rows under a heading. */

@@ -6,6 +6,7 @@ export {};
 
 const benches = {
   'photo-path': () => import('./photo-path'),
+  image: () => import('./image'),
   av: () => import('./av'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 

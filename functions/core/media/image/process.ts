@@ -1,56 +1,81 @@
-import sharp, { type OutputInfo } from 'sharp';
+import sharp from 'sharp';
 import { type MediaOutput, MediaRejected, type ProcessedMedia } from '../media';
-
-/** Widths published for every photo; never upscaled. */
-export const IMAGE_WIDTHS = [320, 640, 1280, 2048] as const;
-/** Pixels above this are refused before decoding (decompression bombs). */
-export const MAX_IMAGE_PIXELS = 100_000_000;
+import { decodeUpright, downscale, uploadInputOptions } from './decode';
+import { type ImageHeader, readHeader } from './header';
+import { dominantColor, type RawImage, thumbHash } from './placeholder';
+import { animatedWebpOptions, JPEG_BACKGROUND, jpegOptions, targetWidths, webpOptions } from './profile';
 
 /**
- * Turns one phone photo into web variants: upright, sRGB, no metadata, each width as WebP and JPEG.
- * @throws MediaRejected when the file is damaged or too large.
+ * Turns one phone photo into web variants: upright, sRGB, no metadata (sharp writes none unless asked),
+ * each width as WebP and JPEG, plus a ThumbHash placeholder and the dominant colour. Animations keep
+ * their motion as animated WebP, with a still JPEG for readers that cannot play it.
+ * @param options.format what `sniff` found (HEIC needs its own decoder).
+ * @throws MediaRejected when the file is damaged, too large or has too many frames.
  */
-export async function processImage(input: Buffer, _options: { format?: string } = {}): Promise<ProcessedMedia> {
-  let upright: { data: Buffer; info: OutputInfo };
+export async function processImage(input: Buffer, options: { format: string }): Promise<ProcessedMedia> {
+  const header = await readHeader(input);
+  const processed = header.frames > 1 ? await processAnimation(input, header) : await processStill(input, options.format, header);
+  return { kind: 'image', width: header.width, height: header.height, ...processed };
+}
+
+type Variants = Pick<ProcessedMedia, 'outputs' | 'placeholder' | 'dominantColor'>;
+
+/** Decode once at the largest width, then each smaller width from the one before (a cascade). */
+async function processStill(input: Buffer, format: string, header: ImageHeader): Promise<Variants> {
+  const [largest, ...smaller] = targetWidths(header.width, false);
+  let current = await decodeUpright(input, format, largest ?? header.width);
+  // Encodes run on libuv's thread pool while the cascade goes on: both cores stay busy.
+  const encodes = [encodeStill(current)];
+  for (const width of smaller) {
+    current = await downscale(current, width);
+    encodes.push(encodeStill(current));
+  }
+  const [outputs, placeholder, color] = await Promise.all([Promise.all(encodes), thumbHash(current), dominantColor(current)]);
+  return { outputs: outputs.reverse().flat(), placeholder, dominantColor: color };
+}
+
+async function encodeStill(image: RawImage): Promise<MediaOutput[]> {
+  const source = () => sharp(image.data, { raw: image.info });
+  const [webp, jpeg] = await Promise.all([
+    source().webp(webpOptions).toBuffer(),
+    source().flatten({ background: JPEG_BACKGROUND }).jpeg(jpegOptions).toBuffer(),
+  ]);
+  const { width, height } = image.info;
+  return [
+    { role: 'image', contentType: 'image/webp', extension: 'webp', bytes: webp, width, height },
+    { role: 'image', contentType: 'image/jpeg', extension: 'jpg', bytes: jpeg, width, height },
+  ];
+}
+
+/** Animated GIF/WebP: an animated WebP and a still JPEG (the first frame) per width. */
+async function processAnimation(input: Buffer, header: ImageHeader): Promise<Variants> {
+  const widths = targetWidths(header.width, true).sort((a, b) => a - b);
   try {
-    upright = await sharp(input, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error' })
-      .autoOrient()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
+    const outputs = await Promise.all(
+      widths.map(async (width): Promise<MediaOutput[]> => {
+        const resize = { width, withoutEnlargement: true };
+        const [motion, still] = await Promise.all([
+          sharp(input, { ...uploadInputOptions, animated: true })
+            .resize(resize)
+            .webp(animatedWebpOptions)
+            .toBuffer({ resolveWithObject: true }),
+          sharp(input, uploadInputOptions)
+            .resize(resize)
+            .flatten({ background: JPEG_BACKGROUND })
+            .jpeg(jpegOptions)
+            .toBuffer({ resolveWithObject: true }),
+        ]);
+        const size = { width: still.info.width, height: still.info.height };
+        return [
+          { role: 'image', contentType: 'image/webp', extension: 'webp', bytes: motion.data, ...size },
+          { role: 'image', contentType: 'image/jpeg', extension: 'jpg', bytes: still.data, ...size },
+        ];
+      }),
+    );
+    const firstFrame = await decodeUpright(input, 'gif', widths[0] ?? header.width);
+    return { outputs: outputs.flat(), placeholder: await thumbHash(firstFrame), dominantColor: await dominantColor(firstFrame) };
   } catch (error) {
+    if (error instanceof MediaRejected) throw error;
     throw new MediaRejected('damaged', (error as Error).message);
   }
-  const { width, height, channels } = upright.info;
-  const raw = { raw: { width, height, channels } } as const;
-  const outputs: MediaOutput[] = [];
-  for (const target of IMAGE_WIDTHS.filter((w, i) => w <= width || i === 0)) {
-    const resized = sharp(upright.data, raw).resize({ width: Math.min(target, width), withoutEnlargement: true });
-    const [webp, jpeg] = await Promise.all([
-      resized.clone().webp({ quality: 80, effort: 2 }).toBuffer({ resolveWithObject: true }),
-      resized.clone().jpeg({ quality: 82, mozjpeg: false }).toBuffer({ resolveWithObject: true }),
-    ]);
-    for (const [encoded, contentType, extension] of [
-      [webp, 'image/webp', 'webp'],
-      [jpeg, 'image/jpeg', 'jpg'],
-    ] as const) {
-      outputs.push({
-        role: 'image',
-        contentType,
-        extension,
-        bytes: encoded.data,
-        width: encoded.info.width,
-        height: encoded.info.height,
-      });
-    }
-  }
-  const { dominant } = await sharp(upright.data, raw).stats();
-  const hex = (n: number) => n.toString(16).padStart(2, '0');
-  return {
-    kind: 'image',
-    width,
-    height,
-    dominantColor: `#${hex(dominant.r)}${hex(dominant.g)}${hex(dominant.b)}`,
-    outputs,
-  };
 }
