@@ -19,7 +19,7 @@ import { processAudio, processVideo } from '../functions/core/media/av/process';
  * the temp directory between runs, because encoding a minute of 1080p HEVC takes about as long as the
  * rest of the benchmark.
  *
- * Run: `npx tsx -e "import('./bench/av.ts').then(m=>m.default())"`.
+ * Run: `npm run bench av`.
  */
 
 const exec = promisify(execFile);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { PostView } from '../functions/api/views';
 import { processImage } from '../functions/core/media/image/process';
-import type { UploadInstruction } from '../functions/core/media/uploads';
+import type { SingleUploadInstruction } from '../functions/core/media/uploads';
 import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
 import { medianMs, medianOf, ms, printTable, ratio } from './measure';
@@ -36,7 +36,7 @@ export default async function photoPathBench(): Promise<void> {
             media: [{ contentType: 'image/jpeg', bytes: bytes.length }],
           }),
         })
-      ).json()) as { post: PostView; uploads: UploadInstruction[] };
+      ).json()) as { post: PostView; uploads: SingleUploadInstruction[] };
       const upload = created.uploads[0];
       await fetch(upload?.url ?? '', { method: 'PUT', headers: upload?.headers, body: new Uint8Array(bytes) });
       const uploaded = performance.now();

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
 import { PostNotFound } from '../core/posts/edit';
 
@@ -21,6 +22,7 @@ export function handleError(error: Error, c: Context): Response {
     return c.json(errorBody('invalid_request', `The request is not valid: ${details.join('; ')}`, details), 400);
   }
   if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
+  if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
   if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof HTTPException) {
     return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);

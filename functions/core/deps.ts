@@ -18,7 +18,7 @@ export interface Cdn {
   removed(paths: string[]): Promise<void>;
 }
 
-/** Named points where a worker can be crashed in tests (see test/helpers/faults.ts). */
+/** Named points where a worker can be crashed in tests (`startLocal({ faults })`). */
 export const faultPoints = [
   'fanout:after-claim',
   'fanout:mid-render',

@@ -26,6 +26,8 @@ export interface LocalOptions {
   sweepEveryMs?: number;
   queueOptions?: InProcessQueueOptions;
   now?: () => Date;
+  /** Test-only: crash a worker at a named point (see `Deps.faults`). */
+  faults?: Deps['faults'];
 }
 
 /** A running embedded Corridor: the same handlers as on AWS, with emulators on loopback. */
@@ -84,6 +86,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     clients,
     now: options.now ?? (() => new Date()),
     cdn: { changed: forget, removed: forget },
+    ...(options.faults ? { faults: options.faults } : {}),
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(config.incomingBucket, key)),

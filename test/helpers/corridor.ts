@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostView } from '../../functions/api/views';
-import type { UploadInstruction } from '../../functions/core/media/uploads';
+import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
 import { type LocalCorridor, type LocalOptions, startLocal } from '../../functions/local/runtime';
 import { seedDemo } from '../../functions/local/seed';
 
@@ -16,8 +16,10 @@ export interface TestCorridor {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Calls the API with the demo admin token and parses JSON. */
   api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
-  /** Creates a post and uploads its files the way a phone does (presigned PUT), then waits until idle. */
+  /** Creates a post and uploads its files the way a phone does (presigned PUT or parts), then waits until idle. */
   post(input: PostInput): Promise<PostView>;
+  /** Sends one file as its upload instruction says: one PUT, or every missing part, then completes. */
+  upload(postId: string, instruction: UploadInstruction, bytes: Buffer, options?: { onlyParts?: number[] }): Promise<void>;
   restart(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -25,7 +27,7 @@ export interface TestCorridor {
 export interface PostInput {
   audience: string | string[];
   caption?: string;
-  files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string }[];
+  files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string; captions?: string }[];
   idempotencyKey?: string;
   /** Skip waiting for processing and fan-out. */
   noWait?: boolean;
@@ -60,6 +62,7 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           bytes: f.bytes ?? (await readFile(f.path ?? '')),
           contentType: f.contentType ?? 'image/jpeg',
           alt: f.alt ?? '',
+          captions: f.captions,
         })),
       );
       const created = await corridor.api<{ post: PostView; uploads: UploadInstruction[]; error?: { message: string } }>(
@@ -69,19 +72,36 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(),
           audience: input.audience,
           caption: input.caption ?? '',
-          media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt })),
+          media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt, captions: f.captions })),
         },
       );
       if (created.status >= 300) throw new Error(`create failed: ${created.status} ${created.body.error?.message}`);
       for (const upload of created.body.uploads) {
         const file = files[created.body.post.media.findIndex((m) => m.id === upload.mediaId)];
         if (!file) throw new Error('upload without a file');
-        const put = await fetch(upload.url, { method: 'PUT', headers: upload.headers, body: new Uint8Array(file.bytes) });
-        if (!put.ok) throw new Error(`upload failed: ${put.status}`);
+        await corridor.upload(created.body.post.id, upload, file.bytes);
       }
       if (input.noWait) return created.body.post;
       await local.idle();
       return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.body.post.id}`)).body.post;
+    },
+    upload: async (postId, instruction, bytes, options = {}) => {
+      if (instruction.kind === 'single') {
+        const put = await fetch(instruction.url, { method: 'PUT', headers: instruction.headers, body: new Uint8Array(bytes) });
+        if (!put.ok) throw new Error(`upload failed: ${put.status}`);
+        return;
+      }
+      const base = `/api/posts/${postId}/uploads/${instruction.mediaId}`;
+      for (const part of instruction.parts.filter((p) => !options.onlyParts || options.onlyParts.includes(p.partNumber))) {
+        const start = (part.partNumber - 1) * instruction.partBytes;
+        const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(bytes.subarray(start, start + part.bytes)) });
+        if (!put.ok) throw new Error(`part ${part.partNumber} failed: ${put.status}`);
+        const recorded = await corridor.api('PUT', `${base}/parts/${part.partNumber}`, { etag: put.headers.get('etag') });
+        if (recorded.status !== 200) throw new Error(`recording part ${part.partNumber} failed: ${recorded.status}`);
+      }
+      if (options.onlyParts) return;
+      const completed = await corridor.api('POST', `${base}/complete`);
+      if (completed.status !== 202) throw new Error(`completing failed: ${completed.status} ${JSON.stringify(completed.body)}`);
     },
     restart: async () => {
       await local.stop();

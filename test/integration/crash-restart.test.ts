@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
-import type { UploadInstruction } from '../../functions/core/media/uploads';
+import type { SingleUploadInstruction } from '../../functions/core/media/uploads';
 import { corpusPath } from '../helpers/corpus';
 
 /** `npm start`'s process, for real: killed with SIGKILL, restarted on the same data folder. */
@@ -64,7 +64,7 @@ it('loses nothing acknowledged when the server is killed mid-upload, and stops c
   const create = async () =>
     (await (await fetch(`${base}/api/posts`, { method: 'POST', headers, body: JSON.stringify(request) })).json()) as {
       post: PostView;
-      uploads: UploadInstruction[];
+      uploads: SingleUploadInstruction[];
     };
 
   const first = await create();

@@ -8,6 +8,7 @@ import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';
 import { jsonBody } from '../errors';
 import { postView } from '../views';
+import { uploadRoutes } from './uploads';
 
 const notFound = () => new HTTPException(404, { message: 'There is no such post in your school.' });
 
@@ -43,6 +44,8 @@ export function postRoutes(deps: Deps) {
     await submitDraft(deps, c.get('principal'), c.req.param('id'));
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
+
+  app.route('/:postId/uploads', uploadRoutes(deps));
 
   app.delete('/:id', async (c) => {
     if (!(await retractPost(deps, c.get('principal'), c.req.param('id')))) throw notFound();

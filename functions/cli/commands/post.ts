@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PostView } from '../../api/views';
-import type { UploadInstruction } from '../../core/media/uploads';
+import type { UploadInstruction } from '../../core/media/upload-instruction';
 import { apiTargetFromEnv, callApi } from '../api-client';
 import { declaredTypeFor } from '../media-types';
 import { CliError, progressBar, say } from '../output';
-import { putFile } from '../upload';
+import { sendFile } from '../upload';
 import { waitForPost } from './wait';
 
 export const postHelp = `Usage: corridor post --audience <audience> [options] FILE...
 
-Posts photos (and a caption) once; Corridor publishes them to every channel.
+Posts photos, videos or sound recordings (and a caption) once; Corridor publishes them to every
+channel. Large files go up in parts and resume by themselves after a network drop.
 
 Options:
   --school <id>        the school to post to (must match your token's school)
   --audience <a>       public | school | class:<id>  (repeat for several classes)
   --caption <text>     the caption (#tags allowed)
   --alt <text>         alt text for each file, in order (repeat per file)
+  --captions <file>    WebVTT captions (.vtt) for the first video
   --no-wait            return once uploaded, without waiting for publishing
   -h, --help           show this help
 
@@ -39,6 +41,7 @@ export async function postCommand(args: string[]): Promise<void> {
       audience: { type: 'string', multiple: true },
       caption: { type: 'string', default: '' },
       alt: { type: 'string', multiple: true, default: [] },
+      captions: { type: 'string' },
       'no-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -53,13 +56,22 @@ export async function postCommand(args: string[]): Promise<void> {
       return { path, bytes: info.size, contentType: declaredTypeFor(path), alt: values.alt[i] ?? '' };
     }),
   );
+  const captions = values.captions ? await readFile(values.captions, 'utf8').catch(() => undefined) : undefined;
+  if (values.captions && captions === undefined) throw new CliError(`${values.captions}: no such file`);
+  const captioned = files.findIndex((f) => f.contentType.startsWith('video/'));
+  if (captions !== undefined && captioned < 0) throw new CliError('--captions goes with a video, and no file is a video.');
   const target = apiTargetFromEnv();
   const body = {
     idempotencyKey: randomUUID(),
     school: values.school,
     audience: values.audience,
     caption: values.caption,
-    media: files.map(({ contentType, bytes, alt }) => ({ contentType, bytes, alt })),
+    media: files.map(({ contentType, bytes, alt }, i) => ({
+      contentType,
+      bytes,
+      alt,
+      ...(i === captioned && captions ? { captions } : {}),
+    })),
   };
   // One idempotency key for the whole command: if the network drops after the server created the post,
   // asking again returns that post instead of making a second one.
@@ -72,7 +84,7 @@ export async function postCommand(args: string[]): Promise<void> {
     const file = files[created.post.media.findIndex((m) => m.id === upload.mediaId)];
     if (!file) continue;
     const bar = progressBar(`Uploading ${basename(file.path)}`);
-    await putFile(upload.url, upload.headers, file.path, file.bytes, (sent) =>
+    await sendFile(target, created.post.id, upload, file, (sent) =>
       bar.update(sent / file.bytes, `${(sent / 1e6).toFixed(1)}/${(file.bytes / 1e6).toFixed(1)} MB`),
     );
     bar.done(`${(file.bytes / 1e6).toFixed(1)} MB`);

@@ -12,6 +12,9 @@ export const MAX_UPLOAD_BYTES: Record<MediaKind, number> = {
   audio: 200 * 1024 * 1024,
 };
 
+/** WebVTT captions travel inside the create request (they are small text, not media). */
+export const MAX_CAPTIONS_BYTES = 64 * 1024;
+
 /** How long a presigned upload URL stays valid: long enough for a slow phone connection. */
 export const UPLOAD_URL_SECONDS = 60 * 60;
 
@@ -33,9 +36,19 @@ export const uploadRequestSchema = z
     contentType: z.string().min(3).max(100),
     bytes: z.number().int().positive(),
     alt: z.string().max(1000).default(''),
+    /** Optional WebVTT captions for a video, served with it as a `<track>`. */
+    captions: z
+      .string()
+      .max(MAX_CAPTIONS_BYTES)
+      // https://www.w3.org/TR/webvtt1/#file-structure: an optional BOM, then "WEBVTT" and a space, tab or line end.
+      .regex(/^\uFEFF?WEBVTT(?:[ \t\r\n]|$)/, 'captions must be a WebVTT file (its first line is WEBVTT)')
+      .optional(),
   })
   .superRefine((value, ctx) => {
     const kind = declaredKind(value.contentType);
+    if (value.captions !== undefined && kind !== 'video') {
+      ctx.addIssue({ code: 'custom', path: ['captions'], message: 'captions go with a video' });
+    }
     if (!kind) {
       ctx.addIssue({
         code: 'custom',
@@ -62,9 +75,10 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
-/** Where and how a client sends one file, straight to S3 (never through Lambda). */
-export interface UploadInstruction {
+/** Where and how a client sends one small file, straight to S3 (never through Lambda), in one PUT. */
+export interface SingleUploadInstruction {
   mediaId: string;
+  kind: 'single';
   method: 'PUT';
   url: string;
   headers: Record<string, string>;
@@ -74,7 +88,7 @@ export interface UploadInstruction {
 export async function presignUpload(
   deps: Deps,
   target: { schoolId: string; postId: string; mediaId: string; contentType: string; bytes: number },
-): Promise<UploadInstruction> {
+): Promise<SingleUploadInstruction> {
   const command = new PutObjectCommand({
     Bucket: deps.config.incomingBucket,
     Key: incomingKey(target.schoolId, target.postId, target.mediaId),
@@ -83,5 +97,5 @@ export async function presignUpload(
     ContentLength: target.bytes,
   });
   const url = await getSignedUrl(deps.clients.s3Presign, command, { expiresIn: UPLOAD_URL_SECONDS });
-  return { mediaId: target.mediaId, method: 'PUT', url, headers: { 'content-type': target.contentType } };
+  return { mediaId: target.mediaId, kind: 'single', method: 'PUT', url, headers: { 'content-type': target.contentType } };
 }

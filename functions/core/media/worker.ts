@@ -1,14 +1,21 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { parseIncomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
 import { getPostWithMedia } from '../posts/store';
-import { MediaRejected, type ProcessedMedia } from './media';
+import { type MediaOutput, MediaRejected, type ProcessedMedia } from './media';
 import { storeOutputs } from './outputs';
 import { processors } from './processors';
-import { sniff } from './sniff';
+import { SNIFF_BYTES, sniff } from './sniff';
 import { formatBytes, MAX_UPLOAD_BYTES } from './uploads';
 
 /** How long one worker may hold a media item before another may take it over (crash recovery). */
@@ -41,10 +48,13 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
     await settlePost(deps, ids.postId);
     return 'duplicate';
   }
+  await markUploaded(deps, ids.postId, ids.mediaId);
   await claim(deps, ids.postId, ids.mediaId);
   try {
+    deps.faults?.('media:after-claim');
     const processed = await fetchAndProcess(deps, object.key, ids);
-    const outputs = await storeOutputs(deps, processed.outputs);
+    const outputs = await storeOutputs(deps, [...processed.outputs, ...captionsOutput(item, processed)]);
+    deps.faults?.('media:after-store');
     await settleMedia(deps, ids.postId, ids.mediaId, {
       state: 'ready',
       kind: processed.kind,
@@ -57,7 +67,12 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
       progress: 100,
     });
   } catch (error) {
-    if (!(error instanceof MediaRejected)) throw error;
+    if (!(error instanceof MediaRejected)) {
+      // Not the file's fault (a crash, S3 hiccup): let the queue's retry claim it at once rather than
+      // wait out the lease. Outputs already stored are content-addressed, so the retry rewrites them.
+      await releaseLease(deps, ids.postId, ids.mediaId);
+      throw error;
+    }
     await settleMedia(deps, ids.postId, ids.mediaId, {
       state: 'failed',
       failure: { code: error.code, message: error.message },
@@ -78,20 +93,65 @@ async function fetchAndProcess(deps: Deps, key: string, ids: { postId: string; m
   if (size === 0) throw new MediaRejected('empty');
   const largest = Math.max(...Object.values(MAX_UPLOAD_BYTES));
   if (size > largest) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
-  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  const bytes = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
-  const sniffed = sniff(bytes);
-  if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
-  let lastReported = -1;
-  return processors[sniffed.kind]({
-    sniffed,
-    bytes,
-    onProgress: async (percent) => {
-      if (percent - lastReported < 5 && percent < 100) return;
-      lastReported = percent;
-      await recordProgress(deps, ids.postId, ids.mediaId, percent);
-    },
-  });
+  // Video can be a gigabyte: the original streams to a scratch file (Lambda's /tmp) and is never a Buffer.
+  const workDir = await mkdtemp(join(tmpdir(), 'corridor-media-'));
+  try {
+    const path = join(workDir, 'original');
+    const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    await pipeline(object.Body as Readable, createWriteStream(path));
+    const sniffed = sniff(await readHead(path));
+    if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
+    let lastReported = -1;
+    return await processors[sniffed.kind]({
+      sniffed,
+      path,
+      workDir,
+      ffmpegDir: deps.config.ffmpegDir,
+      onProgress: async (percent) => {
+        if (percent - lastReported < 5 && percent < 100) return;
+        lastReported = percent;
+        await recordProgress(deps, ids.postId, ids.mediaId, percent);
+      },
+    });
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The poster's WebVTT captions, kept with a video (never with audio or photos, which have no track). */
+function captionsOutput(item: MediaItem, processed: ProcessedMedia): MediaOutput[] {
+  if (!item.captions || processed.kind !== 'video') return [];
+  return [
+    { role: 'captions', contentType: 'text/vtt; charset=utf-8', extension: 'vtt', bytes: Buffer.from(item.captions, 'utf8') },
+  ];
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const file = await open(path);
+  try {
+    const { buffer, bytesRead } = await file.read(Buffer.alloc(SNIFF_BYTES), 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
+}
+
+/** The storage event is the proof the upload finished; the poster sees `uploaded` until a worker claims it. */
+async function markUploaded(deps: Deps, postId: string, mediaId: string): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET #state = :uploaded',
+        ConditionExpression: '#state = :awaiting',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':uploaded': 'uploaded', ':awaiting': 'awaiting_upload' },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
 }
 
 async function claim(deps: Deps, postId: string, mediaId: string): Promise<void> {
@@ -102,11 +162,11 @@ async function claim(deps: Deps, postId: string, mediaId: string): Promise<void>
         TableName: deps.config.tableName,
         Key: tableKeys.media(postId, mediaId),
         UpdateExpression: 'SET #state = :processing, leaseUntil = :lease, attempts = attempts + :one, progress = :zero',
-        ConditionExpression: '#state = :awaiting OR (#state = :processing AND leaseUntil < :now)',
+        ConditionExpression: '#state = :uploaded OR (#state = :processing AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':processing': 'processing',
-          ':awaiting': 'awaiting_upload',
+          ':uploaded': 'uploaded',
           ':lease': new Date(now.getTime() + MEDIA_LEASE_MS).toISOString(),
           ':now': now.toISOString(),
           ':one': 1,
@@ -118,6 +178,23 @@ async function claim(deps: Deps, postId: string, mediaId: string): Promise<void>
     if (isConditionFailed(error)) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
     throw error;
   }
+}
+
+async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET leaseUntil = :expired',
+        ConditionExpression: '#state = :processing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':expired': new Date(0).toISOString(), ':processing': 'processing' },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
 }
 
 async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {

@@ -5,7 +5,8 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
-import { presignUpload, type UploadInstruction, uploadRequestSchema } from '../media/uploads';
+import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
+import { uploadRequestSchema } from '../media/uploads';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
@@ -72,6 +73,7 @@ export async function createPost(
     alt: file.alt,
     declaredType: file.contentType,
     declaredBytes: file.bytes,
+    captions: file.captions,
     state: 'awaiting_upload',
     outputs: [],
     attempts: 0,
@@ -118,11 +120,7 @@ export async function createPost(
     }),
   );
   const uploads = await Promise.all(
-    current.media
-      .filter((m) => m.state === 'awaiting_upload')
-      .map((m) =>
-        presignUpload(deps, { schoolId: school.id, postId, mediaId: m.id, contentType: m.declaredType, bytes: m.declaredBytes }),
-      ),
+    current.media.filter((m) => m.state === 'awaiting_upload').map((m) => uploadInstruction(deps, m)),
   );
   return { ...current, uploads, created };
 }

@@ -66,7 +66,8 @@ export const postSchema = z.object({
 });
 export type Post = z.infer<typeof postSchema>;
 
-export const mediaStates = ['awaiting_upload', 'processing', 'ready', 'failed'] as const;
+/** awaiting_upload → uploaded (the storage event arrived) → processing → ready | failed(reason). */
+export const mediaStates = ['awaiting_upload', 'uploaded', 'processing', 'ready', 'failed'] as const;
 export type MediaState = (typeof mediaStates)[number];
 
 export const mediaItemSchema = z.object({
@@ -89,6 +90,11 @@ export const mediaItemSchema = z.object({
   failure: failureSchema.optional(),
   leaseUntil: z.string().optional(),
   attempts: z.number().int().default(0),
+  /** WebVTT captions given with a video; stored beside its outputs once the video is ready. */
+  captions: z.string().optional(),
+  /** A large file's S3 multipart upload, and the ETag of each part the client reported as arrived. */
+  uploadId: z.string().optional(),
+  parts: z.record(z.string(), z.string()).optional(),
   createdAt: z.string(),
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;

@@ -255,7 +255,7 @@ describe('loudness', () => {
     const joined = args.join(' ');
     expect(joined).toContain('volume=14.00dB');
     expect(joined).toContain('alimiter=');
-    expect(joined).toContain('-c:a aac -b:a 64k');
+    expect(joined).toContain('-c:a aac -aac_coder fast -b:a 64k');
     expect(joined).toContain('-map_metadata -1');
     expect(args.at(-1)).toBe('pipe:3');
     expect(audioEncodeArgs({ index: 0, channels: 2 }, 'i', 'o', 0).join(' ')).toContain('-b:a 128k');
@@ -341,9 +341,9 @@ describe('classification', () => {
 
   it('output duration: too long, truncated, or fine', () => {
     const input = { formatName: 'mp4', durationSeconds: 10 };
-    expect(checkOutputDuration(input, { formatName: 'mp4', durationSeconds: 10.02 }, 600)).toBeCloseTo(10.02, 6);
-    expect(() => checkOutputDuration(input, { formatName: 'mp4', durationSeconds: 4.9 }, 600)).toThrow(MediaRejected);
+    expect(checkOutputDuration(input, 10.02, 600)).toBeCloseTo(10.02, 6);
+    expect(() => checkOutputDuration(input, 4.9, 600)).toThrow(MediaRejected);
     const unknown = { formatName: 'webm' };
-    expect(() => checkOutputDuration(unknown, { formatName: 'mp4', durationSeconds: 601 }, 600)).toThrow(/too long/);
+    expect(() => checkOutputDuration(unknown, 601, 600)).toThrow(/too long/);
   });
 });

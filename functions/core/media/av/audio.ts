@@ -32,9 +32,9 @@ export async function publishAudio(job: AvJob, input: string, probe: AvProbe & {
     onFd3: (chunk) => peaks.push(chunk),
   });
 
-  const published = await job.probe(output);
-  if (!published.audio) throw new MediaRejected('damaged', 'no sound could be decoded');
-  const durationSeconds = checkOutputDuration(probe, published, MAX_AUDIO_SECONDS);
+  // The peaks stream leaves the same filter graph as the encoded audio, so its length is the output's.
+  if (peaks.seconds === 0) throw new MediaRejected('damaged', 'no sound could be decoded');
+  const durationSeconds = checkOutputDuration(probe, peaks.seconds, MAX_AUDIO_SECONDS);
   return {
     kind: 'audio',
     durationSeconds,

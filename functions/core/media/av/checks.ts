@@ -7,8 +7,7 @@ import type { AvProbe } from './probe';
  *   it at just over the limit); `damaged` when the output is much shorter than the input claimed — the
  *   decoder hit the end of a truncated file and ffmpeg, by design, kept what it had.
  */
-export function checkOutputDuration(input: AvProbe, output: AvProbe, maxSeconds: number): number {
-  const produced = output.durationSeconds ?? 0;
+export function checkOutputDuration(input: AvProbe, produced: number, maxSeconds: number): number {
   if (produced > maxSeconds) throw new MediaRejected('too_long', `over ${maxSeconds} s`);
   const promised = input.durationSeconds;
   // 10% and half a second of slack: encoder priming, edit lists and rounded container durations.

@@ -11,9 +11,15 @@ export class PeakAccumulator {
   private current = 0;
   private inBlock = 0;
   private carry: Buffer | undefined;
+  private samples = 0;
 
-  constructor(sampleRate: number) {
+  constructor(private readonly sampleRate: number) {
     this.blockSamples = Math.max(1, Math.round(sampleRate / 100));
+  }
+
+  /** How long the audio fed so far lasts: the encoded stream's length, without probing it again. */
+  get seconds(): number {
+    return this.samples / this.sampleRate;
   }
 
   /** Feeds a chunk of s16le bytes; a chunk may split a sample, the odd byte is carried over. */
@@ -21,6 +27,7 @@ export class PeakAccumulator {
     const bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     const whole = bytes.length - (bytes.length % 2);
     this.carry = whole < bytes.length ? bytes.subarray(whole) : undefined;
+    this.samples += whole / 2;
     for (let offset = 0; offset < whole; offset += 2) {
       const sample = Math.abs(bytes.readInt16LE(offset));
       if (sample > this.current) this.current = sample;

@@ -27,7 +27,7 @@ export async function publishVideo(job: AvJob, input: string, probe: AvProbe & {
 
   const published = await job.probe(output);
   if (!published.video) throw new MediaRejected('damaged', 'no picture could be decoded');
-  const durationSeconds = checkOutputDuration(probe, published, MAX_VIDEO_SECONDS);
+  const durationSeconds = checkOutputDuration(probe, published.durationSeconds ?? 0, MAX_VIDEO_SECONDS);
   job.progress.report(ENCODE_SHARE);
 
   const poster = await makePoster(job, output, durationSeconds);
