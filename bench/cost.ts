@@ -60,9 +60,11 @@ export default async function costBench(): Promise<void> {
 
     const measures: PostMeasure[] = [];
     let tableGrowth = 0;
+    const tokens: string[] = [];
     for (let s = 0; s < SAMPLE.schools; s++) {
       const school = `school-${s + 1}`;
       const token = await sample.addSchool(school);
+      tokens.push(token);
       await sample.prefill(token, FEED_PAGE_SIZE);
       const tableBefore = await tableBytes(sample);
       for (let p = 0; p < SAMPLE.postsPerSchool; p++) {
@@ -72,6 +74,13 @@ export default async function costBench(): Promise<void> {
       tableGrowth += (await tableBytes(sample)) - tableBefore;
     }
     const dynamoBytesPerPost = tableGrowth / measures.length;
+    // Retract one post per school (after the table was measured): what an invalidation costs.
+    const retracted: number[] = [];
+    for (const [s, token] of tokens.entries()) {
+      const first = measures[s * SAMPLE.postsPerSchool];
+      if (first) retracted.push(await sample.retract(token, first.postId));
+    }
+    const pathsPerRetract = retracted.reduce((sum, n) => sum + n, 0) / Math.max(1, retracted.length);
     const sweeps: { tally: { readUnits: number }; billedMs: number }[] = [];
     for (let i = 0; i < SWEEP_RUNS; i++) sweeps.push(await sample.sweep());
     const sweep = sweeps.sort((a, b) => a.billedMs - b.billedMs)[Math.floor(SWEEP_RUNS / 2)] ?? sweeps[0];
@@ -98,8 +107,9 @@ export default async function costBench(): Promise<void> {
         `\nphotos: ${PHOTOS.length} corpus files in turn; video: ${VIDEO.path.split('/').pop()} (${videoSeconds.toFixed(1)} s). Lambda ${arch}, durations measured on this machine.`,
     );
     printUsage(photo, video, average);
+    printFunctions(measures, sweep?.billedMs ?? 0);
 
-    const lines = costLines(average, FLEET, fixed, dynamoBytesPerPost, arch);
+    const lines = costLines(average, FLEET, fixed, { dynamoBytesPerPost, pathsPerRetract }, arch);
     const perSchool = lines.reduce((sum, l) => sum + l.perSchoolMonth, 0);
     const postsPerSchoolMonth = FLEET.postsPerSchoolPerDay * FLEET.daysPerMonth;
     printColumns(
@@ -114,7 +124,8 @@ export default async function costBench(): Promise<void> {
       videos.reduce((sum, m) => sum + (((m.lambda.av?.billedMs ?? 0) / 1000) * (memoryMb.av / 1024)) / (m.videoSeconds ?? 1), 0) /
       Math.max(1, videos.length);
     console.log(
-      `\n  per school-month: ${dollars(perSchool)}; fleet of ${FLEET.schools.toLocaleString('en-GB')}: ${dollars(perSchool * FLEET.schools)} a month.` +
+      `\n  a retract invalidated ${pathsPerRetract.toFixed(1)} CloudFront paths (mean of ${retracted.length}).` +
+        `\n  per school-month: ${dollars(perSchool)}; fleet of ${FLEET.schools.toLocaleString('en-GB')}: ${dollars(perSchool * FLEET.schools)} a month.` +
         `\n  audio/video worker: ${avGbSecondsPerVideoSecond.toFixed(2)} GB-s per second of this clip; longer and 1080p newsletters scale with duration × pixels (docs/scale.md).` +
         '\n  Not counted: cold-start init, CloudWatch Logs, the digest and e-mail-events functions (not written yet), free tiers.',
     );
@@ -146,6 +157,27 @@ function printUsage(photo: Usage, video: Usage, average: Usage): void {
       row('KB one family downloads to see it', (u) => u.familyBytes / 1024, 0),
       row('CloudFront requests per family', (u) => u.familyRequests),
     ],
+  );
+}
+
+/** Each function's memory (infra `sizing`) and its mean billed time per invocation in the sample. */
+function printFunctions(measures: PostMeasure[], sweepMs: number): void {
+  const names = Object.keys(memoryMb) as FunctionName[];
+  printColumns(
+    'Lambda per invocation (mean billed duration on this machine × memory from infra/corridor.ts)',
+    ['function', 'memory MB', 'invocations', 'mean ms', 'GB-s each'],
+    names.map((name) => {
+      const entries = measures.flatMap((m) => (m.lambda[name] ? [m.lambda[name]] : []));
+      const invocations = name === 'sweeper' ? 1 : entries.reduce((sum, e) => sum + e.invocations, 0);
+      const ms = name === 'sweeper' ? sweepMs : entries.reduce((sum, e) => sum + e.billedMs, 0) / Math.max(1, invocations);
+      return [
+        name,
+        String(memoryMb[name]),
+        String(invocations),
+        ms.toFixed(0),
+        ((ms / 1000) * (memoryMb[name] / 1024)).toFixed(3),
+      ];
+    }),
   );
 }
 

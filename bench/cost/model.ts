@@ -9,6 +9,8 @@ export interface Workload {
   daysPerMonth: number;
   videoShare: number;
   familiesPerSchool: number;
+  /** Share of posts retracted (an assumption: each retract pays for CloudFront invalidations). */
+  retractShare: number;
 }
 
 export const FLEET: Workload = {
@@ -17,6 +19,7 @@ export const FLEET: Workload = {
   daysPerMonth: 30,
   videoShare: 0.1,
   familiesPerSchool: 300,
+  retractShare: 0.01,
 };
 
 /**
@@ -90,15 +93,15 @@ export interface CostLine {
 }
 
 /**
- * Turns an average post's usage into dollars per post and per school-month. `dynamoBytesPerPost` is the
- * table space a post keeps; storage lines are the monthly cost of keeping one month's posts, which the
+ * Turns an average post's usage into dollars per post and per school-month. `measured` holds the table
+ * space a post keeps and the CloudFront paths a retract invalidates; storage lines are the monthly cost of keeping one month's posts, which the
  * bill adds again every month as posts accumulate.
  */
 export function costLines(
   post: Usage,
   workload: Workload,
   fixed: FleetFixed,
-  dynamoBytesPerPost: number,
+  measured: { dynamoBytesPerPost: number; pathsPerRetract: number },
   arch: LambdaArchitecture,
 ): CostLine[] {
   const postsPerSchoolMonth = workload.postsPerSchoolPerDay * workload.daysPerMonth;
@@ -134,10 +137,14 @@ export function costLines(
         ((post.familyBytes / GB) * PRICES.cloudfront.perGbOut +
           (post.familyRequests * PRICES.cloudfront.perTenThousandHttpsRequests) / 1e4),
     ),
+    perPost(
+      `CloudFront invalidations (${workload.retractShare * 100}% of posts retracted, assumed)`,
+      workload.retractShare * measured.pathsPerRetract * PRICES.cloudfront.perInvalidationPath,
+    ),
     perPost('S3 storage (a month of posts, kept a month)', (post.storedBytes / GB) * PRICES.s3.perGbMonth),
     perPost(
       'DynamoDB storage + PITR (same)',
-      (dynamoBytesPerPost / GB) * (PRICES.dynamo.perGbMonth + PRICES.dynamo.pointInTimeRecoveryPerGbMonth),
+      (measured.dynamoBytesPerPost / GB) * (PRICES.dynamo.perGbMonth + PRICES.dynamo.pointInTimeRecoveryPerGbMonth),
     ),
     perSchool(
       `SES: one evening digest e-mail per family per day (assumed)`,

@@ -34,7 +34,8 @@ export const PRICES = {
     perThousandGetClass: 0.00042,
   },
   sqs: { perMillionRequests: 0.4 },
-  cloudfront: { perGbOut: 0.085, perTenThousandHttpsRequests: 0.012 },
+  /** Invalidation paths beyond the first 1,000 a month (a wildcard counts as one path). */
+  cloudfront: { perGbOut: 0.085, perTenThousandHttpsRequests: 0.012, perInvalidationPath: 0.005 },
   ses: { perThousandEmails: 0.1 },
   cloudwatch: { perAlarmMonth: 0.1 },
 } as const;

@@ -30,6 +30,7 @@ export type FunctionName = 'api' | 'router' | 'image' | 'av' | 'fanout' | 'sweep
 
 /** Everything one post cost, counted while it went through the real handlers. */
 export interface PostMeasure {
+  postId: string;
   kind: 'photo' | 'video';
   tally: Tally;
   /** Billed milliseconds (each invocation rounded up to 1 ms) and invocations, per function. */
@@ -61,6 +62,8 @@ export class CostSample {
     readonly deps: Deps,
     /** Fan-out jobs the handlers sent, delivered by the sample as the fan-out queue would. */
     private readonly sent: Job[],
+    /** Paths the handlers asked CloudFront to invalidate (on retract). */
+    private readonly invalidated: string[],
   ) {
     const uncountedClients = buildClients(deps.config);
     this.meter = new Meter(deps.clients, deps.config, uncountedClients);
@@ -70,6 +73,7 @@ export class CostSample {
   /** A sample on the emulators: the real SDK clients, metered; queues that the sample delivers by hand. */
   static create(emulators: Emulators, publicUrl: string): CostSample {
     const sent: Job[] = [];
+    const invalidated: string[] = [];
     const deps = emulatorDeps(emulators, {
       publicUrl,
       queues: {
@@ -77,9 +81,9 @@ export class CostSample {
         media: async () => {},
       },
       // CloudFront is told only on retract (an invalidation); publishing relies on the 60 s TTL.
-      cdn: { changed: async () => {}, removed: async () => {} },
+      cdn: { changed: async () => {}, removed: async (paths) => void invalidated.push(...paths) },
     });
-    return new CostSample(deps, sent);
+    return new CostSample(deps, sent, invalidated);
   }
 
   /** A school with its empty public channel and an admin token (not counted). */
@@ -145,6 +149,7 @@ export class CostSample {
     const tally = this.meter.take();
     const view = await this.familyView(post.id);
     return {
+      postId: post.id,
       kind: route.lane === 'image' ? 'photo' : 'video',
       tally,
       lambda: watch.lambda,
@@ -186,6 +191,16 @@ export class CostSample {
     const response = await watch.time('fanout', () => fanoutHandler(this.deps)(sqsEvent(records), lambdaContext('Fanout')));
     if (response.batchItemFailures.length > 0) throw new Error('a fan-out job failed');
     return jobs.length;
+  }
+
+  /** Retracts a post through the API and fans it out; returns the CloudFront paths it invalidated. */
+  async retract(token: string, postId: string): Promise<number> {
+    const watch = new Stopwatch();
+    this.invalidated.length = 0;
+    await this.callApi(watch, token, { method: 'DELETE', url: `/api/posts/${postId}` });
+    await this.fanOut(watch);
+    this.meter.take();
+    return this.invalidated.length;
   }
 
   /** One scheduled sweep over the table as the sample left it. */
