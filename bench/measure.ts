@@ -25,3 +25,14 @@ export function printTable(heading: string, rows: [string, string][]): void {
 
 export const ms = (value: number) => `${value.toFixed(0)} ms`;
 export const ratio = (value: number) => `${value.toFixed(2)}×`;
+
+/** Prints a table with a header row; the first column is left-aligned, the others right-aligned. */
+export function printColumns(heading: string, header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `  ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`;
+  console.log(`\n${heading}`);
+  console.log(line(header));
+  console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const row of rows) console.log(line(row));
+}

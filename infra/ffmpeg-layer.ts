@@ -2,7 +2,7 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { LAMBDA_RUNTIME } from './lambda';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME } from './lambda';
 
 /** Where the layer's `bin/` lands inside a Lambda (layers are extracted under /opt). */
 export const FFMPEG_DIR_ON_LAMBDA = '/opt/bin';
@@ -64,7 +64,7 @@ export class FfmpegLayer extends Construct {
     this.layer = new lambda.LayerVersion(this, 'Layer', {
       description: 'ffmpeg + ffprobe (static, linux-arm64) for the Corridor audio/video worker',
       code: lambda.Code.fromAsset(props.dir, { exclude: ['*.md', '.gitignore'] }),
-      compatibleArchitectures: [lambda.Architecture.ARM_64],
+      compatibleArchitectures: [LAMBDA_ARCHITECTURE],
       compatibleRuntimes: [LAMBDA_RUNTIME],
     });
   }

@@ -8,6 +8,7 @@ export {
   ESBUILD_TARGET,
   type HandlerName,
   handlerNames,
+  LAMBDA_ARCHITECTURE,
   LAMBDA_RUNTIME,
   sharpBundling,
 } from './lambda';

@@ -15,6 +15,9 @@ import { Construct } from 'constructs';
  */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
 
+/** Graviton: sharp and ffmpeg ship arm64 builds, and arm64 GB-seconds cost 20% less than x86_64. */
+export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
+
 /** esbuild target matching {@link LAMBDA_RUNTIME}; the bundle-size test builds with the same options. */
 export const ESBUILD_TARGET = 'node24';
 
@@ -111,7 +114,7 @@ export class CorridorFunction extends Construct {
       projectRoot: props.projectRoot,
       depsLockFilePath: join(props.projectRoot, 'package-lock.json'),
       runtime: LAMBDA_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: LAMBDA_ARCHITECTURE,
       description: props.description,
       memorySize: props.memorySize,
       timeout: props.timeout,

@@ -5,11 +5,16 @@ import type { Deps } from '../core/deps';
 import { jobSchema } from '../core/jobs/job';
 import { awsDeps } from './runtime';
 
-/** SQS records carrying fan-out jobs; a failed record alone is retried (then dead-lettered). */
+/**
+ * SQS records carrying fan-out jobs; a failed record alone is retried (then dead-lettered). Records run
+ * one after another, not in parallel (Powertools' default): jobs in one batch often touch the same post
+ * or school feed (a sweeper re-drive beside the original job), and in parallel the second would find the
+ * first's task claimed, fail with TaskBusy and wait out the visibility timeout for a no-op retry.
+ */
 export function fanoutHandler(deps: Deps) {
   const recordHandler = (record: SQSRecord) => runJob(deps, jobSchema.parse(JSON.parse(record.body)));
   return (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context });
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
 }
 
 export const handler = (event: SQSEvent, context: Context) => fanoutHandler(awsDeps())(event, context);

@@ -47,11 +47,7 @@ export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incomi
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
   await mkdir(options.dataDir, { recursive: true });
-  const emulators = await startEmulators({
-    dataDir: options.dataDir,
-    tableName: LOCAL_NAMES.table,
-    buckets: [LOCAL_NAMES.incomingBucket, LOCAL_NAMES.siteBucket],
-  });
+  const emulators = await startCorridorEmulators(options.dataDir);
   let app: Hono | undefined;
   const host = options.host ?? '127.0.0.1';
   const server = await listen(
@@ -62,36 +58,23 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
-  const config: Config = configSchema.parse({
-    region: 'eu-west-2',
-    tableName: LOCAL_NAMES.table,
-    incomingBucket: LOCAL_NAMES.incomingBucket,
-    siteBucket: LOCAL_NAMES.siteBucket,
-    publicUrl: url,
-    mediaQueueUrl: 'local://media',
-    fanoutQueueUrl: 'local://fanout',
-    dynamoEndpoint: emulators.dynamoEndpoint,
-    s3Endpoint: emulators.s3Endpoint,
-    s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
-    sesEndpoint: emulators.sesEndpoint,
-  });
-  const clients = buildClients(config);
-  const cache = new SiteCache(clients.s3, config.siteBucket);
-  const forget = async (paths: string[]) =>
-    cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const queues = { media: undefined as unknown as InProcessQueue, fanout: undefined as unknown as InProcessQueue };
-  const deps: Deps = {
-    config,
-    clients,
-    now: options.now ?? (() => new Date()),
+  const forget = async (paths: string[]) =>
+    cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
+  const deps = emulatorDeps(emulators, {
+    publicUrl: url,
+    s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
+    now: options.now,
+    faults: options.faults,
     cdn: { changed: forget, removed: forget },
-    ...(options.faults ? { faults: options.faults } : {}),
     queues: {
       fanout: async (job) => queues.fanout.send(job),
-      media: async ({ key }) => queues.media.send(objectCreatedEvent(config.incomingBucket, key)),
+      media: async ({ key }) => queues.media.send(objectCreatedEvent(LOCAL_NAMES.incomingBucket, key)),
     },
-  };
+  });
+  const { config, clients } = deps;
+  const cache = new SiteCache(clients.s3, config.siteBucket);
   queues.media = new InProcessQueue('media', mediaHandler(deps), options.queueOptions);
   queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), options.queueOptions);
   emulators.onS3Event((event) => {
@@ -138,6 +121,55 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
       await emulators.stop();
     },
   };
+}
+
+export interface EmulatorDepsOptions {
+  /** Base URL of the public site (the local server, or any URL when no server runs). */
+  publicUrl: string;
+  /** Where presigned uploads go when it is not the S3 emulator itself (the local server's proxy). */
+  s3PublicEndpoint?: string;
+  queues: Deps['queues'];
+  cdn: Deps['cdn'];
+  now?: () => Date;
+  faults?: Deps['faults'];
+}
+
+/**
+ * The handlers' dependencies on the emulators: the real SDK clients, built from a configuration that
+ * differs from AWS only in its endpoints. The embedded default passes its in-process queues and site
+ * cache; handler tests and benchmarks pass their own, to drive each hop with AWS-shaped events.
+ */
+export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions): Deps {
+  const config: Config = configSchema.parse({
+    region: 'eu-west-2',
+    tableName: LOCAL_NAMES.table,
+    incomingBucket: LOCAL_NAMES.incomingBucket,
+    siteBucket: LOCAL_NAMES.siteBucket,
+    publicUrl: options.publicUrl,
+    mediaQueueUrl: 'local://media',
+    fanoutQueueUrl: 'local://fanout',
+    dynamoEndpoint: emulators.dynamoEndpoint,
+    s3Endpoint: emulators.s3Endpoint,
+    s3PublicEndpoint: options.s3PublicEndpoint,
+    sesEndpoint: emulators.sesEndpoint,
+  });
+  return {
+    config,
+    clients: buildClients(config),
+    now: options.now ?? (() => new Date()),
+    cdn: options.cdn,
+    queues: options.queues,
+    ...(options.faults ? { faults: options.faults } : {}),
+  };
+}
+
+/** Starts the emulators with Corridor's table and buckets in `dataDir` (what `startLocal` runs on). */
+export function startCorridorEmulators(dataDir: string): Promise<Emulators> {
+  return startEmulators({
+    dataDir,
+    tableName: LOCAL_NAMES.table,
+    buckets: [LOCAL_NAMES.incomingBucket, LOCAL_NAMES.siteBucket],
+  });
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {

@@ -1,0 +1,158 @@
+import { type LambdaArchitecture, PRICES } from './prices';
+import type { FunctionName, PostMeasure } from './sample';
+
+/** The load the issue asks about. */
+export interface Workload {
+  schools: number;
+  postsPerSchoolPerDay: number;
+  /** Posting days a month. 30 is every day: an upper bound (term-time school days are ~21 a month). */
+  daysPerMonth: number;
+  videoShare: number;
+  familiesPerSchool: number;
+  /** Share of posts retracted (an assumption: each retract pays for CloudFront invalidations). */
+  retractShare: number;
+}
+
+export const FLEET: Workload = {
+  schools: 1000,
+  postsPerSchoolPerDay: 10,
+  daysPerMonth: 30,
+  videoShare: 0.1,
+  familiesPerSchool: 300,
+  retractShare: 0.01,
+};
+
+/**
+ * An SQS message costs a SendMessage, the event source mapping's ReceiveMessage and its DeleteMessage.
+ * At this load (~0.1 posts a second across the fleet) batches hold one message, so nothing is shared.
+ */
+const SQS_REQUESTS_PER_MESSAGE = 3;
+/** AWS bills data transfer per GB of 2^30 bytes. */
+const GB = 2 ** 30;
+
+/** The billable quantities of one post (or an average post). */
+export interface Usage {
+  readUnits: number;
+  writeUnits: number;
+  indexWriteUnits: number;
+  s3PutClass: number;
+  s3GetClass: number;
+  sqsRequests: number;
+  lambdaInvocations: number;
+  lambdaGbSeconds: number;
+  apiRequests: number;
+  storedBytes: number;
+  familyBytes: number;
+  familyRequests: number;
+}
+
+/** A post's usage; `memoryMb` is each function's configured memory (infra `sizing`). */
+export function usageOf(measure: PostMeasure, memoryMb: Record<FunctionName, number>): Usage {
+  const invocations = Object.entries(measure.lambda) as [FunctionName, { invocations: number; billedMs: number }][];
+  return {
+    readUnits: measure.tally.readUnits,
+    writeUnits: measure.tally.writeUnits,
+    indexWriteUnits: measure.tally.indexWriteUnits,
+    s3PutClass: measure.tally.s3PutClass,
+    // CloudFront fills its cache from S3 once per object (one regional edge cache serves the UK).
+    s3GetClass: measure.tally.s3GetClass + measure.familyView.requests,
+    sqsRequests: measure.sqsMessages * SQS_REQUESTS_PER_MESSAGE,
+    lambdaInvocations: invocations.reduce((sum, [, i]) => sum + i.invocations, 0),
+    lambdaGbSeconds: invocations.reduce((sum, [name, i]) => sum + (i.billedMs / 1000) * (memoryMb[name] / 1024), 0),
+    apiRequests: measure.apiRequests,
+    storedBytes: measure.storedBytes,
+    familyBytes: measure.familyView.bytes,
+    familyRequests: measure.familyView.requests,
+  };
+}
+
+/** The mean of several posts' usage, or a weighted mix of means. */
+export function blend(parts: { usage: Usage; weight: number }[]): Usage {
+  const total = parts.reduce((sum, p) => sum + p.weight, 0);
+  const keys = Object.keys(parts[0]?.usage ?? {}) as (keyof Usage)[];
+  return Object.fromEntries(
+    keys.map((k) => [k, parts.reduce((sum, p) => sum + (p.usage[k] * p.weight) / total, 0)]),
+  ) as unknown as Usage;
+}
+
+export const mean = (usages: Usage[]): Usage => blend(usages.map((usage) => ({ usage, weight: 1 })));
+
+/** Costs that do not grow with posts: the schedules and the alarms, measured or counted once. */
+export interface FleetFixed {
+  sweepsPerMonth: number;
+  sweepGbSeconds: number;
+  sweepReadUnits: number;
+  alarms: number;
+}
+
+export interface CostLine {
+  service: string;
+  /** Dollars per average post. Undefined for lines that are per school, not per post. */
+  perPost?: number;
+  perSchoolMonth: number;
+}
+
+/**
+ * Turns an average post's usage into dollars per post and per school-month. `measured` holds the table
+ * space a post keeps and the CloudFront paths a retract invalidates; storage lines are the monthly cost of keeping one month's posts, which the
+ * bill adds again every month as posts accumulate.
+ */
+export function costLines(
+  post: Usage,
+  workload: Workload,
+  fixed: FleetFixed,
+  measured: { dynamoBytesPerPost: number; pathsPerRetract: number },
+  arch: LambdaArchitecture,
+): CostLine[] {
+  const postsPerSchoolMonth = workload.postsPerSchoolPerDay * workload.daysPerMonth;
+  const perPost = (service: string, dollars: number): CostLine => ({
+    service,
+    perPost: dollars,
+    perSchoolMonth: dollars * postsPerSchoolMonth,
+  });
+  const perSchool = (service: string, dollars: number): CostLine => ({ service, perSchoolMonth: dollars });
+  const families = workload.familiesPerSchool;
+  const sweeperMonth =
+    fixed.sweepsPerMonth *
+    (fixed.sweepGbSeconds * PRICES.lambda.perGbSecond[arch] +
+      PRICES.lambda.perMillionRequests / 1e6 +
+      (fixed.sweepReadUnits * PRICES.dynamo.perMillionReadUnits) / 1e6);
+  return [
+    perPost('Lambda compute (GB-s)', post.lambdaGbSeconds * PRICES.lambda.perGbSecond[arch]),
+    perPost('Lambda requests', (post.lambdaInvocations * PRICES.lambda.perMillionRequests) / 1e6),
+    perPost('API Gateway HTTP API', (post.apiRequests * PRICES.httpApi.perMillionRequests) / 1e6),
+    perPost(
+      'DynamoDB writes (table + gsi1)',
+      ((post.writeUnits + post.indexWriteUnits) * PRICES.dynamo.perMillionWriteUnits) / 1e6,
+    ),
+    perPost('DynamoDB reads', (post.readUnits * PRICES.dynamo.perMillionReadUnits) / 1e6),
+    perPost(
+      'S3 requests',
+      (post.s3PutClass * PRICES.s3.perThousandPutClass) / 1e3 + (post.s3GetClass * PRICES.s3.perThousandGetClass) / 1e3,
+    ),
+    perPost('SQS requests', (post.sqsRequests * PRICES.sqs.perMillionRequests) / 1e6),
+    perPost(
+      `CloudFront (${families} families view each post)`,
+      families *
+        ((post.familyBytes / GB) * PRICES.cloudfront.perGbOut +
+          (post.familyRequests * PRICES.cloudfront.perTenThousandHttpsRequests) / 1e4),
+    ),
+    perPost(
+      `CloudFront invalidations (${workload.retractShare * 100}% of posts retracted, assumed)`,
+      workload.retractShare * measured.pathsPerRetract * PRICES.cloudfront.perInvalidationPath,
+    ),
+    perPost('S3 storage (a month of posts, kept a month)', (post.storedBytes / GB) * PRICES.s3.perGbMonth),
+    perPost(
+      'DynamoDB storage + PITR (same)',
+      (measured.dynamoBytesPerPost / GB) * (PRICES.dynamo.perGbMonth + PRICES.dynamo.pointInTimeRecoveryPerGbMonth),
+    ),
+    perSchool(
+      `SES: one evening digest e-mail per family per day (assumed)`,
+      (families * workload.daysPerMonth * PRICES.ses.perThousandEmails) / 1e3,
+    ),
+    perSchool(
+      `Sweeper every 5 min + ${fixed.alarms} alarms (fleet ÷ ${workload.schools})`,
+      (sweeperMonth + fixed.alarms * PRICES.cloudwatch.perAlarmMonth) / workload.schools,
+    ),
+  ];
+}
