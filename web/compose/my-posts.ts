@@ -5,7 +5,7 @@
  */
 import { h, replace } from '../shared/dom';
 import type { Api, PostView } from './api';
-import { describe } from './status';
+import { describe, track } from './status';
 import { audienceLabel, formatDate, snippet } from './ui';
 
 export interface MyPostsOptions {
@@ -50,6 +50,13 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
   const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, actions);
+  let stopTracking: (() => void) | undefined;
+  /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
+  const follow = (post: PostView) => {
+    stopTracking?.();
+    show(post);
+    stopTracking = track(options.api, post.id, show, () => undefined);
+  };
 
   const show = (post: PostView) => {
     const line = describe(post);
@@ -99,8 +106,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
             event.preventDefault();
             save.disabled = true;
             try {
-              const updated = await options.api.editCaption(post.id, field.value.trim());
-              show(updated);
+              follow(await options.api.editCaption(post.id, field.value.trim()));
               options.announce('Caption saved. Every channel will show the new one.');
             } catch (error) {
               save.disabled = false;
@@ -131,7 +137,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
       button.disabled = true;
       try {
         await options.api.retract(post.id);
-        show(await options.api.getPost(post.id));
+        follow(await options.api.getPost(post.id));
         options.announce('Post retracted. It is being removed from every channel.');
       } catch (error) {
         button.disabled = false;

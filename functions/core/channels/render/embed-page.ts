@@ -13,7 +13,7 @@ body{background:transparent}main{max-width:none;padding:0 8px}
 .cards img,.cards video{margin:0;border-radius:0}.cards audio{margin:12px 0 0}
 .cards .caption{margin:12px 12px 0;display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:4;overflow:hidden}
 .cards .meta{margin:auto 0 0;padding:4px 12px 8px}
-.meta a,.more a{display:inline-flex;align-items:center;min-height:44px}
+.meta a,.more a{display:inline-block;min-height:44px;padding:10px 0}.meta time{color:inherit;font-size:inherit}
 h1{font-size:1.25rem}
 `;
 
