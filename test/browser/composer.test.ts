@@ -272,6 +272,24 @@ describe('posting from a phone (390×844, touch)', () => {
     await context.close();
   });
 
+  it('shows a readable failure when a file cannot be processed', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await signIn(page);
+    await compose(page, {
+      files: [corpusPath('jpeg_corrupt_header.jpg')],
+      alts: ['A drawing'],
+      caption: 'This photo is damaged',
+      audience: 'Whole school',
+    });
+    await page.getByRole('button', { name: /^Post/ }).tap();
+    const status = page.locator('.activity .card .status', { hasText: /^Not published: / });
+    await status.waitFor({ timeout: 60_000 });
+    expect(await status.textContent()).toMatch(/^Not published: .*(damaged|could not be read|not a photo)/i);
+    expect(await status.getAttribute('class')).toBe('status problem');
+    await context.close();
+  });
+
   it('lists recent posts, edits a caption and retracts a post from every channel', async () => {
     const caption = 'Cake sale on Friday';
     const posted = await corridor.post({ audience: 'public', caption, files: [{ path: corpusPath('orient_landscape_2.jpg') }] });

@@ -13,8 +13,6 @@ const common = {
   target: TARGET,
   legalComments: 'none',
   logLevel: 'silent',
-  // Nothing reads process.env in the browser; a stray reference must fail the build, not ship.
-  define: { 'process.env.NODE_ENV': '"production"' },
 } satisfies BuildOptions;
 
 const asset = (path: string, file: OutputFile, cacheControl: string): WebAsset => ({
@@ -97,7 +95,7 @@ export async function bundleServiceWorker(entry: string, precache: string[], ver
     entryPoints: [entry],
     format: 'iife',
     outfile: 'sw.js',
-    define: { ...common.define, __PRECACHE__: JSON.stringify(precache), __VERSION__: JSON.stringify(version) },
+    define: { __PRECACHE__: JSON.stringify(precache), __VERSION__: JSON.stringify(version) },
   });
   const file = result.outputFiles[0];
   if (!file) throw new Error('esbuild wrote no sw.js');

@@ -50,6 +50,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
   const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, actions);
+  let latest = initial;
   let stopTracking: (() => void) | undefined;
   /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
   const follow = (post: PostView) => {
@@ -58,7 +59,9 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
     stopTracking = track(options.api, post.id, show, () => undefined);
   };
 
+  /** Updates what the card says; the buttons stay put (a half-done two-tap retract or an open edit survives). */
   const show = (post: PostView) => {
+    latest = post;
     const line = describe(post);
     caption.textContent = snippet(post.caption, 120);
     meta.textContent = `${formatDate(post.publishedAt ?? post.createdAt)} · ${audienceLabel(post.audience, options.classes)}`;
@@ -75,18 +78,19 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
           h('span', { class: 'vh' }, ` (${snippet(post.caption, 40)})`),
         ),
     );
-    replace(actions, post.state !== 'retracted' && [editButton(post), retractButton(post)]);
+    if (post.state === 'retracted') replace(actions);
   };
+  const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
 
-  const editButton = (post: PostView) =>
+  const editButton = () =>
     h(
       'button',
       {
         type: 'button',
         class: 'secondary',
         onclick: () => {
-          const field = h('textarea', { id: `edit-${post.id}`, rows: 4, maxLength: 5000 });
-          field.value = post.caption;
+          const field = h('textarea', { id: `edit-${latest.id}`, rows: 4, maxLength: 5000 });
+          field.value = latest.caption;
           const problem = h('p', { class: 'error', role: 'alert' });
           const save = h('button', { type: 'submit', class: 'primary' }, 'Save caption');
           const form = h(
@@ -99,14 +103,15 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
               'div',
               { class: 'card-actions' },
               save,
-              h('button', { type: 'button', class: 'secondary', onclick: () => show(post) }, 'Cancel'),
+              h('button', { type: 'button', class: 'secondary', onclick: showActions }, 'Cancel'),
             ),
           );
           form.addEventListener('submit', async (event) => {
             event.preventDefault();
             save.disabled = true;
             try {
-              follow(await options.api.editCaption(post.id, field.value.trim()));
+              follow(await options.api.editCaption(latest.id, field.value.trim()));
+              showActions();
               options.announce('Caption saved. Every channel will show the new one.');
             } catch (error) {
               save.disabled = false;
@@ -120,7 +125,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
       'Edit caption',
     );
 
-  const retractButton = (post: PostView) => {
+  const retractButton = () => {
     const button = h('button', { type: 'button', class: 'secondary danger' }, 'Retract');
     let armed = false;
     button.addEventListener('click', async () => {
@@ -136,8 +141,8 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
       }
       button.disabled = true;
       try {
-        await options.api.retract(post.id);
-        follow(await options.api.getPost(post.id));
+        await options.api.retract(latest.id);
+        follow(await options.api.getPost(latest.id));
         options.announce('Post retracted. It is being removed from every channel.');
       } catch (error) {
         button.disabled = false;
@@ -149,5 +154,6 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   };
 
   show(initial);
+  showActions();
   return item;
 }
