@@ -4,6 +4,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { embedCsp, mediaCsp, siteCsp } from '../functions/aws/site-headers';
+
+export { embedCsp, mediaCsp, siteCsp };
 
 /**
  * Viewer-request rewrite for site paths: the site bucket's keys are URL paths, and pages are stored as
@@ -223,36 +226,3 @@ const publicReadCors: cloudfront.ResponseHeadersCorsBehavior = {
   accessControlMaxAge: Duration.days(1),
   originOverride: true,
 };
-
-/** The site's CSP: same-origin everything, uploads straight to the incoming bucket, never framed. */
-export function siteCsp(uploadOrigin: string): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
-    `connect-src 'self' ${uploadOrigin}`,
-    "worker-src 'self'",
-    "manifest-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
-export const embedCsp = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "media-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'none'",
-  'frame-ancestors *',
-].join('; ');
-
-export const mediaCsp = "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox";

@@ -42,6 +42,9 @@ export const siteKeys = {
   schoolFeedJson: (schoolId: string) => `s/${schoolId}/feed.json`,
   schoolRss: (schoolId: string) => `s/${schoolId}/rss.xml`,
   postPage: (postId: string) => `p/${postId}/index.html`,
+  /** The widget's iframe page and the compact feed `embed.js` reads (public posts only). */
+  embedPage: (schoolId: string) => `embed/${schoolId}/index.html`,
+  embedFeed: (schoolId: string) => `embed/${schoolId}/feed.json`,
 } as const;
 
 /** The public URL path of a site key (pages drop `index.html`). */

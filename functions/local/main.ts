@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
+import { formatSizes } from '../../web/build/budgets';
 import { startLocal } from './runtime';
 import { seedDemo } from './seed';
 
@@ -20,6 +21,12 @@ const corridor = await startLocal({
   sweepEveryMs: 60_000,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
+// Built once here (about a second) so the first phone to open the composer does not wait, and a bundle
+// over its budget is reported at start; the API and the site keep working either way.
+const web = await corridor.web().then(
+  ({ sizes }) => `Web bundles:\n${formatSizes(sizes)}`,
+  (error: Error) => `Web build FAILED (the composer and widget are not served): ${error.message}`,
+);
 
 console.log(`
 Corridor is running (ready in ${Date.now() - started} ms), data in ${resolve(env.CORRIDOR_DATA_DIR)}
@@ -28,6 +35,11 @@ Corridor is running (ready in ${Date.now() - started} ms), data in ${resolve(env
   JSON Feed     ${corridor.url}/s/demo/feed.json
   RSS           ${corridor.url}/s/demo/rss.xml
   API           ${corridor.url}/api
+  Composer      ${corridor.url}/compose/   (sign in with a staff token)
+  Widget        <script src="${corridor.url}/embed.js" data-school="demo" data-limit="6" async></script>
+  Widget iframe ${corridor.url}/embed/demo
+
+${web}
 
 Demo admin token${created ? ' (new)' : ''}:
   export CORRIDOR_TOKEN=${token}

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { WebBuild } from '../../web/build/index';
 import { createApi } from '../api/app';
 import { buildClients } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
@@ -17,6 +18,7 @@ import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
 import { SiteCache } from './site-cache';
 import { siteKeyForPath, siteRoutes } from './site-routes';
+import { webRoutes } from './web-routes';
 
 export interface LocalOptions {
   dataDir: string;
@@ -37,6 +39,8 @@ export interface LocalCorridor {
   emulators: Emulators;
   mediaQueue: InProcessQueue;
   fanoutQueue: InProcessQueue;
+  /** The composer and widget, built on first use and kept (rejects when a bundle is over budget). */
+  web(): Promise<WebBuild>;
   /** Resolves when both queues are drained (tests wait on it instead of sleeping). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -83,10 +87,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     if (record?.s3?.bucket?.name === config.incomingBucket) queues.media.send(event);
   });
 
+  let webBuild: Promise<WebBuild> | undefined;
+  // esbuild and sharp load only when a page of the web build is first asked for.
+  const web = () => {
+    webBuild ??= import('../../web/build/index').then(({ buildWeb }) => buildWeb());
+    return webBuild;
+  };
+
   const root = new Hono();
   root.route('/', s3Proxy(emulators.s3Endpoint));
   root.route('/', createApi(deps));
   root.route('/', siteRoutes(cache));
+  root.route('/', webRoutes(web));
   root.get('/', (c) => c.redirect('/s/demo'));
   app = root;
 
@@ -106,6 +118,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     emulators,
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
+    web,
     idle: async () => {
       // Media work enqueues fan-out work and vice versa never happens, but loop until both rest at once.
       do {

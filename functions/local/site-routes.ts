@@ -1,16 +1,33 @@
 import { Hono } from 'hono';
+import { embedCsp, mediaCsp, siteCsp } from '../aws/site-headers';
 import type { SiteCache } from './site-cache';
 
 /** URL path → site bucket key: pages are folders holding `index.html`. */
 export function siteKeyForPath(path: string): string | undefined {
   const clean = decodeURIComponent(path).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (!/^(s|p|w|c|media)\/[A-Za-z0-9._/%-]+$/.test(clean) || clean.includes('..')) return undefined;
+  if (!/^(s|p|w|c|embed|media)\/[A-Za-z0-9._/%-]+$/.test(clean) || clean.includes('..')) return undefined;
   return /\.[a-z0-9]+$/.test(clean) ? clean : `${clean}/index.html`;
 }
 
 /**
+ * The headers CloudFront's response-header policies add (infra/cdn.ts), by where an object lives:
+ * everything is publicly readable cross-origin (the widget fetches its feed from school websites);
+ * the widget's iframe pages and media may be embedded anywhere, every other page nowhere.
+ */
+function policyHeaders(key: string): Record<string, string> {
+  const common = { 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' };
+  if (key.startsWith('media/')) {
+    return { ...common, 'content-security-policy': mediaCsp, 'cross-origin-resource-policy': 'cross-origin' };
+  }
+  if (key.startsWith('embed/')) {
+    return { ...common, 'content-security-policy': embedCsp, 'cross-origin-resource-policy': 'cross-origin' };
+  }
+  return { ...common, 'content-security-policy': siteCsp(), 'x-frame-options': 'DENY' };
+}
+
+/**
  * Serves the public site like CloudFront: Content-Type and Cache-Control as stored, ETag with 304,
- * and byte ranges (podcast apps and `<video>` seek with them).
+ * byte ranges (podcast apps and `<video>` seek with them), and the security and CORS headers.
  */
 export function siteRoutes(cache: SiteCache) {
   const app = new Hono();
@@ -24,7 +41,7 @@ export function siteRoutes(cache: SiteCache) {
       'cache-control': object.cacheControl,
       etag: object.etag,
       'accept-ranges': 'bytes',
-      'x-content-type-options': 'nosniff',
+      ...policyHeaders(key),
     };
     if (c.req.header('if-none-match') === object.etag) return c.body(null, 304, headers);
     const range = parseRange(c.req.header('range'), object.body.length);

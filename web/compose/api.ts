@@ -7,7 +7,7 @@ export type PostState = 'draft' | 'processing' | 'pending_approval' | 'scheduled
 
 export interface MediaView {
   id: string;
-  state: 'awaiting_upload' | 'processing' | 'ready' | 'failed';
+  state: 'awaiting_upload' | 'uploaded' | 'processing' | 'ready' | 'failed';
   kind?: 'image' | 'video' | 'audio';
   progress?: number;
   failure?: { code: string; message: string };
@@ -27,14 +27,27 @@ export interface PostView {
   media: MediaView[];
 }
 
-/** Where and how to send one file. `strategy` is absent for a single presigned PUT. */
-export interface UploadInstruction {
+/** One presigned PUT of the whole file (functions/core/media/uploads.ts). */
+export interface SingleUpload {
   mediaId: string;
+  kind: 'single';
   method: 'PUT';
   url: string;
   headers: Record<string, string>;
-  strategy?: string;
 }
+
+/** A large file in parts; `parts` lists only those that have not arrived (functions/core/media/multipart.ts). */
+export interface MultipartUpload {
+  mediaId: string;
+  kind: 'multipart';
+  partBytes: number;
+  totalParts: number;
+  received: number[];
+  parts: { partNumber: number; bytes: number; url: string }[];
+}
+
+/** Where and how to send one file, as the API says. */
+export type UploadInstruction = SingleUpload | MultipartUpload;
 
 export interface SchoolInfo {
   id: string;
@@ -103,36 +116,40 @@ export class Api {
     return (await this.call<{ post: PostView }>('GET', `/posts/${encodeURIComponent(id)}`)).post;
   }
 
+  async editCaption(id: string, caption: string): Promise<PostView> {
+    return (await this.call<{ post: PostView }>('PATCH', `/posts/${encodeURIComponent(id)}`, { caption })).post;
+  }
+
   async retract(id: string): Promise<void> {
     await this.call('DELETE', `/posts/${encodeURIComponent(id)}`);
   }
 
-  /** The staff member's own posts, newest first; undefined while the API has no listing route. */
-  async listPosts(): Promise<PostView[] | undefined> {
-    try {
-      return (await this.call<{ posts: PostView[] }>('GET', '/posts?mine=1&limit=30')).posts;
-    } catch (error) {
-      if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return undefined;
-      throw error;
-    }
+  /** The school's recent posts, newest first (the API has no per-author filter yet). */
+  async listPosts(): Promise<PostView[]> {
+    return (await this.call<{ posts: PostView[] }>('GET', '/posts')).posts;
   }
 
-  /**
-   * The token's school and its classes. Until `GET /api/schools/me` exists, a token is checked by
-   * asking for a post that cannot exist: 401 means a bad token, 404 a good one.
-   */
-  async school(): Promise<SchoolInfo | undefined> {
-    try {
-      return await this.call<SchoolInfo>('GET', '/schools/me');
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    }
-    try {
-      await this.call('GET', '/posts/0000000000');
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    }
-    return undefined;
+  /** The token's school and its classes (for the audience chips). */
+  school(): Promise<SchoolInfo> {
+    return this.call<SchoolInfo>('GET', '/schools/me');
+  }
+
+  /** How to send a file now: for a large one, only the parts that have not arrived; null once it is in. */
+  async upload(postId: string, mediaId: string): Promise<UploadInstruction | null> {
+    return (await this.call<{ upload: UploadInstruction | null }>('GET', this.uploadPath(postId, mediaId))).upload;
+  }
+
+  /** Tells the API a part arrived, with the ETag storage answered (completion needs every one). */
+  async recordPart(postId: string, mediaId: string, partNumber: number, etag: string): Promise<void> {
+    await this.call('PUT', `${this.uploadPath(postId, mediaId)}/parts/${partNumber}`, { etag });
+  }
+
+  /** Joins the parts; storage then hands the file to the media worker. */
+  async completeUpload(postId: string, mediaId: string): Promise<void> {
+    await this.call('POST', `${this.uploadPath(postId, mediaId)}/complete`);
+  }
+
+  private uploadPath(postId: string, mediaId: string) {
+    return `/posts/${encodeURIComponent(postId)}/uploads/${encodeURIComponent(mediaId)}`;
   }
 }

@@ -127,7 +127,7 @@ function route(): void {
 
 async function boot(): Promise<void> {
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/compose/sw.js', { scope: '/compose' }).catch(() => undefined);
+    navigator.serviceWorker.register('/compose/sw.js', { scope: '/compose/' }).catch(() => undefined);
   }
   session = currentSession();
   if (!session) {

@@ -1,38 +1,12 @@
 /**
- * "My posts": the staff member's recent posts with their status, a link, and Retract (one action
- * removes a post from every channel). Until the API lists posts (`GET /api/posts?mine=1`), it lists the
- * posts sent from this device and asks the API for each one's current state.
+ * The posts view: the school's recent posts with their status and a link, an in-place caption edit,
+ * and Retract (one action removes a post from every channel). The API lists the school's posts; it
+ * has no per-author filter yet.
  */
 import { h, replace } from '../shared/dom';
-import { type Api, ApiError, type PostView } from './api';
-import { sent } from './outbox';
-import { describe } from './status';
+import type { Api, PostView } from './api';
+import { describe, track } from './status';
 import { audienceLabel, formatDate, snippet } from './ui';
-
-const CONCURRENCY = 4;
-
-async function loadPosts(api: Api): Promise<{ posts: PostView[]; local: boolean }> {
-  const listed = await api.listPosts();
-  if (listed) return { posts: listed, local: false };
-  const records = (await sent.all()).slice(0, 30);
-  const posts: PostView[] = [];
-  for (let i = 0; i < records.length; i += CONCURRENCY) {
-    const batch = await Promise.all(
-      records.slice(i, i + CONCURRENCY).map(async (record) => {
-        try {
-          return await api.getPost(record.postId);
-        } catch (error) {
-          // Gone from the server (or another school's): forget it here too.
-          if (error instanceof ApiError && error.status === 404) await sent.remove(record.postId);
-          else throw error;
-          return undefined;
-        }
-      }),
-    );
-    posts.push(...batch.filter((p): p is PostView => p !== undefined));
-  }
-  return { posts, local: true };
-}
 
 export interface MyPostsOptions {
   api: Api;
@@ -42,25 +16,23 @@ export interface MyPostsOptions {
 
 /** Renders the list into `container` (a fresh load each time the view opens). */
 export async function showMyPosts(container: HTMLElement, options: MyPostsOptions): Promise<void> {
-  const heading = h('h1', { tabindex: -1 }, 'My posts');
+  const heading = h('h1', { tabindex: -1 }, 'Recent posts');
   replace(container, heading, h('p', { class: 'hint', role: 'status' }, 'Loading…'));
   heading.focus();
-  let result: { posts: PostView[]; local: boolean };
+  let posts: PostView[];
   try {
-    result = await loadPosts(options.api);
+    posts = await options.api.listPosts();
   } catch (error) {
     replace(
       container,
       heading,
-      h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : 'Your posts could not be loaded.'),
+      h('p', { class: 'error', role: 'alert' }, error instanceof Error ? error.message : 'The posts could not be loaded.'),
     );
     return;
   }
-  const { posts, local } = result;
   replace(
     container,
     heading,
-    local && h('p', { class: 'hint' }, 'Posts sent from this device.'),
     posts.length === 0
       ? h('p', null, 'No posts yet.')
       : h(
@@ -71,53 +43,117 @@ export async function showMyPosts(container: HTMLElement, options: MyPostsOption
   );
 }
 
-function postItem(post: PostView, options: MyPostsOptions): HTMLLIElement {
-  const line = describe(post);
-  const status = h('p', { class: `status ${line.tone}` }, line.label);
+function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
+  const caption = h('p', { class: 'card-caption' });
+  const meta = h('p', { class: 'meta' });
+  const status = h('p', { class: 'status' });
+  const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
-  const item = h(
-    'li',
-    { class: 'card', 'data-post': post.id },
-    h('p', { class: 'card-caption' }, snippet(post.caption, 120)),
+  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, actions);
+  let latest = initial;
+  let stopTracking: (() => void) | undefined;
+  /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
+  const follow = (post: PostView) => {
+    stopTracking?.();
+    show(post);
+    stopTracking = track(options.api, post.id, show, () => undefined);
+  };
+
+  /** Updates what the card says; the buttons stay put (a half-done two-tap retract or an open edit survives). */
+  const show = (post: PostView) => {
+    latest = post;
+    const line = describe(post);
+    caption.textContent = snippet(post.caption, 120);
+    meta.textContent = `${formatDate(post.publishedAt ?? post.createdAt)} · ${audienceLabel(post.audience, options.classes)}`;
+    status.textContent = line.label;
+    status.className = `status ${line.tone}`;
+    replace(
+      link,
+      post.url &&
+        post.state === 'published' &&
+        h(
+          'a',
+          { href: post.url, target: '_blank', rel: 'noopener' },
+          'View the post',
+          h('span', { class: 'vh' }, ` (${snippet(post.caption, 40)})`),
+        ),
+    );
+    if (post.state === 'retracted') replace(actions);
+  };
+  const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
+
+  const editButton = () =>
     h(
-      'p',
-      { class: 'meta' },
-      `${formatDate(post.publishedAt ?? post.createdAt)} · ${audienceLabel(post.audience, options.classes)}`,
-    ),
-    status,
-    post.url &&
-      post.state === 'published' &&
-      h('p', { class: 'post-link' }, h('a', { href: post.url, target: '_blank', rel: 'noopener' }, 'View the post')),
-    actions,
-  );
-  if (post.state === 'retracted') return item;
-  const retract = h('button', { type: 'button', class: 'secondary danger' }, 'Retract');
-  let armed = false;
-  retract.addEventListener('click', async () => {
-    // Two taps instead of a blocking confirm() dialog: the second one says exactly what happens.
-    if (!armed) {
-      armed = true;
-      retract.textContent = 'Tap again to remove it everywhere';
-      setTimeout(() => {
-        armed = false;
-        retract.textContent = 'Retract';
-      }, 5000);
-      return;
-    }
-    retract.disabled = true;
-    try {
-      await options.api.retract(post.id);
-      status.textContent = 'Retracted';
-      status.className = 'status quiet';
-      item.querySelector('.post-link')?.remove();
-      replace(actions);
-      options.announce('Post retracted. It is being removed from every channel.');
-    } catch (error) {
-      retract.disabled = false;
-      status.textContent = error instanceof Error ? error.message : 'The post could not be retracted.';
-      status.className = 'status problem';
-    }
-  });
-  replace(actions, retract);
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        onclick: () => {
+          const field = h('textarea', { id: `edit-${latest.id}`, rows: 4, maxLength: 5000 });
+          field.value = latest.caption;
+          const problem = h('p', { class: 'error', role: 'alert' });
+          const save = h('button', { type: 'submit', class: 'primary' }, 'Save caption');
+          const form = h(
+            'form',
+            { class: 'edit' },
+            h('label', { for: field.id }, 'Caption'),
+            field,
+            problem,
+            h(
+              'div',
+              { class: 'card-actions' },
+              save,
+              h('button', { type: 'button', class: 'secondary', onclick: showActions }, 'Cancel'),
+            ),
+          );
+          form.addEventListener('submit', async (event) => {
+            event.preventDefault();
+            save.disabled = true;
+            try {
+              follow(await options.api.editCaption(latest.id, field.value.trim()));
+              showActions();
+              options.announce('Caption saved. Every channel will show the new one.');
+            } catch (error) {
+              save.disabled = false;
+              problem.textContent = error instanceof Error ? error.message : 'The caption could not be saved.';
+            }
+          });
+          replace(actions, form);
+          field.focus();
+        },
+      },
+      'Edit caption',
+    );
+
+  const retractButton = () => {
+    const button = h('button', { type: 'button', class: 'secondary danger' }, 'Retract');
+    let armed = false;
+    button.addEventListener('click', async () => {
+      // Two taps instead of a blocking confirm() dialog: the second one says exactly what happens.
+      if (!armed) {
+        armed = true;
+        button.textContent = 'Tap again to remove it everywhere';
+        setTimeout(() => {
+          armed = false;
+          button.textContent = 'Retract';
+        }, 5000);
+        return;
+      }
+      button.disabled = true;
+      try {
+        await options.api.retract(latest.id);
+        follow(await options.api.getPost(latest.id));
+        options.announce('Post retracted. It is being removed from every channel.');
+      } catch (error) {
+        button.disabled = false;
+        status.textContent = error instanceof Error ? error.message : 'The post could not be retracted.';
+        status.className = 'status problem';
+      }
+    });
+    return button;
+  };
+
+  show(initial);
+  showActions();
   return item;
 }

@@ -26,18 +26,8 @@ export interface OutboxEntry {
   attempts: number;
 }
 
-/** A post this device sent: what "My posts" lists until the API can list them itself. */
-export interface SentRecord {
-  postId: string;
-  key: string;
-  caption: string;
-  audience: string[];
-  createdAt: string;
-}
-
 const DB_NAME = 'corridor-compose';
 const OUTBOX = 'outbox';
-const SENT = 'sent';
 
 let opening: Promise<IDBDatabase> | undefined;
 
@@ -46,7 +36,6 @@ function db(): Promise<IDBDatabase> {
     const request = indexedDB.open(DB_NAME, 1);
     request.onupgradeneeded = () => {
       request.result.createObjectStore(OUTBOX, { keyPath: 'key' });
-      request.result.createObjectStore(SENT, { keyPath: 'postId' });
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
@@ -71,13 +60,6 @@ export const outbox = {
   all: async () =>
     (await run<OutboxEntry[]>(OUTBOX, 'readonly', (s) => s.getAll())).sort((a, b) => a.createdAt.localeCompare(b.createdAt)),
   remove: (key: string) => run<void>(OUTBOX, 'readwrite', (s) => s.delete(key)),
-};
-
-export const sent = {
-  put: (record: SentRecord) => run<void>(SENT, 'readwrite', (s) => s.put(record)),
-  all: async () =>
-    (await run<SentRecord[]>(SENT, 'readonly', (s) => s.getAll())).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-  remove: (postId: string) => run<void>(SENT, 'readwrite', (s) => s.delete(postId)),
 };
 
 /** A URL-safe random idempotency key (the API accepts 8–128 of `[A-Za-z0-9_-]`). */

@@ -1,6 +1,6 @@
 import { type Api, ApiError, NetworkError } from './api';
-import { type OutboxEntry, outbox, sent } from './outbox';
-import { strategyFor } from './uploads/index';
+import { type OutboxEntry, outbox } from './outbox';
+import { sendFile } from './uploads/index';
 import { UploadRefused } from './uploads/strategy';
 
 /** What the sender tells the page, keyed by the entry's idempotency key. */
@@ -97,13 +97,14 @@ export class Sender {
         const index = post.media.findIndex((m) => m.id === instruction.mediaId);
         const file = entry.files[index];
         if (!file) throw new Error('The server asked for a file this post does not have.');
-        await strategyFor(instruction).upload({
+        await sendFile({
+          api,
+          postId: post.id,
           instruction,
           file: file.blob,
           onProgress: (sentBytes, total) => this.emit({ type: 'progress', key, file: index, sent: sentBytes, total }),
         });
       }
-      await sent.put({ postId: post.id, key, caption: entry.caption, audience: entry.audience, createdAt: entry.createdAt });
       await outbox.remove(key);
       this.emit({ type: 'sent', key, postId: post.id });
       return 'sent';

@@ -12,7 +12,7 @@ const SCHOOL_KEY = 'corridor.school';
 export interface Session {
   api: Api;
   token: string;
-  /** Undefined until the API can describe the school (then the composer offers class chips). */
+  /** The school and its classes (the audience chips), cached for starts with no signal. */
   school?: SchoolInfo;
 }
 
@@ -37,8 +37,8 @@ export function signOut(): void {
 export async function refreshSchool(session: Session): Promise<Session> {
   try {
     const school = await session.api.school();
-    if (school) localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
-    return { ...session, school: school ?? session.school };
+    localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
+    return { ...session, school };
   } catch {
     return session;
   }
@@ -86,7 +86,7 @@ export function signIn(main: HTMLElement): Promise<Session> {
       try {
         const school = await new Api(token).school();
         localStorage.setItem(TOKEN_KEY, token);
-        if (school) localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
+        localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
         resolve({ api: new Api(token), token, school });
       } catch (problem) {
         error.textContent =

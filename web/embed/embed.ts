@@ -37,7 +37,7 @@ function optionsFrom(script: HTMLScriptElement): WidgetOptions | undefined {
     school,
     limit,
     origin,
-    // The feed the site already publishes, served with CORS under /embed/ (see docs/web.md).
+    // The public channel cut to what a widget shows, rendered by the fan-out and served with CORS.
     feedUrl: `${origin}/embed/${school}/feed.json`,
     target: script.dataset.target,
     headingLevel: level >= 2 && level <= 6 ? level : 2,

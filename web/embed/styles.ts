@@ -21,8 +21,8 @@ audio{display:block;width:100%;margin:12px 0 0}
 -webkit-line-clamp:var(--corridor-caption-lines,4);overflow:hidden}
 .meta{margin:auto 0 0;padding:4px 12px 8px}
 a{color:var(--corridor-accent,#1d5fa8);text-underline-offset:2px}
-.meta a{display:inline-flex;align-items:center;min-height:44px;padding:0 2px}
+.meta a{display:inline-block;min-height:44px;padding:11px 2px}
 a:focus-visible{outline:3px solid var(--corridor-accent,#1d5fa8);outline-offset:2px;border-radius:2px}
-.more a{display:inline-flex;align-items:center;min-height:44px}
+.more a{display:inline-block;min-height:44px;padding:11px 0}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;

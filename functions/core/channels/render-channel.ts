@@ -1,14 +1,19 @@
-import { sitePath } from '../../aws/keys';
+import { siteKeys, sitePath } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { channelMeta, latestEntries, pageEntries, pageOf } from './channel-index';
 import type { Channel } from './channels';
 import type { FeedEntry } from './entry';
 import { type ChannelPlace, locateChannel } from './locate';
+import { renderEmbedPage } from './render/embed-page';
 import { renderJsonFeed } from './render/json-feed';
 import { renderChannelPage } from './render/pages';
 import { renderRss } from './render/rss';
 import { artifactTypes, writeArtifact } from './site';
 import type { ChannelView, DocumentLinks } from './view';
+
+/** The widget shows at most 20 posts (`data-limit`); its iframe alternative shows 10. */
+export const EMBED_FEED_ITEMS = 20;
+export const EMBED_PAGE_ITEMS = 10;
 
 /** After this many lost races the render gives up and the job is retried later. */
 const MAX_RENDER_ROUNDS = 10;
@@ -101,6 +106,22 @@ async function writeDocuments(
       writeArtifact(deps, keys.page, renderChannelPage(withDate, entries), artifactTypes.html),
     ]);
     written.push(...Object.values(keys).map(sitePath));
+    if (channel.kind === 'public' && !view.isArchive)
+      written.push(...(await writeEmbed(deps, channel.schoolId, withDate, entries)));
   }
   return written;
+}
+
+/**
+ * The school website widget's files, from the school's public channel only — so a post for families
+ * can never reach a website. The feed is the public JSON Feed cut to what the widget can show.
+ */
+async function writeEmbed(deps: Deps, schoolId: string, view: ChannelView, entries: FeedEntry[]): Promise<string[]> {
+  const feed = siteKeys.embedFeed(schoolId);
+  const page = siteKeys.embedPage(schoolId);
+  await Promise.all([
+    writeArtifact(deps, feed, renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)), artifactTypes.json),
+    writeArtifact(deps, page, renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS)), artifactTypes.html),
+  ]);
+  return [sitePath(feed), sitePath(page)];
 }

@@ -1,13 +1,18 @@
 import type { UploadInstruction } from '../api';
+import { multipart } from './multipart';
 import { singlePut } from './single-put';
-import type { UploadStrategy } from './strategy';
+import type { UploadJob, UploadStrategy } from './strategy';
 
-/** Most specific first: a `multipart` strategy (resumable, for large video) slots in ahead of single PUT. */
-const strategies: UploadStrategy[] = [singlePut];
+/** Exhaustive over the API's upload kinds: a new kind without a strategy does not compile. */
+const strategies: { [K in UploadInstruction['kind']]: UploadStrategy<Extract<UploadInstruction, { kind: K }>> } = {
+  single: singlePut,
+  multipart,
+};
 
-/** The strategy for an upload instruction from the API. */
-export function strategyFor(instruction: UploadInstruction): UploadStrategy {
-  const strategy = strategies.find((s) => s.handles(instruction));
-  if (!strategy) throw new Error(`This version of the app cannot send "${instruction.strategy}" uploads. Please reload it.`);
-  return strategy;
+/** Sends one file as its instruction says. */
+export function sendFile(job: UploadJob): Promise<void> {
+  const strategy = strategies[job.instruction.kind] as UploadStrategy<UploadInstruction> | undefined;
+  // A newer API than this cached app: only a reload can help.
+  if (!strategy) throw new Error(`This version of the app cannot send "${job.instruction.kind}" uploads. Please reload it.`);
+  return strategy(job);
 }

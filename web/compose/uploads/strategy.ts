@@ -1,27 +1,22 @@
-import type { UploadInstruction } from '../api';
+import type { Api, UploadInstruction } from '../api';
 
 /** One file to send where the API said, reporting real bytes sent. */
-export interface UploadJob {
-  instruction: UploadInstruction;
+export interface UploadJob<I extends UploadInstruction = UploadInstruction> {
+  api: Api;
+  postId: string;
+  instruction: I;
   file: Blob;
   onProgress(sentBytes: number, totalBytes: number): void;
   signal?: AbortSignal;
 }
 
-/**
- * A way of sending a file (one module each): a single presigned PUT today; multipart with resume for
- * large video later. The API's instruction says which one applies.
- */
-export interface UploadStrategy {
-  name: string;
-  handles(instruction: UploadInstruction): boolean;
-  upload(job: UploadJob): Promise<void>;
-}
+/** A way of sending a file, one module each; the instruction's `kind` picks it. */
+export type UploadStrategy<I extends UploadInstruction> = (job: UploadJob<I>) => Promise<void>;
 
 /** Storage refused the bytes (expired URL, wrong size): asking the API again gives a fresh URL. */
 export class UploadRefused extends Error {
   constructor(readonly status: number) {
-    super(`Storage refused the upload (${status}).`);
+    super(status ? `Storage refused the upload (${status}).` : 'Storage did not confirm the part it received.');
     this.name = 'UploadRefused';
   }
 }
