@@ -1,0 +1,1 @@
+// Security headers for every response (issue 8): work in progress.
