@@ -5,6 +5,7 @@ import { errorBody, handleError } from './errors';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
+import { securityHeadersMiddleware } from './security-headers';
 
 /** JSON requests are small: files never pass through the API (they go straight to S3). */
 export const MAX_API_BODY_BYTES = 256 * 1024;
@@ -12,6 +13,7 @@ export const MAX_API_BODY_BYTES = 256 * 1024;
 /** The HTTP API, mounted at `/api` on Lambda and in the embedded default alike. */
 export function createApi(deps: Deps) {
   const api = new Hono().basePath('/api');
+  api.use('*', securityHeadersMiddleware(deps.config));
   api.use(
     '*',
     bodyLimit({

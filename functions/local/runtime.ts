@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createApi } from '../api/app';
+import { securityHeadersMiddleware } from '../api/security-headers';
 import { buildClients } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
@@ -101,6 +102,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   });
 
   const root = new Hono();
+  root.use('*', securityHeadersMiddleware(config));
   root.route('/', s3Proxy(emulators.s3Endpoint));
   root.route('/', createApi(deps));
   root.route('/', siteRoutes(cache));
