@@ -2,9 +2,11 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { authRoutes } from './routes/auth';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
+import { staffRoutes } from './routes/staff';
 import { securityHeadersMiddleware } from './security-headers';
 
 /** JSON requests are small: files never pass through the API (they go straight to S3). */
@@ -26,6 +28,8 @@ export function createApi(deps: Deps) {
   api.route('/posts', postRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
   api.route('/oembed', oembedRoutes(deps));
+  api.route('/auth', authRoutes(deps));
+  api.route('/staff', staffRoutes(deps));
   api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;

@@ -3,8 +3,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { consumeRateLimit, UPLOADS_PER_CALLER } from '../limits/rate-limit';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
 import { getSchool } from '../schools/school';
@@ -62,6 +64,15 @@ export async function createPost(
     .filter((a) => !school.classes.some((c) => `class:${c.id}` === a));
   if (unknownClasses.length > 0) throw new PostInputError(`unknown class: ${unknownClasses.join(', ')}`);
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  if (input.media.length > 0) {
+    const caller = hashSecret(`${principal.schoolId}\u0000${principal.label}`).slice(0, 32);
+    await consumeRateLimit(
+      deps,
+      UPLOADS_PER_CALLER,
+      caller,
+      'You have sent a great many files just now. Please wait a few minutes.',
+    );
+  }
 
   const postId = deriveId(school.id, input.idempotencyKey);
   const now = deps.now().toISOString();
