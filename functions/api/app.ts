@@ -2,10 +2,13 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { approvalRoutes } from './routes/approvals';
+import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
+import { settingsRoutes } from './routes/settings';
 import { staffRoutes } from './routes/staff';
 import { securityHeadersMiddleware } from './security-headers';
 
@@ -30,6 +33,9 @@ export function createApi(deps: Deps) {
   api.route('/oembed', oembedRoutes(deps));
   api.route('/auth', authRoutes(deps));
   api.route('/staff', staffRoutes(deps));
+  api.route('/approvals', approvalRoutes(deps));
+  api.route('/settings', settingsRoutes(deps));
+  api.route('/audit', auditRoutes(deps));
   api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;

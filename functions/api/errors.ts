@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { ApprovalConflict } from '../core/approval/approval';
 import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
@@ -27,6 +28,7 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
   if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
+  if (error instanceof ApprovalConflict) return c.json(errorBody('conflict', error.message), 409);
   if (error instanceof RateLimited) {
     c.header('retry-after', String(error.retryAfterSeconds));
     return c.json(errorBody('rate_limited', error.message), 429);

@@ -5,7 +5,8 @@ import { channel } from '../../functions/core/channels/channels';
 import { SIGN_IN_PER_ADDRESS, UPLOADS_PER_CALLER } from '../../functions/core/limits/rate-limit';
 import { SIGN_IN_LINK_SECONDS } from '../../functions/core/staff/magic-links';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
-import { linksIn, sentTo } from '../helpers/mailbox';
+import { sentTo } from '../helpers/mailbox';
+import { browserFromLink, latestSignInLink } from '../helpers/staff';
 
 /** A clock the test moves: links and sessions expire by `deps.now`, never by waiting. */
 let clock = new Date('2026-03-02T08:00:00Z');
@@ -26,26 +27,9 @@ const form = (token: string, origin: string | null = corridor.url) => ({
   body: new URLSearchParams({ token }).toString(),
 });
 
-/** The latest link to the sign-in page in the latest email to `address`. */
-async function latestLink(address: string): Promise<string> {
-  const emails = await sentTo(corridor, address);
-  const link = linksIn(emails.at(-1) ?? ({ body: {} } as never), '/api/auth/magic')[0];
-  if (!link) throw new Error(`no sign-in link was sent to ${address}`);
-  return link;
-}
+const latestLink = (address: string) => latestSignInLink(corridor, address);
 const tokenOf = (link: string) => new URL(link, corridor.url).searchParams.get('token') ?? '';
-
-/** Follows a link the way a person does: opens the page, taps "Sign in"; returns the session cookie. */
-async function signIn(link: string): Promise<{ cookie: string; csrfToken: string }> {
-  const page = await corridor.fetch(link);
-  expect(page.status).toBe(200);
-  const answer = await corridor.fetch('/api/auth/magic', form(tokenOf(link)));
-  expect(answer.status).toBe(303);
-  const cookie = (answer.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-  const session = await corridor.fetch('/api/auth/session', { headers: { cookie } });
-  const { csrfToken } = (await session.json()) as { csrfToken: string };
-  return { cookie, csrfToken };
-}
+const signIn = (link: string) => browserFromLink(corridor, 'someone', link);
 
 const invite = (email: string, role: 'admin' | 'staff' = 'staff') =>
   corridor.api('POST', '/api/staff', { email, name: email.split('@')[0], role });

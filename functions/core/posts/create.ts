@@ -3,6 +3,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
 import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
@@ -119,6 +120,13 @@ export async function createPost(
     renderedVersion: 0,
     createdBy: principal.label,
   });
+  if (created) {
+    await recordAudit(deps, school.id, principal, 'post_created', postId, {
+      audience: input.audience,
+      files: media.length,
+      state: input.draft ? 'draft' : 'submitted',
+    });
+  }
   if (media.length === 0) await settlePost(deps, postId);
   const current = await getPostWithMedia(deps, postId);
   if (!current) throw new Error(`post ${postId} vanished after it was written`);

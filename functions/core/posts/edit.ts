@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { getSchool } from '../schools/school';
@@ -68,6 +69,9 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
     if (isConditionFailed(error)) throw new PostInputError('The post changed while you were editing it; please try again.');
     throw error;
   }
+  await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
+    changed: Object.keys(input).filter((key) => input[key as keyof typeof input] !== undefined),
+  });
   if (rerender) await deps.queues.fanout({ kind: 'publish', postId });
   const updated = await getPostWithMedia(deps, postId);
   if (!updated) throw new PostNotFound();
@@ -82,7 +86,9 @@ export async function submitDraft(deps: Deps, principal: Principal, postId: stri
   const current = await getPostWithMedia(deps, postId);
   if (!current || current.post.schoolId !== principal.schoolId) throw new PostNotFound();
   if (current.post.state !== 'draft') return;
-  await applyEvent(deps, current.post, { kind: 'submit' }, await lifecycleContext(deps, current.post));
+  if (await applyEvent(deps, current.post, { kind: 'submit' }, await lifecycleContext(deps, current.post))) {
+    await recordAudit(deps, principal.schoolId, principal, 'post_submitted', postId);
+  }
   await settlePost(deps, postId);
 }
 
