@@ -5,6 +5,7 @@ import { errorBody, handleError } from './errors';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
+import { consentRoutes } from './routes/consent';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
@@ -36,6 +37,7 @@ export function createApi(deps: Deps) {
   api.route('/approvals', approvalRoutes(deps));
   api.route('/settings', settingsRoutes(deps));
   api.route('/audit', auditRoutes(deps));
+  api.route('/consent', consentRoutes(deps));
   api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;

@@ -3,6 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { ApprovalConflict } from '../core/approval/approval';
+import { ConsentRequired, describePupil } from '../core/consent/check';
+import { RosterRejected } from '../core/consent/import';
 import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
@@ -28,6 +30,10 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
   if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
+  if (error instanceof ConsentRequired) {
+    return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
+  }
+  if (error instanceof RosterRejected) return c.json(errorBody('invalid_roster', error.message, error.problems), 422);
   if (error instanceof ApprovalConflict) return c.json(errorBody('conflict', error.message), 409);
   if (error instanceof RateLimited) {
     c.header('retry-after', String(error.retryAfterSeconds));

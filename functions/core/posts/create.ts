@@ -6,6 +6,7 @@ import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
+import { checkConsent, picturedSchema, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import { consumeRateLimit, UPLOADS_PER_CALLER } from '../limits/rate-limit';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
@@ -31,6 +32,10 @@ export const createPostSchema = z.object({
   draft: z.boolean().default(false),
   /** Publish at this time instead of as soon as it is ready. */
   publishAt: z.iso.datetime({ offset: true }).optional(),
+  /** The classes whose pupils appear in the files (default: the audience's classes, or every class). */
+  pictured: picturedSchema.optional(),
+  /** The poster confirms that no pupil whose photo consent is narrower than the audience can be identified. */
+  consentConfirmed: z.boolean().default(false),
 });
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
@@ -63,8 +68,19 @@ export async function createPost(
   const unknownClasses = input.audience
     .filter((a) => a.startsWith('class:'))
     .filter((a) => !school.classes.some((c) => `class:${c.id}` === a));
-  if (unknownClasses.length > 0) throw new PostInputError(`unknown class: ${unknownClasses.join(', ')}`);
+  const unknownPictured = (input.pictured ?? []).filter((id) => !school.classes.some((c) => c.id === id));
+  if (unknownClasses.length > 0 || unknownPictured.length > 0) {
+    throw new PostInputError(`unknown class: ${[...unknownClasses, ...unknownPictured].join(', ')}`);
+  }
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  const consentConfirmedFor =
+    input.media.length > 0
+      ? await checkConsent(deps, school, {
+          audience: input.audience,
+          pictured: input.pictured,
+          confirmed: input.consentConfirmed,
+        })
+      : [];
   if (input.media.length > 0) {
     const caller = hashSecret(`${principal.schoolId}\u0000${principal.label}`).slice(0, 32);
     await consumeRateLimit(
@@ -114,6 +130,7 @@ export async function createPost(
     tags: extractTags(input.caption),
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
     authorRole: principal.role,
+    pictured: input.pictured,
     createdAt: now,
     updatedAt: now,
     version: 0,
@@ -126,6 +143,7 @@ export async function createPost(
       files: media.length,
       state: input.draft ? 'draft' : 'submitted',
     });
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
   }
   if (media.length === 0) await settlePost(deps, postId);
   const current = await getPostWithMedia(deps, postId);

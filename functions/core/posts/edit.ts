@@ -4,6 +4,7 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
+import { checkConsent, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
@@ -22,6 +23,8 @@ export const editPostSchema = z
       .pipe(audienceListSchema)
       .optional(),
     publishAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    /** Widening the audience of a post with files is checked against photo consent like a new post. */
+    consentConfirmed: z.boolean().optional(),
   })
   .strict();
 export type EditPostInput = z.input<typeof editPostSchema>;
@@ -38,6 +41,15 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
   const { post } = current;
   if (post.state === 'retracted') throw new PostInputError('This post was retracted; it can no longer be edited.');
   if (input.audience) await checkClasses(deps, principal.schoolId, input.audience);
+  const school = await getSchool(deps, principal.schoolId);
+  const consentConfirmedFor =
+    input.audience && school && post.mediaIds.length > 0
+      ? await checkConsent(deps, school, {
+          audience: input.audience,
+          pictured: post.pictured,
+          confirmed: input.consentConfirmed ?? false,
+        })
+      : [];
   const changes: Record<string, unknown> = { updatedAt: deps.now().toISOString() };
   if (input.caption !== undefined) Object.assign(changes, { caption: input.caption, tags: extractTags(input.caption) });
   if (input.audience) changes.audience = input.audience;
@@ -70,8 +82,11 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
     throw error;
   }
   await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
-    changed: Object.keys(input).filter((key) => input[key as keyof typeof input] !== undefined),
+    changed: (['caption', 'audience', 'publishAt'] as const).filter((key) => input[key] !== undefined),
   });
+  if (school && input.audience) {
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
+  }
   if (rerender) await deps.queues.fanout({ kind: 'publish', postId });
   const updated = await getPostWithMedia(deps, postId);
   if (!updated) throw new PostNotFound();
