@@ -6,6 +6,7 @@ import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { consentRoutes } from './routes/consent';
+import { dataProtectionRoutes } from './routes/data-protection';
 import { guidelinesRoutes } from './routes/guidelines';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
@@ -40,6 +41,7 @@ export function createApi(deps: Deps) {
   api.route('/audit', auditRoutes(deps));
   api.route('/consent', consentRoutes(deps));
   api.route('/guidelines', guidelinesRoutes(deps));
+  api.route('/data', dataProtectionRoutes(deps));
   api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;

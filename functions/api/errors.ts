@@ -5,6 +5,7 @@ import { ZodError } from 'zod';
 import { ApprovalConflict } from '../core/approval/approval';
 import { ConsentRequired, describePupil } from '../core/consent/check';
 import { RosterRejected } from '../core/consent/import';
+import { FamilyNotFound } from '../core/data-protection/erase';
 import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
@@ -28,7 +29,7 @@ export function handleError(error: Error, c: Context): Response {
   }
   if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
-  if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
+  if (error instanceof PostNotFound || error instanceof FamilyNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
   if (error instanceof ConsentRequired) {
     return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);

@@ -49,6 +49,13 @@ export const systemActor: Actor = { label: 'Corridor (automatic)', tokenId: 'sys
 /** The school's log: one partition, sorted by time (ISO timestamps sort as text), newest last. */
 const auditPartition = (schoolId: string) => `SCHOOL#${schoolId}#AUDIT`;
 
+/**
+ * Orders entries one process writes within the same millisecond (a post created, then confirmed); the
+ * random part keeps two processes' entries apart.
+ */
+let sequence = 0;
+const entrySuffix = () => `${(sequence++ % 1e9).toString().padStart(9, '0')}${randomBytes(4).toString('hex')}`;
+
 /** Appends an entry. Entries are never changed or deleted by the application. */
 export async function recordAudit(
   deps: Deps,
@@ -70,8 +77,7 @@ export async function recordAudit(
   await deps.clients.dynamo.send(
     new PutCommand({
       TableName: deps.config.tableName,
-      // A random suffix keeps two entries in the same millisecond apart.
-      Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${randomBytes(6).toString('hex')}`, type: 'audit', ...entry },
+      Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${entrySuffix()}`, type: 'audit', ...entry },
     }),
   );
   return entry;

@@ -3,6 +3,7 @@ import type * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
+import { registerRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
 import { getSchool, type School, schoolSchema } from './school';
 
@@ -33,6 +34,7 @@ export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<
       ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
     }),
   );
+  if (changes.retentionDays !== undefined) await registerRetention(deps, admin.schoolId, changes.retentionDays);
   await recordAudit(
     deps,
     admin.schoolId,
