@@ -80,6 +80,18 @@ describe('security headers', () => {
     }
   });
 
+  it('the API’s own HTML (the sign-in pages) is locked down too', async () => {
+    const page = await corridor.fetch('/api/auth/magic?token=not-a-link');
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("form-action 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
+  });
+
   it('API answers (JSON and errors) are not frameable and not sniffed', async () => {
     for (const path of ['/api/health', '/api/posts', '/api/nothing-here']) {
       const response = await corridor.fetch(path);
