@@ -1,13 +1,16 @@
 import { type Html, html } from '../core/channels/html';
 
-/** The small pages of the sign-in flow: phone-sized, no script, one form at most. */
+/**
+ * The small pages of the sign-in flow: phone-sized, no script, one form at most. No `no-referrer` meta:
+ * with it, browsers send `Origin: null` on the form's POST (Fetch §3.1, "append a request Origin
+ * header"), and the login-CSRF check would refuse every real sign-in.
+ */
 function shell(title: string, body: Html): string {
   return `<!doctype html>\n${
     html`<html lang="en-GB">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
 <title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;line-height:1.5}
 button{font-size:1.1rem;padding:.75rem 1.5rem;min-height:44px}</style>
