@@ -4,9 +4,14 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { embedCsp, mediaCsp, siteCsp } from '../functions/aws/site-headers';
-
-export { embedCsp, mediaCsp, siteCsp };
+import {
+  apiCsp,
+  embedCsp,
+  HSTS_MAX_AGE_SECONDS,
+  mediaCsp,
+  PERMISSIONS_POLICY,
+  siteCsp,
+} from '../functions/core/security/headers';
 
 /**
  * Viewer-request rewrite for site paths: the site bucket's keys are URL paths, and pages are stored as
@@ -30,7 +35,12 @@ export const SITE_TTL = { default: Duration.seconds(60), max: Duration.minutes(5
 /** Media keys are content hashes: the bytes under a key never change. */
 export const MEDIA_TTL = Duration.days(365);
 
-const HSTS = { accessControlMaxAge: Duration.days(730), includeSubdomains: true, preload: false, override: true };
+const HSTS = {
+  accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS),
+  includeSubdomains: true,
+  preload: false,
+  override: true,
+};
 
 export interface CdnProps {
   site: s3.IBucket;
@@ -48,7 +58,7 @@ export interface CdnProps {
  * CloudFront in front of everything public. Behaviours:
  * - default (`*`): site artifacts from S3 (OAC), short TTL, path rewrite, strict security headers;
  * - `/media/*`: immutable media variants, cached a year;
- * - `/embed/*`: the website widget's pages, frameable by any site (its own headers policy);
+ * - `/embed/…` and a school's `/s/<school>/embed`: the website widget's pages, frameable by any site (its own headers policy);
  * - `/api/*`: the HTTP API, never cached, every viewer header but Host forwarded.
  * The incoming bucket is deliberately not an origin: originals are never served.
  */
@@ -116,14 +126,7 @@ export class Cdn extends Construct {
         // The widget's script on school websites fetches feed.json/embed data cross-origin; all public.
         corsBehavior: publicReadCors,
         customHeadersBehavior: {
-          customHeaders: [
-            // The composer records photos, audio and video; nothing else needs devices.
-            {
-              header: 'Permissions-Policy',
-              value: 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=()',
-              override: true,
-            },
-          ],
+          customHeaders: [{ header: 'Permissions-Policy', value: PERMISSIONS_POLICY, override: true }],
         },
       }),
       embed: new cloudfront.ResponseHeadersPolicy(this, 'EmbedHeaders', {
@@ -158,7 +161,7 @@ export class Cdn extends Construct {
       api: new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
         comment: 'Corridor API: JSON, never framed',
         securityHeadersBehavior: {
-          contentSecurityPolicy: { contentSecurityPolicy: "default-src 'none'; frame-ancestors 'none'", override: true },
+          contentSecurityPolicy: { contentSecurityPolicy: apiCsp, override: true },
           contentTypeOptions: { override: true },
           frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
           referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
@@ -174,6 +177,12 @@ export class Cdn extends Construct {
       allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
       cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
       compress: true,
+    };
+    const embedBehavior = {
+      ...siteBehavior,
+      cachePolicy: siteCache,
+      responseHeadersPolicy: this.policies.embed,
+      functionAssociations: rewriteAssociation,
     };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Corridor: site, media, API',
@@ -195,12 +204,10 @@ export class Cdn extends Construct {
       },
       additionalBehaviors: {
         '/media/*': { ...siteBehavior, cachePolicy: mediaCache, responseHeadersPolicy: this.policies.media },
-        '/embed/*': {
-          ...siteBehavior,
-          cachePolicy: siteCache,
-          responseHeadersPolicy: this.policies.embed,
-          functionAssociations: rewriteAssociation,
-        },
+        '/embed/*': embedBehavior,
+        // A school's own embed page (`/s/<school>/embed`): the same frameable policy (headerProfile()).
+        '/s/*/embed': embedBehavior,
+        '/s/*/embed/*': embedBehavior,
         '/api/*': {
           origin: apiOrigin,
           // HTTPS only, not a redirect: a redirected POST loses its body.

@@ -1,18 +1,91 @@
+import type { Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
+import { type Config, servesOnlyHttps } from '../aws/config';
+import { sameSecret } from '../core/auth/secrets';
 import { authenticate, type Principal } from '../core/auth/tokens';
 import type { Deps } from '../core/deps';
+import { authenticateSession, SESSION_SECONDS } from '../core/staff/sessions';
 
-export type AppEnv = { Variables: { principal: Principal } };
+/** The caller, and for a session the CSRF token its pages must send back on writes. */
+export type AppEnv = { Variables: { principal: Principal; csrfToken?: string } };
 
-/** Requires `Authorization: Bearer <token>`; sets the caller's principal for the route. */
+/** `__Host-` cookies must be Secure, on `/`, with no Domain: the browser then refuses any other site's copy. */
+export const sessionCookieName = (config: Config) => (servesOnlyHttps(config) ? '__Host-corridor-session' : 'corridor-session');
+
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Sets the session cookie: HttpOnly (no script reads it), Secure on HTTPS, SameSite=Lax. */
+export function setSessionCookie(c: Context, config: Config, secret: string): void {
+  setCookie(c, sessionCookieName(config), secret, {
+    httpOnly: true,
+    secure: servesOnlyHttps(config),
+    sameSite: 'Lax',
+    path: '/',
+    maxAge: SESSION_SECONDS,
+  });
+}
+
+export function clearSessionCookie(c: Context, config: Config): void {
+  deleteCookie(c, sessionCookieName(config), { path: '/', secure: servesOnlyHttps(config) });
+}
+
+export const sessionSecretOf = (c: Context, config: Config) => getCookie(c, sessionCookieName(config));
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A browser attaches cookies to requests another site makes, so a cookie-authenticated write must prove
+ * it came from our own pages: the Origin header is ours, and it carries the session's CSRF token in a
+ * header (which another site can neither read nor set without a CORS preflight we never grant).
+ */
+export function refuseCrossSiteWrite(c: Context, config: Config, csrfToken: string): void {
+  if (safeMethods.has(c.req.method)) return;
+  const origin = c.req.header('origin');
+  if (origin !== new URL(config.publicUrl).origin) {
+    throw new HTTPException(403, {
+      message: `This request came from ${origin ? `another site (${origin})` : 'an unknown page'} and was refused.`,
+    });
+  }
+  const sent = c.req.header(CSRF_HEADER) ?? '';
+  if (!sent || !sameSecret(sent, csrfToken)) {
+    throw new HTTPException(403, {
+      message: `This request lacks the page's security token (${CSRF_HEADER}); reload and try again.`,
+    });
+  }
+}
+
+/**
+ * Requires a signed-in caller: an API token (`Authorization: Bearer <token>`, the CLI) or a staff session
+ * cookie (the composer, with CSRF checks on writes). Sets the caller's principal for the route.
+ */
 export const requireToken = (deps: Deps) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    if (!token) throw new HTTPException(401, { message: 'Sign in first: send an API token as "Authorization: Bearer <token>".' });
-    const principal = await authenticate(deps, token);
-    if (!principal) throw new HTTPException(401, { message: 'This API token is not valid (unknown or revoked).' });
-    c.set('principal', principal);
+    const header = c.req.header('authorization');
+    const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    const sessionSecret = sessionSecretOf(c, deps.config);
+    if (bearer) {
+      const principal = await authenticate(deps, bearer);
+      if (!principal) throw new HTTPException(401, { message: 'This API token is not valid (unknown or revoked).' });
+      c.set('principal', principal);
+    } else if (sessionSecret) {
+      const session = await authenticateSession(deps, sessionSecret);
+      if (!session) throw new HTTPException(401, { message: 'Your session has ended. Please sign in again.' });
+      refuseCrossSiteWrite(c, deps.config, session.csrfToken);
+      c.set('principal', session.principal);
+      c.set('csrfToken', session.csrfToken);
+    } else {
+      throw new HTTPException(401, {
+        message: 'Sign in first: with your email address, or send an API token as "Authorization: Bearer <token>".',
+      });
+    }
+    await next();
+  });
+
+/** Only a school's admins (after requireToken). */
+export const requireAdmin = (what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (c.get('principal').role !== 'admin') throw new HTTPException(403, { message: `Only an admin can ${what}.` });
     await next();
   });

@@ -2,9 +2,15 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { ApprovalConflict } from '../core/approval/approval';
+import { ConsentRequired, describePupil } from '../core/consent/check';
+import { RosterRejected } from '../core/consent/import';
+import { FamilyNotFound } from '../core/data-protection/erase';
+import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
 import { PostNotFound } from '../core/posts/edit';
+import { StaffChangeRefused } from '../core/staff/invite';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
 export interface ErrorBody {
@@ -23,7 +29,17 @@ export function handleError(error: Error, c: Context): Response {
   }
   if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
-  if (error instanceof PostNotFound) return c.json(errorBody('not_found', error.message), 404);
+  if (error instanceof PostNotFound || error instanceof FamilyNotFound) return c.json(errorBody('not_found', error.message), 404);
+  if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
+  if (error instanceof ConsentRequired) {
+    return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
+  }
+  if (error instanceof RosterRejected) return c.json(errorBody('invalid_roster', error.message, error.problems), 422);
+  if (error instanceof ApprovalConflict) return c.json(errorBody('conflict', error.message), 409);
+  if (error instanceof RateLimited) {
+    c.header('retry-after', String(error.retryAfterSeconds));
+    return c.json(errorBody('rate_limited', error.message), 429);
+  }
   if (error instanceof HTTPException) {
     return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);
   }
@@ -33,9 +49,16 @@ export function handleError(error: Error, c: Context): Response {
 
 function codeForStatus(status: number): string {
   return (
-    ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'too_large' } as Record<number, string>)[
-      status
-    ] ?? 'error'
+    (
+      {
+        400: 'bad_request',
+        401: 'unauthorized',
+        403: 'forbidden',
+        404: 'not_found',
+        409: 'conflict',
+        413: 'too_large',
+      } as Record<number, string>
+    )[status] ?? 'error'
   );
 }
 

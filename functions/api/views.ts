@@ -15,6 +15,7 @@ export function postView(publicUrl: string, { post, media }: PostWithMedia) {
     retractedAt: post.retractedAt,
     publishAt: post.publishAt ?? undefined,
     tags: post.tags,
+    sentBack: post.sentBack,
     /** True once every channel shows the current version. */
     live: post.state === 'published' && post.renderedVersion >= post.version,
     /** For a retracted post: true once it is gone from every channel, and how long that took. */

@@ -25,6 +25,13 @@ export const configSchema = z.object({
   cdnDistributionId: z.string().optional(),
   /** Folder holding ffmpeg and ffprobe (a Lambda layer on AWS); absent means they are on PATH. */
   ffmpegDir: z.string().optional(),
+  /** The sender of Corridor's emails (an address of the SES identity on AWS); a local one when absent. */
+  emailFrom: z.string().min(3).optional(),
+  /**
+   * Served over HTTPS only: sends HSTS and marks cookies Secure. When unset it follows the public URL's
+   * scheme (CloudFront is always HTTPS; the embedded default is plain HTTP on loopback).
+   */
+  secureTransport: z.stringbool().optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -43,6 +50,8 @@ const envNames: Record<keyof Config, string> = {
   sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
   cdnDistributionId: 'CORRIDOR_CDN_DISTRIBUTION_ID',
   ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
+  emailFrom: 'CORRIDOR_EMAIL_FROM',
+  secureTransport: 'CORRIDOR_SECURE_TRANSPORT',
 };
 
 /** Reads the configuration from environment variables; throws a readable error naming each bad variable. */
@@ -67,4 +76,13 @@ export function configToEnv(config: Config): Record<string, string> {
       .filter(([, value]) => value !== undefined)
       .map(([key, value]) => [envNames[key as keyof Config], String(value)]),
   );
+}
+
+/** Whether the deployment is HTTPS-only (see `secureTransport`). */
+export const servesOnlyHttps = (config: Config): boolean => config.secureTransport ?? config.publicUrl.startsWith('https:');
+
+/** The origin browsers upload files to: the local proxy, or the incoming bucket's virtual-host endpoint. */
+export function uploadOrigin(config: Config): string {
+  const endpoint = config.s3PublicEndpoint ?? config.s3Endpoint;
+  return endpoint ? new URL(endpoint).origin : `https://${config.incomingBucket}.s3.${config.region}.amazonaws.com`;
 }

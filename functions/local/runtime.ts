@@ -6,6 +6,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { WebBuild } from '../../web/build/index';
 import { createApi } from '../api/app';
+import { securityHeadersMiddleware } from '../api/security-headers';
 import { buildClients } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
@@ -95,6 +96,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   };
 
   const root = new Hono();
+  root.use('*', securityHeadersMiddleware(config));
   root.route('/', s3Proxy(emulators.s3Endpoint));
   root.route('/', createApi(deps));
   root.route('/', siteRoutes(cache));

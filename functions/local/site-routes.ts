@@ -1,5 +1,4 @@
 import { Hono } from 'hono';
-import { embedCsp, mediaCsp, siteCsp } from '../aws/site-headers';
 import type { SiteCache } from './site-cache';
 
 /** URL path → site bucket key: pages are folders holding `index.html`. */
@@ -10,24 +9,14 @@ export function siteKeyForPath(path: string): string | undefined {
 }
 
 /**
- * The headers CloudFront's response-header policies add (infra/cdn.ts), by where an object lives:
- * everything is publicly readable cross-origin (the widget fetches its feed from school websites);
- * the widget's iframe pages and media may be embedded anywhere, every other page nowhere.
+ * Everything public is readable cross-origin (the widget fetches its feed from school websites), as
+ * CloudFront's CORS policy says; the security headers come from the server's middleware.
  */
-function policyHeaders(key: string): Record<string, string> {
-  const common = { 'access-control-allow-origin': '*', 'x-content-type-options': 'nosniff' };
-  if (key.startsWith('media/')) {
-    return { ...common, 'content-security-policy': mediaCsp, 'cross-origin-resource-policy': 'cross-origin' };
-  }
-  if (key.startsWith('embed/')) {
-    return { ...common, 'content-security-policy': embedCsp, 'cross-origin-resource-policy': 'cross-origin' };
-  }
-  return { ...common, 'content-security-policy': siteCsp(), 'x-frame-options': 'DENY' };
-}
+const corsHeaders = { 'access-control-allow-origin': '*' };
 
 /**
  * Serves the public site like CloudFront: Content-Type and Cache-Control as stored, ETag with 304,
- * byte ranges (podcast apps and `<video>` seek with them), and the security and CORS headers.
+ * byte ranges (podcast apps and `<video>` seek with them), and CORS.
  */
 export function siteRoutes(cache: SiteCache) {
   const app = new Hono();
@@ -41,7 +30,7 @@ export function siteRoutes(cache: SiteCache) {
       'cache-control': object.cacheControl,
       etag: object.etag,
       'accept-ranges': 'bytes',
-      ...policyHeaders(key),
+      ...corsHeaders,
     };
     if (c.req.header('if-none-match') === object.etag) return c.body(null, 304, headers);
     const range = parseRange(c.req.header('range'), object.body.length);

@@ -2,28 +2,15 @@ import { createHash } from 'node:crypto';
 import { Hono } from 'hono';
 import type { WebAsset } from '../../web/build/assets';
 import type { WebBuild } from '../../web/build/index';
-import { siteCsp } from '../aws/site-headers';
 
-/** What a device may use on the composer's pages: it records photos, sound and video, nothing else. */
-const PERMISSIONS = 'camera=(self), microphone=(self), geolocation=(), payment=(), usb=()';
-
-/** Headers by file, as CloudFront would add them to the same files in the site bucket. */
+/** Headers by file, as CloudFront would add them to the same files (security headers: the middleware). */
 function headersFor(asset: WebAsset): Record<string, string> {
-  const common = {
-    'content-type': asset.contentType,
-    'cache-control': asset.cacheControl,
-    'x-content-type-options': 'nosniff',
-  };
+  const common = { 'content-type': asset.contentType, 'cache-control': asset.cacheControl };
   // The widget's script runs on every school website: readable and loadable from any origin.
   if (asset.path === 'embed.js') {
     return { ...common, 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' };
   }
-  return {
-    ...common,
-    'content-security-policy': siteCsp(),
-    'x-frame-options': 'DENY',
-    'permissions-policy': PERMISSIONS,
-  };
+  return common;
 }
 
 /**

@@ -31,6 +31,10 @@ export interface PostInput {
   idempotencyKey?: string;
   /** Skip waiting for processing and fan-out. */
   noWait?: boolean;
+  /** Post as this API token instead of the demo admin's. */
+  token?: string;
+  /** Extra fields of the create request (e.g. a consent confirmation). */
+  extra?: Record<string, unknown>;
 }
 
 export async function startTestCorridor(options: Partial<LocalOptions> = {}): Promise<TestCorridor> {
@@ -73,7 +77,9 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           audience: input.audience,
           caption: input.caption ?? '',
           media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt, captions: f.captions })),
+          ...input.extra,
         },
+        input.token,
       );
       if (created.status >= 300) throw new Error(`create failed: ${created.status} ${created.body.error?.message}`);
       for (const upload of created.body.uploads) {
@@ -83,7 +89,8 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
       }
       if (input.noWait) return created.body.post;
       await local.idle();
-      return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.body.post.id}`)).body.post;
+      return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.body.post.id}`, undefined, input.token)).body
+        .post;
     },
     upload: async (postId, instruction, bytes, options = {}) => {
       if (instruction.kind === 'single') {

@@ -21,6 +21,9 @@ Options:
   --caption <text>     the caption (#tags allowed)
   --alt <text>         alt text for each file, in order (repeat per file)
   --captions <file>    WebVTT captions (.vtt) for the first video
+  --pictured <class>   a class whose pupils appear (repeat; default: the audience's classes, or all)
+  --confirm-consent    confirm that no pupil whose photo consent is narrower than the audience
+                       can be identified (Corridor names them when this is needed)
   --no-wait            return once uploaded, without waiting for publishing
   -h, --help           show this help
 
@@ -42,6 +45,8 @@ export async function postCommand(args: string[]): Promise<void> {
       caption: { type: 'string', default: '' },
       alt: { type: 'string', multiple: true, default: [] },
       captions: { type: 'string' },
+      pictured: { type: 'string', multiple: true },
+      'confirm-consent': { type: 'boolean', default: false },
       'no-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -66,6 +71,8 @@ export async function postCommand(args: string[]): Promise<void> {
     school: values.school,
     audience: values.audience,
     caption: values.caption,
+    pictured: values.pictured,
+    consentConfirmed: values['confirm-consent'],
     media: files.map(({ contentType, bytes, alt }, i) => ({
       contentType,
       bytes,

@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { hashSecret as hashToken, newSecret } from './secrets';
 
 export const roles = ['admin', 'staff'] as const;
 export const roleSchema = z.enum(roles);
@@ -27,15 +27,12 @@ const tokenItemSchema = z.object({
 
 const TOKEN_PREFIX = 'crd_';
 
-/** Only a hash is stored: a leaked table never yields a usable token. */
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
 /** Creates an API token; the plain token is returned once and never stored. */
 export async function createToken(
   deps: Deps,
   input: { schoolId: string; role: Role; label: string },
 ): Promise<{ token: string; tokenId: string }> {
-  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const token = newSecret(TOKEN_PREFIX);
   const tokenHash = hashToken(token);
   const tokenId = tokenHash.slice(0, 12);
   await deps.clients.dynamo.send(

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { incomingKey, tableKeys } from '../../aws/keys';
+import { applyRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
 import { lifecycleContext } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
@@ -22,6 +23,8 @@ export interface SweepReport {
   fanoutRedriven: number;
   mediaRedriven: number;
   scheduledReleased: number;
+  /** Posts taken down because their school's retention period passed (once a day per school). */
+  retentionRetracted: number;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface SweepReport {
  */
 export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
   const cutoff = new Date(deps.now().getTime() - (options.graceMs ?? SWEEP_GRACE_MS)).toISOString();
-  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0, scheduledReleased: 0 };
+  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0, scheduledReleased: 0, retentionRetracted: 0 };
   // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every minute.
   for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
     const current = await getPostWithMedia(deps, String(item.id));
@@ -53,6 +56,7 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     await deps.queues.media({ key });
     report.mediaRedriven++;
   }
+  report.retentionRetracted = await applyRetention(deps);
   return report;
 }
 

@@ -3,8 +3,12 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
+import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
+import { checkConsent, picturedSchema, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
+import { consumeRateLimit, UPLOADS_PER_CALLER } from '../limits/rate-limit';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
 import { getSchool } from '../schools/school';
@@ -28,6 +32,10 @@ export const createPostSchema = z.object({
   draft: z.boolean().default(false),
   /** Publish at this time instead of as soon as it is ready. */
   publishAt: z.iso.datetime({ offset: true }).optional(),
+  /** The classes whose pupils appear in the files (default: the audience's classes, or every class). */
+  pictured: picturedSchema.optional(),
+  /** The poster confirms that no pupil whose photo consent is narrower than the audience can be identified. */
+  consentConfirmed: z.boolean().default(false),
 });
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
@@ -60,8 +68,28 @@ export async function createPost(
   const unknownClasses = input.audience
     .filter((a) => a.startsWith('class:'))
     .filter((a) => !school.classes.some((c) => `class:${c.id}` === a));
-  if (unknownClasses.length > 0) throw new PostInputError(`unknown class: ${unknownClasses.join(', ')}`);
+  const unknownPictured = (input.pictured ?? []).filter((id) => !school.classes.some((c) => c.id === id));
+  if (unknownClasses.length > 0 || unknownPictured.length > 0) {
+    throw new PostInputError(`unknown class: ${[...unknownClasses, ...unknownPictured].join(', ')}`);
+  }
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  const consentConfirmedFor =
+    input.media.length > 0
+      ? await checkConsent(deps, school, {
+          audience: input.audience,
+          pictured: input.pictured,
+          confirmed: input.consentConfirmed,
+        })
+      : [];
+  if (input.media.length > 0) {
+    const caller = hashSecret(`${principal.schoolId}\u0000${principal.label}`).slice(0, 32);
+    await consumeRateLimit(
+      deps,
+      UPLOADS_PER_CALLER,
+      caller,
+      'You have sent a great many files just now. Please wait a few minutes.',
+    );
+  }
 
   const postId = deriveId(school.id, input.idempotencyKey);
   const now = deps.now().toISOString();
@@ -102,12 +130,21 @@ export async function createPost(
     tags: extractTags(input.caption),
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
     authorRole: principal.role,
+    pictured: input.pictured,
     createdAt: now,
     updatedAt: now,
     version: 0,
     renderedVersion: 0,
     createdBy: principal.label,
   });
+  if (created) {
+    await recordAudit(deps, school.id, principal, 'post_created', postId, {
+      audience: input.audience,
+      files: media.length,
+      state: input.draft ? 'draft' : 'submitted',
+    });
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
+  }
   if (media.length === 0) await settlePost(deps, postId);
   const current = await getPostWithMedia(deps, postId);
   if (!current) throw new Error(`post ${postId} vanished after it was written`);

@@ -2,7 +2,9 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
+import { checkConsent, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
@@ -21,6 +23,8 @@ export const editPostSchema = z
       .pipe(audienceListSchema)
       .optional(),
     publishAt: z.iso.datetime({ offset: true }).nullable().optional(),
+    /** Widening the audience of a post with files is checked against photo consent like a new post. */
+    consentConfirmed: z.boolean().optional(),
   })
   .strict();
 export type EditPostInput = z.input<typeof editPostSchema>;
@@ -37,6 +41,15 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
   const { post } = current;
   if (post.state === 'retracted') throw new PostInputError('This post was retracted; it can no longer be edited.');
   if (input.audience) await checkClasses(deps, principal.schoolId, input.audience);
+  const school = await getSchool(deps, principal.schoolId);
+  const consentConfirmedFor =
+    input.audience && school && post.mediaIds.length > 0
+      ? await checkConsent(deps, school, {
+          audience: input.audience,
+          pictured: post.pictured,
+          confirmed: input.consentConfirmed ?? false,
+        })
+      : [];
   const changes: Record<string, unknown> = { updatedAt: deps.now().toISOString() };
   if (input.caption !== undefined) Object.assign(changes, { caption: input.caption, tags: extractTags(input.caption) });
   if (input.audience) changes.audience = input.audience;
@@ -68,6 +81,12 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
     if (isConditionFailed(error)) throw new PostInputError('The post changed while you were editing it; please try again.');
     throw error;
   }
+  await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
+    changed: (['caption', 'audience', 'publishAt'] as const).filter((key) => input[key] !== undefined),
+  });
+  if (school && input.audience) {
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
+  }
   if (rerender) await deps.queues.fanout({ kind: 'publish', postId });
   const updated = await getPostWithMedia(deps, postId);
   if (!updated) throw new PostNotFound();
@@ -82,7 +101,9 @@ export async function submitDraft(deps: Deps, principal: Principal, postId: stri
   const current = await getPostWithMedia(deps, postId);
   if (!current || current.post.schoolId !== principal.schoolId) throw new PostNotFound();
   if (current.post.state !== 'draft') return;
-  await applyEvent(deps, current.post, { kind: 'submit' }, await lifecycleContext(deps, current.post));
+  if (await applyEvent(deps, current.post, { kind: 'submit' }, await lifecycleContext(deps, current.post))) {
+    await recordAudit(deps, principal.schoolId, principal, 'post_submitted', postId);
+  }
   await settlePost(deps, postId);
 }
 

@@ -63,6 +63,10 @@ export const postSchema = z.object({
   createdBy: z.string(),
   /** Admins' posts skip approval; staff posts wait for it when the school asks. */
   authorRole: z.enum(['admin', 'staff']).default('staff'),
+  /** The classes whose pupils appear in the files, when the poster said (the consent check's scope). */
+  pictured: z.array(z.string()).optional(),
+  /** Why an admin last sent the post back to its author's drafts, and who, when. */
+  sentBack: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
 });
 export type Post = z.infer<typeof postSchema>;
 

@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { lifecycleContext } from './settle';
@@ -18,7 +19,10 @@ export async function retractPost(deps: Deps, principal: Principal, postId: stri
       return true;
     }
     const context = await lifecycleContext(deps, current.post);
-    if (await applyEvent(deps, current.post, { kind: 'retract' }, context)) return true;
+    if (await applyEvent(deps, current.post, { kind: 'retract' }, context)) {
+      await recordAudit(deps, principal.schoolId, principal, 'post_retracted', postId, { was: current.post.state });
+      return true;
+    }
     // Lost a race with another change (an edit, the worker): read again and retry.
   }
   throw new Error(`post ${postId} kept changing while being retracted`);

@@ -11,6 +11,9 @@ export const pendingPartitions = {
   scheduled: 'PENDING#SCHEDULED',
 } as const;
 
+/** A school's posts waiting for an admin's approval, oldest first (the admin's queue). */
+export const approvalPartition = (schoolId: string) => `PENDING#APPROVAL#${schoolId}`;
+
 /** A post and its media (in the order the poster gave), read in one query of the post's partition. */
 export interface PostWithMedia {
   post: Post;

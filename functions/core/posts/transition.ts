@@ -1,10 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { notifyApprovers } from '../approval/notify';
 import type { Deps } from '../deps';
 import { type LifecycleContext, nextState, type PostEvent } from './lifecycle';
 import type { Failure, Post, PostState } from './post';
-import { pendingPartitions } from './store';
+import { approvalPartition, pendingPartitions } from './store';
 
 /** States whose entry the channels must hear about (they appear, or they vanish). */
 const fanoutStates = new Set<PostState>(['published', 'retracted']);
@@ -19,7 +20,7 @@ export async function applyEvent(
   post: Post,
   event: PostEvent,
   context: LifecycleContext,
-  extra: { failure?: Failure } = {},
+  extra: { failure?: Failure; sentBack?: Post['sentBack'] } = {},
 ): Promise<PostState | undefined> {
   const to = nextState(post, event, context);
   if (!to || to === post.state) return undefined;
@@ -38,6 +39,15 @@ export async function applyEvent(
     sets.push('gsi1pk = :scheduled', 'gsi1sk = :publishAt');
     Object.assign(values, { ':scheduled': pendingPartitions.scheduled, ':publishAt': post.publishAt });
     removeIndex = false;
+  }
+  if (to === 'pending_approval') {
+    sets.push('gsi1pk = :approval', 'gsi1sk = :now');
+    values[':approval'] = approvalPartition(post.schoolId);
+    removeIndex = false;
+  }
+  if (extra.sentBack) {
+    sets.push('sentBack = :sentBack');
+    values[':sentBack'] = extra.sentBack;
   }
   if (extra.failure) {
     sets.push('failure = :failure');
@@ -59,5 +69,6 @@ export async function applyEvent(
     throw error;
   }
   if (fanoutStates.has(to)) await deps.queues.fanout({ kind: to === 'retracted' ? 'retract' : 'publish', postId: post.id });
+  if (to === 'pending_approval') await notifyApprovers(deps, post);
   return to;
 }

@@ -3,6 +3,10 @@ import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
+/** A school keeps posts at least a month (a shorter setting is surely a typo) and at most ten years. */
+export const MIN_RETENTION_DAYS = 30;
+export const MAX_RETENTION_DAYS = 3650;
+
 export const schoolIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'a school id is lower-case letters, digits and dashes');
@@ -21,6 +25,8 @@ export const schoolSchema = z.object({
   classes: z.array(classSchema).default([]),
   /** Staff posts wait for an admin's approval before they go out. */
   requiresApproval: z.boolean().default(false),
+  /** Posts are taken down this many days after they went out (null: kept until retracted). */
+  retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).nullable().default(null),
   /** The trust or authority whose regional wall shows this school's public posts, when it opted in. */
   wallTrustId: z.string().optional(),
 });

@@ -1,0 +1,37 @@
+import { Hono } from 'hono';
+import { approvePost, pendingApprovals, sendBackPost } from '../../core/approval/approval';
+import { toFeedEntry } from '../../core/channels/entry';
+import type { Deps } from '../../core/deps';
+import { type AppEnv, requireAdmin, requireToken } from '../auth';
+import { jsonBody } from '../errors';
+import { postView } from '../views';
+
+/** The admin's approval queue: look (with the pictures), approve, or send back with a reason. */
+export function approvalRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requireToken(deps), requireAdmin('approve posts'));
+
+  app.get('/', async (c) => {
+    const pending = await pendingApprovals(deps, c.get('principal').schoolId);
+    return c.json({
+      posts: pending.map((current) => ({
+        ...postView(deps.config.publicUrl, current),
+        author: current.post.createdBy,
+        // The processed files, so the admin sees exactly what would go out.
+        preview: toFeedEntry(deps.config.publicUrl, current.post, current.media).media,
+      })),
+    });
+  });
+
+  app.post('/:id/approve', async (c) => {
+    await approvePost(deps, c.get('principal'), c.req.param('id'));
+    return c.json({ approved: c.req.param('id') });
+  });
+
+  app.post('/:id/send-back', async (c) => {
+    await sendBackPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);
+    return c.json({ sentBack: c.req.param('id') });
+  });
+
+  return app;
+}

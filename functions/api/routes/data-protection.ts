@@ -1,0 +1,25 @@
+import { Hono } from 'hono';
+import { eraseFamilyData } from '../../core/data-protection/erase';
+import { exportSchool } from '../../core/data-protection/export';
+import type { Deps } from '../../core/deps';
+import { type AppEnv, requireAdmin, requireToken } from '../auth';
+
+/** Data protection requests, for a school's admins: export everything, erase a family. */
+export function dataProtectionRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requireToken(deps), requireAdmin('handle data protection requests'));
+
+  app.get('/export', async (c) => {
+    const data = await exportSchool(deps, c.get('principal'));
+    c.header('content-disposition', `attachment; filename="corridor-${data.school.id}-${data.exportedAt.slice(0, 10)}.json"`);
+    return c.json(data);
+  });
+
+  app.delete('/families/:familyId', async (c) => {
+    const { schoolId } = c.get('principal');
+    const erased = await eraseFamilyData(deps, c.get('principal'), schoolId, c.req.param('familyId'));
+    return c.json({ erased: c.req.param('familyId'), items: erased });
+  });
+
+  return app;
+}

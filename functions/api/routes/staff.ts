@@ -1,0 +1,38 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import * as z from 'zod';
+import { roleSchema } from '../../core/auth/tokens';
+import type { Deps } from '../../core/deps';
+import { changeStaffRole, inviteStaff, removeStaff } from '../../core/staff/invite';
+import { listStaff } from '../../core/staff/staff';
+import { type AppEnv, requireAdmin, requireToken } from '../auth';
+import { jsonBody } from '../errors';
+
+const roleChangeSchema = z.object({ role: roleSchema });
+const noSuchMember = () => new HTTPException(404, { message: 'There is no such member of staff in your school.' });
+
+/** The school's staff, managed by its admins: invite by email, change a role, remove. */
+export function staffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use('*', requireToken(deps), requireAdmin('manage staff'));
+
+  app.get('/', async (c) => c.json({ staff: await listStaff(deps, c.get('principal').schoolId) }));
+
+  app.post('/', async (c) => {
+    const { member, created } = await inviteStaff(deps, c.get('principal'), (await jsonBody(c)) as never);
+    return c.json({ member }, created ? 201 : 200);
+  });
+
+  app.patch('/:email', async (c) => {
+    const { role } = roleChangeSchema.parse(await jsonBody(c));
+    if (!(await changeStaffRole(deps, c.get('principal'), c.req.param('email'), role))) throw noSuchMember();
+    return c.json({ email: c.req.param('email').toLowerCase(), role });
+  });
+
+  app.delete('/:email', async (c) => {
+    if (!(await removeStaff(deps, c.get('principal'), c.req.param('email')))) throw noSuchMember();
+    return c.json({ removed: c.req.param('email').toLowerCase() });
+  });
+
+  return app;
+}

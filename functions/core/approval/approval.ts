@@ -1,0 +1,62 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { recordAudit } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { PostNotFound } from '../posts/edit';
+import { lifecycleContext } from '../posts/settle';
+import { approvalPartition, getPostWithMedia, type PostWithMedia } from '../posts/store';
+import { applyEvent } from '../posts/transition';
+import { notifySentBack } from './notify';
+
+export const sendBackSchema = z.object({
+  reason: z.string().trim().min(1, 'say why, so the author can put it right').max(1000),
+});
+
+/** An approval that cannot happen as asked (the post moved on meanwhile), in words. */
+export class ApprovalConflict extends Error {
+  override name = 'ApprovalConflict';
+}
+
+/** The school's posts waiting for approval, oldest first, with their media (to look at before approving). */
+export async function pendingApprovals(deps: Deps, schoolId: string): Promise<PostWithMedia[]> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': approvalPartition(schoolId) },
+    }),
+  );
+  const posts = await Promise.all(Items.map((item) => getPostWithMedia(deps, String(item.id))));
+  // The index is eventually consistent: check each post is still waiting.
+  return posts.filter((p): p is PostWithMedia => p?.post.state === 'pending_approval');
+}
+
+async function pendingPost(deps: Deps, admin: Principal, postId: string): Promise<PostWithMedia> {
+  const current = await getPostWithMedia(deps, postId);
+  if (!current || current.post.schoolId !== admin.schoolId) throw new PostNotFound();
+  if (current.post.state !== 'pending_approval') {
+    throw new ApprovalConflict(`This post is not waiting for approval (it is ${current.post.state.replace('_', ' ')}).`);
+  }
+  return current;
+}
+
+/** Approves a post: it goes out now (or at its scheduled time), through the same lifecycle as any post. */
+export async function approvePost(deps: Deps, admin: Principal, postId: string): Promise<void> {
+  const { post } = await pendingPost(deps, admin, postId);
+  const to = await applyEvent(deps, post, { kind: 'approve' }, await lifecycleContext(deps, post));
+  if (!to) throw new ApprovalConflict('This post changed while you were looking at it; please look again.');
+  await recordAudit(deps, admin.schoolId, admin, 'post_approved', postId, { state: to });
+}
+
+/** Sends a post back to its author's drafts with a reason they are told. */
+export async function sendBackPost(deps: Deps, admin: Principal, postId: string, raw: z.input<typeof sendBackSchema>) {
+  const { reason } = sendBackSchema.parse(raw);
+  const { post } = await pendingPost(deps, admin, postId);
+  const sentBack = { reason, by: admin.label, at: deps.now().toISOString() };
+  const to = await applyEvent(deps, post, { kind: 'send_back' }, await lifecycleContext(deps, post), { sentBack });
+  if (!to) throw new ApprovalConflict('This post changed while you were looking at it; please look again.');
+  await recordAudit(deps, admin.schoolId, admin, 'post_sent_back', postId, { reason });
+  await notifySentBack(deps, post, reason);
+}

@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+
+/** Everything the audit log records. Adding an action is adding a word here. */
+export const auditActions = [
+  'post_created',
+  'post_edited',
+  'post_submitted',
+  'post_approved',
+  'post_sent_back',
+  'post_retracted',
+  'consent_confirmed',
+  'staff_invited',
+  'staff_role_changed',
+  'staff_removed',
+  'signed_in',
+  'settings_changed',
+  'guidelines_changed',
+  'roster_imported',
+  'family_erased',
+  'school_exported',
+  'retention_applied',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+const detailValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
+
+export const auditEntrySchema = z.object({
+  schoolId: z.string(),
+  at: z.string(),
+  /** Who did it: a staff address, or an API token's label. */
+  actor: z.string(),
+  /** The session or token that did it (a token id, not the token). */
+  actorId: z.string(),
+  action: z.enum(auditActions),
+  /** What it was done to: a post id, an address, a class. */
+  target: z.string().default(''),
+  details: z.record(z.string(), detailValue).default({}),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** Who acted, as the log names them. The system itself acts too (retention). */
+export type Actor = Pick<Principal, 'label' | 'tokenId'>;
+export const systemActor: Actor = { label: 'Corridor (automatic)', tokenId: 'system' };
+
+/** The school's log: one partition, sorted by time (ISO timestamps sort as text), newest last. */
+const auditPartition = (schoolId: string) => `SCHOOL#${schoolId}#AUDIT`;
+
+/**
+ * Orders entries one process writes within the same millisecond (a post created, then confirmed); the
+ * random part keeps two processes' entries apart.
+ */
+let sequence = 0;
+const entrySuffix = () => `${(sequence++ % 1e9).toString().padStart(9, '0')}${randomBytes(4).toString('hex')}`;
+
+/** Appends an entry. Entries are never changed or deleted by the application. */
+export async function recordAudit(
+  deps: Deps,
+  schoolId: string,
+  actor: Actor,
+  action: AuditAction,
+  target = '',
+  details: AuditEntry['details'] = {},
+): Promise<AuditEntry> {
+  const entry: AuditEntry = {
+    schoolId,
+    at: deps.now().toISOString(),
+    actor: actor.label,
+    actorId: actor.tokenId,
+    action,
+    target,
+    details,
+  };
+  await deps.clients.dynamo.send(
+    new PutCommand({
+      TableName: deps.config.tableName,
+      Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${entrySuffix()}`, type: 'audit', ...entry },
+    }),
+  );
+  return entry;
+}
+
+/** The school's log, oldest first, optionally from `since` (inclusive). */
+export async function listAudit(deps: Deps, schoolId: string, since?: string): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.clients.dynamo.send(
+      new QueryCommand({
+        TableName: deps.config.tableName,
+        KeyConditionExpression: since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': auditPartition(schoolId), ...(since ? { ':since': since } : {}) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) entries.push(auditEntrySchema.parse(item));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}

@@ -1,0 +1,101 @@
+import * as z from 'zod';
+import { type Actor, recordAudit } from '../audit/audit';
+import type { Deps } from '../deps';
+import { isPublic } from '../posts/post';
+import type { School } from '../schools/school';
+import { type ConsentLevel, consentLevelNames, consentLevels, listRoster, type Pupil, pupilName } from './roster';
+
+/** The consent a pupil needs to be identifiable to an audience: everyone, or the school's own families. */
+export const levelNeededFor = (audience: readonly string[]): ConsentLevel => (isPublic(audience) ? 'public' : 'school');
+
+const rank = (level: ConsentLevel) => consentLevels.indexOf(level);
+
+/** Which classes' pupils may appear: the ones the poster names, else the audience's classes, else all. */
+export const picturedSchema = z.array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/)).max(50);
+
+function picturedClasses(school: School, audience: readonly string[], pictured?: readonly string[]): Set<string> {
+  if (pictured && pictured.length > 0) return new Set(pictured);
+  const classes = audience.filter((a) => a.startsWith('class:')).map((a) => a.slice('class:'.length));
+  return new Set(classes.length > 0 ? classes : school.classes.map((k) => k.id));
+}
+
+/** A pupil who must not be identifiable to the chosen audience, as the composer lists them. */
+export interface RestrictedPupil {
+  name: string;
+  classId: string;
+  className: string;
+  consent: ConsentLevel;
+}
+
+/** The pupils of the pictured classes whose consent is narrower than the audience. */
+export async function pupilsNotToIdentify(
+  deps: Deps,
+  school: School,
+  audience: readonly string[],
+  pictured?: readonly string[],
+): Promise<RestrictedPupil[]> {
+  const needed = rank(levelNeededFor(audience));
+  const classes = picturedClasses(school, audience, pictured);
+  const roster = await listRoster(deps, school.id);
+  return roster
+    .filter((p) => classes.has(p.classId) && rank(p.consent) < needed)
+    .map((p: Pupil) => ({
+      name: pupilName(p),
+      classId: p.classId,
+      className: school.classes.find((k) => k.id === p.classId)?.name ?? p.classId,
+      consent: p.consent,
+    }));
+}
+
+const audienceWords = (school: School, audience: readonly string[]) =>
+  isPublic(audience)
+    ? 'everyone (public)'
+    : audience.includes('school')
+      ? `all families of ${school.name}`
+      : `families of ${audience.map((a) => school.classes.find((k) => `class:${k.id}` === a)?.name ?? a).join(', ')}`;
+
+export const describePupil = (p: RestrictedPupil) => `${p.name} (${p.className}, ${consentLevelNames[p.consent]})`;
+
+/** Posting media where some pupils must not be identifiable needs the poster's explicit confirmation. */
+export class ConsentRequired extends Error {
+  override name = 'ConsentRequired';
+  constructor(
+    readonly pupils: RestrictedPupil[],
+    audience: string,
+  ) {
+    super(
+      `These pupils must not be identifiable to ${audience}: ${pupils.map(describePupil).join(', ')}. ` +
+        'Check that none of them can be recognised in the photos, videos or recordings, then confirm to post.',
+    );
+  }
+}
+
+/**
+ * The consent check of a post with media: returns the pupils the poster confirmed for (to record once
+ * the post exists), or throws ConsentRequired naming them when the poster has not confirmed.
+ */
+export async function checkConsent(
+  deps: Deps,
+  school: School,
+  input: { audience: readonly string[]; pictured?: readonly string[]; confirmed: boolean },
+): Promise<RestrictedPupil[]> {
+  const restricted = await pupilsNotToIdentify(deps, school, input.audience, input.pictured);
+  if (restricted.length > 0 && !input.confirmed) throw new ConsentRequired(restricted, audienceWords(school, input.audience));
+  return restricted;
+}
+
+/** Records in the audit log that the poster confirmed these pupils cannot be identified. */
+export async function recordConsentConfirmation(
+  deps: Deps,
+  actor: Actor,
+  school: School,
+  postId: string,
+  audience: readonly string[],
+  pupils: RestrictedPupil[],
+): Promise<void> {
+  if (pupils.length === 0) return;
+  await recordAudit(deps, school.id, actor, 'consent_confirmed', postId, {
+    audience: [...audience],
+    pupils: pupils.map(describePupil),
+  });
+}

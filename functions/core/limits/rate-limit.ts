@@ -1,0 +1,53 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import type { Deps } from '../deps';
+
+/** A fixed-window rate limit: at most `limit` uses per `windowSeconds`, per key. */
+export interface RateLimit {
+  name: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Sign-in links asked for one address: enough for typos and a lost email, too few to flood an inbox. */
+export const SIGN_IN_PER_ADDRESS: RateLimit = { name: 'sign-in', limit: 5, windowSeconds: 15 * 60 };
+
+/** Posts with files created by one caller: far above a busy teacher, well below a runaway script. */
+export const UPLOADS_PER_CALLER: RateLimit = { name: 'uploads', limit: 100, windowSeconds: 10 * 60 };
+
+/** Refused by a rate limit; says when to try again. */
+export class RateLimited extends Error {
+  override name = 'RateLimited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Counts one use of `key` under `rule`, or throws RateLimited when the window is full. One conditional
+ * update per call: the counter item of the current window is created by the first use (no read first,
+ * so concurrent callers cannot both take the last slot). Counter items expire with the table's TTL.
+ */
+export async function consumeRateLimit(deps: Deps, rule: RateLimit, key: string, refusal: string): Promise<void> {
+  const nowSeconds = Math.floor(deps.now().getTime() / 1000);
+  const windowStart = nowSeconds - (nowSeconds % rule.windowSeconds);
+  const windowEnd = windowStart + rule.windowSeconds;
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: { pk: `RATE#${rule.name}#${key}`, sk: String(windowStart) },
+        UpdateExpression: 'ADD #uses :one SET expiresAt = :expires, #type = :type',
+        ConditionExpression: 'attribute_not_exists(#uses) OR #uses < :limit',
+        ExpressionAttributeNames: { '#uses': 'uses', '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': rule.limit, ':expires': windowEnd, ':type': 'rate-window' },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) throw new RateLimited(refusal, windowEnd - nowSeconds);
+    throw error;
+  }
+}

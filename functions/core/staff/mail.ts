@@ -1,0 +1,28 @@
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Deps } from '../deps';
+
+/** Used when no sender is configured (the embedded default: the SES emulator accepts any). */
+export const LOCAL_SENDER = 'Corridor <no-reply@corridor.localhost>';
+
+export interface StaffEmail {
+  to: string;
+  subject: string;
+  /** Plain text: sign-in mail should read well in any client, and links stay visible as links. */
+  text: string;
+}
+
+/** Sends one plain-text email to a member of staff through SES. */
+export async function sendStaffEmail(deps: Deps, email: StaffEmail): Promise<void> {
+  await deps.clients.ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: deps.config.emailFrom ?? LOCAL_SENDER,
+      Destination: { ToAddresses: [email.to] },
+      Content: {
+        Simple: {
+          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
+        },
+      },
+    }),
+  );
+}

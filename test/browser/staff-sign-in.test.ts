@@ -1,0 +1,93 @@
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { latestSignInLink } from '../helpers/staff';
+
+/** The sign-in flow and CSRF defences in real Chromium: what browsers actually send decides them. */
+let corridor: TestCorridor;
+let browser: Browser;
+beforeAll(async () => {
+  corridor = await startTestCorridor();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await corridor?.stop();
+});
+
+const postCaptions = async () =>
+  (await corridor.api<{ posts: { caption: string }[] }>('GET', '/api/posts')).body.posts.map((p) => p.caption);
+
+describe('staff sign-in in a real browser', () => {
+  it('the emailed link signs in with one tap; the page can then write with its CSRF token, another site cannot', async () => {
+    await corridor.api('POST', '/api/staff', { email: 'browser@school.example', name: 'Browser', role: 'staff' });
+    const link = await latestSignInLink(corridor, 'browser@school.example');
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${corridor.url}${link}`);
+    expect(await page.textContent('h1')).toBe('Sign in to Demo Primary School');
+    await Promise.all([page.waitForURL(`${corridor.url}/compose/`), page.click('button[type=submit]')]);
+    const cookies = await context.cookies(corridor.url);
+    expect(cookies.find((c) => c.name === 'corridor-session')).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+
+    // Our own page: reads its CSRF token, then writes with it (Chromium sets the real Origin).
+    const results = await page.evaluate(async () => {
+      const session = (await (await fetch('/api/auth/session')).json()) as { csrfToken: string; role: string };
+      const create = (headers: Record<string, string>, caption: string) =>
+        fetch('/api/posts', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ idempotencyKey: crypto.randomUUID(), audience: 'public', caption }),
+        }).then((r) => r.status);
+      return {
+        role: session.role,
+        scriptSeesCookie: document.cookie.includes('corridor-session'),
+        withToken: await create({ 'x-csrf-token': session.csrfToken }, 'from our page'),
+        withoutToken: await create({}, 'from our page without token'),
+      };
+    });
+    expect(results).toEqual({ role: 'staff', scriptSeesCookie: false, withToken: 201, withoutToken: 403 });
+
+    // Another site, in the same browser (so it holds the session cookie): a form and a fetch, both refused.
+    await page.route('http://evil.test/**', (route) =>
+      route.fulfill({
+        contentType: 'text/html',
+        body: `<!doctype html><form id="f" method="post" action="${corridor.url}/api/posts" enctype="text/plain">
+          <input name='{"idempotencyKey":"evilevilevil1","audience":"public","caption":"from evil form","x":"' value='"}'></form>`,
+      }),
+    );
+    await page.goto('http://evil.test/');
+    await page.evaluate(async (api) => {
+      await fetch(`${api}/api/posts`, {
+        method: 'POST',
+        mode: 'no-cors',
+        credentials: 'include',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ idempotencyKey: 'evilevilevil2', audience: 'public', caption: 'from evil fetch' }),
+      }).catch(() => undefined);
+    }, corridor.url);
+    await Promise.all([
+      page.waitForURL(`${corridor.url}/api/posts`),
+      page.evaluate(() => (document.getElementById('f') as HTMLFormElement).submit()),
+    ]);
+    expect(await page.textContent('body')).toMatch(/"code":"(unauthorized|forbidden)"/);
+    const captions = await postCaptions();
+    expect(captions).toContain('from our page');
+    expect(captions).not.toContain('from our page without token');
+    expect(captions).not.toContain('from evil form');
+    expect(captions).not.toContain('from evil fetch');
+    await context.close();
+  });
+});

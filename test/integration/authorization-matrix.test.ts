@@ -1,0 +1,324 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApi } from '../../functions/api/app';
+import { createToken } from '../../functions/core/auth/tokens';
+import { capabilityToken } from '../../functions/core/channels/capabilities';
+import { channel } from '../../functions/core/channels/channels';
+import { putSchool } from '../../functions/core/schools/school';
+import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';
+
+/**
+ * Acceptance 1: every route of the API, as every kind of caller, checked against a rule. The routes
+ * come from the Hono app itself: a route added without a rule here fails this test.
+ */
+const callers = ['anonymous', 'parent', 'staff', 'admin', 'otherAdmin'] as const;
+type Caller = (typeof callers)[number];
+
+interface Call {
+  path: string;
+  body?: unknown;
+  /** Form or CSV bodies; JSON otherwise. */
+  contentType?: string;
+  /** Replaces the caller's own credentials for this call (e.g. a throwaway session to sign out). */
+  headers?: Partial<Record<Caller, Record<string, string>>>;
+}
+
+interface Rule {
+  /** Builds the request; called once per caller, so a destructive route gets a fresh target each time. */
+  call: (caller: Caller) => Promise<Call> | Call;
+  expect: Record<Caller, number>;
+  /** Anyone may call it and may see school A's public data through it. */
+  public?: boolean;
+}
+
+/** Signed-in routes: no credential → 401; a parent's feed link is no credential either. */
+const signedIn = (staff: number, admin: number, otherAdmin: number) => ({
+  anonymous: 401,
+  parent: 401,
+  staff,
+  admin,
+  otherAdmin,
+});
+const everyone = (status: number) => ({ anonymous: status, parent: status, staff: status, admin: status, otherAdmin: status });
+
+let corridor: TestCorridor;
+let teacher: StaffBrowser;
+let staffToken: string;
+let otherAdminToken: string;
+let parentLink: string;
+/** School A's own things, which the other school's admin must never see. */
+const markers: string[] = [];
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${seq++}`;
+
+beforeAll(async () => {
+  corridor = await startTestCorridor();
+  const deps = corridor.local.deps;
+  await putSchool(deps, { id: 'other', name: 'Other School', classes: [{ id: 'owls', name: 'Owls' }] });
+  ({ token: otherAdminToken } = await createToken(deps, { schoolId: 'other', role: 'admin', label: 'other head' }));
+  ({ token: staffToken } = await createToken(deps, { schoolId: 'demo', role: 'staff', label: 'A staff iPad' }));
+  teacher = await signInAsNewStaff(corridor, 'teacher.a@school-a.example');
+  parentLink = await capabilityToken(deps, channel.families('demo').id);
+  await corridor.api('PATCH', '/api/settings', { requiresApproval: true });
+  await corridor.api('PUT', '/api/consent/roster', 'First name,Last name,Class,Consent\nAvaleigh,Brownstone,Year 2,none');
+  markers.push('teacher.a@school-a.example', 'Avaleigh', 'Demo Primary', parentLink, 'A staff iPad');
+});
+afterAll(() => corridor?.stop());
+
+const newPost = async (extra: Record<string, unknown> = {}): Promise<{ id: string; mediaId?: string }> => {
+  const { status, body } = await corridor.api<{ post: { id: string; media: { id: string }[] } }>('POST', '/api/posts', {
+    idempotencyKey: crypto.randomUUID(),
+    audience: 'public',
+    caption: unique('school A post'),
+    ...extra,
+  });
+  if (status !== 201) throw new Error(`fixture post: ${status}`);
+  markers.push(body.post.id);
+  return { id: body.post.id, mediaId: body.post.media[0]?.id };
+};
+/** A staff post waiting for approval (the school asks for it). */
+const pendingPost = async (): Promise<string> => {
+  const { body } = await corridor.api<{ post: { id: string } }>(
+    'POST',
+    '/api/posts',
+    { idempotencyKey: crypto.randomUUID(), audience: 'school', caption: unique('pending') },
+    staffToken,
+  );
+  await corridor.local.idle();
+  markers.push(body.post.id);
+  return body.post.id;
+};
+const newMember = async (): Promise<string> => {
+  const email = `${unique('member')}@school-a.example`;
+  await corridor.api('POST', '/api/staff', { email, name: 'Member', role: 'staff' });
+  return email;
+};
+const newFamily = async (): Promise<string> => {
+  const id = unique('fam').replaceAll('-', '_');
+  const deps = corridor.local.deps;
+  for (const Item of [
+    { pk: `FAMILY#${id}`, sk: 'FAMILY', type: 'family', id, classes: { demo: ['year-1'] }, emails: {}, push: {} },
+    { pk: 'SCHOOL#demo#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'demo', classIds: ['year-1'] },
+  ]) {
+    await deps.clients.dynamo.send(new PutCommand({ TableName: deps.config.tableName, Item }));
+  }
+  return id;
+};
+const throwawaySession = async () => {
+  const browser = await signInAsNewStaff(corridor, `${unique('leaving')}@school-a.example`);
+  return { cookie: browser.cookie, origin: corridor.url, 'x-csrf-token': browser.csrfToken };
+};
+
+let shared: { post: { id: string }; draft: { id: string }; multipart: { id: string; mediaId?: string }; member: string };
+const fixtures = async () => {
+  shared ??= {
+    post: await newPost(),
+    draft: await newPost({ draft: true }),
+    multipart: await newPost({ media: [{ contentType: 'video/mp4', bytes: 40 * 1024 * 1024 }], consentConfirmed: true }),
+    member: await newMember(),
+  };
+  return shared;
+};
+
+const rules: Record<string, Rule> = {
+  'GET /api/health': { call: () => ({ path: '/api/health' }), expect: everyone(200), public: true },
+  'GET /api/oembed': {
+    call: async () => ({ path: `/api/oembed?url=${encodeURIComponent(`${corridor.url}/p/${(await fixtures()).post.id}`)}` }),
+    expect: everyone(200),
+    public: true,
+  },
+  'POST /api/auth/sign-in': {
+    call: () => ({ path: '/api/auth/sign-in', body: { email: `${unique('x')}@nowhere.example` } }),
+    expect: everyone(202),
+    public: true,
+  },
+  'GET /api/auth/magic': { call: () => ({ path: '/api/auth/magic?token=not-a-real-link' }), expect: everyone(410), public: true },
+  'POST /api/auth/magic': {
+    call: () => ({ path: '/api/auth/magic', body: 'token=not-a-real-link', contentType: 'application/x-www-form-urlencoded' }),
+    expect: everyone(410),
+    public: true,
+  },
+  'GET /api/auth/session': { call: () => ({ path: '/api/auth/session' }), expect: signedIn(200, 200, 200) },
+  'POST /api/auth/sign-out': {
+    // A throwaway session signs out, so the staff caller stays signed in for the other routes.
+    call: async () => ({ path: '/api/auth/sign-out', headers: { staff: await throwawaySession() } }),
+    expect: signedIn(200, 400, 400),
+  },
+  // Posting into school A with the other school's token is refused (the body names school A).
+  'POST /api/posts': {
+    call: () => ({
+      path: '/api/posts',
+      body: { idempotencyKey: crypto.randomUUID(), school: 'demo', audience: 'public', caption: 'hi' },
+    }),
+    expect: signedIn(201, 201, 422),
+  },
+  'GET /api/posts': { call: () => ({ path: '/api/posts' }), expect: signedIn(200, 200, 200) },
+  'GET /api/posts/:id': {
+    call: async () => ({ path: `/api/posts/${(await fixtures()).post.id}` }),
+    expect: signedIn(200, 200, 404),
+  },
+  'PATCH /api/posts/:id': {
+    call: async () => ({ path: `/api/posts/${(await fixtures()).post.id}`, body: { caption: unique('edited') } }),
+    expect: signedIn(200, 200, 404),
+  },
+  'DELETE /api/posts/:id': {
+    call: async () => ({ path: `/api/posts/${(await newPost()).id}` }),
+    expect: signedIn(200, 200, 404),
+  },
+  'POST /api/posts/:id/submit': {
+    call: async () => ({ path: `/api/posts/${(await fixtures()).draft.id}/submit` }),
+    expect: signedIn(200, 200, 404),
+  },
+  'GET /api/posts/:postId/uploads/:mediaId': {
+    call: async () => {
+      const { multipart } = await fixtures();
+      return { path: `/api/posts/${multipart.id}/uploads/${multipart.mediaId}` };
+    },
+    expect: signedIn(200, 200, 404),
+  },
+  'PUT /api/posts/:postId/uploads/:mediaId/parts/:partNumber': {
+    call: async () => {
+      const { multipart } = await fixtures();
+      return { path: `/api/posts/${multipart.id}/uploads/${multipart.mediaId}/parts/1`, body: { etag: '"abc"' } };
+    },
+    expect: signedIn(200, 200, 404),
+  },
+  // Authorised callers reach the upload, which is not complete yet (409); the other school cannot see it.
+  'POST /api/posts/:postId/uploads/:mediaId/complete': {
+    call: async () => {
+      const { multipart } = await fixtures();
+      return { path: `/api/posts/${multipart.id}/uploads/${multipart.mediaId}/complete` };
+    },
+    expect: signedIn(409, 409, 404),
+  },
+  'GET /api/schools/me': { call: () => ({ path: '/api/schools/me' }), expect: signedIn(200, 200, 200) },
+  'GET /api/schools/me/channels': { call: () => ({ path: '/api/schools/me/channels' }), expect: signedIn(403, 200, 200) },
+  'POST /api/schools/me/channels/:channelId/rotate': {
+    call: () => ({ path: `/api/schools/me/channels/${encodeURIComponent(channel.class('demo', 'year-1').id)}/rotate` }),
+    expect: signedIn(403, 200, 404),
+  },
+  'GET /api/staff': { call: () => ({ path: '/api/staff' }), expect: signedIn(403, 200, 200) },
+  'POST /api/staff': {
+    call: () => ({ path: '/api/staff', body: { email: `${unique('new')}@example.org`, name: 'New', role: 'staff' } }),
+    expect: signedIn(403, 201, 201),
+  },
+  'PATCH /api/staff/:email': {
+    call: async () => ({ path: `/api/staff/${(await fixtures()).member}`, body: { role: 'staff' } }),
+    expect: signedIn(403, 200, 404),
+  },
+  'DELETE /api/staff/:email': {
+    call: async () => ({ path: `/api/staff/${await newMember()}` }),
+    expect: signedIn(403, 200, 404),
+  },
+  'GET /api/approvals': { call: () => ({ path: '/api/approvals' }), expect: signedIn(403, 200, 200) },
+  'POST /api/approvals/:id/approve': {
+    call: async () => ({ path: `/api/approvals/${await pendingPost()}/approve` }),
+    expect: signedIn(403, 200, 404),
+  },
+  'POST /api/approvals/:id/send-back': {
+    call: async () => ({ path: `/api/approvals/${await pendingPost()}/send-back`, body: { reason: 'not yet' } }),
+    expect: signedIn(403, 200, 404),
+  },
+  'GET /api/settings': { call: () => ({ path: '/api/settings' }), expect: signedIn(403, 200, 200) },
+  'PATCH /api/settings': {
+    call: () => ({ path: '/api/settings', body: { requiresApproval: true } }),
+    expect: signedIn(403, 200, 200),
+  },
+  'GET /api/audit': { call: () => ({ path: '/api/audit' }), expect: signedIn(403, 200, 200) },
+  'GET /api/consent/check': { call: () => ({ path: '/api/consent/check?audience=public' }), expect: signedIn(200, 200, 200) },
+  'GET /api/consent/roster': { call: () => ({ path: '/api/consent/roster' }), expect: signedIn(403, 200, 200) },
+  // School A's classes are not the other school's: its admin's import of this file is refused.
+  'PUT /api/consent/roster': {
+    call: () => ({
+      path: '/api/consent/roster',
+      body: 'First name,Last name,Class,Consent\nAvaleigh,Brownstone,Year 2,none',
+      contentType: 'text/csv',
+    }),
+    expect: signedIn(403, 200, 422),
+  },
+  'GET /api/guidelines': { call: () => ({ path: '/api/guidelines' }), expect: signedIn(200, 200, 200) },
+  'POST /api/guidelines/read': { call: () => ({ path: '/api/guidelines/read' }), expect: signedIn(200, 200, 200) },
+  'PUT /api/guidelines': {
+    call: () => ({ path: '/api/guidelines', body: { markdown: '# Ours' } }),
+    expect: signedIn(403, 200, 200),
+  },
+  'GET /api/data/export': { call: () => ({ path: '/api/data/export' }), expect: signedIn(403, 200, 200) },
+  'DELETE /api/data/families/:familyId': {
+    call: async () => ({ path: `/api/data/families/${await newFamily()}` }),
+    expect: signedIn(403, 200, 404),
+  },
+};
+
+/** Every route of the app (middleware entries excluded), as `METHOD /path`. */
+function appRoutes(): string[] {
+  const api = createApi(corridor.local.deps);
+  const isMiddleware = (r: { method: string; path: string }) => r.method === 'ALL' && r.path.endsWith('*');
+  return [...new Set(api.routes.filter((r) => !isMiddleware(r)).map((r) => `${r.method} ${r.path}`))];
+}
+
+function credentials(caller: Caller): Record<string, string> {
+  switch (caller) {
+    case 'anonymous':
+      return {};
+    case 'parent':
+      return { authorization: `Bearer ${parentLink}` };
+    case 'staff':
+      return { cookie: teacher.cookie, origin: corridor.url, 'x-csrf-token': teacher.csrfToken };
+    case 'admin':
+      return { authorization: `Bearer ${corridor.token}` };
+    case 'otherAdmin':
+      return { authorization: `Bearer ${otherAdminToken}` };
+  }
+}
+
+describe('authorization matrix (every route × every caller)', () => {
+  it('every route of the app has a rule, and every rule a route', () => {
+    const routes = appRoutes();
+    expect(routes.length).toBeGreaterThanOrEqual(30);
+    expect(
+      routes.filter((r) => !(r in rules)),
+      'routes without a rule',
+    ).toEqual([]);
+    expect(
+      Object.keys(rules).filter((r) => !routes.includes(r)),
+      'rules without a route',
+    ).toEqual([]);
+  });
+
+  it('each caller gets the answer its rule says, and the other school never sees school A', async () => {
+    const failures: string[] = [];
+    for (const route of appRoutes()) {
+      const rule = rules[route];
+      if (!rule) continue; // reported by the test above
+      const method = route.split(' ')[0] as string;
+      for (const caller of callers) {
+        const call = await rule.call(caller);
+        const body = call.body === undefined ? undefined : typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+        const response = await corridor.fetch(call.path, {
+          method,
+          redirect: 'manual',
+          headers: {
+            // Our own pages' origin on every call: the refusals below are about credentials, not CSRF.
+            origin: corridor.url,
+            ...(body === undefined ? {} : { 'content-type': call.contentType ?? 'application/json' }),
+            ...(call.headers?.[caller] ?? credentials(caller)),
+          },
+          body,
+        });
+        const text = await response.text();
+        if (response.status !== rule.expect[caller]) {
+          failures.push(`${route} as ${caller}: ${response.status} (expected ${rule.expect[caller]}) ${text.slice(0, 160)}`);
+        }
+        if (caller === 'otherAdmin' && !rule.public) {
+          const leaked = markers.filter((m) => text.includes(m));
+          if (leaked.length > 0) failures.push(`${route} as otherAdmin shows school A's ${leaked.join(', ')}`);
+        }
+        if (response.status === 401 && !/sign in|not valid|session/i.test(text)) {
+          failures.push(`${route} as ${caller}: a 401 without words: ${text.slice(0, 120)}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
