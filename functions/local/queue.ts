@@ -25,11 +25,16 @@ interface Message {
  * It is at-least-once like SQS; it keeps nothing on disk, because durability comes from DynamoDB state
  * and the sweeper, exactly as on AWS.
  */
+/** How long a stop waits for the batch being delivered. */
+const STOP_GRACE_MS = 5_000;
+
 export class InProcessQueue {
   readonly deadLetters: Message[] = [];
   private readonly ready: Message[] = [];
   private waiting = 0;
   private delivering = false;
+  /** The batch being delivered, so a stop can wait for it rather than pull storage from under it. */
+  private inFlight: Promise<unknown> = Promise.resolve();
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -53,13 +58,20 @@ export class InProcessQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Stops delivering; messages still queued are dropped (the sweeper re-drives their work). */
-  stop(): void {
+  /**
+   * Stops delivering and waits (a few seconds at most: Ctrl-C must not wait out a video) for the batch in
+   * hand to finish; messages still queued, and work cut short, are re-driven by the sweeper.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.ready.length = 0;
     this.waiting = 0;
+    await Promise.race([
+      this.inFlight.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
+    ]);
     this.notifyIdle();
   }
 
@@ -84,7 +96,9 @@ export class InProcessQueue {
     for (const message of batch) message.receiveCount++;
     let failedIds: Set<string>;
     try {
-      const response = await this.handler({ Records: batch.map((m) => this.toRecord(m)) }, lambdaContext(this.name));
+      const delivery = this.handler({ Records: batch.map((m) => this.toRecord(m)) }, lambdaContext(this.name));
+      this.inFlight = delivery;
+      const response = await delivery;
       failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       console.error(`queue ${this.name}: handler threw; the whole batch is retried`, error);

@@ -130,8 +130,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     },
     stop: async () => {
       if (timer) clearInterval(timer);
-      queues.media.stop();
-      queues.fanout.stop();
+      await Promise.all(Object.values(queues).map((queue) => queue.stop()));
       await new Promise((resolve) => server.close(resolve));
       await emulators.stop();
     },

@@ -90,4 +90,32 @@ describe('staff sign-in in a real browser', () => {
     expect(captions).not.toContain('from evil fetch');
     await context.close();
   });
+
+  it('the composer asks for a link by email, the link brings the teacher back signed in, and she posts', async () => {
+    await corridor.api('POST', '/api/staff', { email: 'composer@school.example', name: 'Mr Hale', role: 'staff' });
+    const invited = await latestSignInLink(corridor, 'composer@school.example');
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${corridor.url}/compose/`);
+    await page.getByLabel('School email').fill('composer@school.example');
+    await page.getByRole('button', { name: 'Email me a sign-in link' }).tap();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/sign-in link is on its way/);
+    const link = await latestSignInLink(corridor, 'composer@school.example');
+    expect(link).not.toBe(invited);
+
+    await page.goto(`${corridor.url}${link}`);
+    await Promise.all([page.waitForURL(`${corridor.url}/compose/`), page.click('button[type=submit]')]);
+    await page.getByLabel('Caption').fill('Signed in by link');
+    await page.locator('label.chip', { hasText: 'Public' }).first().tap();
+    await page.getByRole('button', { name: /^Post/ }).tap();
+    await expect.poll(postCaptions, { timeout: 15_000 }).toContain('Signed in by link');
+    // The session, not a pasted token, carried it: nothing was stored for the API but the CSRF token.
+    expect(await page.evaluate(() => localStorage.getItem('corridor.staffToken'))).toBeNull();
+
+    await page.getByRole('link', { name: 'My posts' }).tap();
+    await page.getByRole('button', { name: 'Sign out' }).tap();
+    await page.getByLabel('School email').waitFor();
+    expect((await context.cookies(corridor.url)).find((c) => c.name === 'corridor-session')).toBeUndefined();
+    await context.close();
+  });
 });

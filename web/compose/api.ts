@@ -1,5 +1,6 @@
 /**
- * The composer's HTTP client of the Corridor API (same origin, `Authorization: Bearer <token>`).
+ * The composer's HTTP client of the Corridor API (same origin; the session cookie with its CSRF token, or
+ * `Authorization: Bearer <token>`).
  * Shapes mirror functions/api/views.ts; the composer reaches the backend only over HTTP.
  */
 
@@ -79,9 +80,47 @@ export class NetworkError extends Error {
   override name = 'NetworkError';
 }
 
+/**
+ * How the composer proves who it is: the browser's session from an emailed sign-in link (the cookie goes
+ * by itself; writes add the session's CSRF token), or a staff API token pasted on this phone.
+ */
+export type Credential = { kind: 'session'; csrfToken: string } | { kind: 'token'; token: string };
+
+const credentialHeaders = (credential: Credential): Record<string, string> =>
+  credential.kind === 'token' ? { authorization: `Bearer ${credential.token}` } : { 'x-csrf-token': credential.csrfToken };
+
+/** The signed-in browser's session, or undefined when there is none (401) or no signal. */
+export async function browserSession(base = ''): Promise<{ csrfToken: string } | undefined> {
+  try {
+    const response = await fetch(`${base}/api/auth/session`, { cache: 'no-store' });
+    return response.ok ? ((await response.json()) as { csrfToken: string }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks for a sign-in link by email; the answer is the same whether or not the address is staff. */
+export async function requestSignInLink(email: string, base = ''): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`${base}/api/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
+  } catch {
+    throw new NetworkError('Corridor cannot be reached. Check your connection and try again.');
+  }
+  const data = (await response.json().catch(() => ({}))) as { message?: string; error?: { code?: string; message?: string } };
+  if (!response.ok) {
+    throw new ApiError(response.status, data.error?.code ?? 'error', data.error?.message ?? 'The link could not be sent.');
+  }
+  return data.message ?? 'A sign-in link is on its way.';
+}
+
 export class Api {
   constructor(
-    private readonly token: string,
+    private readonly credential: Credential,
     private readonly base = '',
   ) {}
 
@@ -90,7 +129,7 @@ export class Api {
     try {
       response = await fetch(`${this.base}/api${path}`, {
         method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { ...credentialHeaders(this.credential), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
         cache: 'no-store',
       });
@@ -147,6 +186,11 @@ export class Api {
   /** Joins the parts; storage then hands the file to the media worker. */
   async completeUpload(postId: string, mediaId: string): Promise<void> {
     await this.call('POST', `${this.uploadPath(postId, mediaId)}/complete`);
+  }
+
+  /** Ends the browser's session (a pasted token is simply forgotten by the phone). */
+  async signOut(): Promise<void> {
+    if (this.credential.kind === 'session') await this.call('POST', '/auth/sign-out');
   }
 
   private uploadPath(postId: string, mediaId: string) {

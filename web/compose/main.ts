@@ -8,7 +8,7 @@ import { createComposer } from './composer';
 import { showMyPosts } from './my-posts';
 import { outbox } from './outbox';
 import { Sender } from './sender';
-import { currentSession, refreshSchool, type Session, signIn, signOut } from './session';
+import { refreshSchool, restoreSession, type Session, signIn, signOut } from './session';
 import { announcer, audienceLabel } from './ui';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -102,8 +102,8 @@ async function postsView(s: Session): Promise<void> {
         {
           type: 'button',
           class: 'secondary',
-          onclick: () => {
-            signOut();
+          onclick: async () => {
+            await signOut(s);
             location.hash = '';
             location.reload();
           },
@@ -129,7 +129,7 @@ async function boot(): Promise<void> {
   if ('serviceWorker' in navigator) {
     navigator.serviceWorker.register('/compose/sw.js', { scope: '/compose/' }).catch(() => undefined);
   }
-  session = currentSession();
+  session = await restoreSession();
   if (!session) {
     replace(root, h('header', { class: 'topbar' }, h('p', { class: 'brand' }, 'Corridor')), main, say.el);
     session = await signIn(main);

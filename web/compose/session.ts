@@ -1,38 +1,54 @@
 /**
- * Staff sign-in: for now a form where the teacher pastes the token an admin created
- * (`corridor token create --role staff`); it is kept in localStorage on this phone only. A later issue
- * replaces the form with magic links; everything else reads the token through this module.
+ * Staff sign-in. A teacher asks for a link by email; opening it signs this browser in with a session cookie
+ * and lands back here. A staff API token (`corridor token create --role staff`) can be pasted instead, and
+ * is then kept in localStorage on this phone only. Everything else reads the credential through this module.
  */
 import { h, replace } from '../shared/dom';
-import { Api, ApiError, NetworkError, type SchoolInfo } from './api';
+import { Api, ApiError, browserSession, type Credential, NetworkError, requestSignInLink, type SchoolInfo } from './api';
 
 const TOKEN_KEY = 'corridor.staffToken';
+/** The session's CSRF token, kept so a start with no signal can still queue posts to send later. */
+const CSRF_KEY = 'corridor.csrf';
 const SCHOOL_KEY = 'corridor.school';
 
 export interface Session {
   api: Api;
-  token: string;
+  credential: Credential;
   /** The school and its classes (the audience chips), cached for starts with no signal. */
   school?: SchoolInfo;
 }
 
-export function currentSession(): Session | undefined {
-  const token = localStorage.getItem(TOKEN_KEY);
-  if (!token) return undefined;
-  let school: SchoolInfo | undefined;
+function cachedSchool(): SchoolInfo | undefined {
   try {
-    school = JSON.parse(localStorage.getItem(SCHOOL_KEY) ?? 'null') ?? undefined;
+    return JSON.parse(localStorage.getItem(SCHOOL_KEY) ?? 'null') ?? undefined;
   } catch {
-    school = undefined;
+    return undefined;
   }
-  return { api: new Api(token), token, school };
 }
 
-export function signOut(): void {
-  localStorage.removeItem(TOKEN_KEY);
-  localStorage.removeItem(SCHOOL_KEY);
+const sessionOf = (credential: Credential, school = cachedSchool()): Session => ({
+  api: new Api(credential),
+  credential,
+  school,
+});
+
+/** The session this phone already has: a pasted token, the browser's cookie session, or (offline) the last one. */
+export async function restoreSession(): Promise<Session | undefined> {
+  const token = localStorage.getItem(TOKEN_KEY);
+  if (token) return sessionOf({ kind: 'token', token });
+  const live = await browserSession();
+  if (live) {
+    localStorage.setItem(CSRF_KEY, live.csrfToken);
+    return sessionOf({ kind: 'session', csrfToken: live.csrfToken });
+  }
+  const remembered = localStorage.getItem(CSRF_KEY);
+  return remembered && !navigator.onLine ? sessionOf({ kind: 'session', csrfToken: remembered }) : undefined;
 }
 
+export async function signOut(session: Session): Promise<void> {
+  await session.api.signOut().catch(() => undefined);
+  for (const key of [TOKEN_KEY, CSRF_KEY, SCHOOL_KEY]) localStorage.removeItem(key);
+}
 /** Refreshes the cached school (classes change); keeps the cached copy when offline. */
 export async function refreshSchool(session: Session): Promise<Session> {
   try {
@@ -44,7 +60,43 @@ export async function refreshSchool(session: Session): Promise<Session> {
   }
 }
 
-/** Renders the sign-in form into `main`; resolves with the session once a token is accepted. */
+/** The emailed-link form: the usual way in. Opening the link signs this browser in and comes back here. */
+function emailLinkForm(): HTMLFormElement {
+  const input = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true });
+  const status = h('p', { id: 'email-status', role: 'status' });
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Email me a sign-in link');
+  const form = h(
+    'form',
+    { class: 'signin', novalidate: true },
+    h('h1', null, 'Sign in to post'),
+    h('p', { id: 'email-hint', class: 'hint' }, 'Use your school email address. The link works once, for 15 minutes.'),
+    h('label', { for: 'email' }, 'School email'),
+    input,
+    status,
+    button,
+  );
+  input.setAttribute('aria-describedby', 'email-hint email-status');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const email = input.value.trim();
+    if (!email.includes('@')) {
+      status.textContent = 'Type your school email address first.';
+      input.focus();
+      return;
+    }
+    button.disabled = true;
+    try {
+      status.textContent = `${await requestSignInLink(email)} Open it on this phone.`;
+    } catch (problem) {
+      status.textContent = problem instanceof Error ? problem.message : String(problem);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return form;
+}
+
+/** Renders the sign-in forms into `main`; resolves with the session once a pasted token is accepted. */
 export function signIn(main: HTMLElement): Promise<Session> {
   return new Promise((resolve) => {
     const input = h('input', {
@@ -61,7 +113,7 @@ export function signIn(main: HTMLElement): Promise<Session> {
     const form = h(
       'form',
       { class: 'signin', novalidate: true },
-      h('h1', null, 'Sign in to post'),
+      h('h2', null, 'Or paste a staff token'),
       h(
         'p',
         { id: 'token-hint', class: 'hint' },
@@ -84,10 +136,11 @@ export function signIn(main: HTMLElement): Promise<Session> {
       button.disabled = true;
       button.textContent = 'Checking…';
       try {
-        const school = await new Api(token).school();
+        const credential: Credential = { kind: 'token', token };
+        const school = await new Api(credential).school();
         localStorage.setItem(TOKEN_KEY, token);
         localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
-        resolve({ api: new Api(token), token, school });
+        resolve(sessionOf(credential, school));
       } catch (problem) {
         error.textContent =
           problem instanceof ApiError && problem.status === 401
@@ -103,7 +156,6 @@ export function signIn(main: HTMLElement): Promise<Session> {
         button.textContent = 'Sign in';
       }
     });
-    replace(main, form);
-    input.focus();
+    replace(main, emailLinkForm(), form);
   });
 }
