@@ -1,17 +1,17 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { TASK_LEASE_MS } from '../../functions/core/channels/fanout';
+import { renderSite } from '../../functions/core/channels/rebuild';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { createFamily, type Family } from '../../functions/core/families/family';
-import { sweep } from '../../functions/core/jobs/sweeper';
 import { notificationSchema } from '../../functions/core/notify/notification';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { putSchool } from '../../functions/core/schools/school';
 import { putTrust } from '../../functions/core/schools/trust';
 import { DEMO_SCHOOL } from '../../functions/local/seed';
 import { corpusPath } from '../helpers/corpus';
-import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { settle, startTestCorridor } from '../helpers/corridor';
+import { listSiteKeys, readSiteArtifacts, readSiteState } from '../helpers/site-state';
 
 /**
  * Issue 5, acceptance 2: crash a worker at every fault point, again and again (every other time it is
@@ -22,39 +22,8 @@ import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
 const TINY_PHOTO = corpusPath('png_exif_gps_1x1.png');
 
-/** Runs the queues dry and sweeps (as the scheduled sweeper would) until nothing is left to re-drive. */
-async function settle(corridor: TestCorridor): Promise<void> {
-  for (let round = 0; round < 50; round++) {
-    await corridor.local.idle();
-    let redriven = 0;
-    try {
-      const report = await sweep(corridor.local.deps, { graceMs: 0 });
-      redriven = report.fanoutRedriven + report.mediaRedriven + report.notificationsRedriven + report.scheduledReleased;
-    } catch {
-      redriven = 1; // the sweeper itself crashed at a fault point: the next run picks up
-    }
-    await corridor.local.idle();
-    if (redriven === 0) return;
-  }
-  throw new Error('still re-driving after 50 sweeps');
-}
-
 /** The post id behind a feed item id (a public post's URL, or a private post's URN). */
 const postIdOf = (itemId: string) => /(?:\/p\/|:post:)([\w-]+)$/.exec(itemId)?.[1] ?? itemId;
-
-async function siteObjects(corridor: TestCorridor): Promise<Map<string, string>> {
-  const { s3 } = corridor.local.deps.clients;
-  const Bucket = corridor.local.deps.config.siteBucket;
-  const objects = new Map<string, string>();
-  const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket }));
-  for (const { Key = '' } of Contents) {
-    const body = Key.startsWith('media/')
-      ? ''
-      : await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body?.transformToString();
-    objects.set(Key, body ?? '');
-  }
-  return objects;
-}
 
 describe.each(faultPoints.map((point) => [point]))('crashing at %s, repeatedly', (point: FaultPoint) => {
   it('ends with every post exactly where it belongs, once, and each notification once', async () => {
@@ -151,8 +120,8 @@ describe.each(faultPoints.map((point) => [point]))('crashing at %s, repeatedly',
       for (const post of [b, c, d, g, h]) expect((await corridor.fetch(`/p/${post.id}`)).status).toBe(404);
 
       // The bucket: no artifact names a retracted post, none lists a post twice, and D's media is gone.
-      const objects = await siteObjects(corridor);
-      for (const [key, body] of objects) {
+      const artifacts = await readSiteArtifacts(deps);
+      for (const { key, body } of artifacts) {
         expect(body.includes(d.id) || body.includes(h.id), key).toBe(false);
         if (key.endsWith('feed.json')) {
           const ids = (JSON.parse(body) as { items: { id: string }[] }).items.map((item) => item.id);
@@ -163,8 +132,12 @@ describe.each(faultPoints.map((point) => [point]))('crashing at %s, repeatedly',
         (await getPostWithMedia(deps, post.id))?.media.flatMap((m) => m.outputs.map((o) => o.key)) ?? [];
       const [aKeys, dKeys] = [await outputKeys(a), await outputKeys(d)];
       expect(aKeys.length * dKeys.length).toBeGreaterThan(0);
-      expect([...objects.keys()].filter((key) => key.startsWith('media/')).sort()).toEqual([...aKeys].sort());
-      expect(dKeys.filter((key) => objects.has(key))).toEqual([]);
+      expect((await listSiteKeys(deps, 'media/')).sort()).toEqual([...aKeys].sort());
+
+      // And the whole site is what a from-scratch render of the table gives, byte for byte.
+      const rebuilt = new Map(renderSite(await readSiteState(deps)).map((artifact) => [artifact.key, artifact]));
+      expect(artifacts.map((artifact) => artifact.key).sort()).toEqual([...rebuilt.keys()].sort());
+      for (const artifact of artifacts) expect(artifact, artifact.key).toEqual(rebuilt.get(artifact.key));
 
       // Notifications: each (post, family) the post was meant for at its first publish, exactly once.
       const all = [families.year1.id, families.year2.id, families.none.id];
