@@ -7,6 +7,8 @@ import * as z from 'zod';
 export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('publish'), postId: z.string() }),
   z.object({ kind: z.literal('retract'), postId: z.string() }),
+  /** Enqueue the notifications of a newly published post (see notify/outbox.ts). */
+  z.object({ kind: z.literal('notify'), postId: z.string() }),
 ]);
 export type Job = z.infer<typeof jobSchema>;
 export type JobKind = Job['kind'];
