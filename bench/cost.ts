@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildClients } from '../functions/aws/clients';
-import { FEED_PAGE_SIZE } from '../functions/core/channels/channel-index';
 import { startCorridorEmulators } from '../functions/local/runtime';
 import { SWEEP_EVERY, sizing } from '../infra/corridor';
 import { LAMBDA_ARCHITECTURE } from '../infra/lambda';
@@ -65,7 +64,7 @@ export default async function costBench(): Promise<void> {
       const school = `school-${s + 1}`;
       const token = await sample.addSchool(school);
       tokens.push(token);
-      await sample.prefill(token, FEED_PAGE_SIZE);
+      await sample.prefill(token, sample.deps.config.feedPageSize);
       const tableBefore = await tableBytes(sample);
       for (let p = 0; p < SAMPLE.postsPerSchool; p++) {
         const file = p === SAMPLE.postsPerSchool - 1 ? VIDEO : (PHOTOS[(s * SAMPLE.postsPerSchool + p) % PHOTOS.length] ?? VIDEO);

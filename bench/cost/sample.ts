@@ -79,6 +79,8 @@ export class CostSample {
       queues: {
         fanout: async (job) => void sent.push(job),
         media: async () => {},
+        // The sample has no families; delivery is priced per family in the model (SES digest line).
+        notifications: async () => {},
       },
       // CloudFront is told only on retract (an invalidation); publishing relies on the 60 s TTL.
       cdn: { changed: async () => {}, removed: async (paths) => void invalidated.push(...paths) },

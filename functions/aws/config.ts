@@ -14,6 +14,13 @@ export const configSchema = z.object({
   /** SQS queue URLs; locally these name in-process queues. */
   mediaQueueUrl: z.string().min(1),
   fanoutQueueUrl: z.string().min(1),
+  /** Where the outbox hands notifications to delivery. */
+  notificationsQueueUrl: z.string().min(1),
+  /**
+   * Entries per feed document and per archive page (RFC 5005). Fixed for the life of a deployment:
+   * archive pages are numbered by it. Tests make it small to exercise archives with a few posts.
+   */
+  feedPageSize: z.coerce.number().int().min(1).max(500).default(50),
   /** Emulator endpoints; absent on AWS. */
   dynamoEndpoint: z.url().optional(),
   s3Endpoint: z.url().optional(),
@@ -43,6 +50,8 @@ const envNames: Record<keyof Config, string> = {
   publicUrl: 'CORRIDOR_PUBLIC_URL',
   mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
   fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
+  notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
+  feedPageSize: 'CORRIDOR_FEED_PAGE_SIZE',
   dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',
   s3Endpoint: 'CORRIDOR_S3_ENDPOINT',
   s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',
@@ -70,7 +79,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The environment variables that carry a configuration (for Lambda environments and child processes). */
-export function configToEnv(config: Config): Record<string, string> {
+export function configToEnv(
+  config: { [K in keyof Config]?: Config[K] | z.input<typeof configSchema>[K] },
+): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config)
       .filter(([, value]) => value !== undefined)

@@ -29,6 +29,8 @@ export interface LocalOptions {
   sweepEveryMs?: number;
   queueOptions?: InProcessQueueOptions;
   now?: () => Date;
+  /** Entries per feed document and archive page (default 50); tests use a few to exercise archives. */
+  feedPageSize?: number;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
 }
@@ -40,6 +42,8 @@ export interface LocalCorridor {
   emulators: Emulators;
   mediaQueue: InProcessQueue;
   fanoutQueue: InProcessQueue;
+  /** Holds what the outbox sent: delivery to parents (its consumer) is not built yet. */
+  notificationsQueue: InProcessQueue;
   /** The composer and widget, built on first use and kept (rejects when a bundle is over budget). */
   web(): Promise<WebBuild>;
   /** Resolves when both queues are drained (tests wait on it instead of sleeping). */
@@ -65,6 +69,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const queues = { media: undefined as unknown as InProcessQueue, fanout: undefined as unknown as InProcessQueue };
+  const notificationsQueue = new InProcessQueue('notifications', undefined, options.queueOptions);
   const forget = async (paths: string[]) =>
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
   const deps = emulatorDeps(emulators, {
@@ -72,10 +77,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
     now: options.now,
     faults: options.faults,
+    feedPageSize: options.feedPageSize,
     cdn: { changed: forget, removed: forget },
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(LOCAL_NAMES.incomingBucket, key)),
+      notifications: async (message) => notificationsQueue.send(message),
     },
   });
   const { config, clients } = deps;
@@ -120,6 +127,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     emulators,
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
+    notificationsQueue,
     web,
     idle: async () => {
       // Media work enqueues fan-out work and vice versa never happens, but loop until both rest at once.
@@ -130,7 +138,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     },
     stop: async () => {
       if (timer) clearInterval(timer);
-      await Promise.all(Object.values(queues).map((queue) => queue.stop()));
+      await Promise.all([...Object.values(queues), notificationsQueue].map((queue) => queue.stop()));
       await new Promise((resolve) => server.close(resolve));
       await emulators.stop();
     },
@@ -146,6 +154,8 @@ export interface EmulatorDepsOptions {
   cdn: Deps['cdn'];
   now?: () => Date;
   faults?: Deps['faults'];
+  /** Entries per feed document (default 50). */
+  feedPageSize?: number;
 }
 
 /**
@@ -162,6 +172,8 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     publicUrl: options.publicUrl,
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
+    notificationsQueueUrl: 'local://notifications',
+    feedPageSize: options.feedPageSize,
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: options.s3PublicEndpoint,

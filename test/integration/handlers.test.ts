@@ -53,6 +53,7 @@ beforeAll(async () => {
     queues: {
       fanout: async (job) => void sent.fanout.push(job),
       media: async (incoming) => void sent.media.push(incoming),
+      notifications: async () => {},
     },
     cdn: {
       changed: async (paths) => void sent.cdnChanged.push(...paths),

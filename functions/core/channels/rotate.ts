@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
-import { channelMeta, pageOf } from './channel-index';
+import { bumpRevision, newestPage } from './channel-index';
 import type { Channel } from './channels';
 import { renderChannel } from './render-channel';
 
@@ -11,8 +11,10 @@ import { renderChannel } from './render-channel';
  */
 export async function rotateChannel(deps: Deps, channel: Channel): Promise<void> {
   const { previous } = await replaceCapabilityToken(deps, channel.id);
-  const { count } = await channelMeta(deps, channel.id);
-  const pages = count > 0 ? Array.from({ length: pageOf(count - 1) + 1 }, (_, i) => i) : [];
+  // Before the old address is cleared: a render that located the old token sees the change, renders
+  // again at the new address and removes what it wrote at the old one (see renderChannel).
+  const { count } = await bumpRevision(deps, channel.id);
+  const pages = Array.from({ length: newestPage(count, deps.config.feedPageSize) + 1 }, (_, i) => i);
   await renderChannel(deps, channel, pages);
   const oldKeys = await listKeys(deps, `c/${previous}/`);
   for (let i = 0; i < oldKeys.length; i += 1000) {

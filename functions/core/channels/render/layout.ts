@@ -44,7 +44,15 @@ ${options.body}
   }\n`;
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Dates as parents read them, in the school's time zone. */
 export function displayDate(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
+    dateFormats.set(timezone, format);
+  }
+  return format.format(new Date(iso));
 }
