@@ -25,6 +25,15 @@ export const configSchema = z.object({
   cdnDistributionId: z.string().optional(),
   /** Folder holding ffmpeg and ffprobe (a Lambda layer on AWS); absent means they are on PATH. */
   ffmpegDir: z.string().optional(),
+  /** Parents' email sender, e.g. `Corridor <no-reply@mail.example.org>` (a verified SES identity on AWS). */
+  emailFrom: z.string().optional(),
+  /** SES configuration set every message goes through (bounce and complaint events); absent locally. */
+  sesConfigurationSet: z.string().optional(),
+  /** Contact push services may use about our traffic (RFC 8292): `mailto:` or `https:`. */
+  vapidSubject: z
+    .string()
+    .regex(/^(mailto:|https:)/)
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -43,6 +52,9 @@ const envNames: Record<keyof Config, string> = {
   sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
   cdnDistributionId: 'CORRIDOR_CDN_DISTRIBUTION_ID',
   ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
+  emailFrom: 'CORRIDOR_EMAIL_FROM',
+  sesConfigurationSet: 'CORRIDOR_SES_CONFIGURATION_SET',
+  vapidSubject: 'CORRIDOR_VAPID_SUBJECT',
 };
 
 /** Reads the configuration from environment variables; throws a readable error naming each bad variable. */

@@ -14,6 +14,16 @@ export const tableKeys = {
   media: (postId: string, mediaId: string) => ({ pk: `POST#${postId}`, sk: `MEDIA#${mediaId}` }),
   mediaPrefix: 'MEDIA#',
   idempotency: (schoolId: string, key: string) => ({ pk: `IDEM#${schoolId}#${key}`, sk: 'IDEM' }),
+  /** Keys generated on first start and kept for ever (VAPID, link signing): see core/notify/secrets.ts. */
+  secrets: { pk: 'CONFIG', sk: 'SECRETS' },
+  /** A family's own partition: its record, and its delivery ledger. */
+  familyPartition: (familyId: string) => `FAMILY#${familyId}`,
+  /** One delivery ledger item: (subject = post or digest date, family, channel). */
+  delivery: (familyId: string, subject: string, channel: string) => ({
+    pk: `FAMILY#${familyId}`,
+    sk: `DELIVERY#${subject}#${channel}`,
+  }),
+  deliveryPrefix: (subjectPrefix = '') => `DELIVERY#${subjectPrefix}`,
   /** A channel's index partition: entries sorted by publish time, newest last. */
   feedPartition: (channelId: string) => `FEED#${channelId}`,
   feedEntry: (channelId: string, publishedAt: string, postId: string) => ({

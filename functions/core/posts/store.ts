@@ -9,6 +9,8 @@ export const pendingPartitions = {
   fanout: 'PENDING#FANOUT',
   /** Scheduled posts, sorted by the time they go live. */
   scheduled: 'PENDING#SCHEDULED',
+  /** Parents' deliveries waiting for a time (digests, quiet hours) or for a crashed sender's lease to end. */
+  delivery: 'PENDING#DELIVERY',
 } as const;
 
 /** A post and its media (in the order the poster gave), read in one query of the post's partition. */
