@@ -57,7 +57,7 @@ export const sizing = {
  * Receives before a message is dead-lettered. Media and fan-out survive a few transient failures; the
  * audio/video worker is expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
  */
-export const maxReceiveCount = { router: 5, image: 5, av: 3, fanout: 5, emailEvents: 5 } as const;
+export const maxReceiveCount = { router: 5, image: 5, av: 3, fanout: 5, notifications: 5, emailEvents: 5 } as const;
 
 /** The evening digest: an hourly run evaluated in each school's own time zone (default Europe/London). */
 export const DIGEST_SCHEDULE = { minute: '0', hour: '*', timeZone: TimeZone.EUROPE_LONDON } as const;
@@ -127,7 +127,14 @@ export class CorridorInfra extends Construct {
   readonly email: Email;
   readonly httpApi: apigw.HttpApi;
   readonly alarmTopic: sns.Topic;
-  readonly queues: { media: WorkQueue; image: WorkQueue; av: WorkQueue; fanout: WorkQueue; emailEvents: WorkQueue };
+  readonly queues: {
+    media: WorkQueue;
+    image: WorkQueue;
+    av: WorkQueue;
+    fanout: WorkQueue;
+    notifications: WorkQueue;
+    emailEvents: WorkQueue;
+  };
   readonly schedulerDeadLetters: sqs.Queue;
   readonly functions: {
     api: CorridorFunction;
@@ -178,6 +185,13 @@ export class CorridorInfra extends Construct {
       fanout: new WorkQueue(this, 'FanoutQueue', {
         consumerTimeout: sizing.fanout.timeout,
         maxReceiveCount: maxReceiveCount.fanout,
+        alarmAction,
+      }),
+      // The outbox's hand-off to delivery (web push, email, digest). Its consumer arrives with parents'
+      // delivery; it is sized like the fan-out function, which encrypts web push (see `sizing.fanout`).
+      notifications: new WorkQueue(this, 'NotificationsQueue', {
+        consumerTimeout: sizing.fanout.timeout,
+        maxReceiveCount: maxReceiveCount.notifications,
         alarmAction,
       }),
       emailEvents: new WorkQueue(this, 'EmailEventsQueue', {
@@ -246,6 +260,7 @@ export class CorridorInfra extends Construct {
         publicUrl: this.publicUrl,
         mediaQueueUrl: this.queues.media.queue.queueUrl,
         fanoutQueueUrl: this.queues.fanout.queue.queueUrl,
+        notificationsQueueUrl: this.queues.notifications.queue.queueUrl,
         ...extra,
       });
       return env;
@@ -483,6 +498,7 @@ export class CorridorInfra extends Construct {
 
     // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; notifies.
     fanout.allow(TABLE_ACTIONS, [table.tableArn]);
+    send(fanout, this.queues.notifications);
     fanout.allow(['s3:PutObject', 's3:DeleteObject'], [site.arnForObjects('*')]);
     this.cdn.distribution.grantCreateInvalidation(fanout.role);
     sendEmail(fanout);
@@ -496,7 +512,7 @@ export class CorridorInfra extends Construct {
     );
     sweeper.allow(['s3:GetObject'], [incomingObjects]);
     listIncoming(sweeper);
-    send(sweeper, this.queues.media, this.queues.fanout);
+    send(sweeper, this.queues.media, this.queues.fanout, this.queues.notifications);
 
     // Digest: the delivery ledger and families; email and push.
     digest.allow(TABLE_ACTIONS, [table.tableArn]);

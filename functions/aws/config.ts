@@ -14,6 +14,8 @@ export const configSchema = z.object({
   /** SQS queue URLs; locally these name in-process queues. */
   mediaQueueUrl: z.string().min(1),
   fanoutQueueUrl: z.string().min(1),
+  /** Where the outbox hands notifications to delivery. */
+  notificationsQueueUrl: z.string().min(1),
   /** Emulator endpoints; absent on AWS. */
   dynamoEndpoint: z.url().optional(),
   s3Endpoint: z.url().optional(),
@@ -45,6 +47,7 @@ const envNames: Record<keyof Config, string> = {
   publicUrl: 'CORRIDOR_PUBLIC_URL',
   mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
   fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
+  notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
   dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',
   s3Endpoint: 'CORRIDOR_S3_ENDPOINT',
   s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',

@@ -14,6 +14,12 @@ export const tableKeys = {
   media: (postId: string, mediaId: string) => ({ pk: `POST#${postId}`, sk: `MEDIA#${mediaId}` }),
   mediaPrefix: 'MEDIA#',
   idempotency: (schoolId: string, key: string) => ({ pk: `IDEM#${schoolId}#${key}`, sk: 'IDEM' }),
+  /** A school's families, in one partition: the outbox reads it once per published post. */
+  familiesOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#FAMILIES`,
+  family: (schoolId: string, familyId: string) => ({ pk: `SCHOOL#${schoolId}#FAMILIES`, sk: `FAMILY#${familyId}` }),
+  /** A post's notification outbox: the plan made at its first publish, and one record per family. */
+  outboxPlan: (postId: string) => ({ pk: `OUTBOX#${postId}`, sk: 'PLAN' }),
+  outboxRecord: (postId: string, familyId: string) => ({ pk: `OUTBOX#${postId}`, sk: `FAMILY#${familyId}` }),
   /** Keys generated on first start and kept for ever (VAPID, link signing): see core/notify/secrets.ts. */
   secrets: { pk: 'CONFIG', sk: 'SECRETS' },
   /** A family's own partition: its record, and its delivery ledger. */

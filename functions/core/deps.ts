@@ -1,6 +1,7 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
 import type { Job } from './jobs/job';
+import type { Notification } from './notify/notification';
 
 /** The worker queues (SQS on AWS, in-process queues locally). Delivery is at-least-once. */
 export interface Queues {
@@ -8,6 +9,8 @@ export interface Queues {
   fanout(job: Job): Promise<void>;
   /** Asks the media worker to (re)process an uploaded original, as its S3 event would. */
   media(incoming: { key: string }): Promise<void>;
+  /** Hands a notification to delivery (web push, email, digest); the outbox sends each exactly once. */
+  notifications(message: Notification): Promise<void>;
 }
 
 /** Tells the CDN about changed site paths (CloudFront on AWS, the local server's cache locally). */
@@ -24,6 +27,8 @@ export const faultPoints = [
   'fanout:mid-render',
   'fanout:before-confirm',
   'fanout:after-confirm',
+  /** Between claiming a (post, family) notification and sending it. */
+  'notify:after-claim',
   'media:after-claim',
   'media:after-store',
 ] as const;

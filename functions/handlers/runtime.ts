@@ -25,6 +25,7 @@ function buildAwsDeps(config: Config): Deps {
     queues: {
       fanout: (job) => sendTo(config.fanoutQueueUrl, job),
       media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),
+      notifications: (message) => sendTo(config.notificationsQueueUrl, message),
     },
     cdn: {
       // Index files carry max-age=60; paying for an invalidation on every publish buys nothing.

@@ -24,6 +24,9 @@ interface Message {
  * Lambdas use, honours partial batch failures, retries with backoff and dead-letters poison messages.
  * It is at-least-once like SQS; it keeps nothing on disk, because durability comes from DynamoDB state
  * and the sweeper, exactly as on AWS.
+ *
+ * Without a handler it only holds what is sent, like an SQS queue whose consumer is not deployed yet
+ * (notifications, until delivery to parents exists); `held()` shows what waits there.
  */
 export class InProcessQueue {
   readonly deadLetters: Message[] = [];
@@ -36,7 +39,7 @@ export class InProcessQueue {
 
   constructor(
     readonly name: string,
-    private readonly handler: SqsHandler,
+    private readonly handler: SqsHandler | undefined,
     private readonly options: InProcessQueueOptions = {},
   ) {}
 
@@ -45,6 +48,11 @@ export class InProcessQueue {
     if (this.stopped) throw new Error(`queue ${this.name} is stopped`);
     this.ready.push({ messageId: randomUUID(), body: JSON.stringify(body), receiveCount: 0, sentAt: Date.now() });
     this.schedule();
+  }
+
+  /** The bodies of the messages waiting in the queue, oldest first (parsed back from JSON). */
+  held(): unknown[] {
+    return this.ready.map((message) => JSON.parse(message.body));
   }
 
   /** Resolves once nothing is queued, waiting for a retry, or being delivered. */
@@ -74,17 +82,18 @@ export class InProcessQueue {
   }
 
   private schedule() {
-    if (!this.delivering && !this.stopped) setImmediate(() => void this.deliver());
+    const { handler } = this;
+    if (handler && !this.delivering && !this.stopped) setImmediate(() => void this.deliver(handler));
   }
 
-  private async deliver(): Promise<void> {
+  private async deliver(handler: SqsHandler): Promise<void> {
     if (this.delivering || this.stopped || this.ready.length === 0) return this.notifyIdle();
     this.delivering = true;
     const batch = this.ready.splice(0, this.options.batchSize ?? 10);
     for (const message of batch) message.receiveCount++;
     let failedIds: Set<string>;
     try {
-      const response = await this.handler({ Records: batch.map((m) => this.toRecord(m)) }, lambdaContext(this.name));
+      const response = await handler({ Records: batch.map((m) => this.toRecord(m)) }, lambdaContext(this.name));
       failedIds = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
     } catch (error) {
       console.error(`queue ${this.name}: handler threw; the whole batch is retried`, error);

@@ -37,6 +37,8 @@ export interface LocalCorridor {
   emulators: Emulators;
   mediaQueue: InProcessQueue;
   fanoutQueue: InProcessQueue;
+  /** Holds what the outbox sent: delivery to parents (its consumer) is not built yet. */
+  notificationsQueue: InProcessQueue;
   /** Resolves when both queues are drained (tests wait on it instead of sleeping). */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     publicUrl: url,
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
+    notificationsQueueUrl: 'local://notifications',
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
@@ -81,6 +84,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const queues = { media: undefined as unknown as InProcessQueue, fanout: undefined as unknown as InProcessQueue };
+  const notificationsQueue = new InProcessQueue('notifications', undefined, options.queueOptions);
   const deps: Deps = {
     config,
     clients,
@@ -90,6 +94,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(config.incomingBucket, key)),
+      notifications: async (message) => notificationsQueue.send(message),
     },
   };
   queues.media = new InProcessQueue('media', mediaHandler(deps), options.queueOptions);
@@ -123,6 +128,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     emulators,
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
+    notificationsQueue,
     idle: async () => {
       // Media work enqueues fan-out work and vice versa never happens, but loop until both rest at once.
       do {
@@ -134,6 +140,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
       if (timer) clearInterval(timer);
       queues.media.stop();
       queues.fanout.stop();
+      notificationsQueue.stop();
       await new Promise((resolve) => server.close(resolve));
       await emulators.stop();
     },

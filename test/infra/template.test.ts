@@ -383,6 +383,7 @@ describe('environment: exactly what configFromEnv needs', () => {
         'CORRIDOR_FANOUT_QUEUE_URL',
         'CORRIDOR_INCOMING_BUCKET',
         'CORRIDOR_MEDIA_QUEUE_URL',
+        'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
         'CORRIDOR_PUBLIC_URL',
         'CORRIDOR_SITE_BUCKET',
         'CORRIDOR_TABLE',
@@ -496,7 +497,7 @@ describe('alarms', () => {
     const dlqs = ofType(template, 'AWS::SQS::Queue')
       .map(([id]) => stripHash(id))
       .filter((id) => id.endsWith('DeadLetters'));
-    expect(dlqs).toHaveLength(6);
+    expect(dlqs).toHaveLength(7);
     for (const dlq of dlqs) {
       const alarm = only(
         alarms.filter(
@@ -674,6 +675,7 @@ describe('IAM: least privilege', () => {
       'CorridorStorageSite.Arn/*': ['s3:DeleteObject', 's3:PutObject'],
       'arn:${AWS::Partition}:cloudfront::123456789012:distribution/CorridorCdnDistribution': ['cloudfront:CreateInvalidation'],
       'CorridorFanoutQueue.Arn': CONSUME,
+      'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
       [VAPID_PUBLIC]: ['ssm:GetParameter'],
@@ -687,6 +689,7 @@ describe('IAM: least privilege', () => {
       [LIST_INCOMING]: ['s3:ListBucket'],
       'CorridorMediaQueue.Arn': ['sqs:SendMessage'],
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
+      'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
       'CorridorSweeperLogs.Arn': LOGS,
     },
     digest: {

@@ -77,6 +77,7 @@ async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void
     publicUrl: running?.url ?? 'http://localhost:3000',
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
+    notificationsQueueUrl: 'local://notifications',
     dynamoEndpoint: running?.dynamoEndpoint ?? own?.endpoint,
   });
   const unavailable = async () => {
@@ -86,7 +87,7 @@ async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void
     config,
     clients: buildClients(config),
     now: () => new Date(),
-    queues: { fanout: unavailable, media: unavailable },
+    queues: { fanout: unavailable, media: unavailable, notifications: unavailable },
     cdn: { changed: unavailable, removed: unavailable },
   };
   try {

@@ -4,6 +4,7 @@ import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
+import { notifyFamilies } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
@@ -72,6 +73,8 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   }
   deps.faults?.('fanout:before-confirm');
   if (paths.length > 0) await (visible ? deps.cdn.changed(paths) : deps.cdn.removed(paths));
+  // Families hear about a post once every channel shows it; the outbox makes that once per family.
+  if (visible) await notifyFamilies(deps, post);
   await confirmRendered(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
 }

@@ -2,6 +2,7 @@ import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { outboxRecordSchema, redriveNotification } from '../notify/outbox';
 import { lifecycleContext } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
@@ -22,16 +23,18 @@ export interface SweepReport {
   fanoutRedriven: number;
   mediaRedriven: number;
   scheduledReleased: number;
+  notificationsRedriven: number;
 }
 
 /**
  * Re-drives anything stuck in an intermediate state: a post whose fan-out never confirmed (a lost
- * message, a crash), and an upload that arrived but whose event was lost (a server killed mid-way).
+ * message, a crash), an upload that arrived but whose event was lost (a server killed mid-way), and a
+ * notification claimed but never sent.
  * Safe to run at any time and any number of times: every consumer is idempotent.
  */
 export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
   const cutoff = new Date(deps.now().getTime() - (options.graceMs ?? SWEEP_GRACE_MS)).toISOString();
-  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0, scheduledReleased: 0 };
+  const report: SweepReport = { fanoutRedriven: 0, mediaRedriven: 0, scheduledReleased: 0, notificationsRedriven: 0 };
   // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every minute.
   for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
     const current = await getPostWithMedia(deps, String(item.id));
@@ -52,6 +55,10 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     if (!(await exists(deps, key))) continue; // not uploaded yet: nothing to do until it is
     await deps.queues.media({ key });
     report.mediaRedriven++;
+  }
+  // Notifications claimed but never sent: their sender crashed between the claim and the send.
+  for (const item of await stalled(deps, pendingPartitions.notify, cutoff)) {
+    if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
   }
   return report;
 }

@@ -8,13 +8,15 @@ import type { MediaOutput, StoredOutput } from './media';
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 
 /**
- * Stores processed outputs under content-addressed keys. Storing the same bytes twice (a retried job)
- * writes the same key, so retries cannot leave a second copy behind.
+ * Stores one media item's processed outputs under content-addressed keys. Storing the same bytes twice (a
+ * retried job) writes the same key, so retries cannot leave a second copy behind. The address includes
+ * the media item: two posts of the very same photo get their own objects, so retracting one (which
+ * deletes its media) leaves the other whole.
  */
-export async function storeOutputs(deps: Deps, outputs: MediaOutput[]): Promise<StoredOutput[]> {
+export async function storeOutputs(deps: Deps, mediaId: string, outputs: MediaOutput[]): Promise<StoredOutput[]> {
   return Promise.all(
     outputs.map(async (output) => {
-      const hash = createHash('sha256').update(output.bytes).digest('base64url').slice(0, 32);
+      const hash = createHash('sha256').update(mediaId).update('\u0000').update(output.bytes).digest('base64url').slice(0, 32);
       const key = siteKeys.media(`${hash}.${output.extension}`);
       await deps.clients.s3.send(
         new PutObjectCommand({

@@ -53,7 +53,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   try {
     deps.faults?.('media:after-claim');
     const processed = await fetchAndProcess(deps, object.key, ids);
-    const outputs = await storeOutputs(deps, [...processed.outputs, ...captionsOutput(item, processed)]);
+    const outputs = await storeOutputs(deps, ids.mediaId, [...processed.outputs, ...captionsOutput(item, processed)]);
     deps.faults?.('media:after-store');
     await settleMedia(deps, ids.postId, ids.mediaId, {
       state: 'ready',

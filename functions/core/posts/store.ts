@@ -7,6 +7,8 @@ import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
 export const pendingPartitions = {
   media: 'PENDING#MEDIA',
   fanout: 'PENDING#FANOUT',
+  /** Notifications claimed but not yet sent (their sender may have crashed), by claim time. */
+  notify: 'PENDING#NOTIFY',
   /** Scheduled posts, sorted by the time they go live. */
   scheduled: 'PENDING#SCHEDULED',
   /** Parents' deliveries waiting for a time (digests, quiet hours) or for a crashed sender's lease to end. */

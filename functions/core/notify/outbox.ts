@@ -1,0 +1,171 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import { listFamilies, reachesFamily } from '../families/family';
+import { audienceSchema, type Post } from '../posts/post';
+import { getPostWithMedia, pendingPartitions } from '../posts/store';
+import { type Notification, postPublished } from './notification';
+
+/**
+ * The notification outbox. When a post is first published, the fan-out enqueues one notification per
+ * family it is meant for — exactly once per (post, family), whatever crashes and retries happen:
+ *
+ * 1. A **plan** per post, written once (conditional put), fixes the audience at first publish: an edit
+ *    later never notifies anyone again, and a retry after a crash works from the same plan.
+ * 2. Per family, a **record** is claimed with a conditional put (`attribute_not_exists`) *before* the
+ *    send, and marked sent after it. Only the claimant sends.
+ * 3. A claimant that dies between claim and send leaves a claimed record in the sparse index; the
+ *    sweeper takes it over (a conditional write on the claim it saw) and sends — or cancels it when the
+ *    post was retracted meanwhile.
+ *
+ * A crash after the send but before "sent" is recorded is the one case that repeats a message; its
+ * `key` lets delivery collapse the repeat (see notification.ts).
+ */
+
+/** How many families are claimed and sent to at once. */
+const SEND_CONCURRENCY = 25;
+
+const planSchema = z.object({
+  postId: z.string(),
+  schoolId: z.string(),
+  audience: z.array(audienceSchema),
+  state: z.enum(['open', 'complete']),
+});
+type Plan = z.infer<typeof planSchema>;
+
+/** An outbox record as stored: what the sweeper re-drives. */
+export const outboxRecordSchema = z.object({
+  postId: z.string(),
+  schoolId: z.string(),
+  familyId: z.string(),
+  state: z.enum(['claimed', 'sent', 'cancelled']),
+  claimedAt: z.string(),
+});
+export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
+
+/**
+ * Enqueues "a new post" for every family the post was meant for at its first publish, each exactly
+ * once. Call it whenever the channels show the post; once every family is done it costs one read.
+ */
+export async function notifyFamilies(deps: Deps, post: Post): Promise<void> {
+  const plan = await openPlan(deps, post);
+  if (plan.state === 'complete') return;
+  const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
+  for (let start = 0; start < families.length; start += SEND_CONCURRENCY) {
+    await Promise.all(
+      families.slice(start, start + SEND_CONCURRENCY).map(async (family) => {
+        const message = postPublished(post, family.id);
+        // Claimed before: already sent, or its claimant crashed and the sweeper re-drives it.
+        if (await claim(deps, message)) await send(deps, message);
+      }),
+    );
+  }
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.outboxPlan(post.id),
+      UpdateExpression: 'SET #state = :complete',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':complete': 'complete' },
+    }),
+  );
+}
+
+/**
+ * Finishes a record whose claimant died before sending: takes the claim over (only one sweeper wins),
+ * then sends it, or cancels it when the post is no longer published. Returns what happened.
+ */
+export async function redriveNotification(deps: Deps, record: OutboxRecord): Promise<'sent' | 'cancelled' | 'lost'> {
+  const now = deps.now().toISOString();
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.outboxRecord(record.postId, record.familyId),
+        UpdateExpression: 'SET claimedAt = :now, gsi1sk = :now',
+        ConditionExpression: '#state = :claimed AND claimedAt = :seen',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':now': now, ':claimed': 'claimed', ':seen': record.claimedAt },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return 'lost';
+    throw error;
+  }
+  const current = await getPostWithMedia(deps, record.postId);
+  if (current?.post.state !== 'published') {
+    await settle(deps, record, 'cancelled');
+    return 'cancelled';
+  }
+  await send(deps, postPublished(current.post, record.familyId));
+  return 'sent';
+}
+
+async function openPlan(deps: Deps, post: Post): Promise<Plan> {
+  const plan: Plan = { postId: post.id, schoolId: post.schoolId, audience: post.audience, state: 'open' };
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: { ...tableKeys.outboxPlan(post.id), type: 'outbox-plan', ...plan, createdAt: deps.now().toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return plan;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.outboxPlan(post.id), ConsistentRead: true }),
+  );
+  return planSchema.parse(Item);
+}
+
+/** Claims (post, family); false when it was claimed before. The claim sits in the sweeper's index until sent. */
+async function claim(deps: Deps, message: Notification): Promise<boolean> {
+  const now = deps.now().toISOString();
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...tableKeys.outboxRecord(message.postId, message.familyId),
+          type: 'outbox',
+          postId: message.postId,
+          schoolId: message.schoolId,
+          familyId: message.familyId,
+          state: 'claimed',
+          claimedAt: now,
+          gsi1pk: pendingPartitions.notify,
+          gsi1sk: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+async function send(deps: Deps, message: Notification): Promise<void> {
+  deps.faults?.('notify:after-claim');
+  await deps.queues.notifications(message);
+  await settle(deps, message, 'sent');
+}
+
+/** Records the outcome and takes the record out of the sweeper's index. */
+async function settle(deps: Deps, record: Pick<OutboxRecord, 'postId' | 'familyId'>, state: 'sent' | 'cancelled'): Promise<void> {
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.outboxRecord(record.postId, record.familyId),
+      UpdateExpression: 'SET #state = :state, settledAt = :now REMOVE gsi1pk, gsi1sk',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':state': state, ':now': deps.now().toISOString() },
+    }),
+  );
+}
