@@ -29,6 +29,10 @@ export const faultPoints = [
   'fanout:after-confirm',
   /** Between claiming a (post, family) notification and sending it. */
   'notify:after-claim',
+  /** Delivery to parents: after the ledger claim, after the push/email went out, after the record. */
+  'deliver:after-claim',
+  'deliver:after-send',
+  'deliver:after-record',
   'media:after-claim',
   'media:after-store',
 ] as const;

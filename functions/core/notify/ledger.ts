@@ -1,4 +1,4 @@
-import { BatchWriteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
@@ -296,4 +296,9 @@ export async function retimeDigest(deps: Deps, item: LedgerItem, dueAt: Date): P
     .catch((error) => {
       if (!isConditionFailed(error)) throw error; // it started sending meanwhile: nothing to move
     });
+}
+
+/** Deletes a delivery that can never happen (its family was erased while it waited). */
+export async function dropDelivery(deps: Deps, key: LedgerKey): Promise<void> {
+  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: itemKey(key) }));
 }

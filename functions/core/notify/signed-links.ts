@@ -59,3 +59,13 @@ export function verifyLink(key: string, token: string, now: Date): LinkClaim | u
 export function keyedDigest(key: string, purpose: string, value: string): string {
   return createHmac('sha256', key).update(`${purpose}\0${value}`).digest().subarray(0, 18).toString('base64url');
 }
+
+/** Where each signed link leads (pages served by the API app, outside `/api`). */
+export const parentLinks = {
+  manage: (publicUrl: string, key: string, familyId: string) =>
+    `${publicUrl}/family/${signLink(key, { p: 'manage', f: familyId })}`,
+  unsubscribe: (publicUrl: string, key: string, familyId: string, recipient: string) =>
+    `${publicUrl}/family/unsubscribe/${signLink(key, { p: 'unsubscribe', f: familyId, r: recipient })}`,
+  confirm: (publicUrl: string, key: string, claim: Omit<Extract<LinkClaim, { p: 'confirm' }>, 'p' | 'x'>, now: Date) =>
+    `${publicUrl}/family/confirm/${signLink(key, { p: 'confirm', ...claim, x: Math.floor(now.getTime() / 1000) + CONFIRM_LINK_TTL_S })}`,
+};

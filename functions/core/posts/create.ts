@@ -28,6 +28,8 @@ export const createPostSchema = z.object({
   draft: z.boolean().default(false),
   /** Publish at this time instead of as soon as it is ready. */
   publishAt: z.iso.datetime({ offset: true }).optional(),
+  /** Reaches parents at once, through their evening digest and quiet hours (a snow closure). Admins only. */
+  urgent: z.boolean().default(false),
 });
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
@@ -62,6 +64,9 @@ export async function createPost(
     .filter((a) => !school.classes.some((c) => `class:${c.id}` === a));
   if (unknownClasses.length > 0) throw new PostInputError(`unknown class: ${unknownClasses.join(', ')}`);
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  if (input.urgent && principal.role !== 'admin') {
+    throw new PostInputError('only an admin can mark a post urgent: it reaches parents at once, even at night');
+  }
 
   const postId = deriveId(school.id, input.idempotencyKey);
   const now = deps.now().toISOString();
@@ -102,6 +107,7 @@ export async function createPost(
     tags: extractTags(input.caption),
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
     authorRole: principal.role,
+    urgent: input.urgent,
     createdAt: now,
     updatedAt: now,
     version: 0,

@@ -63,6 +63,8 @@ export const postSchema = z.object({
   createdBy: z.string(),
   /** Admins' posts skip approval; staff posts wait for it when the school asks. */
   authorRole: z.enum(['admin', 'staff']).default('staff'),
+  /** Parents hear at once, whatever their digest and quiet hours (admins only). */
+  urgent: z.boolean().default(false),
 });
 export type Post = z.infer<typeof postSchema>;
 
