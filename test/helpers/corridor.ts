@@ -29,6 +29,8 @@ export interface PostInput {
   caption?: string;
   files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string; captions?: string }[];
   idempotencyKey?: string;
+  /** Admin only: parents hear at once, through digests and quiet hours. */
+  urgent?: boolean;
   /** Skip waiting for processing and fan-out. */
   noWait?: boolean;
 }
@@ -72,6 +74,7 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(),
           audience: input.audience,
           caption: input.caption ?? '',
+          urgent: input.urgent,
           media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt, captions: f.captions })),
         },
       );

@@ -10,8 +10,11 @@ export interface EmailMessage {
   text: string;
   /** What the message is about, e.g. the ledger key: the same subject always gets the same Message-ID. */
   identity: string;
-  /** RFC 8058 one-click target (POST `List-Unsubscribe=One-Click`); also shown as a link in the footer. */
-  unsubscribeUrl: string;
+  /**
+   * RFC 8058 one-click target (POST `List-Unsubscribe=One-Click`); also shown as a link in the footer.
+   * Absent only for a confirmation request, which subscribes nobody.
+   */
+  unsubscribeUrl?: string;
 }
 
 /** SES refused this address for good (invalid, or on the account's suppression list): never retry. */
@@ -50,10 +53,14 @@ export async function sendEmail(deps: Deps, message: EmailMessage): Promise<void
             Headers: [
               { Name: 'Message-ID', Value: messageId },
               { Name: 'References', Value: messageId },
-              // RFC 8058: mail providers show an "Unsubscribe" button that POSTs here, no page visit needed.
-              { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
-              { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
               { Name: 'Auto-Submitted', Value: 'auto-generated' },
+              // RFC 8058: mail providers show an "Unsubscribe" button that POSTs here, no page visit needed.
+              ...(message.unsubscribeUrl
+                ? [
+                    { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+                    { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+                  ]
+                : []),
             ],
           },
         },
