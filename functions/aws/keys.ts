@@ -32,7 +32,7 @@ export const tableKeys = {
   addressOwnersPartition: (addressId: string) => `ADDRESS#${addressId}`,
   addressOwner: (addressId: string, familyId: string) => ({ pk: `ADDRESS#${addressId}`, sk: `FAMILY#${familyId}` }),
   /** When a confirmation link was last mailed to an address (a join page must not become a mail cannon). */
-  confirmationSent: (addressId: string) => ({ pk: `ADDRESS#${addressId}`, sk: 'CONFIRMATION' }),
+  confirmationSent: (addressId: string, target: string) => ({ pk: `ADDRESS#${addressId}`, sk: `CONFIRMATION#${target}` }),
   /** One delivery ledger item: (subject = post or digest date, family, channel). */
   delivery: (familyId: string, subject: string, channel: string) => ({
     pk: `FAMILY#${familyId}`,

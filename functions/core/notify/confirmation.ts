@@ -12,7 +12,8 @@ import { parentLinks } from './signed-links';
  * Double opt-in: nothing is sent to an address, and it is not even stored, until its owner follows the
  * link we mail to it. The link itself carries the address (signed, expiring), so an unconfirmed address
  * never reaches the table. A join page could be used to mail strangers, so each address gets at most
- * one confirmation per {@link CONFIRMATION_INTERVAL_MS}, tracked by the address's digest.
+ * one confirmation per {@link CONFIRMATION_INTERVAL_MS} for the same class or family, tracked by the
+ * address's digest (a second child's class, a minute later, still gets its own).
  */
 export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -26,7 +27,8 @@ export interface ConfirmationRequest {
 /** Mails the confirmation link; false when one went to this address moments ago (nothing sent). */
 export async function sendConfirmation(deps: Deps, request: ConfirmationRequest): Promise<boolean> {
   const address = normalizeAddress(request.address);
-  if (!(await claimConfirmationSlot(deps, await addressIdOf(deps, address)))) return false;
+  const target = request.join ? `class:${request.join.schoolId}/${request.join.classId}` : `family:${request.familyId}`;
+  if (!(await claimConfirmationSlot(deps, await addressIdOf(deps, address), target))) return false;
   const { linkKey } = await getSecrets(deps);
   const link = parentLinks.confirm(
     deps.config.publicUrl,
@@ -53,14 +55,14 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
   return true;
 }
 
-async function claimConfirmationSlot(deps: Deps, addressId: string): Promise<boolean> {
+async function claimConfirmationSlot(deps: Deps, addressId: string, target: string): Promise<boolean> {
   const now = deps.now();
   try {
     await deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: {
-          ...tableKeys.confirmationSent(addressId),
+          ...tableKeys.confirmationSent(addressId, target),
           type: 'confirmation-sent',
           sentAt: now.toISOString(),
           expiresAt: Math.floor(now.getTime() / 1000) + 24 * 3600,
