@@ -45,6 +45,10 @@ export interface Deps {
   queues: Queues;
   cdn: Cdn;
   now: () => Date;
-  /** Test-only fault injection: throws to simulate a crash at that point. Absent in production. */
-  faults?: (point: FaultPoint) => void;
+  /**
+   * Test-only fault injection: throws to simulate a crash at that point. `detail` names what was being
+   * done (a delivery's ledger key), so a test can tell which effects a crash interrupted. Absent in
+   * production.
+   */
+  faults?: (point: FaultPoint, detail?: string) => void;
 }

@@ -99,7 +99,9 @@ it('one evening email for the whole family, listing each class’s posts of the 
   expect(oneClick.status).toBe(200);
   expect((await getFamily(corridor.local.deps, familyIdOf(manageUrl)))?.emails).toEqual({});
   // Deleted, not flagged: the address is nowhere in the table any more.
-  const { Items = [] } = await corridor.local.deps.clients.dynamo.send(new ScanCommand({ TableName: corridor.local.deps.config.tableName }));
+  const { Items = [] } = await corridor.local.deps.clients.dynamo.send(
+    new ScanCommand({ TableName: corridor.local.deps.config.tableName }),
+  );
   expect(JSON.stringify(Items)).not.toContain(parent);
 
   // The next day's posts reach nobody at that address.

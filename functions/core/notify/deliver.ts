@@ -20,6 +20,7 @@ import {
   dueDeliveries,
   type LedgerItem,
   type LedgerKey,
+  ledgerKeyName,
   ledgerKeyOf,
   recordDeliveries,
   scheduleInstant,
@@ -115,9 +116,9 @@ export class DeliveryRun {
   async send(key: LedgerKey, family: Family): Promise<Claim['result']> {
     const claim = await claimDelivery(this.deps, key);
     if (claim.result !== 'claimed') return claim.result;
-    this.deps.faults?.('deliver:after-claim');
+    this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);
-    this.deps.faults?.('deliver:after-send');
+    this.deps.faults?.('deliver:after-send', ledgerKeyName(key));
     this.records.push({ item: claim.item, outcome });
     if (this.records.length >= RECORD_BATCH) await this.flush();
     return 'claimed';
@@ -326,6 +327,8 @@ export interface DueReport {
   sent: number;
   /** Due deliveries another sender holds, or that were already done. */
   skipped: number;
+  /** Deliveries that failed; each stays claimed until its lease ends, and a later run retries it. */
+  failed: number;
 }
 
 /**
@@ -335,7 +338,7 @@ export interface DueReport {
  */
 export async function sendDueDeliveries(deps: Deps, now: Date = deps.now()): Promise<DueReport> {
   const run = await DeliveryRun.start(deps);
-  const report: DueReport = { sent: 0, skipped: 0 };
+  const report: DueReport = { sent: 0, skipped: 0, failed: 0 };
   for await (const page of dueDeliveries(deps, now)) {
     const families = await getFamilies(
       deps,
@@ -343,9 +346,15 @@ export async function sendDueDeliveries(deps: Deps, now: Date = deps.now()): Pro
     );
     await inPool(page, SEND_CONCURRENCY, async (item) => {
       const family = families.get(item.familyId);
-      if (!family) return dropDelivery(deps, ledgerKeyOf(item)); // the family was erased
-      if ((await run.send(ledgerKeyOf(item), family)) === 'claimed') report.sent++;
-      else report.skipped++;
+      try {
+        if (!family)
+          await dropDelivery(deps, ledgerKeyOf(item)); // the family was erased
+        else if ((await run.send(ledgerKeyOf(item), family)) === 'claimed') report.sent++;
+        else report.skipped++;
+      } catch (error) {
+        console.error(`delivering ${ledgerKeyName(ledgerKeyOf(item))} failed; a later run retries it`, error);
+        report.failed++;
+      }
     });
     await run.flush();
   }

@@ -29,6 +29,9 @@ export interface LedgerKey {
   channel: NotifyChannel;
 }
 
+/** A delivery's name in logs and fault reports: `<subject>:<family>:<channel>`. */
+export const ledgerKeyName = (key: LedgerKey) => `${subjectId(key.subject)}:${key.familyId}:${key.channel}`;
+
 /** How long a sender holds a claim before the scheduler may hand it to another (a crashed sender's). */
 export const DELIVERY_LEASE_MS = 60_000;
 /** Ledger items are kept 30 days (DynamoDB TTL on AWS): longer than any retry or redrive. */

@@ -25,12 +25,16 @@ describe('wall-clock times in a time zone', () => {
 
   it('the next occurrence is after the given instant, within a day, and at the chosen time', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true }), fc.constantFrom(...zones), (after, zone) => {
-        const next = nextOccurrence(after, '18:00', zone);
-        expect(next.getTime()).toBeGreaterThan(after.getTime());
-        expect(next.getTime() - after.getTime()).toBeLessThanOrEqual(25 * 3600 * 1000);
-        expect(localTime(next, zone)).toBe('18:00');
-      }),
+      fc.property(
+        fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (after, zone) => {
+          const next = nextOccurrence(after, '18:00', zone);
+          expect(next.getTime()).toBeGreaterThan(after.getTime());
+          expect(next.getTime() - after.getTime()).toBeLessThanOrEqual(25 * 3600 * 1000);
+          expect(localTime(next, zone)).toBe('18:00');
+        },
+      ),
     );
   });
 
@@ -53,7 +57,10 @@ describe('what happens to a post on a channel', () => {
     });
     expect(decide(new Date('2026-06-10T19:00:00Z'), defaultPreferences(), 'email', false)).toMatchObject({ date: '2026-06-11' });
     expect(decide(new Date('2026-06-10T09:00:00Z'), prefs, 'push', false)).toEqual({ kind: 'send' });
-    expect(decide(new Date('2026-06-10T21:30:00Z'), prefs, 'push', false)).toEqual({ kind: 'hold', until: new Date('2026-06-11T06:00:00Z') });
+    expect(decide(new Date('2026-06-10T21:30:00Z'), prefs, 'push', false)).toEqual({
+      kind: 'hold',
+      until: new Date('2026-06-11T06:00:00Z'),
+    });
     expect(decide(new Date('2026-06-10T21:30:00Z'), prefs, 'push', true)).toEqual({ kind: 'send' });
     expect(decide(new Date('2026-06-10T21:30:00Z'), defaultPreferences(), 'email', true)).toEqual({ kind: 'send' });
     expect(decide(new Date('2026-06-10T09:00:00Z'), { ...prefs, push: 'off' }, 'push', true)).toEqual({ kind: 'skip' });
