@@ -249,26 +249,39 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
 /**
  * Erases a family: its memberships (publishing stops at once) and address index entries, then every
  * item of its partition — the family itself with its push endpoints and email addresses, and its
- * delivery ledger. Nothing about it remains.
+ * delivery ledger. What remains is the outbox's per-post note that a post was handed over for this
+ * family id (core/notify/outbox.ts), which holds no address or endpoint.
  */
 export async function eraseFamily(deps: Deps, family: Family): Promise<void> {
   const remove = (Key: Record<string, unknown>) =>
     deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key }));
   for (const schoolId of Object.keys(family.classes)) await remove(tableKeys.family(schoolId, family.id));
-  for (const addressId of Object.keys(family.emails)) await remove(tableKeys.addressOwner(addressId, family.id));
+  for (const addressId of Object.keys(family.emails)) {
+    // The address's index entry for this family, and its confirmation throttle notes.
+    const notes = await partitionKeys(deps, tableKeys.addressOwnersPartition(addressId));
+    for (const key of notes.filter((k) => k.sk === `FAMILY#${family.id}` || String(k.sk).startsWith('CONFIRMATION#')))
+      await remove(key);
+  }
+  for (const key of await partitionKeys(deps, tableKeys.familyPartition(family.id))) await remove(key);
+}
+
+/** Every key of one partition. */
+async function partitionKeys(deps: Deps, pk: string): Promise<{ pk: string; sk: string }[]> {
+  const keys: { pk: string; sk: string }[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await deps.clients.dynamo.send(
       new QueryCommand({
         TableName: deps.config.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': tableKeys.familyPartition(family.id) },
+        ExpressionAttributeValues: { ':pk': pk },
         ProjectionExpression: 'pk, sk',
         ExclusiveStartKey: startKey,
         ConsistentRead: true,
       }),
     );
-    for (const item of page.Items ?? []) await remove({ pk: item.pk, sk: item.sk });
+    keys.push(...(page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+  return keys;
 }
