@@ -16,6 +16,11 @@ export const configSchema = z.object({
   fanoutQueueUrl: z.string().min(1),
   /** Where the outbox hands notifications to delivery. */
   notificationsQueueUrl: z.string().min(1),
+  /**
+   * Entries per feed document and per archive page (RFC 5005). Fixed for the life of a deployment:
+   * archive pages are numbered by it. Tests make it small to exercise archives with a few posts.
+   */
+  feedPageSize: z.coerce.number().int().min(1).max(500).default(50),
   /** Emulator endpoints; absent on AWS. */
   dynamoEndpoint: z.url().optional(),
   s3Endpoint: z.url().optional(),
@@ -48,6 +53,7 @@ const envNames: Record<keyof Config, string> = {
   mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
   fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
   notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
+  feedPageSize: 'CORRIDOR_FEED_PAGE_SIZE',
   dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',
   s3Endpoint: 'CORRIDOR_S3_ENDPOINT',
   s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',
@@ -76,7 +82,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /** The environment variables that carry a configuration (for Lambda environments and child processes). */
-export function configToEnv(config: Config): Record<string, string> {
+export function configToEnv(config: z.input<typeof configSchema>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(config)
       .filter(([, value]) => value !== undefined)

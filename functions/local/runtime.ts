@@ -39,6 +39,8 @@ export interface LocalOptions {
   holdNotifications?: boolean;
   queueOptions?: InProcessQueueOptions;
   now?: () => Date;
+  /** Entries per feed document and archive page (default 50); tests use a few to exercise archives. */
+  feedPageSize?: number;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
 }
@@ -90,6 +92,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
+    feedPageSize: options.feedPageSize,
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,

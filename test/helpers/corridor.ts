@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostView } from '../../functions/api/views';
+import { sweep } from '../../functions/core/jobs/sweeper';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
 import { type LocalCorridor, type LocalOptions, startLocal } from '../../functions/local/runtime';
 import { seedDemo } from '../../functions/local/seed';
@@ -116,4 +117,25 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
     },
   };
   return corridor;
+}
+
+/**
+ * Runs the queues dry and sweeps, as the scheduled sweeper would (with no grace: nothing is in flight
+ * once the queues are idle), until nothing is left to re-drive. A sweep that crashes at an injected
+ * fault point is simply followed by the next one.
+ */
+export async function settle(corridor: TestCorridor): Promise<void> {
+  for (let round = 0; round < 50; round++) {
+    await corridor.local.idle();
+    let redriven: number;
+    try {
+      const report = await sweep(corridor.local.deps, { graceMs: 0 });
+      redriven = report.fanoutRedriven + report.mediaRedriven + report.notificationsRedriven + report.scheduledReleased;
+    } catch {
+      redriven = 1;
+    }
+    await corridor.local.idle();
+    if (redriven === 0) return;
+  }
+  throw new Error('still re-driving after 50 sweeps');
 }

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { createToken } from '../../functions/core/auth/tokens';
@@ -8,6 +8,7 @@ import { DEMO_SCHOOL } from '../../functions/local/seed';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { jsonFeedProblems, parseWithFeedparser } from '../helpers/feed-judges';
+import { listSiteKeys, readSiteArtifacts } from '../helpers/site-state';
 
 /** Issue 5, acceptance 3–5: every channel's format judged by others, private capability URLs, retract everywhere. */
 
@@ -208,24 +209,15 @@ describe('retract: one action, gone everywhere', () => {
   let post: PostView;
   let mediaKeys: string[];
   let channels: Record<string, PrivateChannel>;
-  /** Every object in the site bucket, with its body (media as a byte count only). */
+  /** Every object in the site bucket (listed with the real SDK), with its body (media: empty). */
   async function siteObjects(): Promise<Map<string, string>> {
-    const { s3 } = corridor.local.deps.clients;
-    const { siteBucket } = corridor.local.deps.config;
-    const objects = new Map<string, string>();
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: siteBucket, ContinuationToken: token }));
-      for (const { Key } of page.Contents ?? []) {
-        if (!Key) continue;
-        const body = Key.startsWith('media/')
-          ? ''
-          : await (await s3.send(new GetObjectCommand({ Bucket: siteBucket, Key }))).Body?.transformToString();
-        objects.set(Key, body ?? '');
-      }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return objects;
+    const { deps } = corridor.local;
+    const artifacts = await readSiteArtifacts(deps);
+    const media = await listSiteKeys(deps, 'media/');
+    return new Map([
+      ...artifacts.map((a): [string, string] => [a.key, a.body]),
+      ...media.map((key): [string, string] => [key, '']),
+    ]);
   }
 
   /** Every URL where a public post of the demo school shows, private feeds included. */

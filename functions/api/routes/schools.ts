@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sitePath } from '../../aws/keys';
+import { documentKeys } from '../../core/channels/artifacts';
 import { type Channel, channel, parseChannelId } from '../../core/channels/channels';
 import { locateChannel } from '../../core/channels/locate';
-import { documentKeys } from '../../core/channels/render-channel';
 import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
 import { joinPath } from '../../core/notify/join-link';

@@ -1,37 +1,49 @@
-import { BatchWriteCommand, DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type FeedEntry, feedEntrySchema } from './entry';
 
-/** How many entries a channel's current document holds, and how many each archive page holds. */
-export const FEED_PAGE_SIZE = 50;
-
 /**
  * A channel's index. The main partition holds every entry sorted by publish time (the current
- * document reads its newest N). Each entry also gets a permanent archive page number from a channel
- * counter, and a copy in that page's partition, so an archive page is one query of at most N items:
- * publishing costs the same with 10 or 10,000 posts in the channel.
+ * document reads its newest N, N = `config.feedPageSize`). Each entry also gets a permanent archive
+ * page number from a channel counter, and a copy in that page's partition, so an archive page is one
+ * query of at most N items: publishing costs the same with 10 or 10,000 posts in the channel.
  */
 const mainPartition = (channelId: string) => tableKeys.feedPartition(channelId);
 const pagePartition = (channelId: string, page: number) => `${tableKeys.feedPartition(channelId)}#PAGE#${page}`;
-const metaKey = (channelId: string) => ({ pk: mainPartition(channelId), sk: '~META' });
+const metaKey = (channelId: string) => ({ pk: mainPartition(channelId), sk: META_SK });
+const entrySk = (entry: Pick<FeedEntry, 'publishedAt' | 'postId'>) => `${entry.publishedAt}#${entry.postId}`;
 const entryKey = (channelId: string, entry: Pick<FeedEntry, 'publishedAt' | 'postId'>) => ({
   pk: mainPartition(channelId),
-  sk: `${entry.publishedAt}#${entry.postId}`,
+  sk: entrySk(entry),
 });
 
+/** Sorts after every entry's key (entries start with an ISO date). */
+export const META_SK = '~META';
+
+/** Where an entry sits: its channel partition and its place in time. */
+export type EntryPlace = Pick<FeedEntry, 'publishedAt' | 'postId'>;
+
 export interface ChannelMeta {
+  /** False until the channel was first rendered or given an entry: only existing channels have documents. */
+  exists: boolean;
   /** Counts changes to the index; see `renderChannel` for why. */
   revision: number;
   /** Entries ever added (gaps are harmless); the newest archive page is `pageOf(count - 1)`. */
   count: number;
 }
 
-export const pageOf = (sequence: number) => Math.floor(sequence / FEED_PAGE_SIZE);
+/** The archive page of the entry with this sequence number. */
+export const pageOf = (sequence: number, pageSize: number) => Math.floor(sequence / pageSize);
+
+/** The newest archive page of a channel with `count` entries ever added; -1 when it has none. */
+export const newestPage = (count: number, pageSize: number) => (count > 0 ? pageOf(count - 1, pageSize) : -1);
 
 /**
- * Adds or replaces a post's entry. Returns its archive page, and whether the page is new (so the page
- * before it gains a next-archive link). Idempotent: a replayed add keeps the entry's page.
+ * Adds or replaces a post's entry. Returns its archive page, and whether the entry opened that page (so
+ * the page before it gains a next-archive link). Idempotent: a replayed add keeps the entry's page, and
+ * "opened" is read from the page itself (no other entry on it), so a replay after a crash still knows.
  */
 export async function putEntry(deps: Deps, channelId: string, entry: FeedEntry): Promise<{ page: number; opened: boolean }> {
   const table = deps.config.tableName;
@@ -39,7 +51,6 @@ export async function putEntry(deps: Deps, channelId: string, entry: FeedEntry):
     new GetCommand({ TableName: table, Key: entryKey(channelId, entry), ConsistentRead: true }),
   );
   let page = existing?.page as number | undefined;
-  let opened = false;
   if (page === undefined) {
     const { Attributes } = await deps.clients.dynamo.send(
       new UpdateCommand({
@@ -51,25 +62,25 @@ export async function putEntry(deps: Deps, channelId: string, entry: FeedEntry):
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    const sequence = Number(Attributes?.count ?? 1) - 1;
-    page = pageOf(sequence);
-    opened = sequence % FEED_PAGE_SIZE === 0 && page > 0;
+    page = pageOf(Number(Attributes?.count ?? 1) - 1, deps.config.feedPageSize);
   }
+  const { Items: onPage = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pagePartition(channelId, page) },
+      ProjectionExpression: 'sk',
+      Limit: 2,
+      ConsistentRead: true,
+    }),
+  );
+  const opened = page > 0 && onPage.every((item) => item.sk === entrySk(entry));
   await deps.clients.dynamo.send(
     new BatchWriteCommand({
       RequestItems: {
         [table]: [
           { PutRequest: { Item: { ...entryKey(channelId, entry), type: 'feed-entry', page, entry } } },
-          {
-            PutRequest: {
-              Item: {
-                pk: pagePartition(channelId, page),
-                sk: `${entry.publishedAt}#${entry.postId}`,
-                type: 'feed-page-entry',
-                entry,
-              },
-            },
-          },
+          { PutRequest: { Item: { pk: pagePartition(channelId, page), sk: entrySk(entry), type: 'feed-page-entry', entry } } },
         ],
       },
     }),
@@ -78,60 +89,72 @@ export async function putEntry(deps: Deps, channelId: string, entry: FeedEntry):
   return { page, opened };
 }
 
-/** Removes a post's entry from the channel and its archive page; returns that page (if it was there). */
-export async function deleteEntry(
-  deps: Deps,
-  channelId: string,
-  entry: Pick<FeedEntry, 'publishedAt' | 'postId'>,
-): Promise<number | undefined> {
-  const table = deps.config.tableName;
-  const { Item: existing } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: table, Key: entryKey(channelId, entry), ConsistentRead: true }),
+/** The archive page holding a post's entry in the channel, or undefined when the post is not in it. */
+export async function entryPage(deps: Deps, channelId: string, place: EntryPlace): Promise<number | undefined> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: entryKey(channelId, place), ConsistentRead: true }),
   );
-  const page = existing?.page as number | undefined;
-  if (page !== undefined) {
-    await deps.clients.dynamo.send(
-      new DeleteCommand({
-        TableName: table,
-        Key: { pk: pagePartition(channelId, page), sk: `${entry.publishedAt}#${entry.postId}` },
-      }),
-    );
-  }
-  await deps.clients.dynamo.send(new DeleteCommand({ TableName: table, Key: entryKey(channelId, entry) }));
-  await bumpRevision(deps, channelId);
-  return page;
+  return Item?.page as number | undefined;
 }
 
-/** The newest entries of a channel, newest first. */
-export async function latestEntries(deps: Deps, channelId: string, limit = FEED_PAGE_SIZE): Promise<FeedEntry[]> {
-  return queryEntries(deps, mainPartition(channelId), limit);
+/** Removes a post's entry (found on `page` by `entryPage`) from the channel and its archive page. */
+export async function deleteEntry(deps: Deps, channelId: string, place: EntryPlace, page: number): Promise<void> {
+  const table = deps.config.tableName;
+  await deps.clients.dynamo.send(
+    new DeleteCommand({ TableName: table, Key: { pk: pagePartition(channelId, page), sk: entrySk(place) } }),
+  );
+  await deps.clients.dynamo.send(new DeleteCommand({ TableName: table, Key: entryKey(channelId, place) }));
+  await bumpRevision(deps, channelId);
+}
+
+/** The newest entries of a channel, newest first (a feed document's worth). */
+export async function latestEntries(deps: Deps, channelId: string): Promise<FeedEntry[]> {
+  return queryEntries(deps, mainPartition(channelId));
 }
 
 /** An archive page's entries, newest first. */
 export async function pageEntries(deps: Deps, channelId: string, page: number): Promise<FeedEntry[]> {
-  return queryEntries(deps, pagePartition(channelId, page), FEED_PAGE_SIZE);
+  return queryEntries(deps, pagePartition(channelId, page));
 }
 
-async function queryEntries(deps: Deps, partition: string, limit: number): Promise<FeedEntry[]> {
+async function queryEntries(deps: Deps, partition: string): Promise<FeedEntry[]> {
   const { Items = [] } = await deps.clients.dynamo.send(
     new QueryCommand({
       TableName: deps.config.tableName,
       KeyConditionExpression: 'pk = :pk AND sk < :meta',
-      ExpressionAttributeValues: { ':pk': partition, ':meta': '~' },
+      ExpressionAttributeValues: { ':pk': partition, ':meta': META_SK },
       ScanIndexForward: false,
-      Limit: limit,
+      Limit: deps.config.feedPageSize,
       ConsistentRead: true,
     }),
   );
   return Items.map((item) => feedEntrySchema.parse(item.entry));
 }
 
-/** The channel's counters (zero for a channel that never had an entry). */
+/** The channel's counters (zero, and not existing, for a channel never rendered). */
 export async function channelMeta(deps: Deps, channelId: string): Promise<ChannelMeta> {
   const { Item } = await deps.clients.dynamo.send(
     new GetCommand({ TableName: deps.config.tableName, Key: metaKey(channelId), ConsistentRead: true }),
   );
-  return { revision: Number(Item?.revision ?? 0), count: Number(Item?.count ?? 0) };
+  return { exists: Item !== undefined, revision: Number(Item?.revision ?? 0), count: Number(Item?.count ?? 0) };
+}
+
+/**
+ * Records that a channel exists (it is about to get documents), so the set of channels with documents
+ * can be read from the table: a rebuild renders exactly these. Idempotent.
+ */
+export async function openChannel(deps: Deps, channelId: string): Promise<void> {
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: { ...metaKey(channelId), revision: 0 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
 }
 
 async function bumpRevision(deps: Deps, channelId: string): Promise<void> {

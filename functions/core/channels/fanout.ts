@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
@@ -8,12 +8,12 @@ import { notifyFamilies } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
-import { deleteEntry, putEntry } from './channel-index';
+import { postPage } from './artifacts';
+import { deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
-import { renderPostPage } from './render/pages';
 import { renderChannel } from './render-channel';
-import { artifactTypes, deleteArtifact, writeArtifact } from './site';
+import { deleteArtifact, writeArtifact } from './site';
 
 /** How long a fan-out worker holds a (post, version, channel) task before another may take it over. */
 export const TASK_LEASE_MS = 60_000;
@@ -79,21 +79,33 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   deps.faults?.('fanout:after-confirm');
 }
 
-/** One (post, version, channel) task: claim, update the channel's index, re-render it, mark done. */
+/**
+ * One (post, version, channel) task: claim, update the channel's index, re-render what changed, mark
+ * done. A channel the post never entered is not touched (retracting a draft rewrites no feed).
+ */
 async function syncChannel(deps: Deps, { post, media }: PostWithMedia, channel: Channel, present: boolean): Promise<string[]> {
   const task = { pk: tableKeys.postPartition(post.id), sk: `TASK#${String(post.version).padStart(6, '0')}#${channel.id}` };
-  if (!(await claimTask(deps, task, channel.id))) return [];
+  const remembered = await claimTask(deps, task, channel.id);
+  if (!remembered) return [];
   deps.faults?.('fanout:after-claim');
-  let pages: number[] = [];
+  const pages = new Set(remembered);
   if (present) {
     const { page, opened } = await putEntry(deps, channel.id, toFeedEntry(deps.config.publicUrl, post, media));
-    pages = opened ? [page, page - 1] : [page];
+    pages.add(page);
+    if (opened) pages.add(page - 1);
   } else if (post.publishedAt) {
-    const page = await deleteEntry(deps, channel.id, { publishedAt: post.publishedAt, postId: post.id });
-    pages = page === undefined ? [] : [page];
+    const place = { publishedAt: post.publishedAt, postId: post.id };
+    const page = await entryPage(deps, channel.id, place);
+    if (page !== undefined) {
+      // Remembered before the entry goes: a retry after a crash no longer finds the entry, but still
+      // knows which archive page to re-render.
+      await rememberPages(deps, task, [...pages, page]);
+      await deleteEntry(deps, channel.id, place, page);
+      pages.add(page);
+    }
   }
   deps.faults?.('fanout:mid-render');
-  const paths = await renderChannel(deps, channel, pages);
+  const paths = present || pages.size > 0 ? await renderChannel(deps, channel, [...pages]) : [];
   await deps.clients.dynamo.send(
     new UpdateCommand({
       TableName: deps.config.tableName,
@@ -106,40 +118,53 @@ async function syncChannel(deps: Deps, { post, media }: PostWithMedia, channel: 
   return paths;
 }
 
-/** Claims a task; false when it is already done. Throws TaskBusy while another worker holds it. */
-async function claimTask(deps: Deps, key: { pk: string; sk: string }, channelId: string): Promise<boolean> {
+/**
+ * Claims a task, or takes over one whose worker's lease ran out, and returns the archive pages an
+ * earlier attempt remembered; undefined when the task is already done. Throws TaskBusy while another
+ * worker holds it.
+ */
+async function claimTask(deps: Deps, key: { pk: string; sk: string }, channelId: string): Promise<number[] | undefined> {
   const now = deps.now();
   try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
+    const { Attributes } = await deps.clients.dynamo.send(
+      new UpdateCommand({
         TableName: deps.config.tableName,
-        Item: {
-          ...key,
-          type: 'fanout-task',
-          channelId,
-          state: 'claimed',
-          leaseUntil: new Date(now.getTime() + TASK_LEASE_MS).toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
-        },
+        Key: key,
+        UpdateExpression:
+          'SET #type = :type, channelId = :channelId, #state = :claimed, leaseUntil = :lease, expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now.toISOString() },
+        ExpressionAttributeNames: { '#state': 'state', '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': 'fanout-task',
+          ':channelId': channelId,
+          ':claimed': 'claimed',
+          ':lease': new Date(now.getTime() + TASK_LEASE_MS).toISOString(),
+          ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
+          ':now': now.toISOString(),
+        },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return true;
+    return (Attributes?.pages as number[] | undefined) ?? [];
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: key, ConsistentRead: true }),
+  );
+  if (Item?.state === 'done') return undefined;
+  throw new TaskBusy(`fan-out task ${key.sk} is held by another worker`);
+}
+
+async function rememberPages(deps: Deps, key: { pk: string; sk: string }, pages: number[]): Promise<void> {
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
       TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: { ':pk': key.pk, ':sk': key.sk },
-      ConsistentRead: true,
+      Key: key,
+      UpdateExpression: 'SET pages = :pages',
+      ExpressionAttributeValues: { ':pages': [...new Set(pages)] },
     }),
   );
-  if (Items[0]?.state === 'done') return false;
-  throw new TaskBusy(`fan-out task ${key.sk} is held by another worker`);
 }
 
 /** Every channel any fan-out task of this post ever touched. */
@@ -160,14 +185,7 @@ async function taskedChannels(deps: Deps, postId: string): Promise<string[]> {
 async function syncPostPage(deps: Deps, { post, media }: PostWithMedia, school: School, visible: boolean): Promise<string[]> {
   const key = siteKeys.postPage(post.id);
   if (visible && isPublic(post.audience)) {
-    const entry = toFeedEntry(deps.config.publicUrl, post, media);
-    const view = {
-      schoolName: school.name,
-      schoolUrl: `${deps.config.publicUrl}/s/${school.id}`,
-      timezone: school.timezone,
-      publicUrl: deps.config.publicUrl,
-    };
-    await writeArtifact(deps, key, renderPostPage(view, entry), artifactTypes.html);
+    await writeArtifact(deps, postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media)));
   } else {
     await deleteArtifact(deps, key);
   }

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { getSchool, type School } from '../schools/school';
-import { getTrust } from '../schools/trust';
+import { getTrust, type Trust } from '../schools/trust';
 import { capabilityToken } from './capabilities';
 import type { Channel } from './channels';
 
@@ -15,18 +15,28 @@ export interface ChannelPlace {
   back?: { url: string; label: string };
 }
 
-async function schoolOf(deps: Deps, schoolId: string): Promise<School> {
-  const school = await getSchool(deps, schoolId);
-  if (!school) throw new Error(`school ${schoolId} does not exist`);
-  return school;
+/** What naming and placing a channel depends on (read from the table by `locateChannel`). */
+export interface PlaceFacts {
+  publicUrl: string;
+  /** The channel's school (every kind but the wall). */
+  school?: School;
+  /** The wall's trust, when it has a record. */
+  trust?: Trust;
+  /** A private channel's capability token. */
+  token?: string;
 }
 
-type Locators = { [K in Channel['kind']]: (deps: Deps, channel: Extract<Channel, { kind: K }>) => Promise<ChannelPlace> };
+type Placers = { [K in Channel['kind']]: (channel: Extract<Channel, { kind: K }>, facts: PlaceFacts) => ChannelPlace };
 
-/** One locator per channel kind; a new kind without one does not compile. */
-const locators: Locators = {
-  public: async (deps, c) => {
-    const school = await schoolOf(deps, c.schoolId);
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`cannot place a channel without its ${what}`);
+  return value;
+}
+
+/** One placer per channel kind; a new kind without one does not compile. */
+const placers: Placers = {
+  public: (_c, facts) => {
+    const school = need(facts.school, 'school');
     return {
       prefix: `s/${school.id}/`,
       title: school.name,
@@ -35,20 +45,19 @@ const locators: Locators = {
       private: false,
     };
   },
-  tag: async (deps, c) => {
-    const school = await schoolOf(deps, c.schoolId);
+  tag: (c, facts) => {
+    const school = need(facts.school, 'school');
     return {
       prefix: `s/${school.id}/t/${encodeURIComponent(c.tag)}/`,
       title: `#${c.tag} — ${school.name}`,
       description: `Posts tagged #${c.tag} at ${school.name}`,
       timezone: school.timezone,
       private: false,
-      back: { url: `${deps.config.publicUrl}/s/${school.id}`, label: school.name },
+      back: { url: `${facts.publicUrl}/s/${school.id}`, label: school.name },
     };
   },
-  wall: async (deps, c) => {
-    const trust = await getTrust(deps, c.trustId);
-    const name = trust?.name ?? c.trustId;
+  wall: (c, facts) => {
+    const name = facts.trust?.name ?? c.trustId;
     return {
       prefix: `w/${c.trustId}/`,
       title: name,
@@ -57,21 +66,21 @@ const locators: Locators = {
       private: false,
     };
   },
-  families: async (deps, c) => {
-    const school = await schoolOf(deps, c.schoolId);
+  families: (_c, facts) => {
+    const school = need(facts.school, 'school');
     return {
-      prefix: `c/${await capabilityToken(deps, c.id)}/`,
+      prefix: `c/${need(facts.token, 'capability token')}/`,
       title: `${school.name} — for families`,
       description: `Posts for the families of ${school.name}. This address is private: please do not share it.`,
       timezone: school.timezone,
       private: true,
     };
   },
-  class: async (deps, c) => {
-    const school = await schoolOf(deps, c.schoolId);
+  class: (c, facts) => {
+    const school = need(facts.school, 'school');
     const name = school.classes.find((k) => k.id === c.classId)?.name ?? c.classId;
     return {
-      prefix: `c/${await capabilityToken(deps, c.id)}/`,
+      prefix: `c/${need(facts.token, 'capability token')}/`,
       title: `${name} — ${school.name}`,
       description: `Posts for the families of ${name} at ${school.name}. This address is private: please do not share it.`,
       timezone: school.timezone,
@@ -80,7 +89,19 @@ const locators: Locators = {
   },
 };
 
+/** Where a channel lives and what it is called, from the facts alone (pure: rebuilds use it too). */
+export function channelPlace(channel: Channel, facts: PlaceFacts): ChannelPlace {
+  return (placers[channel.kind] as (channel: Channel, facts: PlaceFacts) => ChannelPlace)(channel, facts);
+}
+
 /** Finds where a channel lives (creating a private channel's capability token on first use). */
-export function locateChannel(deps: Deps, channel: Channel): Promise<ChannelPlace> {
-  return (locators[channel.kind] as (deps: Deps, channel: Channel) => Promise<ChannelPlace>)(deps, channel);
+export async function locateChannel(deps: Deps, channel: Channel): Promise<ChannelPlace> {
+  const facts: PlaceFacts = { publicUrl: deps.config.publicUrl };
+  if (channel.kind === 'wall') facts.trust = await getTrust(deps, channel.trustId);
+  else {
+    facts.school = await getSchool(deps, channel.schoolId);
+    if (!facts.school) throw new Error(`school ${channel.schoolId} does not exist`);
+  }
+  if (channel.kind === 'families' || channel.kind === 'class') facts.token = await capabilityToken(deps, channel.id);
+  return channelPlace(channel, facts);
 }

@@ -1,33 +1,13 @@
 import { sitePath } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { channelMeta, latestEntries, pageEntries, pageOf } from './channel-index';
+import { type Artifact, channelDocument, type DocumentSlot } from './artifacts';
+import { channelMeta, latestEntries, newestPage, openChannel, pageEntries } from './channel-index';
 import type { Channel } from './channels';
-import type { FeedEntry } from './entry';
-import { type ChannelPlace, locateChannel } from './locate';
-import { renderJsonFeed } from './render/json-feed';
-import { renderChannelPage } from './render/pages';
-import { renderRss } from './render/rss';
-import { artifactTypes, writeArtifact } from './site';
-import type { ChannelView, DocumentLinks } from './view';
+import { locateChannel } from './locate';
+import { writeArtifact } from './site';
 
 /** After this many lost races the render gives up and the job is retried later. */
 const MAX_RENDER_ROUNDS = 10;
-
-/** The three files of one channel document under a prefix. */
-export function documentKeys(prefix: string) {
-  return { page: `${prefix}index.html`, json: `${prefix}feed.json`, rss: `${prefix}rss.xml` };
-}
-
-const archivePrefix = (prefix: string, page: number) => `${prefix}archive/${page}/`;
-
-function links(publicUrl: string, prefix: string): DocumentLinks {
-  const keys = documentKeys(prefix);
-  return {
-    pageUrl: `${publicUrl}${sitePath(keys.page)}`,
-    jsonFeedUrl: `${publicUrl}${sitePath(keys.json)}`,
-    rssUrl: `${publicUrl}${sitePath(keys.rss)}`,
-  };
-}
 
 /**
  * Renders a channel's current document and the given archive pages from its index. It reads the
@@ -39,68 +19,22 @@ export async function renderChannel(deps: Deps, channel: Channel, archivePages: 
   const place = await locateChannel(deps, channel);
   for (let round = 0; round < MAX_RENDER_ROUNDS; round++) {
     const before = await channelMeta(deps, channel.id);
-    const paths = await writeDocuments(deps, channel, place, before.count, archivePages);
-    if ((await channelMeta(deps, channel.id)).revision === before.revision) return paths;
+    if (!before.exists) await openChannel(deps, channel.id);
+    const layout = { publicUrl: deps.config.publicUrl, place, newestPage: newestPage(before.count, deps.config.feedPageSize) };
+    const slots: DocumentSlot[] = ['current', ...new Set(archivePages.filter((p) => p >= 0 && p <= layout.newestPage))];
+    const artifacts: Artifact[] = (
+      await Promise.all(
+        slots.map(async (slot) =>
+          channelDocument(
+            layout,
+            slot,
+            slot === 'current' ? await latestEntries(deps, channel.id) : await pageEntries(deps, channel.id, slot),
+          ),
+        ),
+      )
+    ).flat();
+    await Promise.all(artifacts.map((a) => writeArtifact(deps, a)));
+    if ((await channelMeta(deps, channel.id)).revision === before.revision) return artifacts.map((a) => sitePath(a.key));
   }
   throw new Error(`channel ${channel.id} kept changing while rendering; will retry`);
-}
-
-async function writeDocuments(
-  deps: Deps,
-  channel: Channel,
-  place: ChannelPlace,
-  count: number,
-  archivePages: number[],
-): Promise<string[]> {
-  const { publicUrl } = deps.config;
-  const newestPage = count > 0 ? pageOf(count - 1) : -1;
-  const base = {
-    publicUrl,
-    title: place.title,
-    description: place.description,
-    timezone: place.timezone,
-    private: place.private,
-    back: place.back,
-  };
-  const current = links(publicUrl, place.prefix);
-  const pageLinks = (page: number) => links(publicUrl, archivePrefix(place.prefix, page));
-  const documents: { prefix: string; view: ChannelView; entries: FeedEntry[] }[] = [];
-  const latest = await latestEntries(deps, channel.id);
-  documents.push({
-    prefix: place.prefix,
-    entries: latest,
-    view: { ...base, self: current, current, isArchive: false, prevArchive: newestPage >= 0 ? pageLinks(newestPage) : undefined },
-  });
-  for (const page of new Set(archivePages.filter((p) => p >= 0 && p <= newestPage))) {
-    documents.push({
-      prefix: archivePrefix(place.prefix, page),
-      entries: await pageEntries(deps, channel.id, page),
-      view: {
-        ...base,
-        self: pageLinks(page),
-        current,
-        isArchive: true,
-        prevArchive: page > 0 ? pageLinks(page - 1) : undefined,
-        nextArchive: page < newestPage ? pageLinks(page + 1) : undefined,
-      },
-    });
-  }
-  const written: string[] = [];
-  for (const { prefix, view, entries } of documents) {
-    const withDate = {
-      ...view,
-      updatedAt: entries
-        .map((e) => e.updatedAt)
-        .sort()
-        .at(-1),
-    };
-    const keys = documentKeys(prefix);
-    await Promise.all([
-      writeArtifact(deps, keys.json, renderJsonFeed(withDate, entries), artifactTypes.json),
-      writeArtifact(deps, keys.rss, renderRss(withDate, entries), artifactTypes.rss),
-      writeArtifact(deps, keys.page, renderChannelPage(withDate, entries), artifactTypes.html),
-    ]);
-    written.push(...Object.values(keys).map(sitePath));
-  }
-  return written;
 }

@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
-import { channelMeta, pageOf } from './channel-index';
+import { channelMeta, newestPage } from './channel-index';
 import type { Channel } from './channels';
 import { renderChannel } from './render-channel';
 
@@ -12,7 +12,7 @@ import { renderChannel } from './render-channel';
 export async function rotateChannel(deps: Deps, channel: Channel): Promise<void> {
   const { previous } = await replaceCapabilityToken(deps, channel.id);
   const { count } = await channelMeta(deps, channel.id);
-  const pages = count > 0 ? Array.from({ length: pageOf(count - 1) + 1 }, (_, i) => i) : [];
+  const pages = Array.from({ length: newestPage(count, deps.config.feedPageSize) + 1 }, (_, i) => i);
   await renderChannel(deps, channel, pages);
   const oldKeys = await listKeys(deps, `c/${previous}/`);
   for (let i = 0; i < oldKeys.length; i += 1000) {

@@ -1,5 +1,6 @@
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Deps } from '../deps';
+import type { Artifact } from './artifacts';
 
 /** Index files change with every post: short-lived in caches, and invalidated on retract. */
 export const ARTIFACT_CACHE_CONTROL = 'public, max-age=60';
@@ -11,7 +12,7 @@ export const artifactTypes = {
 } as const;
 
 /** Writes one rendered artifact to the site bucket, where CloudFront (or the local server) serves it. */
-export async function writeArtifact(deps: Deps, key: string, body: string, contentType: string): Promise<void> {
+export async function writeArtifact(deps: Deps, { key, body, contentType }: Artifact): Promise<void> {
   await deps.clients.s3.send(
     new PutObjectCommand({
       Bucket: deps.config.siteBucket,

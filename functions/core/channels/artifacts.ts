@@ -1,0 +1,90 @@
+import { siteKeys, sitePath } from '../../aws/keys';
+import type { School } from '../schools/school';
+import type { FeedEntry } from './entry';
+import type { ChannelPlace } from './locate';
+import { renderJsonFeed } from './render/json-feed';
+import { renderChannelPage, renderPostPage } from './render/pages';
+import { renderRss } from './render/rss';
+import { artifactTypes } from './site';
+import type { DocumentLinks } from './view';
+
+/**
+ * The files of the public site as pure functions of what they show. The fan-out renders the few a
+ * change touches; a rebuild (see rebuild.ts) renders them all from the table — with the same code, so
+ * the two can be compared byte for byte.
+ */
+
+/** One rendered file for the site bucket. */
+export interface Artifact {
+  key: string;
+  body: string;
+  contentType: string;
+}
+
+/** A channel's current document, or one of its archive pages (RFC 5005). */
+export type DocumentSlot = 'current' | number;
+
+/** The three files of one channel document under a prefix. */
+export function documentKeys(prefix: string) {
+  return { page: `${prefix}index.html`, json: `${prefix}feed.json`, rss: `${prefix}rss.xml` };
+}
+
+const slotPrefix = (prefix: string, slot: DocumentSlot) => (slot === 'current' ? prefix : `${prefix}archive/${slot}/`);
+
+function links(publicUrl: string, prefix: string): DocumentLinks {
+  const keys = documentKeys(prefix);
+  return {
+    pageUrl: `${publicUrl}${sitePath(keys.page)}`,
+    jsonFeedUrl: `${publicUrl}${sitePath(keys.json)}`,
+    rssUrl: `${publicUrl}${sitePath(keys.rss)}`,
+  };
+}
+
+/** What every document of a channel shares. */
+export interface ChannelLayout {
+  publicUrl: string;
+  place: ChannelPlace;
+  /** The newest archive page (-1 when the channel never had an entry). */
+  newestPage: number;
+}
+
+/** The page, JSON Feed and RSS of one document of a channel, holding `entries` (newest first). */
+export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entries: FeedEntry[]): Artifact[] {
+  const { publicUrl, place, newestPage } = layout;
+  const archive = (page: number) => links(publicUrl, slotPrefix(place.prefix, page));
+  const current = links(publicUrl, place.prefix);
+  const view = {
+    publicUrl,
+    title: place.title,
+    description: place.description,
+    timezone: place.timezone,
+    private: place.private,
+    back: place.back,
+    current,
+    ...(slot === 'current'
+      ? { self: current, isArchive: false, prevArchive: newestPage >= 0 ? archive(newestPage) : undefined }
+      : {
+          self: archive(slot),
+          isArchive: true,
+          prevArchive: slot > 0 ? archive(slot - 1) : undefined,
+          nextArchive: slot < newestPage ? archive(slot + 1) : undefined,
+        }),
+    // The newest entry change, not the render time: rendering the same index twice gives the same bytes.
+    updatedAt: entries
+      .map((e) => e.updatedAt)
+      .sort()
+      .at(-1),
+  };
+  const keys = documentKeys(slotPrefix(place.prefix, slot));
+  return [
+    { key: keys.json, body: renderJsonFeed(view, entries), contentType: artifactTypes.json },
+    { key: keys.rss, body: renderRss(view, entries), contentType: artifactTypes.rss },
+    { key: keys.page, body: renderChannelPage(view, entries), contentType: artifactTypes.html },
+  ];
+}
+
+/** A public post's own page. */
+export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact {
+  const view = { schoolName: school.name, schoolUrl: `${publicUrl}/s/${school.id}`, timezone: school.timezone, publicUrl };
+  return { key: siteKeys.postPage(entry.postId), body: renderPostPage(view, entry), contentType: artifactTypes.html };
+}
