@@ -1,8 +1,8 @@
 import { sitePath } from '../../aws/keys';
+import { documentKeys } from '../channels/artifacts';
 import { type Channel, channel } from '../channels/channels';
 import { type FeedEntry, toFeedEntry } from '../channels/entry';
 import { locateChannel } from '../channels/locate';
-import { documentKeys } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { removePushDevice } from '../families/recipients';
