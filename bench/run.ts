@@ -8,6 +8,7 @@ const benches = {
   'photo-path': () => import('./photo-path'),
   image: () => import('./image'),
   av: () => import('./av'),
+  notify: () => import('./notify'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

@@ -22,6 +22,7 @@ import {
   type LedgerKey,
   ledgerKeyName,
   ledgerKeyOf,
+  postsOf,
   recordDeliveries,
   scheduleInstant,
   subjectId,
@@ -112,9 +113,12 @@ export class DeliveryRun {
     return loaded;
   }
 
-  /** Claims, sends and (in a batch, soon) records one delivery. Nothing happens if it is not ours to send. */
-  async send(key: LedgerKey, family: Family): Promise<Claim['result']> {
-    const claim = await claimDelivery(this.deps, key);
+  /**
+   * Claims, sends and (in a batch, soon) records one delivery. Nothing happens if it is not ours to send.
+   * `seen` is the ledger item as the scheduler found it (a digest's posts), saving a read.
+   */
+  async send(key: LedgerKey, family: Family, seen?: LedgerItem): Promise<Claim['result']> {
+    const claim = await claimDelivery(this.deps, key, seen);
     if (claim.result !== 'claimed') return claim.result;
     this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);
@@ -134,15 +138,15 @@ export class DeliveryRun {
   }
 
   private async transmit(item: LedgerItem, family: Family): Promise<DeliveryOutcome> {
-    if (family.preferences[item.channel] === 'off') return 'off'; // turned off since it was scheduled
-    const loaded = (await Promise.all(item.postIds.map((id) => this.loadPost(id)))).filter((p) => p !== undefined);
+    const key = ledgerKeyOf(item);
+    if (family.preferences[key.channel] === 'off') return 'off'; // turned off since it was scheduled
+    const loaded = (await Promise.all(postsOf(item).map((id) => this.loadPost(id)))).filter((p) => p !== undefined);
     if (loaded.length === 0) return 'retracted';
     const posts = await Promise.all(loaded.map((p) => this.notified(p, family)));
-    const key = ledgerKeyOf(item);
     // The same subject, family and channel always give the same Topic and Message-ID, so a resend after
     // a crash replaces or collapses with the first instead of showing twice.
     const identity = `${subjectId(key.subject)}:${family.id}`;
-    const sent = await channelSenders[item.channel](this, { key, family, posts, identity });
+    const sent = await channelSenders[key.channel](this, { key, family, posts, identity });
     return sent ? 'delivered' : 'no-recipients';
   }
 
@@ -340,19 +344,20 @@ export async function sendDueDeliveries(deps: Deps, now: Date = deps.now()): Pro
   const run = await DeliveryRun.start(deps);
   const report: DueReport = { sent: 0, skipped: 0, failed: 0 };
   for await (const page of dueDeliveries(deps, now)) {
+    const due = page.map((item) => ({ item, key: ledgerKeyOf(item) }));
     const families = await getFamilies(
       deps,
-      page.map((item) => item.familyId),
+      due.map(({ key }) => key.familyId),
     );
-    await inPool(page, SEND_CONCURRENCY, async (item) => {
-      const family = families.get(item.familyId);
+    await inPool(due, SEND_CONCURRENCY, async ({ item, key }) => {
+      const family = families.get(key.familyId);
       try {
         if (!family)
-          await dropDelivery(deps, ledgerKeyOf(item)); // the family was erased
-        else if ((await run.send(ledgerKeyOf(item), family)) === 'claimed') report.sent++;
+          await dropDelivery(deps, key); // the family was erased
+        else if ((await run.send(key, family, item)) === 'claimed') report.sent++;
         else report.skipped++;
       } catch (error) {
-        console.error(`delivering ${ledgerKeyName(ledgerKeyOf(item))} failed; a later run retries it`, error);
+        console.error(`delivering ${ledgerKeyName(key)} failed; a later run retries it`, error);
         report.failed++;
       }
     });

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import { setPreferences } from '../families/family';
-import { retimeDigest, scheduledDigests } from './ledger';
+import { ledgerKeyOf, retimeDigest, scheduledDigests } from './ledger';
 import type { Preferences } from './preferences';
 import { zonedInstant } from './school-time';
 
@@ -16,8 +16,9 @@ export async function changePreferences(deps: Deps, familyId: string, preference
   if (before.preferences.digestTime !== digestTime || before.preferences.timezone !== timezone) {
     const now = deps.now();
     for (const item of await scheduledDigests(deps, familyId)) {
-      if (!item.date) continue;
-      const dueAt = zonedInstant(item.date, digestTime, timezone);
+      const { subject } = ledgerKeyOf(item);
+      if (subject.kind !== 'digest') continue;
+      const dueAt = zonedInstant(subject.date, digestTime, timezone);
       await retimeDigest(deps, item, dueAt > now ? dueAt : now);
     }
   }

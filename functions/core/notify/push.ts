@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import webpush from 'web-push';
 import * as z from 'zod';
 
@@ -63,13 +65,39 @@ export const MAX_PUSH_PAYLOAD_BYTES = 3000;
 const VAPID_JWT_LIFETIME_S = 12 * 3600;
 const VAPID_JWT_RENEW_S = 3600;
 
+/**
+ * Pushes go out over keep-alive connections per push service (a fan-out sends thousands to a handful of
+ * origins). node:http(s) with an agent costs noticeably less per request than fetch's streams.
+ */
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
+  'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }),
+};
+
+/** POSTs a body and resolves with the status (the response body is drained and dropped). */
+function post(endpoint: string, headers: Record<string, string>, body: Buffer): Promise<number> {
+  const url = new URL(endpoint);
+  const transport = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(
+      url,
+      { method: 'POST', headers, agent: agents[url.protocol as keyof typeof agents], timeout: 30_000 },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('push service timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 export class PushSender {
   private readonly authorizations = new Map<string, { header: string; expiresAt: number }>();
 
-  constructor(
-    private readonly vapid: VapidKeys,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  constructor(private readonly vapid: VapidKeys) {}
 
   /**
    * Encrypts (RFC 8291 aes128gcm, by `web-push`) and posts one message. Resolves with the outcome the
@@ -85,20 +113,16 @@ export class PushSender {
       contentEncoding: 'aes128gcm',
       headers: { Authorization: this.authorization(subscription.endpoint) },
     });
-    let response: Response;
+    let status: number;
     try {
-      response = await this.fetchImpl(subscription.endpoint, {
-        method: 'POST',
-        headers: Object.fromEntries(Object.entries(details.headers).map(([name, value]) => [name, String(value)])),
-        body: new Uint8Array(details.body),
-      });
+      const headers = Object.fromEntries(Object.entries(details.headers).map(([name, value]) => [name, String(value)]));
+      status = await post(subscription.endpoint, headers, details.body);
     } catch (error) {
       throw new PushRetryable(`push service unreachable: ${(error as Error).message}`);
     }
-    await response.arrayBuffer().catch(() => undefined); // drain, so the connection is reused
-    if (response.ok) return 'delivered';
-    if (response.status === 404 || response.status === 410) return 'gone';
-    if (response.status === 429 || response.status >= 500) throw new PushRetryable(`push service answered ${response.status}`);
+    if (status >= 200 && status < 300) return 'delivered';
+    if (status === 404 || status === 410) return 'gone';
+    if (status === 429 || status >= 500) throw new PushRetryable(`push service answered ${status}`);
     return 'rejected';
   }
 

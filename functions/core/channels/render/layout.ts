@@ -46,5 +46,17 @@ ${options.body}
 
 /** Dates as parents read them, in the school's time zone. */
 export function displayDate(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone }).format(new Date(iso));
+  return dateFormatter(timezone).format(new Date(iso));
+}
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Building an Intl formatter costs far more than using one; a digest run formats thousands of dates. */
+function dateFormatter(timezone: string): Intl.DateTimeFormat {
+  let formatter = dateFormatters.get(timezone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
+    dateFormatters.set(timezone, formatter);
+  }
+  return formatter;
 }
