@@ -22,7 +22,17 @@ import {
 const { template, infra } = synth();
 const all = resources(template);
 
-const services = ['api', 'media-router', 'image-worker', 'av-worker', 'fanout', 'sweeper', 'digest', 'email-events'] as const;
+const services = [
+  'api',
+  'media-router',
+  'image-worker',
+  'av-worker',
+  'fanout',
+  'notify',
+  'sweeper',
+  'digest',
+  'email-events',
+] as const;
 const fnOf = (service: (typeof services)[number]) => functionByService(template, `corridor-${service}`);
 
 const only = <T>(items: T[]): T => {
@@ -305,6 +315,7 @@ describe('Lambda', () => {
       'image-worker': undefined,
       'av-worker': undefined,
       fanout: undefined,
+      notify: undefined,
       sweeper: 1,
       digest: 1,
       'email-events': undefined,
@@ -349,31 +360,13 @@ describe('environment: exactly what configFromEnv needs', () => {
   const requiredNames = required.map(nameOf).sort();
   const optionalNames = (Object.keys(shape) as (keyof Config)[]).filter((k) => !required.includes(k)).map(nameOf);
   const extras: Record<string, string[]> = {
-    api: [
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    api: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET'],
     'image-worker': [],
     'av-worker': [nameOf('ffmpegDir' as keyof Config)],
-    fanout: [
-      nameOf('cdnDistributionId' as keyof Config),
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    fanout: [nameOf('cdnDistributionId' as keyof Config)],
+    notify: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
     sweeper: [],
-    digest: [
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
     'email-events': [],
   };
 
@@ -437,6 +430,12 @@ describe('SQS', () => {
       receives: maxReceiveCount.fanout,
       batch: sizing.fanout.batch,
     },
+    CorridorNotificationsQueue: {
+      consumer: 'notify',
+      timeout: sizing.notify.timeout,
+      receives: maxReceiveCount.notifications,
+      batch: sizing.notify.batch,
+    },
     CorridorEmailEventsQueue: {
       consumer: 'email-events',
       timeout: sizing.emailEvents.timeout,
@@ -484,7 +483,7 @@ describe('SQS', () => {
 
   it('every event source mapping reports batch item failures', () => {
     const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(5);
+    expect(mappings).toHaveLength(Object.keys(work).length);
     for (const [, m] of mappings) expect((m.Properties as Json).FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 });
@@ -632,8 +631,7 @@ describe('IAM: least privilege', () => {
   const SES = ['ses:SendEmail', 'ses:SendRawEmail'];
   const SES_IDENTITY = 'arn:${AWS::Partition}:ses:eu-west-2:123456789012:identity/mail.example.org';
   const SES_SET = 'arn:${AWS::Partition}:ses:eu-west-2:123456789012:configuration-set/CorridorEmailConfigurationSet';
-  const VAPID_PUBLIC = 'arn:${AWS::Partition}:ssm:eu-west-2:123456789012:parameter/corridor/prod/vapid/public-key';
-  const VAPID_PRIVATE = 'arn:${AWS::Partition}:ssm:eu-west-2:123456789012:parameter/corridor/prod/vapid/private-key';
+  const BATCH = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
   const expected: Record<(typeof services)[number], Record<string, string[]>> = {
     api: {
       [TABLE]: DATA,
@@ -641,7 +639,6 @@ describe('IAM: least privilege', () => {
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
       'CorridorApiLogs.Arn': LOGS,
     },
     'media-router': {
@@ -676,11 +673,14 @@ describe('IAM: least privilege', () => {
       'arn:${AWS::Partition}:cloudfront::123456789012:distribution/CorridorCdnDistribution': ['cloudfront:CreateInvalidation'],
       'CorridorFanoutQueue.Arn': CONSUME,
       'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
+      'CorridorFanoutLogs.Arn': LOGS,
+    },
+    notify: {
+      [TABLE]: [...DATA, ...BATCH].sort(),
+      'CorridorNotificationsQueue.Arn': CONSUME,
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
-      [VAPID_PRIVATE]: ['ssm:GetParameter'],
-      'CorridorFanoutLogs.Arn': LOGS,
+      'CorridorNotifyLogs.Arn': LOGS,
     },
     sweeper: {
       [TABLE]: DATA,
@@ -693,11 +693,10 @@ describe('IAM: least privilege', () => {
       'CorridorSweeperLogs.Arn': LOGS,
     },
     digest: {
-      [TABLE]: DATA,
+      [TABLE]: [...DATA, ...BATCH].sort(),
+      [`${TABLE}/index/gsi1`]: ['dynamodb:Query'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
-      [VAPID_PRIVATE]: ['ssm:GetParameter'],
       'CorridorDigestLogs.Arn': LOGS,
     },
     'email-events': {
@@ -720,11 +719,11 @@ describe('IAM: least privilege', () => {
     expect(invalidators.map(({ where }) => stripHash(where))).toEqual(['CorridorFanoutRoleDefaultPolicy']);
   });
 
-  it('VAPID keys are referenced (SSM parameter names), never created with values in the template', () => {
+  it('VAPID keys are never in the template: they are generated on first start and kept in the table', () => {
     expect(ofType(template, 'AWS::SSM::Parameter')).toHaveLength(0);
     expect(ofType(template, 'AWS::SecretsManager::Secret')).toHaveLength(0);
-    expect(envOf(fnOf('fanout')[1]).CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER).toBe('/corridor/prod/vapid/private-key');
-    expect(JSON.stringify(template.toJSON())).not.toMatch(/BEGIN (EC )?PRIVATE KEY/);
+    expect(allows.filter(({ statement }) => list(statement.Action).some((a) => a.startsWith('ssm:')))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/BEGIN (EC )?PRIVATE KEY|VAPID_(PUBLIC|PRIVATE)/);
   });
 
   it('schedules may invoke only their own function', () => {
