@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Config, configToEnv } from '../functions/aws/config';
 import { tableShape } from '../functions/aws/table';
-import { Cdn } from './cdn';
+import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
 import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
 import { CorridorFunction, type HandlerName, sharpBundling } from './lambda';
@@ -342,13 +342,17 @@ export class CorridorInfra extends Construct {
     this.grantLeastPrivilege();
 
     // --- triggers ---
-    this.httpApi.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [apigw.HttpMethod.ANY],
-      integration: new integrations.HttpLambdaIntegration('Api', this.functions.api.fn, {
-        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      }),
+    const apiIntegration = new integrations.HttpLambdaIntegration('Api', this.functions.api.fn, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
+    // The API, and parents' pages (CloudFront routes the same paths here: infra/cdn.ts).
+    for (const path of ['/api/*', ...PARENT_PAGE_PATHS]) {
+      this.httpApi.addRoutes({
+        path: path.replace(/\*$/, '{proxy+}'),
+        methods: [apigw.HttpMethod.ANY],
+        integration: apiIntegration,
+      });
+    }
     const consume = (f: CorridorFunction, q: WorkQueue, s: { batch: number; maxConcurrency: number }) =>
       f.fn.addEventSource(
         new sources.SqsEventSource(q.queue, {

@@ -232,6 +232,19 @@ describe('CloudFront', () => {
     expect(api.ViewerProtocolPolicy).toBe('https-only');
   });
 
+  it("parents' pages (/join/*, /family/*): from the API function like /api/*, under the site's CSP", () => {
+    for (const path of ['/join/*', '/family/*']) {
+      const page = behaviors[path]!;
+      expect(page.TargetOriginId, path).toBe(apiOrigin.Id);
+      expect(page.CachePolicyId, path).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+      expect(page.OriginRequestPolicyId, path).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+      expect(page.ViewerProtocolPolicy, path).toBe('https-only');
+      expect(page.ResponseHeadersPolicyId, path).toEqual((config.DefaultCacheBehavior as Json).ResponseHeadersPolicyId);
+      // The push script and its service worker are same-origin files; forms post to the same origin.
+      expect(csp(page.ResponseHeadersPolicyId)).toMatch(/script-src 'self'.*worker-src 'self'.*form-action 'self'/);
+    }
+  });
+
   it('security headers on the site: CSP, HSTS, nosniff, Referrer-Policy, not frameable', () => {
     const ref = (config.DefaultCacheBehavior as Json).ResponseHeadersPolicyId;
     const s = security(ref);
@@ -736,9 +749,11 @@ describe('IAM: least privilege', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes only /api/* to the API function with payload format 2.0', () => {
-    const [, route] = only(ofType(template, 'AWS::ApiGatewayV2::Route'));
-    expect((route.Properties as Json).RouteKey).toBe('ANY /api/{proxy+}');
+  it("routes /api/* and parents' pages (/join/*, /family/*) to the API function with payload format 2.0", () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => (r.Properties as Json).RouteKey)
+      .sort();
+    expect(routes).toEqual(['ANY /api/{proxy+}', 'ANY /family/{proxy+}', 'ANY /join/{proxy+}']);
     const [, integration] = only(ofType(template, 'AWS::ApiGatewayV2::Integration'));
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     expect(label((integration.Properties as Json).IntegrationUri)).toBe(`${stripHash(fnOf('api')[0])}.Arn`);
