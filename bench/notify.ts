@@ -1,9 +1,12 @@
+import { fork } from 'node:child_process';
 import { createECDH, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../functions/aws/keys';
 import type { Deps } from '../functions/core/deps';
@@ -12,7 +15,10 @@ import { addressIdOf, pushDeviceId } from '../functions/core/families/recipients
 import { addToDigest } from '../functions/core/notify/ledger';
 import { postPublished } from '../functions/core/notify/notification';
 import { digestSlot } from '../functions/core/notify/policy';
+import { PushSender, pushTopic } from '../functions/core/notify/push';
+import { getSecrets } from '../functions/core/notify/secrets';
 import { createPost } from '../functions/core/posts/create';
+import type { Emulators } from '../functions/local/emulators';
 import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
 import { ms, printTable } from './measure';
@@ -21,21 +27,30 @@ const PUSH_FAMILIES = Number(process.env.BENCH_PUSH ?? 2_000);
 const DIGEST_FAMILIES = Number(process.env.BENCH_DIGEST ?? 10_000);
 
 /**
- * Parents' notifications on the embedded default (dynalite, the SES emulator, in-process queues — all
- * in this one process on this machine):
+ * Parents' notifications on the embedded default (dynalite, the SES emulator, in-process queues):
  * 1. one post fanned out to 2,000 phones (web push, each message encrypted for its phone, RFC 8291) to
  *    a receiver on loopback that answers 201 like a push service — delivery from the notifications
  *    queue, and the whole way from publishing (the outbox included);
  * 2. the evening digest for 10,000 families, one email each through the SES v2 API.
  * Every message goes through the delivery ledger (claimed before, recorded after), as in production.
+ * Run twice: everything in one process as `npm start` runs it, and with the emulators in a second
+ * process — as on AWS, where DynamoDB and SES are services, not the worker's own CPU.
  */
 export default async function notifyBench(): Promise<void> {
+  await measure('one process (npm start)', async () => undefined);
+  await measure('emulators in a second process', startEmulatorProcess);
+}
+
+type Remote = { emulators: Emulators; stop: () => Promise<void> };
+
+async function measure(layout: string, emulatorsFor: (dataDir: string) => Promise<Remote | undefined>): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-bench-notify-'));
   // A school day at 10:00 in London: instant messages go at once (no quiet hours).
   let clock = new Date('2026-06-10T09:00:00Z').getTime() - Date.now();
   const now = () => new Date(Date.now() + clock);
   const receiver = await startReceiver();
-  const local = await startLocal({ dataDir, port: 0, now, digestEveryMs: 0 });
+  const remote = await emulatorsFor(dataDir);
+  const local = await startLocal({ dataDir, port: 0, now, digestEveryMs: 0, emulators: remote?.emulators });
   try {
     await seedDemo(local.deps, dataDir);
     const { deps } = local;
@@ -70,6 +85,26 @@ export default async function notifyBench(): Promise<void> {
     const endToEndMs = performance.now() - start;
     const deliveredSecond = receiver.count() - deliveredFirst;
 
+    // The push path alone, without the ledger: what encrypting and posting costs on this machine.
+    const secrets = await getSecrets(deps);
+    const sender = new PushSender({
+      publicKey: secrets.vapidPublicKey,
+      privateKey: secrets.vapidPrivateKey,
+      subject: 'mailto:bench@example.org',
+    });
+    const devices = pushFamilies.flatMap((family) => Object.values(family.push));
+    const payload = {
+      title: 'Year 1 · Demo Primary School',
+      body: 'Year 1 sports day photos',
+      url: `${local.url}/p/x`,
+      tag: 'post-x',
+    };
+    start = performance.now();
+    await inBatches(devices, 32, async (device) => {
+      await sender.send(device, { payload, topic: pushTopic('bench'), urgency: 'normal', ttlSeconds: 3600 });
+    });
+    const senderMs = performance.now() - start;
+
     // --- 2. evening digest ---
     const digestFamilies = await seedFamilies(deps, DIGEST_FAMILIES, 'year-2', (i) => ({
       preferences: { push: 'off', email: 'digest' },
@@ -102,25 +137,43 @@ export default async function notifyBench(): Promise<void> {
     const again = (await local.runDigest()) as { sent: number };
 
     const rate = (count: number, elapsed: number) => `${((count / elapsed) * 1000).toFixed(0)} messages/s`;
-    printTable(`Parents' notifications — embedded default, one process, ${PUSH_FAMILIES.toLocaleString('en-GB')} phones`, [
+    printTable(`Parents' notifications, ${layout} — ${PUSH_FAMILIES.toLocaleString('en-GB')} phones, web push`, [
+      ['notifications queue → all received', `${deliveredFirst} in ${ms(deliveryMs)} · ${rate(deliveredFirst, deliveryMs)}`],
+      ['publish → outbox → all received', `${deliveredSecond} in ${ms(endToEndMs)} · ${rate(deliveredSecond, endToEndMs)}`],
       [
-        'push, notifications queue → all received',
-        `${deliveredFirst} in ${ms(deliveryMs)} · ${rate(deliveredFirst, deliveryMs)}`,
+        'push sender alone (encrypt + POST, no ledger)',
+        `${devices.length} in ${ms(senderMs)} · ${rate(devices.length, senderMs)}`,
       ],
-      ['push, publish → outbox → all received', `${deliveredSecond} in ${ms(endToEndMs)} · ${rate(deliveredSecond, endToEndMs)}`],
     ]);
     printTable(
-      `Evening digest — ${DIGEST_FAMILIES.toLocaleString('en-GB')} families, ${posts.length} posts each, email through the SES v2 API`,
+      `Evening digest, ${layout} — ${DIGEST_FAMILIES.toLocaleString('en-GB')} families, ${posts.length} posts each, SES v2`,
       [
         ['digest run → all accepted by SES', `${mailed} emails in ${ms(digestMs)} · ${rate(mailed, digestMs)}`],
-        ['ledger: sent by the run / by a second run', `${report.sent} / ${again.sent}`],
+        ['sent by the run / by a second run', `${report.sent} / ${again.sent}`],
       ],
     );
   } finally {
     await local.stop();
+    await remote?.stop();
     await receiver.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Starts the emulators in a child process (bench/emulator-process.ts) and waits for their endpoints. */
+async function startEmulatorProcess(dataDir: string): Promise<Remote> {
+  const child = fork(fileURLToPath(new URL('./emulator-process.ts', import.meta.url)), [dataDir], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  });
+  const [endpoints] = (await once(child, 'message')) as [Pick<Emulators, 'dynamoEndpoint' | 's3Endpoint' | 'sesEndpoint'>];
+  const exited = once(child, 'exit');
+  const stop = async () => {
+    if (child.connected) child.disconnect();
+    await exited;
+  };
+  // Stopping the runtime stops its emulators; here that means letting the child go.
+  return { emulators: { ...endpoints, onS3Event: () => undefined, stop }, stop };
 }
 
 /** A push service stand-in that accepts every message (decrypting is what the tests do). */

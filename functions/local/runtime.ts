@@ -41,6 +41,11 @@ export interface LocalOptions {
   now?: () => Date;
   /** Entries per feed document and archive page (default 50); tests use a few to exercise archives. */
   feedPageSize?: number;
+  /**
+   * Emulators already running (e.g. in another process, so they use the other core: the notify bench),
+   * used and stopped instead of starting them here. They must hold the table and buckets of LOCAL_NAMES.
+   */
+  emulators?: Emulators;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
 }
@@ -68,11 +73,13 @@ export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incomi
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
   await mkdir(options.dataDir, { recursive: true });
-  const emulators = await startEmulators({
-    dataDir: options.dataDir,
-    tableName: LOCAL_NAMES.table,
-    buckets: [LOCAL_NAMES.incomingBucket, LOCAL_NAMES.siteBucket],
-  });
+  const emulators =
+    options.emulators ??
+    (await startEmulators({
+      dataDir: options.dataDir,
+      tableName: LOCAL_NAMES.table,
+      buckets: [LOCAL_NAMES.incomingBucket, LOCAL_NAMES.siteBucket],
+    }));
   let app: Hono | undefined;
   const host = options.host ?? '127.0.0.1';
   const server = await listen(
