@@ -97,6 +97,7 @@ async function measure(layout: string, emulatorsFor: (dataDir: string) => Promis
       title: 'Year 1 · Demo Primary School',
       body: 'Year 1 sports day photos',
       url: `${local.url}/p/x`,
+      manageUrl: `${local.url}/family/x`,
       tag: 'post-x',
     };
     start = performance.now();

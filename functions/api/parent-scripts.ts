@@ -54,7 +54,10 @@ export const PARENTS_JS = `'use strict';
 })();
 `;
 
-/** Shows each push; the payload's `tag` makes a repeat replace the notification instead of adding one. */
+/**
+ * Shows each push; the payload's `tag` makes a repeat replace the notification instead of adding one.
+ * Its "Settings" button opens the family's manage link (every message carries one).
+ */
 export const SERVICE_WORKER_JS = `'use strict';
 self.addEventListener('push', function (event) {
   var data = {};
@@ -63,11 +66,13 @@ self.addEventListener('push', function (event) {
     body: data.body || '',
     tag: data.tag,
     image: data.image,
-    data: { url: data.url || '/' },
+    data: { url: data.url || '/', manageUrl: data.manageUrl },
+    actions: data.manageUrl ? [{ action: 'manage', title: 'Settings' }] : [],
   }));
 });
 self.addEventListener('notificationclick', function (event) {
   event.notification.close();
-  event.waitUntil(self.clients.openWindow(event.notification.data.url));
+  var data = event.notification.data;
+  event.waitUntil(self.clients.openWindow(event.action === 'manage' && data.manageUrl ? data.manageUrl : data.url));
 });
 `;

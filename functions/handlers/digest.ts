@@ -1,6 +1,6 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { Deps } from '../core/deps';
-import { sendDueDeliveries } from '../core/notify/deliver';
+import { sendDueDeliveries } from '../core/notify/due';
 import { awsDeps } from './runtime';
 
 /**

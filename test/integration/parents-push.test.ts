@@ -64,6 +64,8 @@ describe('web push, decrypted by the receiving browser', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`id="post-${post.id}"`);
     expect(String(message?.payload.image)).toMatch(/\.jpg$/);
+    // Every message carries the family's signed manage link (the notification's "Settings" button).
+    expect(message?.payload.manageUrl).toBe(manageUrl);
     // Signed with the key the join page gave the browser; Topic, Urgency and TTL set.
     expect(message?.vapidKey).toBe(vapidKey);
     expect(message?.audience).toBe(push.url);

@@ -36,24 +36,26 @@ export function emailImage(media: EntryMedia | undefined): { url: string; alt: s
 const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** One post, as an instant push notification. */
-export function postPush(post: NotifiedPost): PushPayload {
+export function postPush(post: NotifiedPost, manageUrl: string): PushPayload {
   const image = emailImage(post.entry.media[0]);
   return {
     title: `${post.urgent ? 'Urgent: ' : ''}${post.label}`,
     body: truncate(post.entry.caption.trim() || entryTitle(post.entry), 200),
     url: post.url,
+    manageUrl,
     tag: `post-${post.entry.postId}`,
     ...(image ? { image: image.url } : {}),
   };
 }
 
 /** An evening digest, as one push notification that opens the newest post. */
-export function digestPush(date: string, posts: NotifiedPost[]): PushPayload {
+export function digestPush(date: string, posts: NotifiedPost[], manageUrl: string): PushPayload {
   const titles = posts.map((p) => entryTitle(p.entry));
   return {
     title: posts.length === 1 ? `Today: ${posts[0]?.label}` : `Today: ${posts.length} new posts`,
     body: truncate(titles.join(' · '), 200),
     url: posts.at(-1)?.url ?? '',
+    manageUrl,
     tag: `digest-${date}`,
   };
 }

@@ -17,6 +17,8 @@ export interface PushPayload {
   body: string;
   /** Opened when the parent taps the notification. */
   url: string;
+  /** The family's signed manage link, behind the notification's "Settings" button. */
+  manageUrl: string;
   /** The same tag replaces a notification already shown on the device instead of adding a second one. */
   tag: string;
   image?: string;
