@@ -12,8 +12,13 @@ export async function medianOf(runs: number, measure: () => Promise<number>): Pr
   await measure();
   const values: number[] = [];
   for (let i = 0; i < runs; i++) values.push(await measure());
-  values.sort((a, b) => a - b);
-  return values[Math.floor(values.length / 2)] ?? Number.NaN;
+  return median(values);
+}
+
+/** The median of some measurements (the upper middle one for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
 /** Prints an aligned table of label → value rows under a heading. */

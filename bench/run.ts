@@ -9,6 +9,7 @@ const benches = {
   image: () => import('./image'),
   av: () => import('./av'),
   notify: () => import('./notify'),
+  publish: () => import('./publish'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

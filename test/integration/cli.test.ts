@@ -117,8 +117,10 @@ describe('the corridor CLI', () => {
     const status = await cli(['status', postId]);
     expect(status.stdout).toContain('published (live everywhere)');
     expect(status.stdout).toContain('file 1: image ready');
-    expect((await cli(['retract', postId])).code).toBe(0);
-    await corridor.local.idle();
+    const retracted = await cli(['retract', postId]);
+    expect(retracted.code).toBe(0);
+    expect(retracted.stderr).toMatch(/gone from every channel in \d+ ms/);
+    expect((await cli(['status', postId])).stdout).toMatch(/retracted \(gone everywhere in \d+ ms\)/);
     expect((await corridor.fetch(`/p/${postId}`)).status).toBe(404);
     expect(await (await corridor.fetch('/s/demo/feed.json')).text()).not.toContain(postId);
   });

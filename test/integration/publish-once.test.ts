@@ -203,6 +203,25 @@ describe('private feeds at capability URLs', () => {
     expect((await text(after.jsonFeedUrl)).body).toContain(next.id);
     expect((await text(before.jsonFeedUrl)).status).toBe(404);
   });
+
+  it('keeps every old address dead when two rotations overlap posts being published to the channel', async () => {
+    const before = channels['class:demo:year-2'] as PrivateChannel;
+    const rotate = () => corridor.api('POST', `/api/schools/me/channels/${encodeURIComponent(before.id)}/rotate`);
+    const raced = await Promise.all([
+      ...Array.from({ length: 4 }, (_, i) => corridor.post({ audience: ['class:year-2'], caption: `Raced ${i}`, noWait: true })),
+      rotate().then(({ status }) => void expect(status).toBe(200)),
+      rotate().then(({ status }) => void expect(status).toBe(200)),
+    ]);
+    await corridor.local.idle();
+    for (const url of [before.pageUrl, before.rssUrl, before.jsonFeedUrl]) expect((await text(url)).status).toBe(404);
+    const after = (await privateChannels())['class:demo:year-2'] as PrivateChannel;
+    const feed = (await text(after.jsonFeedUrl)).body;
+    for (const post of raced.filter((p) => p !== undefined)) expect(feed).toContain(post.id);
+    // No document is left at any address but a current one.
+    const current = Object.values(await privateChannels()).map((c) => new URL(c.pageUrl).pathname.split('/')[2]);
+    const stored = new Set((await listSiteKeys(corridor.local.deps, 'c/')).map((key) => key.split('/')[1]));
+    expect([...stored].filter((token) => !current.includes(token))).toEqual([]);
+  });
 });
 
 describe('retract: one action, gone everywhere', () => {

@@ -19,7 +19,9 @@ export async function statusCommand(args: string[]): Promise<void> {
   if (!postId) throw new CliError('Which post? corridor status <post-id>');
   const { post } = await callApi<{ post: PostView }>(apiTargetFromEnv(), 'GET', `/api/posts/${encodeURIComponent(postId)}`);
   console.log(
-    `post ${post.id}: ${post.state}${post.live ? ' (live everywhere)' : ''}${post.failure ? ` — ${post.failure.message}` : ''}`,
+    `post ${post.id}: ${post.state}${post.live ? ' (live everywhere)' : ''}${
+      post.gone ? ` (gone everywhere${post.goneAfterMs === undefined ? '' : ` in ${post.goneAfterMs} ms`})` : ''
+    }${post.failure ? ` — ${post.failure.message}` : ''}`,
   );
   if (post.url) console.log(`  ${post.url}`);
   for (const [i, m] of post.media.entries()) {

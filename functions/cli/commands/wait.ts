@@ -29,3 +29,17 @@ export async function waitForPost(target: ApiTarget, postId: string): Promise<Po
   }
   throw new CliError(`Still processing after ${WAIT_LIMIT_MS / 60000} minutes; check later with: corridor status ${postId}`);
 }
+
+/** How long `corridor retract` waits for the post to be gone everywhere before handing back. */
+export const GONE_LIMIT_MS = 5 * 60 * 1000;
+
+/** Polls a retracted post until no channel shows it any more; returns how long that took, as measured by the server. */
+export async function waitUntilGone(target: ApiTarget, postId: string): Promise<PostView> {
+  const deadline = Date.now() + GONE_LIMIT_MS;
+  while (Date.now() < deadline) {
+    const { post } = await callApi<{ post: PostView }>(target, 'GET', `/api/posts/${postId}`);
+    if (post.gone) return post;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  throw new CliError(`Still being removed after ${GONE_LIMIT_MS / 60000} minutes; check later with: corridor status ${postId}`);
+}

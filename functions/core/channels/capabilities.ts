@@ -34,18 +34,35 @@ export async function capabilityToken(deps: Deps, channelId: string): Promise<st
   }
 }
 
-/** Replaces the channel's token; returns the old and the new one (the caller removes the old path). */
+/**
+ * Replaces the channel's token; returns the old and the new one (the caller removes the old path). Two
+ * rotations at once both succeed, one after the other: the loser of the conditional write tries again.
+ */
 export async function replaceCapabilityToken(deps: Deps, channelId: string): Promise<{ previous: string; token: string }> {
-  const previous = await capabilityToken(deps, channelId);
-  const token = newToken();
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...capabilityKey(channelId), type: 'capability', channelId, token, createdAt: deps.now().toISOString(), previous },
-      ConditionExpression: '#token = :previous',
-      ExpressionAttributeNames: { '#token': 'token' },
-      ExpressionAttributeValues: { ':previous': previous },
-    }),
-  );
-  return { previous, token };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const previous = await capabilityToken(deps, channelId);
+    const token = newToken();
+    try {
+      await deps.clients.dynamo.send(
+        new PutCommand({
+          TableName: deps.config.tableName,
+          Item: {
+            ...capabilityKey(channelId),
+            type: 'capability',
+            channelId,
+            token,
+            createdAt: deps.now().toISOString(),
+            previous,
+          },
+          ConditionExpression: '#token = :previous',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':previous': previous },
+        }),
+      );
+      return { previous, token };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  throw new Error(`channel ${channelId} kept being rotated by others; try again`);
 }

@@ -4,12 +4,12 @@ import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
-import { notifyFamilies } from '../notify/outbox';
+import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { postPage } from './artifacts';
-import { deleteEntry, entryPage, putEntry } from './channel-index';
+import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
 import { renderChannel } from './render-channel';
@@ -38,6 +38,7 @@ export async function runJob(deps: Deps, job: Job): Promise<void> {
 const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>> = {
   publish: syncPost,
   retract: syncPost,
+  notify: notifyFamilies,
 };
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
@@ -61,11 +62,13 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
     .filter((id) => !targetIds.has(id))
     .map(parseChannelId)
     .filter((c): c is Channel => c !== undefined);
-  const paths: string[] = [];
-  for (const channel of [...target, ...elsewhere]) {
-    paths.push(...(await syncChannel(deps, current, channel, targetIds.has(channel.id))));
-  }
-  paths.push(...(await syncPostPage(deps, current, school, visible)));
+  // Channels are independent (own index partition, own files): they are brought up to date side by side.
+  const paths = (
+    await Promise.all([
+      ...[...target, ...elsewhere].map((channel) => syncChannel(deps, current, school, channel, targetIds.has(channel.id))),
+      syncPostPage(deps, current, school, visible),
+    ])
+  ).flat();
   if (post.state === 'retracted') {
     const keys = current.media.flatMap((m) => m.outputs.map((o) => o.key));
     await deleteOutputs(deps, keys);
@@ -73,26 +76,36 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   }
   deps.faults?.('fanout:before-confirm');
   if (paths.length > 0) await (visible ? deps.cdn.changed(paths) : deps.cdn.removed(paths));
-  // Families hear about a post once every channel shows it; the outbox makes that once per family.
-  if (visible) await notifyFamilies(deps, post);
+  // Who hears about the post is fixed before it is confirmed live (a crash in between leaves the plan
+  // for the sweeper); the notifications themselves go out in their own job, never delaying "live".
+  const notify = visible && (await planNotifications(deps, post));
   await confirmRendered(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
+  if (notify) await deps.queues.fanout({ kind: 'notify', postId: post.id });
 }
 
 /**
  * One (post, version, channel) task: claim, update the channel's index, re-render what changed, mark
  * done. A channel the post never entered is not touched (retracting a draft rewrites no feed).
  */
-async function syncChannel(deps: Deps, { post, media }: PostWithMedia, channel: Channel, present: boolean): Promise<string[]> {
+async function syncChannel(
+  deps: Deps,
+  { post, media }: PostWithMedia,
+  school: School,
+  channel: Channel,
+  present: boolean,
+): Promise<string[]> {
   const task = { pk: tableKeys.postPartition(post.id), sk: `TASK#${String(post.version).padStart(6, '0')}#${channel.id}` };
   const remembered = await claimTask(deps, task, channel.id);
   if (!remembered) return [];
   deps.faults?.('fanout:after-claim');
   const pages = new Set(remembered);
+  let meta: ChannelMeta | undefined;
   if (present) {
-    const { page, opened } = await putEntry(deps, channel.id, toFeedEntry(deps.config.publicUrl, post, media));
-    pages.add(page);
-    if (opened) pages.add(page - 1);
+    const put = await putEntry(deps, channel.id, toFeedEntry(deps.config.publicUrl, post, media));
+    pages.add(put.page);
+    if (put.opened) pages.add(put.page - 1);
+    meta = put.meta;
   } else if (post.publishedAt) {
     const place = { publishedAt: post.publishedAt, postId: post.id };
     const page = await entryPage(deps, channel.id, place);
@@ -100,12 +113,12 @@ async function syncChannel(deps: Deps, { post, media }: PostWithMedia, channel: 
       // Remembered before the entry goes: a retry after a crash no longer finds the entry, but still
       // knows which archive page to re-render.
       await rememberPages(deps, task, [...pages, page]);
-      await deleteEntry(deps, channel.id, place, page);
+      meta = await deleteEntry(deps, channel.id, place, page);
       pages.add(page);
     }
   }
   deps.faults?.('fanout:mid-render');
-  const paths = present || pages.size > 0 ? await renderChannel(deps, channel, [...pages]) : [];
+  const paths = present || pages.size > 0 ? await renderChannel(deps, channel, [...pages], { meta, school }) : [];
   await deps.clients.dynamo.send(
     new UpdateCommand({
       TableName: deps.config.tableName,

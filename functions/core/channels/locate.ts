@@ -94,12 +94,15 @@ export function channelPlace(channel: Channel, facts: PlaceFacts): ChannelPlace 
   return (placers[channel.kind] as (channel: Channel, facts: PlaceFacts) => ChannelPlace)(channel, facts);
 }
 
-/** Finds where a channel lives (creating a private channel's capability token on first use). */
-export async function locateChannel(deps: Deps, channel: Channel): Promise<ChannelPlace> {
+/**
+ * Finds where a channel lives (creating a private channel's capability token on first use). A caller
+ * that already holds the channel's school passes it, saving a read.
+ */
+export async function locateChannel(deps: Deps, channel: Channel, known: { school?: School } = {}): Promise<ChannelPlace> {
   const facts: PlaceFacts = { publicUrl: deps.config.publicUrl };
   if (channel.kind === 'wall') facts.trust = await getTrust(deps, channel.trustId);
   else {
-    facts.school = await getSchool(deps, channel.schoolId);
+    facts.school = known.school?.id === channel.schoolId ? known.school : await getSchool(deps, channel.schoolId);
     if (!facts.school) throw new Error(`school ${channel.schoolId} does not exist`);
   }
   if (channel.kind === 'families' || channel.kind === 'class') facts.token = await capabilityToken(deps, channel.id);

@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
-import { channelMeta, newestPage } from './channel-index';
+import { bumpRevision, newestPage } from './channel-index';
 import type { Channel } from './channels';
 import { renderChannel } from './render-channel';
 
@@ -11,7 +11,9 @@ import { renderChannel } from './render-channel';
  */
 export async function rotateChannel(deps: Deps, channel: Channel): Promise<void> {
   const { previous } = await replaceCapabilityToken(deps, channel.id);
-  const { count } = await channelMeta(deps, channel.id);
+  // Before the old address is cleared: a render that located the old token sees the change, renders
+  // again at the new address and removes what it wrote at the old one (see renderChannel).
+  const { count } = await bumpRevision(deps, channel.id);
   const pages = Array.from({ length: newestPage(count, deps.config.feedPageSize) + 1 }, (_, i) => i);
   await renderChannel(deps, channel, pages);
   const oldKeys = await listKeys(deps, `c/${previous}/`);

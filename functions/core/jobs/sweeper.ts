@@ -56,9 +56,12 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     await deps.queues.media({ key });
     report.mediaRedriven++;
   }
-  // Notifications claimed but never sent: their sender crashed between the claim and the send.
+  // Notifications: a plan whose job was lost, or a claim whose sender crashed before sending.
   for (const item of await stalled(deps, pendingPartitions.notify, cutoff)) {
-    if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
+    if (item.type === 'outbox-plan') {
+      await deps.queues.fanout({ kind: 'notify', postId: String(item.postId) });
+      report.notificationsRedriven++;
+    } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
   }
   return report;
 }

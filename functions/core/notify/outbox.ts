@@ -9,14 +9,16 @@ import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { type Notification, postPublished } from './notification';
 
 /**
- * The notification outbox. When a post is first published, the fan-out enqueues one notification per
- * family it is meant for — exactly once per (post, family), whatever crashes and retries happen:
+ * The notification outbox. When a post is first published, one notification per family it is meant for
+ * is enqueued — exactly once per (post, family), whatever crashes and retries happen:
  *
- * 1. A **plan** per post, written once (conditional put), fixes the audience at first publish: an edit
- *    later never notifies anyone again, and a retry after a crash works from the same plan.
- * 2. Per family, a **record** is claimed with a conditional put (`attribute_not_exists`) *before* the
- *    send, and marked sent after it. Only the claimant sends.
- * 3. A claimant that dies between claim and send leaves a claimed record in the sparse index; the
+ * 1. A **plan** per post, written once (conditional put) by the fan-out before it confirms the post
+ *    live, fixes the audience at first publish: an edit never notifies anyone again. While open, the
+ *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
+ * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
+ *    per family with a conditional put (`attribute_not_exists`) *before* the send, and marks it sent
+ *    after. Only the claimant sends. Then the plan is complete.
+ * 3. A claimant that dies between claim and send leaves a claimed record in the sweeper's index; the
  *    sweeper takes it over (a conditional write on the claim it saw) and sends — or cancels it when the
  *    post was retracted meanwhile.
  *
@@ -33,9 +35,8 @@ const planSchema = z.object({
   audience: z.array(audienceSchema),
   state: z.enum(['open', 'complete']),
 });
-type Plan = z.infer<typeof planSchema>;
 
-/** An outbox record as stored: what the sweeper re-drives. */
+/** A (post, family) record as stored: what the sweeper re-drives when its claimant crashed. */
 export const outboxRecordSchema = z.object({
   postId: z.string(),
   schoolId: z.string(),
@@ -46,27 +47,68 @@ export const outboxRecordSchema = z.object({
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 
 /**
- * Enqueues "a new post" for every family the post was meant for at its first publish, each exactly
- * once. Call it whenever the channels show the post; once every family is done it costs one read.
+ * Fixes who hears about a post: called by the fan-out each time the channels show it; only the first
+ * call (its first publish) writes the plan. Returns true while the plan is open (a `notify` job is due).
  */
-export async function notifyFamilies(deps: Deps, post: Post): Promise<void> {
-  const plan = await openPlan(deps, post);
-  if (plan.state === 'complete') return;
-  const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
-  for (let start = 0; start < families.length; start += SEND_CONCURRENCY) {
-    await Promise.all(
-      families.slice(start, start + SEND_CONCURRENCY).map(async (family) => {
-        const message = postPublished(post, family.id);
-        // Claimed before: already sent, or its claimant crashed and the sweeper re-drives it.
-        if (await claim(deps, message)) await send(deps, message);
+export async function planNotifications(deps: Deps, post: Post): Promise<boolean> {
+  const now = deps.now().toISOString();
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...tableKeys.outboxPlan(post.id),
+          type: 'outbox-plan',
+          postId: post.id,
+          schoolId: post.schoolId,
+          audience: post.audience,
+          state: 'open',
+          createdAt: now,
+          gsi1pk: pendingPartitions.notify,
+          gsi1sk: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
+    return true;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  return (await readPlan(deps, post.id))?.state === 'open';
+}
+
+async function readPlan(deps: Deps, postId: string) {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.outboxPlan(postId), ConsistentRead: true }),
+  );
+  return Item ? planSchema.parse(Item) : undefined;
+}
+
+/**
+ * The `notify` job: enqueues "a new post" for every family in the post's plan, each exactly once, then
+ * completes the plan. A post retracted before this runs notifies nobody. Safe to run any number of times.
+ */
+export async function notifyFamilies(deps: Deps, postId: string): Promise<void> {
+  const plan = await readPlan(deps, postId);
+  if (plan?.state !== 'open') return;
+  const current = await getPostWithMedia(deps, postId);
+  if (current?.post.state === 'published') {
+    const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
+    for (let start = 0; start < families.length; start += SEND_CONCURRENCY) {
+      await Promise.all(
+        families.slice(start, start + SEND_CONCURRENCY).map(async (family) => {
+          const message = postPublished(current.post, family.id);
+          // Claimed before: already sent, or its claimant crashed and the sweeper re-drives it.
+          if (await claim(deps, message)) await send(deps, message);
+        }),
+      );
+    }
   }
   await deps.clients.dynamo.send(
     new UpdateCommand({
       TableName: deps.config.tableName,
-      Key: tableKeys.outboxPlan(post.id),
-      UpdateExpression: 'SET #state = :complete',
+      Key: tableKeys.outboxPlan(postId),
+      UpdateExpression: 'SET #state = :complete REMOVE gsi1pk, gsi1sk',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':complete': 'complete' },
     }),
@@ -101,26 +143,6 @@ export async function redriveNotification(deps: Deps, record: OutboxRecord): Pro
   }
   await send(deps, postPublished(current.post, record.familyId));
   return 'sent';
-}
-
-async function openPlan(deps: Deps, post: Post): Promise<Plan> {
-  const plan: Plan = { postId: post.id, schoolId: post.schoolId, audience: post.audience, state: 'open' };
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { ...tableKeys.outboxPlan(post.id), type: 'outbox-plan', ...plan, createdAt: deps.now().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return plan;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.outboxPlan(post.id), ConsistentRead: true }),
-  );
-  return planSchema.parse(Item);
 }
 
 /** Claims (post, family); false when it was claimed before. The claim sits in the sweeper's index until sent. */

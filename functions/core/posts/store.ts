@@ -7,7 +7,7 @@ import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
 export const pendingPartitions = {
   media: 'PENDING#MEDIA',
   fanout: 'PENDING#FANOUT',
-  /** Notifications claimed but not yet sent (their sender may have crashed), by claim time. */
+  /** Notification plans not yet carried out, and notifications claimed but not yet sent, by time. */
   notify: 'PENDING#NOTIFY',
   /** Scheduled posts, sorted by the time they go live. */
   scheduled: 'PENDING#SCHEDULED',

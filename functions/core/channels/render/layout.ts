@@ -44,19 +44,15 @@ ${options.body}
   }\n`;
 }
 
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with it. */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Dates as parents read them, in the school's time zone. */
 export function displayDate(iso: string, timezone: string): string {
-  return dateFormatter(timezone).format(new Date(iso));
-}
-
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Building an Intl formatter costs far more than using one; a digest run formats thousands of dates. */
-function dateFormatter(timezone: string): Intl.DateTimeFormat {
-  let formatter = dateFormatters.get(timezone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
-    dateFormatters.set(timezone, formatter);
+  let format = dateFormats.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
+    dateFormats.set(timezone, format);
   }
-  return formatter;
+  return format.format(new Date(iso));
 }
