@@ -50,7 +50,7 @@ export const sizing = {
    * Delivery to parents: web push encrypts per message (ECDH + AES-GCM), CPU-bound, so a full vCPU. A
    * batch's families are read in one request and its ledger records written 25 at a time.
    */
-  notify: { memory: 1769, timeout: Duration.minutes(3), batch: 10, maxConcurrency: 10 },
+  deliver: { memory: 1769, timeout: Duration.minutes(3), batch: 10, maxConcurrency: 10 },
   /** Runs every 5 minutes; reserved 1 so a slow run never overlaps the next and re-drives twice. */
   sweeper: { memory: 512, timeout: Duration.minutes(2), reserved: 1 },
   /** One run sends every due digest (and what quiet hours held back); reserved 1 so runs never overlap. */
@@ -141,7 +141,7 @@ export class CorridorInfra extends Construct {
     image: CorridorFunction;
     av: CorridorFunction;
     fanout: CorridorFunction;
-    notify: CorridorFunction;
+    deliver: CorridorFunction;
     sweeper: CorridorFunction;
     digest: CorridorFunction;
     emailEvents: CorridorFunction;
@@ -187,7 +187,7 @@ export class CorridorInfra extends Construct {
       // The outbox's hand-off to delivery (web push, email, digest). Its consumer arrives with parents'
       // delivery; it is sized like the fan-out function, which encrypts web push (see `sizing.fanout`).
       notifications: new WorkQueue(this, 'NotificationsQueue', {
-        consumerTimeout: sizing.notify.timeout,
+        consumerTimeout: sizing.deliver.timeout,
         maxReceiveCount: maxReceiveCount.notifications,
         alarmAction,
       }),
@@ -314,10 +314,10 @@ export class CorridorInfra extends Construct {
         ...sizing.fanout,
         environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }),
       }),
-      notify: fn('Notify', {
-        entry: entry('notify'),
+      deliver: fn('Deliver', {
+        entry: entry('deliver'),
         description: 'Corridor delivery to parents: web push, email, digest entries',
-        ...sizing.notify,
+        ...sizing.deliver,
         environment: { ...configEnv(), ...emailEnv, ...pushEnv },
       }),
       sweeper: fn('Sweeper', {
@@ -367,7 +367,7 @@ export class CorridorInfra extends Construct {
     consume(this.functions.image, this.queues.image, sizing.image);
     consume(this.functions.av, this.queues.av, sizing.av);
     consume(this.functions.fanout, this.queues.fanout, sizing.fanout);
-    consume(this.functions.notify, this.queues.notifications, sizing.notify);
+    consume(this.functions.deliver, this.queues.notifications, sizing.deliver);
     consume(this.functions.emailEvents, this.queues.emailEvents, sizing.emailEvents);
 
     this.schedulerDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
@@ -450,7 +450,7 @@ export class CorridorInfra extends Construct {
   /** Each function: exactly the actions it uses, on exactly its resources. */
   private grantLeastPrivilege(): void {
     const { table, incoming, site } = this.storage;
-    const { api, router, image, av, fanout, notify, sweeper, digest, emailEvents } = this.functions;
+    const { api, router, image, av, fanout, deliver, sweeper, digest, emailEvents } = this.functions;
     const gsi = (name: string) => `${table.tableArn}/index/${name}`;
     const incomingObjects = incoming.arnForObjects('incoming/*');
     // s3:ListBucket makes a missing key a 404 (NotFound) rather than a 403, which the sweeper relies on.
@@ -493,8 +493,8 @@ export class CorridorInfra extends Construct {
     this.cdn.distribution.grantCreateInvalidation(fanout.role);
 
     // Delivery to parents: families and the delivery ledger (read and recorded in batches); email.
-    notify.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
-    sendEmail(notify);
+    deliver.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
+    sendEmail(deliver);
 
     // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
     sweeper.allow(TABLE_ACTIONS, [table.tableArn]);

@@ -10,10 +10,10 @@ import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
 import { objectCreatedEvent } from '../core/media/s3-event';
+import { deliverHandler } from '../handlers/deliver';
 import { digestHandler } from '../handlers/digest';
 import { fanoutHandler } from '../handlers/fanout';
 import { mediaHandler } from '../handlers/media';
-import { notifyHandler } from '../handlers/notify';
 import { type Emulators, startEmulators } from './emulators';
 import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
@@ -129,7 +129,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), options.queueOptions);
   queues.notifications = new InProcessQueue(
     'notifications',
-    options.holdNotifications ? undefined : notifyHandler(deps),
+    options.holdNotifications ? undefined : deliverHandler(deps),
     // A bigger batch than the other queues: delivery reads a batch's families in one request.
     { batchSize: 25, ...options.queueOptions },
   );

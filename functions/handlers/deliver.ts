@@ -8,7 +8,7 @@ import { awsDeps } from './runtime';
  * SQS records carrying the outbox's notifications. The whole batch is delivered together (families read
  * in one request, ledger records written in batches); a notification that failed alone is retried.
  */
-export function notifyHandler(deps: Deps) {
+export function deliverHandler(deps: Deps) {
   return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const parsed: { messageId: string; notification: Notification }[] = [];
@@ -28,4 +28,4 @@ export function notifyHandler(deps: Deps) {
   };
 }
 
-export const handler = (event: SQSEvent, context: Context) => notifyHandler(awsDeps())(event, context);
+export const handler = (event: SQSEvent, context: Context) => deliverHandler(awsDeps())(event, context);
