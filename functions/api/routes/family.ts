@@ -8,7 +8,7 @@ import { sendConfirmation } from '../../core/notify/confirmation';
 import { changePreferences } from '../../core/notify/digest-schedule';
 import { isJoinToken, parseJoinLink } from '../../core/notify/join-link';
 import { preferencesSchema } from '../../core/notify/preferences';
-import { pushSubscriptionSchema } from '../../core/notify/push';
+import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';

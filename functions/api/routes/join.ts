@@ -4,7 +4,7 @@ import type { Deps } from '../../core/deps';
 import { joinWithPush } from '../../core/families/join';
 import { sendConfirmation } from '../../core/notify/confirmation';
 import { isJoinToken, joinPath, type QrFormat, qrCode } from '../../core/notify/join-link';
-import { pushSubscriptionSchema } from '../../core/notify/push';
+import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';

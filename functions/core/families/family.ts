@@ -5,7 +5,7 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
-import { pushSubscriptionSchema } from '../notify/push';
+import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
 import { classSchema, getSchool, schoolIdSchema } from '../schools/school';
 

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { PushSubscriptionJson } from '../notify/push';
+import type { PushSubscriptionJson } from '../notify/push-subscription';
 import { addClass, createFamily, type Family, getFamily } from './family';
 import { addEmail, addPushDevice, addressIdOf, familiesOfAddress } from './recipients';
 

@@ -2,14 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import webpush from 'web-push';
-import * as z from 'zod';
-
-/** A browser's push subscription as `PushSubscription.toJSON()` gives it. */
-export const pushSubscriptionSchema = z.object({
-  endpoint: z.url().refine((u) => /^https?:\/\//.test(u), 'a push endpoint is an http(s) URL'),
-  keys: z.object({ p256dh: z.string().min(80).max(100), auth: z.string().min(16).max(32) }),
-});
-export type PushSubscriptionJson = z.infer<typeof pushSubscriptionSchema>;
+import type { PushSubscriptionJson } from './push-subscription';
 
 /** What the service worker shows (web/parents/sw.js reads exactly these fields). */
 export interface PushPayload {

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import webpush from 'web-push';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
@@ -45,10 +44,16 @@ async function loadOrCreate(deps: Deps): Promise<Secrets> {
   };
   const existing = await read();
   if (existing) return existing;
-  const vapid = webpush.generateVAPIDKeys();
+  // A P-256 key pair in the form web-push and browsers take: the uncompressed public point and the
+  // private scalar, base64url (what webpush.generateVAPIDKeys makes, without bundling web-push into the API).
+  const vapid = createECDH('prime256v1');
+  vapid.generateKeys();
   const created: Secrets = {
-    vapidPublicKey: vapid.publicKey,
-    vapidPrivateKey: vapid.privateKey,
+    vapidPublicKey: vapid.getPublicKey().toString('base64url'),
+    // The scalar is 32 bytes; Node may drop leading zero bytes, which VAPID signers refuse.
+    vapidPrivateKey: Buffer.concat([Buffer.alloc(32), vapid.getPrivateKey()])
+      .subarray(-32)
+      .toString('base64url'),
     linkKey: randomBytes(32).toString('base64url'),
     createdAt: deps.now().toISOString(),
   };
