@@ -141,6 +141,7 @@ async function seedPublishedPosts(deps: Deps, school: School, count: number): Pr
       renderedAt: at,
       createdBy: 'bench',
       authorRole: 'admin',
+      urgent: false,
     };
     channels = channelsForPost(post, school);
     post.renderedChannels = channels.map((c) => c.id);

@@ -9,6 +9,7 @@ const benches = {
   image: () => import('./image'),
   av: () => import('./av'),
   cost: () => import('./cost'),
+  notify: () => import('./notify'),
   publish: () => import('./publish'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 

@@ -30,6 +30,9 @@ export const rewriteFunctionSource = `function handler(event) {
   return request;
 }`;
 
+/** Parents' pages, served by the API function (functions/api/app.ts) outside `/api`. */
+export const PARENT_PAGE_PATHS = ['/join/*', '/family/*'] as const;
+
 /** Short TTL for site artifacts: they carry `max-age=60` and change with every post (retract invalidates). */
 export const SITE_TTL = { default: Duration.seconds(60), max: Duration.minutes(5) };
 /** Media keys are content hashes: the bytes under a key never change. */
@@ -59,7 +62,10 @@ export interface CdnProps {
  * - default (`*`): site artifacts from S3 (OAC), short TTL, path rewrite, strict security headers;
  * - `/media/*`: immutable media variants, cached a year;
  * - `/embed/…` and a school's `/s/<school>/embed`: the website widget's pages, frameable by any site (its own headers policy);
- * - `/api/*`: the HTTP API, never cached, every viewer header but Host forwarded.
+ * - `/api/*`: the HTTP API, never cached, every viewer header but Host forwarded;
+ * - `/join/*`, `/family/*`: parents' pages (class join links and QR codes, the links in every message),
+ *   server-rendered by the same function as the API, under the site's CSP: same-origin script for web
+ *   push and its service worker, same-origin forms.
  * The incoming bucket is deliberately not an origin: originals are never served.
  */
 export class Cdn extends Construct {
@@ -184,6 +190,16 @@ export class Cdn extends Construct {
       responseHeadersPolicy: this.policies.embed,
       functionAssociations: rewriteAssociation,
     };
+    const apiBehavior = {
+      origin: apiOrigin,
+      // HTTPS only, not a redirect: a redirected POST loses its body.
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // The HTTP API must see its own host name, not the viewer's, or API Gateway refuses the request.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: true,
+    };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Corridor: site, media, API',
       ...(props.domainName && props.certificateArn
@@ -208,17 +224,10 @@ export class Cdn extends Construct {
         // A school's own embed page (`/s/<school>/embed`): the same frameable policy (headerProfile()).
         '/s/*/embed': embedBehavior,
         '/s/*/embed/*': embedBehavior,
-        '/api/*': {
-          origin: apiOrigin,
-          // HTTPS only, not a redirect: a redirected POST loses its body.
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // The HTTP API must see its own host name, not the viewer's, or API Gateway refuses the request.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: this.policies.api,
-          compress: true,
-        },
+        '/api/*': { ...apiBehavior, responseHeadersPolicy: this.policies.api },
+        ...Object.fromEntries(
+          PARENT_PAGE_PATHS.map((path) => [path, { ...apiBehavior, responseHeadersPolicy: this.policies.site }]),
+        ),
       },
     });
     this.publicUrl = `https://${props.domainName ?? this.distribution.distributionDomainName}`;

@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Config, configToEnv } from '../functions/aws/config';
 import { tableShape } from '../functions/aws/table';
-import { Cdn } from './cdn';
+import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
 import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
 import { CorridorFunction, type HandlerName, sharpBundling } from './lambda';
@@ -44,11 +44,16 @@ export const sizing = {
    * (MEDIA_LEASE_MS) is also 15 minutes, so a live worker's lease never expires under it.
    */
   av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, batch: 1, maxConcurrency: 5 },
-  /** Web push encrypts per message (ECDH + AES-GCM): CPU-bound, so a full vCPU. */
+  /** Renders channel artifacts and hands each (post, family) to the notifications queue. */
   fanout: { memory: 1769, timeout: Duration.minutes(3), batch: 5, maxConcurrency: 10 },
+  /**
+   * Delivery to parents: web push encrypts per message (ECDH + AES-GCM), CPU-bound, so a full vCPU. A
+   * batch's families are read in one request and its ledger records written 25 at a time.
+   */
+  deliver: { memory: 1769, timeout: Duration.minutes(3), batch: 10, maxConcurrency: 10 },
   /** Runs every 5 minutes; reserved 1 so a slow run never overlaps the next and re-drives twice. */
   sweeper: { memory: 512, timeout: Duration.minutes(2), reserved: 1 },
-  /** One run renders and sends every due family's digest; reserved 1 so runs never overlap. */
+  /** One run sends every due digest (and what quiet hours held back); reserved 1 so runs never overlap. */
   digest: { memory: 1769, timeout: Duration.minutes(10), reserved: 1 },
   emailEvents: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 2 },
 } as const;
@@ -65,13 +70,9 @@ export const SWEEP_EVERY = Duration.minutes(5);
 
 /** DynamoDB item actions the code uses (conditional single-item writes, queries; no scans, no transactions). */
 const TABLE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/** Delivery reads a batch's families in one request and writes ledger records 25 at a time. */
+const TABLE_BATCH_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
 const SES_SEND = ['ses:SendEmail', 'ses:SendRawEmail'];
-
-/** An SSM parameter Corridor reads at run time. */
-export interface VapidParameter {
-  parameterName: string;
-  parameterArn: string;
-}
 
 export interface CorridorInfraProps {
   /** SST stage, e.g. `prod`. */
@@ -104,8 +105,6 @@ export interface CorridorInfraProps {
   reserveConcurrency?: boolean;
   /** More origins allowed to PUT uploads from a browser (e.g. `http://localhost:5173`). */
   extraUploadOrigins?: string[];
-  /** SSM parameter names prefix for the VAPID keys. Default `/<appName>/<stage>/vapid`. */
-  vapidParameterPrefix?: string;
   /** Repository root (package.json, package-lock.json, functions/). Default: the working directory. */
   projectRoot?: string;
   /** Override handler entry files (tests use this for handlers not written yet). */
@@ -142,13 +141,12 @@ export class CorridorInfra extends Construct {
     image: CorridorFunction;
     av: CorridorFunction;
     fanout: CorridorFunction;
+    deliver: CorridorFunction;
     sweeper: CorridorFunction;
     digest: CorridorFunction;
     emailEvents: CorridorFunction;
   };
   readonly schedules: { sweeper: scheduler.Schedule; digest: scheduler.Schedule };
-  /** SSM parameter names and ARNs of the VAPID key pair (created by the operator, docs/deploy.md). */
-  readonly vapid: { publicKey: VapidParameter; privateKey: VapidParameter };
   readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: CorridorInfraProps) {
@@ -159,7 +157,6 @@ export class CorridorInfra extends Construct {
     const reserve = props.reserveConcurrency ?? true;
     const root = resolve(props.projectRoot ?? process.cwd());
     const entry = (name: HandlerName) => props.entries?.[name] ?? join(root, 'functions', 'handlers', `${name}.ts`);
-    const vapidPrefix = props.vapidParameterPrefix ?? `/${appName}/${props.stage}/vapid`;
 
     this.alarmTopic = new sns.Topic(this, 'Alarms', { displayName: `Corridor ${props.stage} alarms`, enforceSSL: true });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
@@ -190,7 +187,7 @@ export class CorridorInfra extends Construct {
       // The outbox's hand-off to delivery (web push, email, digest). Its consumer arrives with parents'
       // delivery; it is sized like the fan-out function, which encrypts web push (see `sizing.fanout`).
       notifications: new WorkQueue(this, 'NotificationsQueue', {
-        consumerTimeout: sizing.fanout.timeout,
+        consumerTimeout: sizing.deliver.timeout,
         maxReceiveCount: maxReceiveCount.notifications,
         alarmAction,
       }),
@@ -232,22 +229,9 @@ export class CorridorInfra extends Construct {
       CORRIDOR_SES_CONFIGURATION_SET: this.email.configurationSet.configurationSetName,
     };
 
-    // --- VAPID keys: referenced by name, never created here (a value would sit in the template). Not
-    // resolved at deploy either (no CloudFormation SSM parameter): the functions read them at run time,
-    // so rotating the keys needs no deploy.
-    const vapidParameter = (name: string): VapidParameter => ({
-      parameterName: name,
-      parameterArn: stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }),
-    });
-    this.vapid = {
-      publicKey: vapidParameter(`${vapidPrefix}/public-key`),
-      privateKey: vapidParameter(`${vapidPrefix}/private-key`),
-    };
-    const vapidEnv = {
-      CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER: this.vapid.publicKey.parameterName,
-      CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER: this.vapid.privateKey.parameterName,
-      CORRIDOR_VAPID_SUBJECT: `mailto:no-reply@${props.email.domain}`,
-    };
+    // --- VAPID keys: generated on first start and kept in the table (functions/core/notify/secrets.ts),
+    // never in the template; the subject tells push services whom to contact about our traffic.
+    const pushEnv = { CORRIDOR_VAPID_SUBJECT: `mailto:no-reply@${props.email.domain}` };
 
     // --- environment: exactly what configFromEnv reads (names from functions/aws/config.ts) ---
     const { table, incoming, site } = this.storage;
@@ -298,7 +282,7 @@ export class CorridorInfra extends Construct {
         entry: entry('api'),
         description: 'Corridor HTTP API (Hono)',
         ...sizing.api,
-        environment: { ...configEnv(), ...emailEnv, ...vapidEnv },
+        environment: { ...configEnv(), ...emailEnv },
       }),
       router: fn('MediaRouter', {
         // Found from the project root, not import.meta: SST bundles sst.config.ts (and this file) elsewhere.
@@ -328,7 +312,13 @@ export class CorridorInfra extends Construct {
         entry: entry('fanout'),
         description: 'Corridor fan-out: channel artifacts, invalidations, notifications',
         ...sizing.fanout,
-        environment: { ...configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }), ...emailEnv, ...vapidEnv },
+        environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }),
+      }),
+      deliver: fn('Deliver', {
+        entry: entry('deliver'),
+        description: 'Corridor delivery to parents: web push, email, digest entries',
+        ...sizing.deliver,
+        environment: { ...configEnv(), ...emailEnv, ...pushEnv },
       }),
       sweeper: fn('Sweeper', {
         entry: entry('sweeper'),
@@ -340,7 +330,7 @@ export class CorridorInfra extends Construct {
         entry: entry('digest'),
         description: 'Corridor evening digest',
         ...sizing.digest,
-        environment: { ...configEnv(), ...emailEnv, ...vapidEnv },
+        environment: { ...configEnv(), ...emailEnv, ...pushEnv },
       }),
       emailEvents: fn('EmailEvents', {
         entry: entry('email-events'),
@@ -352,13 +342,17 @@ export class CorridorInfra extends Construct {
     this.grantLeastPrivilege();
 
     // --- triggers ---
-    this.httpApi.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [apigw.HttpMethod.ANY],
-      integration: new integrations.HttpLambdaIntegration('Api', this.functions.api.fn, {
-        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      }),
+    const apiIntegration = new integrations.HttpLambdaIntegration('Api', this.functions.api.fn, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
+    // The API, and parents' pages (CloudFront routes the same paths here: infra/cdn.ts).
+    for (const path of ['/api/*', ...PARENT_PAGE_PATHS]) {
+      this.httpApi.addRoutes({
+        path: path.replace(/\*$/, '{proxy+}'),
+        methods: [apigw.HttpMethod.ANY],
+        integration: apiIntegration,
+      });
+    }
     const consume = (f: CorridorFunction, q: WorkQueue, s: { batch: number; maxConcurrency: number }) =>
       f.fn.addEventSource(
         new sources.SqsEventSource(q.queue, {
@@ -373,6 +367,7 @@ export class CorridorInfra extends Construct {
     consume(this.functions.image, this.queues.image, sizing.image);
     consume(this.functions.av, this.queues.av, sizing.av);
     consume(this.functions.fanout, this.queues.fanout, sizing.fanout);
+    consume(this.functions.deliver, this.queues.notifications, sizing.deliver);
     consume(this.functions.emailEvents, this.queues.emailEvents, sizing.emailEvents);
 
     this.schedulerDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
@@ -455,7 +450,7 @@ export class CorridorInfra extends Construct {
   /** Each function: exactly the actions it uses, on exactly its resources. */
   private grantLeastPrivilege(): void {
     const { table, incoming, site } = this.storage;
-    const { api, router, image, av, fanout, sweeper, digest, emailEvents } = this.functions;
+    const { api, router, image, av, fanout, deliver, sweeper, digest, emailEvents } = this.functions;
     const gsi = (name: string) => `${table.tableArn}/index/${name}`;
     const incomingObjects = incoming.arnForObjects('incoming/*');
     // s3:ListBucket makes a missing key a 404 (NotFound) rather than a 403, which the sweeper relies on.
@@ -467,11 +462,6 @@ export class CorridorInfra extends Construct {
         queues.map((q) => q.queue.queueArn),
       );
     const sendEmail = (f: CorridorFunction) => f.allow(SES_SEND, this.email.sendResources);
-    const readVapid = (f: CorridorFunction, ...params: VapidParameter[]) =>
-      f.allow(
-        ['ssm:GetParameter'],
-        params.map((p) => p.parameterArn),
-      );
 
     // API: the table; presigned single and multipart uploads (the URL carries the signer's rights);
     // publish/retract jobs; the opt-in email; the VAPID public key for subscribing browsers.
@@ -479,7 +469,6 @@ export class CorridorInfra extends Construct {
     api.allow(['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [incomingObjects]);
     send(api, this.queues.fanout);
     sendEmail(api);
-    readVapid(api, this.vapid.publicKey);
 
     // Router: 64 bytes of each upload; forwards to one of the two worker queues.
     router.allow(['s3:GetObject'], [incomingObjects]);
@@ -496,13 +485,16 @@ export class CorridorInfra extends Construct {
       send(worker, this.queues.fanout);
     }
 
-    // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; notifies.
+    // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; hands
+    // notifications to delivery.
     fanout.allow(TABLE_ACTIONS, [table.tableArn]);
     send(fanout, this.queues.notifications);
     fanout.allow(['s3:PutObject', 's3:DeleteObject'], [site.arnForObjects('*')]);
     this.cdn.distribution.grantCreateInvalidation(fanout.role);
-    sendEmail(fanout);
-    readVapid(fanout, this.vapid.publicKey, this.vapid.privateKey);
+
+    // Delivery to parents: families and the delivery ledger (read and recorded in batches); email.
+    deliver.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
+    sendEmail(deliver);
 
     // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
     sweeper.allow(TABLE_ACTIONS, [table.tableArn]);
@@ -514,10 +506,13 @@ export class CorridorInfra extends Construct {
     listIncoming(sweeper);
     send(sweeper, this.queues.media, this.queues.fanout, this.queues.notifications);
 
-    // Digest: the delivery ledger and families; email and push.
-    digest.allow(TABLE_ACTIONS, [table.tableArn]);
+    // Digest: due deliveries from the sparse GSI, families and the ledger (in batches); email and push.
+    digest.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
+    digest.allow(
+      ['dynamodb:Query'],
+      tableShape.indexes.map((i) => gsi(i.name)),
+    );
     sendEmail(digest);
-    readVapid(digest, this.vapid.publicKey, this.vapid.privateKey);
 
     // Email events: mark addresses suppressed.
     emailEvents.allow(TABLE_ACTIONS, [table.tableArn]);

@@ -1,13 +1,17 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { ZodError } from 'zod';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { messagePage } from './parent-pages';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { consentRoutes } from './routes/consent';
 import { dataProtectionRoutes } from './routes/data-protection';
+import { familyRoutes } from './routes/family';
 import { guidelinesRoutes } from './routes/guidelines';
+import { joinRoutes } from './routes/join';
 import { oembedRoutes } from './routes/oembed';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
@@ -18,10 +22,37 @@ import { securityHeadersMiddleware } from './security-headers';
 /** JSON requests are small: files never pass through the API (they go straight to S3). */
 export const MAX_API_BODY_BYTES = 256 * 1024;
 
-/** The HTTP API, mounted at `/api` on Lambda and in the embedded default alike. */
+/**
+ * The HTTP API at `/api`, and parents' pages at `/join` and `/family` (server-rendered HTML reached from
+ * QR codes and messages), served by the same function on Lambda and in the embedded default alike.
+ */
 export function createApi(deps: Deps) {
-  const api = new Hono().basePath('/api');
-  api.use('*', securityHeadersMiddleware(deps.config));
+  const app = new Hono();
+  app.use('*', securityHeadersMiddleware(deps.config));
+  app.route('/api', jsonApi(deps));
+  app.route('/', parentPages(deps));
+  return app;
+}
+
+function parentPages(deps: Deps) {
+  const pages = new Hono();
+  pages.use(
+    '*',
+    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.html(messagePage('Too long', 'That was too much text.'), 413) }),
+  );
+  pages.route('/join', joinRoutes(deps));
+  pages.route('/family', familyRoutes(deps));
+  pages.onError((error, c) => {
+    if (error instanceof ZodError)
+      return c.html(messagePage('Please check', 'Something in that form was not valid. Go back and try again.'), 400);
+    console.error('parents page error', error);
+    return c.html(messagePage('Sorry', 'Something went wrong on our side. Please try again.'), 500);
+  });
+  return pages;
+}
+
+function jsonApi(deps: Deps) {
+  const api = new Hono();
   api.use(
     '*',
     bodyLimit({
@@ -42,7 +73,8 @@ export function createApi(deps: Deps) {
   api.route('/consent', consentRoutes(deps));
   api.route('/guidelines', guidelinesRoutes(deps));
   api.route('/data', dataProtectionRoutes(deps));
-  api.notFound((c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
+  // A catch-all rather than notFound(): a mounted app's notFound is not used by the app it is mounted in.
+  api.all('*', (c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
   api.onError(handleError);
   return api;
 }

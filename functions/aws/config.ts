@@ -39,6 +39,13 @@ export const configSchema = z.object({
    * scheme (CloudFront is always HTTPS; the embedded default is plain HTTP on loopback).
    */
   secureTransport: z.stringbool().optional(),
+  /** SES configuration set every message goes through (bounce and complaint events); absent locally. */
+  sesConfigurationSet: z.string().optional(),
+  /** Contact push services may use about our traffic (RFC 8292): `mailto:` or `https:`. */
+  vapidSubject: z
+    .string()
+    .regex(/^(mailto:|https:)/)
+    .optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -61,6 +68,8 @@ const envNames: Record<keyof Config, string> = {
   ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
   emailFrom: 'CORRIDOR_EMAIL_FROM',
   secureTransport: 'CORRIDOR_SECURE_TRANSPORT',
+  sesConfigurationSet: 'CORRIDOR_SES_CONFIGURATION_SET',
+  vapidSubject: 'CORRIDOR_VAPID_SUBJECT',
 };
 
 /** Reads the configuration from environment variables; throws a readable error naming each bad variable. */

@@ -20,6 +20,25 @@ export const tableKeys = {
   /** A post's notification outbox: the plan made at its first publish, and one record per family. */
   outboxPlan: (postId: string) => ({ pk: `OUTBOX#${postId}`, sk: 'PLAN' }),
   outboxRecord: (postId: string, familyId: string) => ({ pk: `OUTBOX#${postId}`, sk: `FAMILY#${familyId}` }),
+  /** Keys generated on first start and kept for ever (VAPID, link signing): see core/notify/secrets.ts. */
+  secrets: { pk: 'CONFIG', sk: 'SECRETS' },
+  /** A family's own partition: its record (classes, preferences, recipients), and its delivery ledger. */
+  familyPartition: (familyId: string) => `FAMILY#${familyId}`,
+  familyRecord: (familyId: string) => ({ pk: `FAMILY#${familyId}`, sk: 'FAMILY' }),
+  /**
+   * Which family confirmed an email address, by a keyed digest of the address (never the address): how a
+   * second child's class joins the same family, and how a bounce finds the families to suppress.
+   */
+  addressOwnersPartition: (addressId: string) => `ADDRESS#${addressId}`,
+  addressOwner: (addressId: string, familyId: string) => ({ pk: `ADDRESS#${addressId}`, sk: `FAMILY#${familyId}` }),
+  /** When a confirmation link was last mailed to an address (a join page must not become a mail cannon). */
+  confirmationSent: (addressId: string, target: string) => ({ pk: `ADDRESS#${addressId}`, sk: `CONFIRMATION#${target}` }),
+  /** One delivery ledger item: (subject = post or digest date, family, channel). */
+  delivery: (familyId: string, subject: string, channel: string) => ({
+    pk: `FAMILY#${familyId}`,
+    sk: `DELIVERY#${subject}#${channel}`,
+  }),
+  deliveryPrefix: (subjectPrefix = '') => `DELIVERY#${subjectPrefix}`,
   /** A channel's index partition: entries sorted by publish time, newest last. */
   feedPartition: (channelId: string) => `FEED#${channelId}`,
   feedEntry: (channelId: string, publishedAt: string, postId: string) => ({

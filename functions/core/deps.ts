@@ -29,6 +29,10 @@ export const faultPoints = [
   'fanout:after-confirm',
   /** Between claiming a (post, family) notification and sending it. */
   'notify:after-claim',
+  /** Delivery to parents: after the ledger claim, after the push/email went out, after the record. */
+  'deliver:after-claim',
+  'deliver:after-send',
+  'deliver:after-record',
   'media:after-claim',
   'media:after-store',
 ] as const;
@@ -41,6 +45,10 @@ export interface Deps {
   queues: Queues;
   cdn: Cdn;
   now: () => Date;
-  /** Test-only fault injection: throws to simulate a crash at that point. Absent in production. */
-  faults?: (point: FaultPoint) => void;
+  /**
+   * Test-only fault injection: throws to simulate a crash at that point. `detail` names what was being
+   * done (a delivery's ledger key), so a test can tell which effects a crash interrupted. Absent in
+   * production.
+   */
+  faults?: (point: FaultPoint, detail?: string) => void;
 }

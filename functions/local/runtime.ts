@@ -12,11 +12,14 @@ import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
 import { objectCreatedEvent } from '../core/media/s3-event';
+import { deliverHandler } from '../handlers/deliver';
+import { digestHandler } from '../handlers/digest';
 import { fanoutHandler } from '../handlers/fanout';
 import { mediaHandler } from '../handlers/media';
 import { type Emulators, startEmulators } from './emulators';
 import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
+import { LocalScheduler } from './scheduler';
 import { SiteCache } from './site-cache';
 import { siteKeyForPath, siteRoutes } from './site-routes';
 import { webRoutes } from './web-routes';
@@ -27,10 +30,25 @@ export interface LocalOptions {
   host?: string;
   /** How often the sweeper runs (0 = only at start). */
   sweepEveryMs?: number;
+  /**
+   * How often due deliveries (evening digests, messages held through quiet hours) are sent; AWS runs
+   * it hourly, locally it is cheap to look every minute. 0 = only when asked (`scheduler.run`).
+   */
+  digestEveryMs?: number;
+  /**
+   * Hold what the outbox sends instead of delivering it (`notificationsQueue.held()`): for tests of
+   * the outbox's contract on its own.
+   */
+  holdNotifications?: boolean;
   queueOptions?: InProcessQueueOptions;
   now?: () => Date;
   /** Entries per feed document and archive page (default 50); tests use a few to exercise archives. */
   feedPageSize?: number;
+  /**
+   * Emulators already running (e.g. in another process, so they use the other core: the notify bench),
+   * used and stopped instead of starting them here. They must hold the table and buckets of LOCAL_NAMES.
+   */
+  emulators?: Emulators;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
 }
@@ -42,11 +60,15 @@ export interface LocalCorridor {
   emulators: Emulators;
   mediaQueue: InProcessQueue;
   fanoutQueue: InProcessQueue;
-  /** Holds what the outbox sent: delivery to parents (its consumer) is not built yet. */
+  /** The outbox's messages, delivered to parents (or held, with `holdNotifications`). */
   notificationsQueue: InProcessQueue;
+  /** EventBridge Scheduler's stand-in: runs the sweeper and the digest on their cadence. */
+  scheduler: LocalScheduler;
+  /** Runs the digest job now, as the hourly schedule would (tests drive it with a fake clock). */
+  runDigest(): Promise<unknown>;
   /** The composer and widget, built on first use and kept (rejects when a bundle is over budget). */
   web(): Promise<WebBuild>;
-  /** Resolves when both queues are drained (tests wait on it instead of sleeping). */
+  /** Resolves when every queue is drained (tests wait on it instead of sleeping). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -56,7 +78,7 @@ export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incomi
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
   await mkdir(options.dataDir, { recursive: true });
-  const emulators = await startCorridorEmulators(options.dataDir);
+  const emulators = options.emulators ?? (await startCorridorEmulators(options.dataDir));
   let app: Hono | undefined;
   const host = options.host ?? '127.0.0.1';
   const server = await listen(
@@ -68,8 +90,9 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
-  const queues = { media: undefined as unknown as InProcessQueue, fanout: undefined as unknown as InProcessQueue };
-  const notificationsQueue = new InProcessQueue('notifications', undefined, options.queueOptions);
+  const late = undefined as unknown as InProcessQueue;
+  const queues = { media: late, fanout: late, notifications: late };
+  const scheduler = new LocalScheduler(options.now ?? (() => new Date()));
   const forget = async (paths: string[]) =>
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
   const deps = emulatorDeps(emulators, {
@@ -82,13 +105,19 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(LOCAL_NAMES.incomingBucket, key)),
-      notifications: async (message) => notificationsQueue.send(message),
+      notifications: async (message) => queues.notifications.send(message),
     },
   });
   const { config, clients } = deps;
   const cache = new SiteCache(clients.s3, config.siteBucket);
   queues.media = new InProcessQueue('media', mediaHandler(deps), options.queueOptions);
   queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), options.queueOptions);
+  queues.notifications = new InProcessQueue(
+    'notifications',
+    options.holdNotifications ? undefined : deliverHandler(deps),
+    // A bigger batch than the other queues: delivery reads a batch's families in one request.
+    { batchSize: 25, ...options.queueOptions },
+  );
   emulators.onS3Event((event) => {
     // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker.
     const record = (event as { Records?: { s3?: { bucket?: { name?: string } } }[] }).Records?.[0];
@@ -113,9 +142,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   // A fresh process holds no work, so leases left by a killed process are void: reclaim them at once.
   await sweep(deps, { reclaimLeases: true, graceMs: 0 });
-  const timer = options.sweepEveryMs
-    ? setInterval(() => void sweep(deps).catch((error) => console.error('sweep failed', error)), options.sweepEveryMs)
-    : undefined;
+  const runSweep = () => sweep(deps);
+  const runDigest = digestHandler(deps);
+  if (options.sweepEveryMs) scheduler.every('sweep', options.sweepEveryMs, runSweep);
+  const digestEveryMs = options.digestEveryMs ?? 60_000;
+  if (digestEveryMs) scheduler.every('digest', digestEveryMs, runDigest);
   await writeFile(
     join(options.dataDir, 'endpoints.json'),
     JSON.stringify({ pid: process.pid, url, dynamoEndpoint: emulators.dynamoEndpoint }),
@@ -127,18 +158,20 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     emulators,
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
-    notificationsQueue,
+    notificationsQueue: queues.notifications,
+    scheduler,
+    runDigest: () => scheduler.run('digest', runDigest),
     web,
     idle: async () => {
-      // Media work enqueues fan-out work and vice versa never happens, but loop until both rest at once.
+      // Media work enqueues fan-out work, which enqueues notifications: loop until all rest at once.
+      const all = [queues.media, queues.fanout, ...(options.holdNotifications ? [] : [queues.notifications])];
       do {
-        await queues.media.idle();
-        await queues.fanout.idle();
-      } while (!queues.media.isIdle() || !queues.fanout.isIdle());
+        for (const queue of all) await queue.idle();
+      } while (!all.every((queue) => queue.isIdle()));
     },
     stop: async () => {
-      if (timer) clearInterval(timer);
-      await Promise.all([...Object.values(queues), notificationsQueue].map((queue) => queue.stop()));
+      await scheduler.stop();
+      await Promise.all(Object.values(queues).map((queue) => queue.stop()));
       await new Promise((resolve) => server.close(resolve));
       await emulators.stop();
     },

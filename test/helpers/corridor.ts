@@ -30,6 +30,8 @@ export interface PostInput {
   caption?: string;
   files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string; captions?: string }[];
   idempotencyKey?: string;
+  /** Admin only: parents hear at once, through digests and quiet hours. */
+  urgent?: boolean;
   /** Skip waiting for processing and fan-out. */
   noWait?: boolean;
   /** Post as this API token instead of the demo admin's. */
@@ -77,6 +79,7 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(),
           audience: input.audience,
           caption: input.caption ?? '',
+          urgent: input.urgent,
           media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt, captions: f.captions })),
           ...input.extra,
         },

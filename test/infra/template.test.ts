@@ -22,7 +22,17 @@ import {
 const { template, infra } = synth();
 const all = resources(template);
 
-const services = ['api', 'media-router', 'image-worker', 'av-worker', 'fanout', 'sweeper', 'digest', 'email-events'] as const;
+const services = [
+  'api',
+  'media-router',
+  'image-worker',
+  'av-worker',
+  'fanout',
+  'deliver',
+  'sweeper',
+  'digest',
+  'email-events',
+] as const;
 const fnOf = (service: (typeof services)[number]) => functionByService(template, `corridor-${service}`);
 
 const only = <T>(items: T[]): T => {
@@ -222,6 +232,19 @@ describe('CloudFront', () => {
     expect(api.ViewerProtocolPolicy).toBe('https-only');
   });
 
+  it("parents' pages (/join/*, /family/*): from the API function like /api/*, under the site's CSP", () => {
+    for (const path of ['/join/*', '/family/*']) {
+      const page = behaviors[path]!;
+      expect(page.TargetOriginId, path).toBe(apiOrigin.Id);
+      expect(page.CachePolicyId, path).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad');
+      expect(page.OriginRequestPolicyId, path).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac');
+      expect(page.ViewerProtocolPolicy, path).toBe('https-only');
+      expect(page.ResponseHeadersPolicyId, path).toEqual((config.DefaultCacheBehavior as Json).ResponseHeadersPolicyId);
+      // The push script and its service worker are same-origin files; forms post to the same origin.
+      expect(csp(page.ResponseHeadersPolicyId)).toMatch(/script-src 'self'.*worker-src 'self'.*form-action 'self'/);
+    }
+  });
+
   it('security headers on the site: CSP, HSTS, nosniff, Referrer-Policy, not frameable', () => {
     const ref = (config.DefaultCacheBehavior as Json).ResponseHeadersPolicyId;
     const s = security(ref);
@@ -310,6 +333,7 @@ describe('Lambda', () => {
       'image-worker': undefined,
       'av-worker': undefined,
       fanout: undefined,
+      deliver: undefined,
       sweeper: 1,
       digest: 1,
       'email-events': undefined,
@@ -354,31 +378,13 @@ describe('environment: exactly what configFromEnv needs', () => {
   const requiredNames = required.map(nameOf).sort();
   const optionalNames = (Object.keys(shape) as (keyof Config)[]).filter((k) => !required.includes(k)).map(nameOf);
   const extras: Record<string, string[]> = {
-    api: [
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    api: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET'],
     'image-worker': [],
     'av-worker': [nameOf('ffmpegDir' as keyof Config)],
-    fanout: [
-      nameOf('cdnDistributionId' as keyof Config),
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    fanout: [nameOf('cdnDistributionId' as keyof Config)],
+    deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
     sweeper: [],
-    digest: [
-      'CORRIDOR_EMAIL_FROM',
-      'CORRIDOR_SES_CONFIGURATION_SET',
-      'CORRIDOR_VAPID_PUBLIC_KEY_PARAMETER',
-      'CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER',
-      'CORRIDOR_VAPID_SUBJECT',
-    ],
+    digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
     'email-events': [],
   };
 
@@ -442,6 +448,12 @@ describe('SQS', () => {
       receives: maxReceiveCount.fanout,
       batch: sizing.fanout.batch,
     },
+    CorridorNotificationsQueue: {
+      consumer: 'deliver',
+      timeout: sizing.deliver.timeout,
+      receives: maxReceiveCount.notifications,
+      batch: sizing.deliver.batch,
+    },
     CorridorEmailEventsQueue: {
       consumer: 'email-events',
       timeout: sizing.emailEvents.timeout,
@@ -489,7 +501,7 @@ describe('SQS', () => {
 
   it('every event source mapping reports batch item failures', () => {
     const mappings = ofType(template, 'AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(5);
+    expect(mappings).toHaveLength(Object.keys(work).length);
     for (const [, m] of mappings) expect((m.Properties as Json).FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 });
@@ -637,8 +649,7 @@ describe('IAM: least privilege', () => {
   const SES = ['ses:SendEmail', 'ses:SendRawEmail'];
   const SES_IDENTITY = 'arn:${AWS::Partition}:ses:eu-west-2:123456789012:identity/mail.example.org';
   const SES_SET = 'arn:${AWS::Partition}:ses:eu-west-2:123456789012:configuration-set/CorridorEmailConfigurationSet';
-  const VAPID_PUBLIC = 'arn:${AWS::Partition}:ssm:eu-west-2:123456789012:parameter/corridor/prod/vapid/public-key';
-  const VAPID_PRIVATE = 'arn:${AWS::Partition}:ssm:eu-west-2:123456789012:parameter/corridor/prod/vapid/private-key';
+  const BATCH = ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'];
   const expected: Record<(typeof services)[number], Record<string, string[]>> = {
     api: {
       [TABLE]: DATA,
@@ -646,7 +657,6 @@ describe('IAM: least privilege', () => {
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
       'CorridorApiLogs.Arn': LOGS,
     },
     'media-router': {
@@ -681,11 +691,14 @@ describe('IAM: least privilege', () => {
       'arn:${AWS::Partition}:cloudfront::123456789012:distribution/CorridorCdnDistribution': ['cloudfront:CreateInvalidation'],
       'CorridorFanoutQueue.Arn': CONSUME,
       'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
+      'CorridorFanoutLogs.Arn': LOGS,
+    },
+    deliver: {
+      [TABLE]: [...DATA, ...BATCH].sort(),
+      'CorridorNotificationsQueue.Arn': CONSUME,
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
-      [VAPID_PRIVATE]: ['ssm:GetParameter'],
-      'CorridorFanoutLogs.Arn': LOGS,
+      'CorridorDeliverLogs.Arn': LOGS,
     },
     sweeper: {
       [TABLE]: DATA,
@@ -698,11 +711,10 @@ describe('IAM: least privilege', () => {
       'CorridorSweeperLogs.Arn': LOGS,
     },
     digest: {
-      [TABLE]: DATA,
+      [TABLE]: [...DATA, ...BATCH].sort(),
+      [`${TABLE}/index/gsi1`]: ['dynamodb:Query'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
-      [VAPID_PUBLIC]: ['ssm:GetParameter'],
-      [VAPID_PRIVATE]: ['ssm:GetParameter'],
       'CorridorDigestLogs.Arn': LOGS,
     },
     'email-events': {
@@ -725,11 +737,11 @@ describe('IAM: least privilege', () => {
     expect(invalidators.map(({ where }) => stripHash(where))).toEqual(['CorridorFanoutRoleDefaultPolicy']);
   });
 
-  it('VAPID keys are referenced (SSM parameter names), never created with values in the template', () => {
+  it('VAPID keys are never in the template: they are generated on first start and kept in the table', () => {
     expect(ofType(template, 'AWS::SSM::Parameter')).toHaveLength(0);
     expect(ofType(template, 'AWS::SecretsManager::Secret')).toHaveLength(0);
-    expect(envOf(fnOf('fanout')[1]).CORRIDOR_VAPID_PRIVATE_KEY_PARAMETER).toBe('/corridor/prod/vapid/private-key');
-    expect(JSON.stringify(template.toJSON())).not.toMatch(/BEGIN (EC )?PRIVATE KEY/);
+    expect(allows.filter(({ statement }) => list(statement.Action).some((a) => a.startsWith('ssm:')))).toEqual([]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/BEGIN (EC )?PRIVATE KEY|VAPID_(PUBLIC|PRIVATE)/);
   });
 
   it('schedules may invoke only their own function', () => {
@@ -742,9 +754,11 @@ describe('IAM: least privilege', () => {
 });
 
 describe('HTTP API', () => {
-  it('routes only /api/* to the API function with payload format 2.0', () => {
-    const [, route] = only(ofType(template, 'AWS::ApiGatewayV2::Route'));
-    expect((route.Properties as Json).RouteKey).toBe('ANY /api/{proxy+}');
+  it("routes /api/* and parents' pages (/join/*, /family/*) to the API function with payload format 2.0", () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => (r.Properties as Json).RouteKey)
+      .sort();
+    expect(routes).toEqual(['ANY /api/{proxy+}', 'ANY /family/{proxy+}', 'ANY /join/{proxy+}']);
     const [, integration] = only(ofType(template, 'AWS::ApiGatewayV2::Integration'));
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
     expect(label((integration.Properties as Json).IntegrationUri)).toBe(`${stripHash(fnOf('api')[0])}.Arn`);

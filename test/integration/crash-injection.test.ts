@@ -25,12 +25,17 @@ const TINY_PHOTO = corpusPath('png_exif_gps_1x1.png');
 /** The post id behind a feed item id (a public post's URL, or a private post's URN). */
 const postIdOf = (itemId: string) => /(?:\/p\/|:post:)([\w-]+)$/.exec(itemId)?.[1] ?? itemId;
 
-describe.each(faultPoints.map((point) => [point]))('crashing at %s, repeatedly', (point: FaultPoint) => {
+// Delivery to parents has its own crash test (parents-crash.test.ts); here the notifications queue holds
+// what the outbox sent, which is the contract this test checks.
+const publishingFaultPoints = faultPoints.filter((point) => !point.startsWith('deliver:'));
+
+describe.each(publishingFaultPoints.map((point) => [point]))('crashing at %s, repeatedly', (point: FaultPoint) => {
   it('ends with every post exactly where it belongs, once, and each notification once', async () => {
     let hits = 0;
     let crashes = 0;
     let clockOffset = 0;
     const corridor = await startTestCorridor({
+      holdNotifications: true,
       now: () => new Date(Date.now() + clockOffset),
       faults: (at) => {
         if (at !== point || hits++ % 2 !== 0) return;

@@ -10,7 +10,8 @@ import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 let corridor: TestCorridor;
 let families: Record<'year1' | 'year2' | 'both' | 'none', Family>;
 beforeAll(async () => {
-  corridor = await startTestCorridor();
+  // Delivery is tested on its own (parents-*.test.ts): here the queue holds what the outbox sent.
+  corridor = await startTestCorridor({ holdNotifications: true });
   const { deps } = corridor.local;
   families = {
     year1: await createFamily(deps, { schoolId: 'demo', classIds: ['year-1'] }),
@@ -86,6 +87,7 @@ describe('a sender that crashes between claim and send', () => {
   it('leaves the claim for the sweeper, which sends it once', async () => {
     let crashes = 0;
     const flaky = await startTestCorridor({
+      holdNotifications: true,
       faults: (point) => {
         if (point === 'notify:after-claim' && crashes++ === 0) throw new Error('injected crash after claim');
       },
@@ -114,6 +116,7 @@ describe('a sender that crashes between claim and send', () => {
   it('cancels the claim instead when the post was retracted before the sweeper came', async () => {
     let crashes = 0;
     const flaky = await startTestCorridor({
+      holdNotifications: true,
       faults: (point) => {
         if (point === 'notify:after-claim' && crashes++ === 0) throw new Error('injected crash after claim');
       },

@@ -6,6 +6,8 @@ import { type Channel, channel, parseChannelId } from '../../core/channels/chann
 import { locateChannel } from '../../core/channels/locate';
 import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
+import { joinPath } from '../../core/notify/join-link';
+import { getSecrets } from '../../core/notify/secrets';
 import { getSchool, type School } from '../../core/schools/school';
 import { type AppEnv, requireToken } from '../auth';
 
@@ -29,6 +31,17 @@ export function schoolRoutes(deps: Deps) {
       classes: school.classes,
       requiresApproval: school.requiresApproval,
     });
+  });
+
+  // Each class's join link and printable QR codes (PNG, SVG): for the classroom door and the newsletter.
+  app.get('/me/join-links', async (c) => {
+    const school = await mySchool(c.get('principal').schoolId);
+    const { linkKey } = await getSecrets(deps);
+    const links = school.classes.map((k) => {
+      const url = `${deps.config.publicUrl}${joinPath(linkKey, school.id, k.id)}`;
+      return { classId: k.id, name: k.name, url, qrPngUrl: `${url}/qr.png`, qrSvgUrl: `${url}/qr.svg` };
+    });
+    return c.json({ joinLinks: links });
   });
 
   app.get('/me/channels', async (c) => {

@@ -1,20 +1,57 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { type Preferences, preferencesSchema } from '../notify/preferences';
+import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
 import { classSchema, getSchool, schoolIdSchema } from '../schools/school';
 
 /**
- * A family: the parents of one or more children at a school, following the classes their children are
- * in. One family, several children, several classes, one notification per post. (How parents join and
- * choose push or email is the parents issue; this is the part publishing needs: who should hear.)
+ * A family: the parents of one or more children, following their children's classes — in one school
+ * or several — with one set of preferences, their phones (web push) and their email addresses. One
+ * family, several children, one notification per post and one evening digest.
+ *
+ * Stored as one item in the family's own partition (`FAMILY#<id>`, beside its delivery ledger), so
+ * delivery reads a whole batch of families in one request, plus one **membership** item per school in
+ * that school's families partition: what the outbox reads to know who should hear about a post.
+ * Membership is written before the family item, so a crash between them can only over-notify a class
+ * the family was joining, never miss one.
  */
-export const familySchema = z.object({
+const classIdSchema = classSchema.shape.id;
+
+/** A family's place at one school, as publishing sees it: who should hear about that school's posts. */
+export const schoolFamilySchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   schoolId: schoolIdSchema,
-  classIds: z.array(classSchema.shape.id).max(20),
+  classIds: z.array(classIdSchema).max(20),
+  createdAt: z.string(),
+});
+export type SchoolFamily = z.infer<typeof schoolFamilySchema>;
+
+/** One phone or browser that subscribed to web push. */
+export const pushDeviceSchema = pushSubscriptionSchema.extend({ addedAt: z.string() });
+export type PushDevice = z.infer<typeof pushDeviceSchema>;
+
+/** One confirmed email address (double opt-in). A bounce or complaint suppresses it. */
+export const emailRecipientSchema = z.object({
+  address: z.email(),
+  confirmedAt: z.string(),
+  suppressed: z.object({ reason: z.enum(['bounce', 'complaint']), at: z.string() }).optional(),
+});
+export type EmailRecipient = z.infer<typeof emailRecipientSchema>;
+
+export const familySchema = z.object({
+  id: schoolFamilySchema.shape.id,
+  /** The classes followed, by school: `{ demo: ['year-1', 'year-2'] }`. */
+  classes: z.record(schoolIdSchema, z.array(classIdSchema).max(20)).default({}),
+  preferences: preferencesSchema,
+  /** Keyed by device id (a digest of the endpoint), so subscribing twice changes nothing. */
+  push: z.record(z.string(), pushDeviceSchema).default({}),
+  /** Keyed by address id (a keyed digest of the address). */
+  emails: z.record(z.string(), emailRecipientSchema).default({}),
   createdAt: z.string(),
 });
 export type Family = z.infer<typeof familySchema>;
@@ -22,38 +59,95 @@ export type Family = z.infer<typeof familySchema>;
 export const newFamilySchema = z.object({
   schoolId: schoolIdSchema,
   classIds: z
-    .array(classSchema.shape.id)
+    .array(classIdSchema)
     .max(20)
     .default([])
     .transform((ids) => [...new Set(ids)]),
 });
 
-/** Creates a family following the given classes of its school; refuses classes the school does not have. */
-export async function createFamily(deps: Deps, input: z.input<typeof newFamilySchema>): Promise<Family> {
-  const { schoolId, classIds } = newFamilySchema.parse(input);
+/** A class (or several) of a school the family does not follow yet; the school must have them. */
+async function checkClasses(deps: Deps, schoolId: string, classIds: string[]): Promise<{ timezone: string }> {
   const school = await getSchool(deps, schoolId);
   if (!school) throw new Error(`school ${schoolId} does not exist`);
   const unknown = classIds.filter((id) => !school.classes.some((c) => c.id === id));
   if (unknown.length > 0) throw new Error(`unknown class: ${unknown.join(', ')}`);
+  return { timezone: school.timezone };
+}
+
+/**
+ * Creates a family following the given classes of a school. Its digest and quiet hours are in that
+ * school's time zone; everything else starts at the defaults (evening digest on every channel).
+ */
+export async function createFamily(deps: Deps, input: z.input<typeof newFamilySchema>): Promise<Family> {
+  const { schoolId, classIds } = newFamilySchema.parse(input);
+  const { timezone } = await checkClasses(deps, schoolId, classIds);
   const family = familySchema.parse({
     id: randomBytes(12).toString('base64url'),
-    schoolId,
-    classIds,
+    classes: { [schoolId]: classIds },
+    preferences: { timezone },
     createdAt: deps.now().toISOString(),
   });
+  await putMembership(deps, family, schoolId);
   await deps.clients.dynamo.send(
     new PutCommand({
       TableName: deps.config.tableName,
-      Item: { ...tableKeys.family(schoolId, family.id), type: 'family', ...family },
+      Item: { ...tableKeys.familyRecord(family.id), type: 'family', ...family },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
   return family;
 }
 
-/** Every family of a school (one partition, read page by page). */
-export async function listFamilies(deps: Deps, schoolId: string): Promise<Family[]> {
-  const families: Family[] = [];
+/** Mirrors the family's classes at one school into that school's families partition. */
+async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
+  const classIds = family.classes[schoolId];
+  const key = tableKeys.family(schoolId, family.id);
+  if (!classIds) {
+    await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: key }));
+    return;
+  }
+  const membership: SchoolFamily = { id: family.id, schoolId, classIds, createdAt: family.createdAt };
+  await deps.clients.dynamo.send(
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...key, type: 'school-family', ...membership } }),
+  );
+}
+
+/** The family, or undefined (never created, or erased). */
+export async function getFamily(deps: Deps, familyId: string): Promise<Family | undefined> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.familyRecord(familyId), ConsistentRead: true }),
+  );
+  return Item ? familySchema.parse(Item) : undefined;
+}
+
+/** BatchGetItem's limit. */
+const BATCH_GET_MAX = 100;
+
+/** Many families in as few requests as possible (delivery reads a queue batch or a digest page at once). */
+export async function getFamilies(deps: Deps, familyIds: string[]): Promise<Map<string, Family>> {
+  const found = new Map<string, Family>();
+  const unique = [...new Set(familyIds)];
+  for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
+    let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_MAX).map((id) => tableKeys.familyRecord(id));
+    for (let attempt = 0; keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+      const { Responses, UnprocessedKeys } = await deps.clients.dynamo.send(
+        new BatchGetCommand({ RequestItems: { [deps.config.tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[deps.config.tableName] ?? []) {
+        const family = familySchema.parse(item);
+        found.set(family.id, family);
+      }
+      keys = UnprocessedKeys?.[deps.config.tableName]?.Keys ?? [];
+      if (attempt > 8 && keys.length > 0) throw new Error('could not read families (throttled)');
+    }
+  }
+  return found;
+}
+
+/** Every family of a school with the classes it follows there (one partition, read page by page). */
+export async function listFamilies(deps: Deps, schoolId: string): Promise<SchoolFamily[]> {
+  const families: SchoolFamily[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await deps.clients.dynamo.send(
@@ -65,14 +159,129 @@ export async function listFamilies(deps: Deps, schoolId: string): Promise<Family
         ConsistentRead: true,
       }),
     );
-    families.push(...(page.Items ?? []).map((item) => familySchema.parse(item)));
+    families.push(...(page.Items ?? []).map((item) => schoolFamilySchema.parse(item)));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return families;
 }
 
-/** Whether a post for `audience` is meant for this family: public and school posts reach every family. */
-export function reachesFamily(audience: readonly string[], family: Pick<Family, 'classIds'>): boolean {
+/** Whether a post for `audience` is meant for a family following `classIds` at the post's school. */
+export function reachesFamily(audience: readonly string[], family: Pick<SchoolFamily, 'classIds'>): boolean {
   if (isPublic(audience) || audience.includes('school')) return true;
   return family.classIds.some((id) => audience.includes(`class:${id}`));
+}
+
+/** Concurrent writers to one family are rare (one parent, two tabs); a few rounds settle them. */
+const MAX_WRITE_ROUNDS = 5;
+
+/**
+ * Changes a family with optimistic concurrency: reads it, applies `change`, writes it back only if
+ * nobody else wrote in between (its `createdAt` plus a revision counter), and retries otherwise.
+ */
+export async function updateFamily(
+  deps: Deps,
+  familyId: string,
+  change: (family: Family) => Family,
+): Promise<{ before: Family; after: Family } | undefined> {
+  for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
+    const { Item } = await deps.clients.dynamo.send(
+      new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.familyRecord(familyId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const before = familySchema.parse(Item);
+    const after = familySchema.parse(change(structuredClone(before)));
+    const revision = Number(Item.revision ?? 0);
+    try {
+      await deps.clients.dynamo.send(
+        new PutCommand({
+          TableName: deps.config.tableName,
+          Item: { ...tableKeys.familyRecord(familyId), type: 'family', ...after, revision: revision + 1 },
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)',
+          ExpressionAttributeValues: { ':revision': revision },
+        }),
+      );
+      return { before, after };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  throw new Error(`family ${familyId} kept changing; try again`);
+}
+
+/** Adds a class (a second child, or a child in another school) to the family. Adding it twice is harmless. */
+export async function addClass(deps: Deps, familyId: string, schoolId: string, classId: string): Promise<Family | undefined> {
+  await checkClasses(deps, schoolId, [classId]);
+  const current = await getFamily(deps, familyId);
+  if (!current) return undefined;
+  // Membership first: publishing may notify the family about this class from now on.
+  const planned = withClass(current, schoolId, classId);
+  await putMembership(deps, planned, schoolId);
+  return (await updateFamily(deps, familyId, (family) => withClass(family, schoolId, classId)))?.after;
+}
+
+const withClass = (family: Family, schoolId: string, classId: string): Family => ({
+  ...family,
+  classes: { ...family.classes, [schoolId]: [...new Set([...(family.classes[schoolId] ?? []), classId])] },
+});
+
+/**
+ * Stops following a class (a school the family no longer has children at disappears from it, unless it
+ * is the family's only one: school-wide posts still reach it). The family item changes first...
+ */
+export async function removeClass(deps: Deps, familyId: string, schoolId: string, classId: string): Promise<Family | undefined> {
+  const updated = await updateFamily(deps, familyId, (family) => {
+    const remaining = (family.classes[schoolId] ?? []).filter((id) => id !== classId);
+    const classes = { ...family.classes, [schoolId]: remaining };
+    if (remaining.length === 0 && Object.keys(classes).length > 1) delete classes[schoolId];
+    return { ...family, classes };
+  });
+  // ...and then its membership at that school, which is what publishing reads.
+  if (updated) await putMembership(deps, updated.after, schoolId);
+  return updated?.after;
+}
+
+/** Replaces the family's preferences (validated); returns the family before and after. */
+export async function setPreferences(deps: Deps, familyId: string, preferences: Preferences) {
+  const valid = preferencesSchema.parse(preferences);
+  return updateFamily(deps, familyId, (family) => ({ ...family, preferences: valid }));
+}
+
+/**
+ * Erases a family: its memberships (publishing stops at once) and address index entries, then every
+ * item of its partition — the family itself with its push endpoints and email addresses, and its
+ * delivery ledger. What remains is the outbox's per-post note that a post was handed over for this
+ * family id (core/notify/outbox.ts), which holds no address or endpoint.
+ */
+export async function eraseFamily(deps: Deps, family: Family): Promise<void> {
+  const remove = (Key: Record<string, unknown>) =>
+    deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key }));
+  for (const schoolId of Object.keys(family.classes)) await remove(tableKeys.family(schoolId, family.id));
+  for (const addressId of Object.keys(family.emails)) {
+    // The address's index entry for this family, and its confirmation throttle notes.
+    const notes = await partitionKeys(deps, tableKeys.addressOwnersPartition(addressId));
+    for (const key of notes.filter((k) => k.sk === `FAMILY#${family.id}` || String(k.sk).startsWith('CONFIRMATION#')))
+      await remove(key);
+  }
+  for (const key of await partitionKeys(deps, tableKeys.familyPartition(family.id))) await remove(key);
+}
+
+/** Every key of one partition. */
+async function partitionKeys(deps: Deps, pk: string): Promise<{ pk: string; sk: string }[]> {
+  const keys: { pk: string; sk: string }[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.clients.dynamo.send(
+      new QueryCommand({
+        TableName: deps.config.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    keys.push(...(page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return keys;
 }

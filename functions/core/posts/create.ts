@@ -36,6 +36,8 @@ export const createPostSchema = z.object({
   pictured: picturedSchema.optional(),
   /** The poster confirms that no pupil whose photo consent is narrower than the audience can be identified. */
   consentConfirmed: z.boolean().default(false),
+  /** Reaches parents at once, through their evening digest and quiet hours (a snow closure). Admins only. */
+  urgent: z.boolean().default(false),
 });
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
@@ -73,6 +75,9 @@ export async function createPost(
     throw new PostInputError(`unknown class: ${[...unknownClasses, ...unknownPictured].join(', ')}`);
   }
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  if (input.urgent && principal.role !== 'admin') {
+    throw new PostInputError('only an admin can mark a post urgent: it reaches parents at once, even at night');
+  }
   const consentConfirmedFor =
     input.media.length > 0
       ? await checkConsent(deps, school, {
@@ -131,6 +136,7 @@ export async function createPost(
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
     authorRole: principal.role,
     pictured: input.pictured,
+    urgent: input.urgent,
     createdAt: now,
     updatedAt: now,
     version: 0,

@@ -67,6 +67,8 @@ export const postSchema = z.object({
   pictured: z.array(z.string()).optional(),
   /** Why an admin last sent the post back to its author's drafts, and who, when. */
   sentBack: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
+  /** Parents hear at once, whatever their digest and quiet hours (admins only). */
+  urgent: z.boolean().default(false),
 });
 export type Post = z.infer<typeof postSchema>;
 

@@ -11,6 +11,8 @@ export const pendingPartitions = {
   notify: 'PENDING#NOTIFY',
   /** Scheduled posts, sorted by the time they go live. */
   scheduled: 'PENDING#SCHEDULED',
+  /** Parents' deliveries waiting for a time (digests, quiet hours) or for a crashed sender's lease to end. */
+  delivery: 'PENDING#DELIVERY',
 } as const;
 
 /** A school's posts waiting for an admin's approval, oldest first (the admin's queue). */

@@ -1,0 +1,232 @@
+import { type Context, Hono } from 'hono';
+import * as z from 'zod';
+import type { Deps } from '../../core/deps';
+import { addClass, eraseFamily, type Family, getFamily, removeClass } from '../../core/families/family';
+import { joinWithEmail } from '../../core/families/join';
+import { addPushDevice, removeEmail, removePushDevice } from '../../core/families/recipients';
+import { sendConfirmation } from '../../core/notify/confirmation';
+import { changePreferences } from '../../core/notify/digest-schedule';
+import { isJoinToken, parseJoinLink } from '../../core/notify/join-link';
+import { preferencesSchema } from '../../core/notify/preferences';
+import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
+import { getSecrets } from '../../core/notify/secrets';
+import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
+import { getSchool } from '../../core/schools/school';
+import { checkInboxPage, confirmPage, managePage, maskAddress, messagePage, unsubscribePage } from '../parent-pages';
+import { PARENTS_JS, SERVICE_WORKER_JS } from '../parent-scripts';
+
+const preferencesFormSchema = z.object({
+  push: preferencesSchema.shape.push,
+  email: preferencesSchema.shape.email,
+  digestTime: z.string(),
+  quietStart: z.string(),
+  quietEnd: z.string(),
+});
+
+/**
+ * `/family/…`: everything a parent does from a link in a message — confirm an address, unsubscribe
+ * (RFC 8058 one-click), manage the family — with signed links instead of a login, plus the push script
+ * and service worker.
+ */
+export function familyRoutes(deps: Deps) {
+  const app = new Hono();
+  const script = (body: string) => (c: Context) =>
+    c.body(body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
+  app.get('/parents.js', script(PARENTS_JS));
+  app.get('/sw.js', script(SERVICE_WORKER_JS));
+
+  const claimOf = async (c: Context): Promise<{ claim: LinkClaim | undefined; linkKey: string }> => {
+    const { linkKey } = await getSecrets(deps);
+    return { claim: verifyLink(linkKey, c.req.param('token') ?? '', deps.now()), linkKey };
+  };
+  const expired = (c: Context) =>
+    c.html(
+      messagePage(
+        'Link not recognised',
+        'This link is not valid (or has expired). The newest message from school has a fresh one.',
+      ),
+      404,
+    );
+
+  // --- confirming an address (double opt-in) ---
+  app.get('/confirm/:token', async (c) => {
+    const { claim } = await claimOf(c);
+    if (claim?.p !== 'confirm') return expired(c);
+    const school = claim.s ? await getSchool(deps, claim.s) : undefined;
+    const klass = school?.classes.find((k) => k.id === claim.c);
+    const what = school && klass ? `${klass.name} at ${school.name}` : 'your family';
+    return c.html(confirmPage(claim.e, what, c.req.path), 200, { 'cache-control': 'no-store' });
+  });
+  app.post('/confirm/:token', async (c) => {
+    const { claim, linkKey } = await claimOf(c);
+    if (claim?.p !== 'confirm') return expired(c);
+    const family = await joinWithEmail(deps, {
+      address: claim.e,
+      join: claim.s && claim.c ? { schoolId: claim.s, classId: claim.c } : undefined,
+      familyId: claim.f,
+    });
+    if (!family) return expired(c);
+    return c.redirect(`${parentLinks.manage(deps.config.publicUrl, linkKey, family.id)}?notice=confirmed`, 303);
+  });
+
+  // --- unsubscribing one address or phone: RFC 8058 one-click, no login, no cookie, no redirect ---
+  const unsubscribeTarget = async (c: Context) => {
+    const { claim } = await claimOf(c);
+    if (claim?.p !== 'unsubscribe') return undefined;
+    const family = await getFamily(deps, claim.f);
+    return { claim, family };
+  };
+  app.get('/unsubscribe/:token', async (c) => {
+    const target = await unsubscribeTarget(c);
+    if (!target) return expired(c);
+    const [kind, id = ''] = target.claim.r.split(':');
+    const address = kind === 'email' ? target.family?.emails[id]?.address : undefined;
+    if (!target.family || (kind === 'email' && !address))
+      return c.html(messagePage('Already unsubscribed', 'Nothing more is sent there.'));
+    return c.html(unsubscribePage(address ? maskAddress(address) : 'this phone', c.req.path), 200, {
+      'cache-control': 'no-store',
+    });
+  });
+  app.post('/unsubscribe/:token', async (c) => {
+    const target = await unsubscribeTarget(c);
+    if (!target) return expired(c);
+    const [kind, id = ''] = target.claim.r.split(':');
+    if (target.family && kind === 'email') await removeEmail(deps, target.family.id, id);
+    if (target.family && kind === 'push') await removePushDevice(deps, target.family.id, id);
+    return c.html(messagePage('Unsubscribed', 'Done: nothing more is sent there, and the address is deleted.'));
+  });
+
+  // --- the family's own page ---
+  const withFamily =
+    (handler: (c: Context, family: Family, base: string, linkKey: string) => Promise<Response>) => async (c: Context) => {
+      const { claim, linkKey } = await claimOf(c);
+      if (claim?.p !== 'manage') return expired(c);
+      const family = await getFamily(deps, claim.f);
+      if (!family) return c.html(messagePage('Nothing here', 'This family was deleted. Join again from a class link.'), 404);
+      return handler(c, family, `/family/${c.req.param('token')}`, linkKey);
+    };
+  const back = (c: Context, base: string, notice: string) => c.redirect(`${base}?notice=${encodeURIComponent(notice)}`, 303);
+  const form = async (c: Context) => (await c.req.parseBody()) as Record<string, string>;
+
+  const notices: Record<string, string> = {
+    confirmed: 'Your email address is confirmed.',
+    saved: 'Saved.',
+    'class-added': 'Class added: one message covers all your classes.',
+    'class-left': 'You left that class.',
+    removed: 'Removed and deleted.',
+  };
+
+  app.get(
+    '/:token',
+    withFamily(async (c, family, base) => {
+      const classes = (
+        await Promise.all(
+          Object.entries(family.classes).map(async ([schoolId, classIds]) => {
+            const school = await getSchool(deps, schoolId);
+            return classIds.map((classId) => {
+              const name = school?.classes.find((k) => k.id === classId)?.name ?? classId;
+              return { schoolId, classId, label: `${name} · ${school?.name ?? schoolId}` };
+            });
+          }),
+        )
+      ).flat();
+      const { vapidPublicKey } = await getSecrets(deps);
+      const notice = notices[c.req.query('notice') ?? ''];
+      return c.html(managePage({ family, classes, base, vapidKey: vapidPublicKey, notice }), 200, {
+        'cache-control': 'no-store',
+      });
+    }),
+  );
+
+  app.post(
+    '/:token/preferences',
+    withFamily(async (c, family, base) => {
+      const input = preferencesFormSchema.parse(await form(c));
+      const preferences = preferencesSchema.safeParse({
+        ...family.preferences,
+        push: input.push,
+        email: input.email,
+        digestTime: input.digestTime,
+        quietHours: { start: input.quietStart, end: input.quietEnd },
+      });
+      if (!preferences.success) return c.html(messagePage('Not saved', 'Please choose whole hours for the times.'), 400);
+      await changePreferences(deps, family.id, preferences.data);
+      return back(c, base, 'saved');
+    }),
+  );
+
+  app.post(
+    '/:token/classes',
+    withFamily(async (c, family, base, linkKey) => {
+      const link = parseJoinLink(String((await form(c)).link ?? ''));
+      if (!link || !isJoinToken(linkKey, link.schoolId, link.classId, link.token)) {
+        return c.html(messagePage('Link not recognised', 'Paste the join link printed under the class QR code.'), 400);
+      }
+      await addClass(deps, family.id, link.schoolId, link.classId);
+      return back(c, base, 'class-added');
+    }),
+  );
+
+  app.post(
+    '/:token/classes/remove',
+    withFamily(async (c, family, base) => {
+      const { schoolId = '', classId = '' } = await form(c);
+      await removeClass(deps, family.id, schoolId, classId);
+      return back(c, base, 'class-left');
+    }),
+  );
+
+  app.post(
+    '/:token/emails',
+    withFamily(async (c, family) => {
+      const email = z
+        .email()
+        .max(254)
+        .safeParse((await form(c)).email);
+      if (!email.success) return c.html(messagePage('Check the address', 'That does not look like an email address.'), 400);
+      const sent = await sendConfirmation(deps, { address: email.data, familyId: family.id });
+      return c.html(checkInboxPage(email.data, sent));
+    }),
+  );
+
+  app.post(
+    '/:token/emails/remove',
+    withFamily(async (c, family, base) => {
+      await removeEmail(deps, family.id, (await form(c)).addressId ?? '');
+      return back(c, base, 'removed');
+    }),
+  );
+
+  app.post(
+    '/:token/devices/remove',
+    withFamily(async (c, family, base) => {
+      await removePushDevice(deps, family.id, (await form(c)).deviceId ?? '');
+      return back(c, base, 'removed');
+    }),
+  );
+
+  app.post(
+    '/:token/push',
+    withFamily(async (c, family, _base, linkKey) => {
+      const { subscription } = z.object({ subscription: pushSubscriptionSchema }).parse(await c.req.json());
+      await addPushDevice(deps, family.id, subscription);
+      return c.json({
+        manageUrl: parentLinks.manage(deps.config.publicUrl, linkKey, family.id),
+        familyToken: c.req.param('token'),
+      });
+    }),
+  );
+
+  app.post(
+    '/:token/erase',
+    withFamily(async (c, family) => {
+      if ((await form(c)).confirm !== 'yes') return c.html(messagePage('Not deleted', 'Tick the box to confirm.'), 400);
+      await eraseFamily(deps, family);
+      return c.html(
+        messagePage('Deleted', 'Your family, its email addresses and phones are deleted. Nothing more will be sent.'),
+      );
+    }),
+  );
+
+  return app;
+}

@@ -1,0 +1,104 @@
+import { type Context, Hono } from 'hono';
+import * as z from 'zod';
+import type { Deps } from '../../core/deps';
+import { joinWithPush } from '../../core/families/join';
+import { sendConfirmation } from '../../core/notify/confirmation';
+import { isJoinToken, joinPath, type QrFormat, qrCode } from '../../core/notify/join-link';
+import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
+import { getSecrets } from '../../core/notify/secrets';
+import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
+import { getSchool } from '../../core/schools/school';
+import { checkInboxPage, joinPage, messagePage } from '../parent-pages';
+
+const emailFormSchema = z.object({ email: z.email().max(254) });
+const pushBodySchema = z.object({
+  subscription: pushSubscriptionSchema,
+  /** The family manage token this browser remembered from an earlier subscription (a second child). */
+  family: z.string().max(400).optional(),
+});
+
+/** Class join links: `/join/<school>/<class>/<token>` — the page, its QR codes, and what it posts. */
+export function joinRoutes(deps: Deps) {
+  const app = new Hono();
+
+  /** The school and class of a genuine join link; undefined for anything else (a guess, a typo). */
+  const joined = async (c: Context) => {
+    const { schoolId = '', classId = '', token = '' } = c.req.param();
+    const { linkKey } = await getSecrets(deps);
+    if (!isJoinToken(linkKey, schoolId, classId, token)) return undefined;
+    const school = await getSchool(deps, schoolId);
+    const klass = school?.classes.find((k) => k.id === classId);
+    return school && klass ? { school, klass, linkKey, path: joinPath(linkKey, schoolId, classId) } : undefined;
+  };
+  const notFound = (c: Context) =>
+    c.html(
+      messagePage('Link not recognised', 'This join link is not valid any more. Please ask the school for the current one.'),
+      404,
+    );
+
+  app.get('/:schoolId/:classId/:token', async (c) => {
+    const join = await joined(c);
+    if (!join) return notFound(c);
+    const { vapidPublicKey } = await getSecrets(deps);
+    return c.html(
+      joinPage({
+        schoolName: join.school.name,
+        className: join.klass.name,
+        vapidKey: vapidPublicKey,
+        pushUrl: `${join.path}/push`,
+        emailUrl: `${join.path}/email`,
+      }),
+      200,
+      { 'cache-control': 'no-store' },
+    );
+  });
+
+  const qr = (format: QrFormat) => async (c: Context) => {
+    const join = await joined(c);
+    if (!join) return notFound(c);
+    const { body, contentType } = await qrCode(`${deps.config.publicUrl}${join.path}`, format);
+    return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
+      'content-type': contentType,
+      'cache-control': 'public, max-age=86400',
+      'content-disposition': `inline; filename="join-${join.school.id}-${join.klass.id}.${format}"`,
+    });
+  };
+  app.get('/:schoolId/:classId/:token/qr.png', qr('png'));
+  app.get('/:schoolId/:classId/:token/qr.svg', qr('svg'));
+
+  app.post('/:schoolId/:classId/:token/email', async (c) => {
+    const join = await joined(c);
+    if (!join) return notFound(c);
+    const form = emailFormSchema.safeParse(await c.req.parseBody());
+    if (!form.success)
+      return c.html(
+        messagePage('Check the address', 'That does not look like an email address. Please go back and try again.'),
+        400,
+      );
+    const sent = await sendConfirmation(deps, {
+      address: form.data.email,
+      join: { schoolId: join.school.id, classId: join.klass.id, className: join.klass.name, schoolName: join.school.name },
+    });
+    return c.html(checkInboxPage(form.data.email, sent));
+  });
+
+  app.post('/:schoolId/:classId/:token/push', async (c) => {
+    const join = await joined(c);
+    if (!join) return c.json({ error: 'This join link is not valid any more.' }, 404);
+    const body = pushBodySchema.parse(await c.req.json());
+    const claim = body.family ? verifyLink(join.linkKey, body.family, deps.now()) : undefined;
+    const joinedFamily = await joinWithPush(deps, {
+      subscription: body.subscription,
+      join: { schoolId: join.school.id, classId: join.klass.id },
+      familyId: claim?.p === 'manage' ? claim.f : undefined,
+    });
+    if (!joinedFamily) return c.json({ error: 'Could not subscribe this phone; please try again.' }, 409);
+    const familyId = joinedFamily.family.id;
+    return c.json({
+      manageUrl: parentLinks.manage(deps.config.publicUrl, join.linkKey, familyId),
+      familyToken: signLink(join.linkKey, { p: 'manage', f: familyId }),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,52 @@
+import type { Deps } from '../deps';
+import type { PushSubscriptionJson } from '../notify/push-subscription';
+import { addClass, createFamily, type Family, getFamily } from './family';
+import { addEmail, addPushDevice, addressIdOf, familiesOfAddress } from './recipients';
+
+/**
+ * Joining, without an account: a parent arrives through a class's join link and leaves with a family
+ * that follows that class. A second child's class joins the *same* family — through the family's manage
+ * link (the browser remembers it after subscribing to push), or by confirming an address the family
+ * already has — so one family gets one digest whatever number of children and schools.
+ */
+export interface ClassRef {
+  schoolId: string;
+  classId: string;
+}
+
+/**
+ * A confirmed address joins a class: the family that already has this address follows the class too;
+ * otherwise a new family is made with it. With `familyId` (from a manage page), the address joins that
+ * family instead.
+ */
+export async function joinWithEmail(
+  deps: Deps,
+  input: { address: string; join?: ClassRef; familyId?: string },
+): Promise<Family | undefined> {
+  const existing = input.familyId ?? (await familiesOfAddress(deps, await addressIdOf(deps, input.address)))[0];
+  let family = existing ? await getFamily(deps, existing) : undefined;
+  if (existing && !family) return undefined; // the family was erased since the link was sent
+  if (!family) {
+    if (!input.join) return undefined;
+    family = await createFamily(deps, { schoolId: input.join.schoolId, classIds: [input.join.classId] });
+  } else if (input.join) {
+    family = await addClass(deps, family.id, input.join.schoolId, input.join.classId);
+  }
+  return family && addEmail(deps, family.id, input.address);
+}
+
+/**
+ * A browser subscribed to web push on a class's join page: into the family whose manage link it holds,
+ * or a new family.
+ */
+export async function joinWithPush(
+  deps: Deps,
+  input: { subscription: PushSubscriptionJson; join: ClassRef; familyId?: string },
+): Promise<{ family: Family; deviceId: string } | undefined> {
+  const { join } = input;
+  let family = input.familyId ? await addClass(deps, input.familyId, join.schoolId, join.classId) : undefined;
+  family ??= await createFamily(deps, { schoolId: join.schoolId, classIds: [join.classId] });
+  const deviceId = await addPushDevice(deps, family.id, input.subscription);
+  const current = deviceId ? await getFamily(deps, family.id) : undefined;
+  return current && deviceId ? { family: current, deviceId } : undefined;
+}

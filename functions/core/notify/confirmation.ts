@@ -1,0 +1,79 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import { html } from '../channels/html';
+import type { Deps } from '../deps';
+import { addressIdOf, normalizeAddress } from '../families/recipients';
+import { sendEmail } from './email';
+import { getSecrets } from './secrets';
+import { parentLinks } from './signed-links';
+
+/**
+ * Double opt-in: nothing is sent to an address, and it is not even stored, until its owner follows the
+ * link we mail to it. The link itself carries the address (signed, expiring), so an unconfirmed address
+ * never reaches the table. A join page could be used to mail strangers, so each address gets at most
+ * one confirmation per {@link CONFIRMATION_INTERVAL_MS} for the same class or family, tracked by the
+ * address's digest (a second child's class, a minute later, still gets its own).
+ */
+export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
+
+export interface ConfirmationRequest {
+  address: string;
+  /** What confirming does: join this class, and/or add the address to this family. */
+  join?: { schoolId: string; classId: string; className: string; schoolName: string };
+  familyId?: string;
+}
+
+/** Mails the confirmation link; false when one went to this address moments ago (nothing sent). */
+export async function sendConfirmation(deps: Deps, request: ConfirmationRequest): Promise<boolean> {
+  const address = normalizeAddress(request.address);
+  const target = request.join ? `class:${request.join.schoolId}/${request.join.classId}` : `family:${request.familyId}`;
+  if (!(await claimConfirmationSlot(deps, await addressIdOf(deps, address), target))) return false;
+  const { linkKey } = await getSecrets(deps);
+  const link = parentLinks.confirm(
+    deps.config.publicUrl,
+    linkKey,
+    { e: address, s: request.join?.schoolId, c: request.join?.classId, f: request.familyId },
+    deps.now(),
+  );
+  const what = request.join ? `${request.join.className} at ${request.join.schoolName}` : 'your family';
+  const subject = `Confirm your email for ${what}`;
+  await sendEmail(deps, {
+    to: address,
+    subject,
+    identity: `confirm:${link}`,
+    text: `Someone (we hope you) asked to receive posts from ${what} at this address.\n\nTo confirm, open:\n${link}\n\nIf it was not you, ignore this email: nothing more will be sent, and the address is not kept.\n`,
+    html: `<!doctype html>\n${
+      html`<html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
+<body style="font-family:system-ui,sans-serif;line-height:1.5;padding:16px">
+<p>Someone (we hope you) asked to receive posts from ${what} at this address.</p>
+<p><a href="${link}" style="display:inline-block;padding:12px 20px;background:#1d5fa8;color:#fff;border-radius:6px;text-decoration:none">Confirm my email</a></p>
+<p style="color:#555;font-size:14px">If it was not you, ignore this email: nothing more will be sent, and the address is not kept.</p>
+</body></html>`.value
+    }`,
+  });
+  return true;
+}
+
+async function claimConfirmationSlot(deps: Deps, addressId: string, target: string): Promise<boolean> {
+  const now = deps.now();
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...tableKeys.confirmationSent(addressId, target),
+          type: 'confirmation-sent',
+          sentAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + 24 * 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR sentAt < :recent',
+        ExpressionAttributeValues: { ':recent': new Date(now.getTime() - CONFIRMATION_INTERVAL_MS).toISOString() },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Deps } from '../deps';
+
+/** One rendered message to one address. */
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** What the message is about, e.g. the ledger key: the same subject always gets the same Message-ID. */
+  identity: string;
+  /**
+   * RFC 8058 one-click target (POST `List-Unsubscribe=One-Click`); also shown as a link in the footer.
+   * Absent only for a confirmation request, which subscribes nobody.
+   */
+  unsubscribeUrl?: string;
+}
+
+/** SES refused this address for good (invalid, or on the account's suppression list): never retry. */
+export class EmailRejected extends Error {
+  override name = 'EmailRejected';
+}
+
+const DEFAULT_FROM = 'Corridor <no-reply@corridor.localhost>';
+
+/** The sender as configured (CORRIDOR_EMAIL_FROM on AWS). */
+export const fromAddress = (deps: Deps) => deps.config.emailFrom ?? DEFAULT_FROM;
+
+/**
+ * A Message-ID made from what the message is about, so a resend after a crash carries the same one and
+ * mail clients that de-duplicate by Message-ID show it once. (SES replaces a caller's Message-ID with its
+ * own on AWS; the same value also goes into `References`, which SES keeps, so clients thread the resend.)
+ */
+export function messageIdFor(deps: Deps, identity: string): string {
+  const domain = /@([^>\s]+)>?\s*$/.exec(fromAddress(deps))?.[1] ?? 'corridor.localhost';
+  return `<${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}@${domain}>`;
+}
+
+/** Sends one message through SES v2 with HTML and text parts and the list headers mail providers want. */
+export async function sendEmail(deps: Deps, message: EmailMessage): Promise<void> {
+  const messageId = messageIdFor(deps, message.identity);
+  try {
+    await deps.clients.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: fromAddress(deps),
+        Destination: { ToAddresses: [message.to] },
+        ConfigurationSetName: deps.config.sesConfigurationSet,
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+            Headers: [
+              { Name: 'Message-ID', Value: messageId },
+              { Name: 'References', Value: messageId },
+              { Name: 'Auto-Submitted', Value: 'auto-generated' },
+              // RFC 8058: mail providers show an "Unsubscribe" button that POSTs here, no page visit needed.
+              ...(message.unsubscribeUrl
+                ? [
+                    { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+                    { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+                  ]
+                : []),
+            ],
+          },
+        },
+      }),
+    );
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'MessageRejected' || name === 'BadRequestException') {
+      throw new EmailRejected(`SES refused the message: ${(error as Error).message}`);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { type DailyWindow, isTimeZone, wallTimeSchema } from './school-time';
+
+/** How a family hears about posts on one channel. */
+export const deliveryModes = ['instant', 'digest', 'off'] as const;
+export type DeliveryMode = (typeof deliveryModes)[number];
+
+/** The channels a family can be reached on. */
+export const notifyChannels = ['push', 'email'] as const;
+export type NotifyChannel = (typeof notifyChannels)[number];
+
+/**
+ * The scheduler runs the digest every hour on the hour (infra/corridor.ts DIGEST_SCHEDULE), so digest
+ * times and the end of quiet hours are whole hours: a parent never picks a time that silently slips.
+ */
+export const wholeHourSchema = wallTimeSchema.refine((t) => t.endsWith(':00'), 'choose a whole hour, e.g. 18:00');
+
+export const DEFAULT_TIMEZONE = 'Europe/London';
+
+/**
+ * One family's choices. Parents hate noise, so both channels default to the evening digest; instant
+ * messages wait out quiet hours (urgent posts, e.g. a snow closure, do not).
+ */
+export const preferencesSchema = z.object({
+  push: z.enum(deliveryModes).default('digest'),
+  email: z.enum(deliveryModes).default('digest'),
+  digestTime: wholeHourSchema.default('18:00'),
+  quietHours: z
+    .object({ start: wholeHourSchema, end: wholeHourSchema })
+    .default({ start: '21:00', end: '07:00' }) satisfies z.ZodType<DailyWindow>,
+  /** The first school's time zone, set when the family joins (digest time and quiet hours are local). */
+  timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/London').default(DEFAULT_TIMEZONE),
+});
+export type Preferences = z.infer<typeof preferencesSchema>;
+
+export const defaultPreferences = (timezone = DEFAULT_TIMEZONE): Preferences => preferencesSchema.parse({ timezone });

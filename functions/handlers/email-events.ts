@@ -1,0 +1,14 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Deps } from '../core/deps';
+import { applySesEvent } from '../core/notify/email-events';
+import { awsDeps } from './runtime';
+
+/** SQS records carrying SES bounce and complaint events (SNS raw delivery) → suppressed addresses. */
+export function emailEventsHandler(deps: Deps) {
+  const recordHandler = (record: SQSRecord) => applySesEvent(deps, JSON.parse(record.body));
+  return (event: SQSEvent, context: Context) =>
+    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context });
+}
+
+export const handler = (event: SQSEvent, context: Context) => emailEventsHandler(awsDeps())(event, context);
