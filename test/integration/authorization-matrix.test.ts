@@ -1,9 +1,11 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app';
 import { createToken } from '../../functions/core/auth/tokens';
 import { capabilityToken } from '../../functions/core/channels/capabilities';
 import { channel } from '../../functions/core/channels/channels';
+import { createFamily } from '../../functions/core/families/family';
+import { joinPath } from '../../functions/core/notify/join-link';
+import { getSecrets } from '../../functions/core/notify/secrets';
 import { putSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';
@@ -94,17 +96,13 @@ const newMember = async (): Promise<string> => {
   await corridor.api('POST', '/api/staff', { email, name: 'Member', role: 'staff' });
   return email;
 };
-const newFamily = async (): Promise<string> => {
-  const id = unique('fam').replaceAll('-', '_');
-  const deps = corridor.local.deps;
-  for (const Item of [
-    { pk: `FAMILY#${id}`, sk: 'FAMILY', type: 'family', id, classes: { demo: ['year-1'] }, emails: {}, push: {} },
-    { pk: 'SCHOOL#demo#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'demo', classIds: ['year-1'] },
-  ]) {
-    await deps.clients.dynamo.send(new PutCommand({ TableName: deps.config.tableName, Item }));
-  }
-  return id;
-};
+const newFamily = async (): Promise<string> =>
+  (await createFamily(corridor.local.deps, { schoolId: 'demo', classIds: ['year-1'] })).id;
+/** Year 1's real join link (as a path), as the school prints it. */
+const joinLink = async (): Promise<string> => joinPath((await getSecrets(corridor.local.deps)).linkKey, 'demo', 'year-1');
+const FORGED_JOIN = '/join/demo/year-1/forged-token-0000000000000';
+const FORGED_LINK = 'forged.link.0000000000000000000000';
+const FORM = 'application/x-www-form-urlencoded';
 const throwawaySession = async () => {
   const browser = await signInAsNewStaff(corridor, `${unique('leaving')}@school-a.example`);
   return { cookie: browser.cookie, origin: corridor.url, 'x-csrf-token': browser.csrfToken };
@@ -248,6 +246,48 @@ const rules: Record<string, Rule> = {
     call: async () => ({ path: `/api/data/families/${await newFamily()}` }),
     expect: signedIn(403, 200, 404),
   },
+  // Staff hand out join links and QR codes for their own school's classes.
+  'GET /api/schools/me/join-links': { call: () => ({ path: '/api/schools/me/join-links' }), expect: signedIn(200, 200, 200) },
+
+  // Parents' pages: a link is the only key. A class's real join link opens its page for anyone; a forged
+  // one, or a forged family link, opens nothing — whatever staff or admin credentials come with it.
+  'GET /join/:schoolId/:classId/:token': { call: async () => ({ path: await joinLink() }), expect: everyone(200), public: true },
+  'GET /join/:schoolId/:classId/:token/qr.png': {
+    call: async () => ({ path: `${await joinLink()}/qr.png` }),
+    expect: everyone(200),
+    public: true,
+  },
+  'GET /join/:schoolId/:classId/:token/qr.svg': {
+    call: () => ({ path: `${FORGED_JOIN}/qr.svg` }),
+    expect: everyone(404),
+  },
+  'POST /join/:schoolId/:classId/:token/email': {
+    call: () => ({ path: `${FORGED_JOIN}/email`, body: 'email=parent%40home.example', contentType: FORM }),
+    expect: everyone(404),
+  },
+  'POST /join/:schoolId/:classId/:token/push': {
+    call: () => ({ path: `${FORGED_JOIN}/push`, body: { endpoint: 'https://push.example/x', keys: {} } }),
+    expect: everyone(404),
+  },
+  'GET /family/parents.js': { call: () => ({ path: '/family/parents.js' }), expect: everyone(200), public: true },
+  'GET /family/sw.js': { call: () => ({ path: '/family/sw.js' }), expect: everyone(200), public: true },
+  'GET /family/confirm/:token': { call: () => ({ path: `/family/confirm/${FORGED_LINK}` }), expect: everyone(404) },
+  'POST /family/confirm/:token': {
+    call: () => ({ path: `/family/confirm/${FORGED_LINK}`, body: '', contentType: FORM }),
+    expect: everyone(404),
+  },
+  'GET /family/unsubscribe/:token': { call: () => ({ path: `/family/unsubscribe/${FORGED_LINK}` }), expect: everyone(404) },
+  'POST /family/unsubscribe/:token': {
+    call: () => ({ path: `/family/unsubscribe/${FORGED_LINK}`, body: 'List-Unsubscribe=One-Click', contentType: FORM }),
+    expect: everyone(404),
+  },
+  'GET /family/:token': { call: () => ({ path: `/family/${FORGED_LINK}` }), expect: everyone(404) },
+  ...Object.fromEntries(
+    ['preferences', 'classes', 'classes/remove', 'emails', 'emails/remove', 'devices/remove', 'push', 'erase'].map((action) => [
+      `POST /family/:token/${action}`,
+      { call: () => ({ path: `/family/${FORGED_LINK}/${action}`, body: '', contentType: FORM }), expect: everyone(404) },
+    ]),
+  ),
 };
 
 /** Every route of the app (middleware entries excluded), as `METHOD /path`. */

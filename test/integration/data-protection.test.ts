@@ -118,7 +118,7 @@ describe('erasing a family', () => {
   const address = 'parent.erase@home.example';
   const endpoint = 'https://push.example/send/erase-me-device';
 
-  /** A family as the parents' module stores it: record, memberships, address owner, ledger and outbox. */
+  /** A family as core/families stores it: record, memberships, address owner, ledger and outbox. */
   async function storeFamily(id: string, email: string, addressId: string, postId: string) {
     const items = [
       {
@@ -127,8 +127,16 @@ describe('erasing a family', () => {
         type: 'family',
         id,
         classes: { demo: ['year-1'], other: ['owls'] },
+        preferences: {},
         emails: { [addressId]: { address: email, confirmedAt: clock.toISOString() } },
-        push: { dev1: { endpoint: `${endpoint}-${id}`, keys: { p256dh: 'k', auth: 'a' }, addedAt: clock.toISOString() } },
+        push: {
+          dev1: {
+            endpoint: `${endpoint}-${id}`,
+            keys: { p256dh: `B${'k'.repeat(86)}`, auth: 'a'.repeat(22) },
+            addedAt: clock.toISOString(),
+          },
+        },
+        createdAt: clock.toISOString(),
       },
       { pk: 'SCHOOL#demo#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'demo', classIds: ['year-1'] },
       { pk: 'SCHOOL#other#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'other', classIds: ['owls'] },

@@ -247,22 +247,37 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
 }
 
 /**
- * Erases a family: its memberships (publishing stops at once) and address index entries, then every
- * item of its partition — the family itself with its push endpoints and email addresses, and its
- * delivery ledger. What remains is the outbox's per-post note that a post was handed over for this
- * family id (core/notify/outbox.ts), which holds no address or endpoint.
+ * Erases a family (a parent's unsubscribe-all, or an admin's erasure on request, UK GDPR art. 17): its
+ * memberships (publishing stops at once), its address index entries and their confirmation notes, the
+ * outbox records of the posts its ledger names, and then every item of its own partition — the family
+ * with its push endpoints, email addresses and preferences, and its delivery ledger. The partition goes
+ * last, so an erase cut short is found and finished by repeating it. Returns how many items went.
  */
-export async function eraseFamily(deps: Deps, family: Family): Promise<void> {
-  const remove = (Key: Record<string, unknown>) =>
-    deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key }));
+export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
+  let deleted = 0;
+  const remove = async (Key: Record<string, unknown>) => {
+    const { Attributes } = await deps.clients.dynamo.send(
+      new DeleteCommand({ TableName: deps.config.tableName, Key, ReturnValues: 'ALL_OLD' }),
+    );
+    if (Attributes) deleted++;
+  };
   for (const schoolId of Object.keys(family.classes)) await remove(tableKeys.family(schoolId, family.id));
   for (const addressId of Object.keys(family.emails)) {
-    // The address's index entry for this family, and its confirmation throttle notes.
     const notes = await partitionKeys(deps, tableKeys.addressOwnersPartition(addressId));
     for (const key of notes.filter((k) => k.sk === `FAMILY#${family.id}` || String(k.sk).startsWith('CONFIRMATION#')))
       await remove(key);
   }
-  for (const key of await partitionKeys(deps, tableKeys.familyPartition(family.id))) await remove(key);
+  const own = await partitionKeys(deps, tableKeys.familyPartition(family.id));
+  const ledgerPrefix = tableKeys.deliveryPrefix();
+  const postIds = new Set(
+    own
+      .filter((k) => k.sk.startsWith(ledgerPrefix))
+      .map((k) => k.sk.slice(ledgerPrefix.length).split('#')[0] ?? '')
+      .filter((subject) => subject !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(subject)), // digest dates are not posts
+  );
+  for (const postId of postIds) await remove(tableKeys.outboxRecord(postId, family.id));
+  for (const key of own) await remove(key);
+  return deleted;
 }
 
 /** Every key of one partition. */
