@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { formatSizes } from '../../web/build/budgets';
+import { joinPath } from '../core/notify/join-link';
+import { getSecrets } from '../core/notify/secrets';
 import { startLocal } from './runtime';
-import { seedDemo } from './seed';
+import { DEMO_HEAD_EMAIL, seedDemo } from './seed';
 
 /** `npm start`: the embedded default, configured by a few environment variables. */
 const env = z
@@ -21,6 +23,7 @@ const corridor = await startLocal({
   sweepEveryMs: 60_000,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
+const joinYear1 = `${corridor.url}${joinPath((await getSecrets(corridor.deps)).linkKey, 'demo', 'year-1')}`;
 // Built once here (about a second) so the first phone to open the composer does not wait, and a bundle
 // over its budget is reported at start; the API and the site keep working either way.
 const web = await corridor.web().then(
@@ -35,7 +38,9 @@ Corridor is running (ready in ${Date.now() - started} ms), data in ${resolve(env
   JSON Feed     ${corridor.url}/s/demo/feed.json
   RSS           ${corridor.url}/s/demo/rss.xml
   API           ${corridor.url}/api
-  Composer      ${corridor.url}/compose/   (sign in with a staff token)
+  Composer      ${corridor.url}/compose/   (sign in as ${DEMO_HEAD_EMAIL}, or with a staff token)
+  Local mailbox ${corridor.emulators.sesEndpoint}   (sign-in links and parents' emails land here)
+  Parents join  ${joinYear1}   (Year 1; all classes: GET /api/schools/me/join-links)
   Widget        <script src="${corridor.url}/embed.js" data-school="demo" data-limit="6" async></script>
   Widget iframe ${corridor.url}/embed/demo
 
