@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
@@ -21,7 +22,9 @@ export function handlerEntries(): { entries: Partial<Record<HandlerName, string>
  * `aws:cdk:bundling-stacks` context (DESIGN.md), so no esbuild run, no npm install, no AWS credentials.
  */
 export function synth(overrides: Partial<CorridorInfraProps> = {}): { stack: Stack; infra: CorridorInfra; template: Template } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  // Its own cloud assembly folder, removed once the template is read (CDK would leave one in /tmp per synth).
+  const outdir = mkdtempSync(join(tmpdir(), 'corridor-synth-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'CorridorTest', { env: { account: '123456789012', region: 'eu-west-2' } });
   const infra = new CorridorInfra(stack, 'Corridor', {
     stage: 'prod',
@@ -32,5 +35,9 @@ export function synth(overrides: Partial<CorridorInfraProps> = {}): { stack: Sta
     entries: handlerEntries().entries,
     ...overrides,
   });
-  return { stack, infra, template: Template.fromStack(stack) };
+  try {
+    return { stack, infra, template: Template.fromStack(stack) };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
