@@ -3,11 +3,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import type { MultipartInstruction } from '../../functions/core/media/multipart';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
+import { launchChromium } from '../helpers/browser';
 import { corpusDir, corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { parseWithFeedparser } from '../helpers/feed-judges';
@@ -205,19 +205,7 @@ describe('every recording of the corpus, through the API', () => {
       ],
     });
     expect(captioned.state).toBe('published');
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    const browser = await launchChromium();
     const dir = await mkdtemp(join(tmpdir(), 'corridor-play-'));
     try {
       const page = await browser.newPage();

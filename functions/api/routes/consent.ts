@@ -1,13 +1,12 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
 import { levelNeededFor, picturedSchema, pupilsNotToIdentify } from '../../core/consent/check';
 import { importRoster } from '../../core/consent/import';
 import { listRoster } from '../../core/consent/roster';
 import type { Deps } from '../../core/deps';
 import { audienceListSchema } from '../../core/posts/post';
-import { getSchool, type School } from '../../core/schools/school';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
+import { callerSchool } from '../caller-school';
 
 const checkQuerySchema = z.object({
   audience: z.array(z.string()).pipe(audienceListSchema),
@@ -22,18 +21,12 @@ export function consentRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requireToken(deps));
 
-  const mySchool = async (schoolId: string): Promise<School> => {
-    const school = await getSchool(deps, schoolId);
-    if (!school) throw new HTTPException(404, { message: 'Your school no longer exists.' });
-    return school;
-  };
-
   app.get('/check', async (c) => {
     const query = checkQuerySchema.parse({
       audience: c.req.queries('audience') ?? [],
       pictured: c.req.queries('pictured'),
     });
-    const school = await mySchool(c.get('principal').schoolId);
+    const school = await callerSchool(deps, c.get('principal').schoolId);
     const pupils = await pupilsNotToIdentify(deps, school, query.audience, query.pictured);
     return c.json({ audience: query.audience, consentNeeded: levelNeededFor(query.audience), pupils });
   });
@@ -44,7 +37,7 @@ export function consentRoutes(deps: Deps) {
 
   app.put('/roster', requireAdmin('import the photo consent roster'), async (c) => {
     const principal = c.get('principal');
-    const result = await importRoster(deps, principal, await mySchool(principal.schoolId), await c.req.text());
+    const result = await importRoster(deps, principal, await callerSchool(deps, principal.schoolId), await c.req.text());
     return c.json(result);
   });
 

@@ -8,22 +8,16 @@ import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
 import { joinPath } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
-import { getSchool, type School } from '../../core/schools/school';
 import { type AppEnv, requireToken } from '../auth';
+import { callerSchool } from '../caller-school';
 
 /** The caller's school: its classes (for audience choices) and, for admins, its private feed URLs. */
 export function schoolRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use('*', requireToken(deps));
 
-  const mySchool = async (schoolId: string): Promise<School> => {
-    const school = await getSchool(deps, schoolId);
-    if (!school) throw new HTTPException(404, { message: 'Your school no longer exists.' });
-    return school;
-  };
-
   app.get('/me', async (c) => {
-    const school = await mySchool(c.get('principal').schoolId);
+    const school = await callerSchool(deps, c.get('principal').schoolId);
     return c.json({
       id: school.id,
       name: school.name,
@@ -35,7 +29,7 @@ export function schoolRoutes(deps: Deps) {
 
   // Each class's join link and printable QR codes (PNG, SVG): for the classroom door and the newsletter.
   app.get('/me/join-links', async (c) => {
-    const school = await mySchool(c.get('principal').schoolId);
+    const school = await callerSchool(deps, c.get('principal').schoolId);
     const { linkKey } = await getSecrets(deps);
     const links = school.classes.map((k) => {
       const url = `${deps.config.publicUrl}${joinPath(linkKey, school.id, k.id)}`;
@@ -47,7 +41,7 @@ export function schoolRoutes(deps: Deps) {
   app.get('/me/channels', async (c) => {
     const { schoolId, role } = c.get('principal');
     if (role !== 'admin') throw new HTTPException(403, { message: 'Only an admin can see the private feed addresses.' });
-    const school = await mySchool(schoolId);
+    const school = await callerSchool(deps, schoolId);
     const privateChannels: Channel[] = [
       channel.families(school.id),
       ...school.classes.map((k) => channel.class(school.id, k.id)),

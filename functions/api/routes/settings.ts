@@ -1,9 +1,8 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
-import { getSchool } from '../../core/schools/school';
 import { settingsOf, updateSettings } from '../../core/schools/settings';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
+import { callerSchool } from '../caller-school';
 import { jsonBody } from '../errors';
 
 /** The school's settings (approval of staff posts, retention), changed by its admins. */
@@ -12,8 +11,7 @@ export function settingsRoutes(deps: Deps) {
   app.use('*', requireToken(deps), requireAdmin('change the school’s settings'));
 
   app.get('/', async (c) => {
-    const school = await getSchool(deps, c.get('principal').schoolId);
-    if (!school) throw new HTTPException(404, { message: 'Your school no longer exists.' });
+    const school = await callerSchool(deps, c.get('principal').schoolId);
     return c.json({ settings: settingsOf(school) });
   });
 

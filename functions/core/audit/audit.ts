@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { queryAll } from '../../aws/dynamo';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 
@@ -85,19 +86,10 @@ export async function recordAudit(
 
 /** The school's log, oldest first, optionally from `since` (inclusive). */
 export async function listAudit(deps: Deps, schoolId: string, since?: string): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': auditPartition(schoolId), ...(since ? { ':since': since } : {}) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) entries.push(auditEntrySchema.parse(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': auditPartition(schoolId), ...(since ? { ':since': since } : {}) },
+  });
+  return items.map((item) => auditEntrySchema.parse(item));
 }

@@ -1,5 +1,6 @@
-import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { queryAll } from '../../aws/dynamo';
 import type { Deps } from '../deps';
 
 /**
@@ -36,21 +37,12 @@ const pupilKey = (p: Pick<Pupil, 'schoolId' | 'classId' | 'pupilId'>) => ({
 
 /** The school's roster (every class), sorted by class then pupil. */
 export async function listRoster(deps: Deps, schoolId: string): Promise<Pupil[]> {
-  const pupils: Pupil[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': rosterPartition(schoolId) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) pupils.push(pupilSchema.parse(item));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return pupils;
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': rosterPartition(schoolId) },
+  });
+  return items.map((item) => pupilSchema.parse(item));
 }
 
 /**

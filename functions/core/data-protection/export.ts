@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { listAudit, recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
@@ -56,20 +56,10 @@ async function allPosts(deps: Deps, schoolId: string): Promise<PostWithMedia[]> 
   return posts.filter((p): p is PostWithMedia => p !== undefined);
 }
 
-async function partition(deps: Deps, pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
+function partition(deps: Deps, pk: string): Promise<Record<string, unknown>[]> {
+  return queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+  });
 }

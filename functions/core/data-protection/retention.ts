@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { recordAudit, systemActor } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
@@ -73,26 +73,21 @@ export async function applySchoolRetention(deps: Deps, schoolId: string): Promis
   const cutoff = new Date(deps.now().getTime() - school.retentionDays * 86_400_000).toISOString();
   const system: Principal = { schoolId, role: 'admin', tokenId: systemActor.tokenId, label: systemActor.label };
   let retracted = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    // Pointers sort by creation time, and a post goes out after it is made: only those made before the
-    // cutoff can have gone out before it.
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk < :cutoff',
-        ExpressionAttributeValues: { ':pk': tableKeys.postsOfSchool(schoolId), ':cutoff': cutoff },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const pointer of page.Items ?? []) {
+  // Pointers sort by creation time, and a post goes out after it is made: only those made before the
+  // cutoff can have gone out before it.
+  const pages = queryPages(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk < :cutoff',
+    ExpressionAttributeValues: { ':pk': tableKeys.postsOfSchool(schoolId), ':cutoff': cutoff },
+  });
+  for await (const page of pages) {
+    for (const pointer of page) {
       const current = await getPostWithMedia(deps, String(pointer.postId));
       if (!current || current.post.state === 'retracted') continue;
       if ((current.post.publishedAt ?? current.post.createdAt) >= cutoff) continue;
       if (await retractPost(deps, system, current.post.id)) retracted++;
     }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  }
   if (retracted > 0) {
     await recordAudit(deps, schoolId, systemActor, 'retention_applied', 'posts', {
       retracted,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
+import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
@@ -147,22 +147,13 @@ export async function getFamilies(deps: Deps, familyIds: string[]): Promise<Map<
 
 /** Every family of a school with the classes it follows there (one partition, read page by page). */
 export async function listFamilies(deps: Deps, schoolId: string): Promise<SchoolFamily[]> {
-  const families: SchoolFamily[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': tableKeys.familiesOfSchool(schoolId) },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    families.push(...(page.Items ?? []).map((item) => schoolFamilySchema.parse(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return families;
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': tableKeys.familiesOfSchool(schoolId) },
+    ConsistentRead: true,
+  });
+  return items.map((item) => schoolFamilySchema.parse(item));
 }
 
 /** Whether a post for `audience` is meant for a family following `classIds` at the post's school. */
@@ -282,21 +273,12 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
 
 /** Every key of one partition. */
 async function partitionKeys(deps: Deps, pk: string): Promise<{ pk: string; sk: string }[]> {
-  const keys: { pk: string; sk: string }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'pk, sk',
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    keys.push(...(page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return keys;
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 }

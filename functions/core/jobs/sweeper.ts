@@ -1,5 +1,6 @@
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import { applyRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
@@ -78,23 +79,13 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
 }
 
 /** Items of a pending partition whose sort key (a time) is before `cutoff`. */
-async function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
-        ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
+  return queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+    ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
+  });
 }
 
 async function exists(deps: Deps, key: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
+import { isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { pendingPartitions } from '../posts/store';
@@ -262,21 +262,14 @@ export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): P
  * sender never recorded it), oldest first, a page at a time.
  */
 export async function* dueDeliveries(deps: Deps, now: Date): AsyncGenerator<LedgerItem[]> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: deps.config.tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :bound',
-        // '~' sorts after '#': every key whose time is <= now.
-        ExpressionAttributeValues: { ':pk': pendingPartitions.delivery, ':bound': `${now.toISOString()}~` },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    yield (page.Items ?? []).map((item) => ledgerItemSchema.parse(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  const pages = queryPages(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :bound',
+    // '~' sorts after '#': every key whose time is <= now.
+    ExpressionAttributeValues: { ':pk': pendingPartitions.delivery, ':bound': `${now.toISOString()}~` },
+  });
+  for await (const page of pages) yield page.map((item) => ledgerItemSchema.parse(item));
 }
 
 /** The family's digests still collecting posts (to re-time them when the family changes its digest time). */
