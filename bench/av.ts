@@ -1,14 +1,22 @@
 import { execFile } from 'node:child_process';
-import { access, chmod, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { probeFile } from '../functions/core/media/av/job';
 import { processAudio, processVideo } from '../functions/core/media/av/process';
+import { Deadline } from '../functions/core/media/av/run';
+import { videoTranscodeArgs } from '../functions/core/media/av/video-profile';
 
 /**
  * Audio/video processing benchmark: a 60 s 1080p30 phone-like clip (H.264 with a portrait rotation, and
  * HEVC) and a 60 s voice-like recording, each timed through `processVideo`/`processAudio` and compared,
  * in the same run, with ffmpeg decoding the same input to nowhere (`ffmpeg -i in -f null -`).
+ *
+ * For video a third figure bounds what any x264 setting could reach here: our own transcode command with
+ * only the preset changed to `ultrafast` (no CABAC, no deblocking, no B-frames, no lookahead) — the
+ * fastest libx264 encodes, at several times the bytes. If that floor misses the target, no choice of
+ * preset meets it on this machine without giving parents much larger files (docs/media.md).
  *
  * Peak memory: every ffmpeg the processor starts is run through a wrapper script that `exec`s
  * `/usr/bin/time -f %M`, which reports the child's maximum resident set (getrusage of the waited child).
@@ -134,6 +142,21 @@ async function decodeOnly(path: string, log: string): Promise<{ seconds: number;
   return { seconds: (performance.now() - start) / 1000, rssKb: await peakKb(log) };
 }
 
+/** Our transcode of `path` with only the x264 preset swapped for `ultrafast`: the speed floor. */
+async function ultrafastFloor(path: string, workDir: string): Promise<{ seconds: number; bytes: number }> {
+  const probe = await probeFile('ffprobe', path, new Deadline(60_000));
+  if (!probe.video) throw new Error(`${path} has no video`);
+  const output = join(workDir, 'floor.mp4');
+  const args = videoTranscodeArgs({ ...probe, video: probe.video }, path, output);
+  args[args.indexOf('-preset') + 1] = 'ultrafast';
+  const start = performance.now();
+  await exec('ffmpeg', args, { maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - start) / 1000;
+  const { size } = await stat(output);
+  await rm(output);
+  return { seconds, bytes: size };
+}
+
 /** Runs the benchmark and prints one table. */
 export default async function avBench(): Promise<void> {
   const dir = join(tmpdir(), 'corridor-av-bench-v1');
@@ -160,6 +183,7 @@ export default async function avBench(): Promise<void> {
         rssMb: Math.max(worst.rssMb, ffmpegMb + nodeMb),
       };
       const out = result.outputs.find((o) => o.role === 'video' || o.role === 'audio');
+      const floor = input.kind === 'video' ? await ultrafastFloor(input.path, work) : undefined;
       rows.push([
         input.name,
         `${result.durationSeconds?.toFixed(1)} s`,
@@ -170,6 +194,9 @@ export default async function avBench(): Promise<void> {
         `${ffmpegMb.toFixed(0)} MB`,
         `${nodeMb.toFixed(0)} MB`,
         `${out?.width ? `${out.width}×${out.height} ` : ''}${((out?.bytes.length ?? 0) / 1e6).toFixed(1)} MB`,
+        floor
+          ? `${(SECONDS / floor.seconds).toFixed(1)}× · ${(floor.bytes / 1e6).toFixed(1)} MB (${(floor.bytes / (out?.bytes.length ?? 1)).toFixed(1)}× bytes)`
+          : '—',
       ]);
     }
   } finally {
@@ -185,6 +212,7 @@ export default async function avBench(): Promise<void> {
     'ffmpeg RSS',
     'node RSS',
     'output',
+    'x264 ultrafast floor',
   ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]?.length ?? 0)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
