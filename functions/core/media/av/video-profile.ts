@@ -77,6 +77,9 @@ export function videoRemuxArgs(probe: AvProbe & { video: VideoStream }, input: s
  * output and players rotate a second time. So the filter chain sees upright frames and scales straight to
  * `plan.size`. Scaling happens before the encoder on the decoded frames — the only place it can — with
  * the bilinear scaler, which for a downscale of ≤ 1.5× is indistinguishable at 720p and cheaper than bicubic.
+ *
+ * x264 `veryfast`: each faster preset buys 10–15% of speed for as many more bytes, and `ultrafast` three
+ * times the bytes — every parent pays those on a phone plan (measured in docs/media.md).
  */
 export function videoTranscodeArgs(
   probe: AvProbe & { video: VideoStream },
