@@ -51,7 +51,8 @@ export function joinRoutes(deps: Deps) {
     const { body, contentType } = await qrCode(`${deps.config.publicUrl}${join.path}`, format);
     return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
       'content-type': contentType,
-      'cache-control': 'public, max-age=86400',
+      // Checked on every use, not kept for a day: a rotated link's QR code must not be printed again from a cache.
+      'cache-control': 'no-cache',
       'content-disposition': `inline; filename="join-${join.school.id}-${join.klass.id}.${format}"`,
     });
   };

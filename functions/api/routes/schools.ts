@@ -9,7 +9,7 @@ import type { Deps } from '../../core/deps';
 import { printableJoinLink } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
-import { type AppEnv, requireToken } from '../auth';
+import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
 
 /** The caller's school: its classes (for audience choices) and, for admins, its private feed URLs. */
@@ -36,9 +36,8 @@ export function schoolRoutes(deps: Deps) {
   });
 
   // A leaked join link (a photo of the classroom door online) is replaced: the old link and its QR codes stop working.
-  app.post('/me/classes/:classId/join-link/rotate', async (c) => {
+  app.post('/me/classes/:classId/join-link/rotate', requireAdmin('replace a join link'), async (c) => {
     const principal = c.get('principal');
-    if (principal.role !== 'admin') throw new HTTPException(403, { message: 'Only an admin can replace a join link.' });
     const klass = await rotateJoinLink(deps, principal, c.req.param('classId'));
     if (!klass) throw new HTTPException(404, { message: 'There is no such class in your school.' });
     const { linkKey } = await getSecrets(deps);
