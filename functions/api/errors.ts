@@ -10,6 +10,7 @@ import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
 import { PostNotFound } from '../core/posts/edit';
+import { JoinLinkConflict } from '../core/schools/join-link-rotation';
 import { StaffChangeRefused } from '../core/staff/invite';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
@@ -35,7 +36,8 @@ export function handleError(error: Error, c: Context): Response {
     return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
   }
   if (error instanceof RosterRejected) return c.json(errorBody('invalid_roster', error.message, error.problems), 422);
-  if (error instanceof ApprovalConflict) return c.json(errorBody('conflict', error.message), 409);
+  if (error instanceof ApprovalConflict || error instanceof JoinLinkConflict)
+    return c.json(errorBody('conflict', error.message), 409);
   if (error instanceof RateLimited) {
     c.header('retry-after', String(error.retryAfterSeconds));
     return c.json(errorBody('rate_limited', error.message), 429);

@@ -108,6 +108,10 @@ export function messagePage(title: string, text: string, link?: { href: string; 
   );
 }
 
+/** What a parent is told when a join link is not a class's current one: a guess, a typo, or a link rotated away. */
+export const STALE_JOIN_LINK_MESSAGE = 'This join link is no longer valid. Ask the school for the current one.';
+export const staleJoinLinkPage = () => messagePage('Link not recognised', STALE_JOIN_LINK_MESSAGE);
+
 /** The unsubscribe link from an email footer, opened: a button (the one-click POST works without it). */
 export function unsubscribePage(what: string, action: string): string {
   return parentPage(

@@ -1,3 +1,4 @@
+import { joinLinksCommand } from './commands/join-links';
 import { postCommand } from './commands/post';
 import { retractCommand } from './commands/retract';
 import { statusCommand } from './commands/status';
@@ -9,6 +10,7 @@ const commands = {
   status: statusCommand,
   retract: retractCommand,
   token: tokenCommand,
+  'join-links': joinLinksCommand,
 } satisfies Record<string, (args: string[]) => Promise<void>>;
 
 const help = `Usage: corridor <command> [options]
@@ -16,10 +18,11 @@ const help = `Usage: corridor <command> [options]
 Post once from the command line; Corridor publishes everywhere.
 
 Commands:
-  post      upload photos with a caption and wait until the post is live
-  status    show a post's processing and publishing state
-  retract   remove a post from every channel
-  token     create or revoke API tokens (local admin)
+  post        upload photos with a caption and wait until the post is live
+  status      show a post's processing and publishing state
+  retract     remove a post from every channel
+  token       create or revoke API tokens (local admin)
+  join-links  list the classes' join links for parents; --rotate one that leaked
 
 Run "corridor <command> --help" for a command's options.
 Environment: CORRIDOR_URL (default http://localhost:3000), CORRIDOR_TOKEN.`;

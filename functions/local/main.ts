@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { formatSizes } from '../../web/build/budgets';
 import { joinPath } from '../core/notify/join-link';
 import { getSecrets } from '../core/notify/secrets';
+import { getSchool } from '../core/schools/school';
 import { startLocal } from './runtime';
 import { DEMO_HEAD_EMAIL, seedDemo } from './seed';
 
@@ -23,7 +24,8 @@ const corridor = await startLocal({
   sweepEveryMs: 60_000,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
-const joinYear1 = `${corridor.url}${joinPath((await getSecrets(corridor.deps)).linkKey, 'demo', 'year-1')}`;
+const year1 = (await getSchool(corridor.deps, 'demo'))?.classes.find((k) => k.id === 'year-1');
+const joinYear1 = year1 ? `${corridor.url}${joinPath((await getSecrets(corridor.deps)).linkKey, 'demo', year1)}` : '(no Year 1)';
 // Built once here (about a second) so the first phone to open the composer does not wait, and a bundle
 // over its budget is reported at start; the API and the site keep working either way.
 const web = await corridor.web().then(

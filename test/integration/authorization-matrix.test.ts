@@ -6,7 +6,7 @@ import { channel } from '../../functions/core/channels/channels';
 import { createFamily } from '../../functions/core/families/family';
 import { joinPath } from '../../functions/core/notify/join-link';
 import { getSecrets } from '../../functions/core/notify/secrets';
-import { putSchool } from '../../functions/core/schools/school';
+import { getSchool, putSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';
 
@@ -99,7 +99,11 @@ const newMember = async (): Promise<string> => {
 const newFamily = async (): Promise<string> =>
   (await createFamily(corridor.local.deps, { schoolId: 'demo', classIds: ['year-1'] })).id;
 /** Year 1's real join link (as a path), as the school prints it. */
-const joinLink = async (): Promise<string> => joinPath((await getSecrets(corridor.local.deps)).linkKey, 'demo', 'year-1');
+const joinLink = async (): Promise<string> => {
+  const year1 = (await getSchool(corridor.local.deps, 'demo'))?.classes.find((k) => k.id === 'year-1');
+  if (!year1) throw new Error('no Year 1');
+  return joinPath((await getSecrets(corridor.local.deps)).linkKey, 'demo', year1);
+};
 const FORGED_JOIN = '/join/demo/year-1/forged-token-0000000000000';
 const FORGED_LINK = 'forged.link.0000000000000000000000';
 const FORM = 'application/x-www-form-urlencoded';
@@ -248,6 +252,12 @@ const rules: Record<string, Rule> = {
   },
   // Staff hand out join links and QR codes for their own school's classes.
   'GET /api/schools/me/join-links': { call: () => ({ path: '/api/schools/me/join-links' }), expect: signedIn(200, 200, 200) },
+  // Only an admin replaces a leaked join link; the other school has no such class. Reception's, so the
+  // Year 1 link the join-page rules below open stays current.
+  'POST /api/schools/me/classes/:classId/join-link/rotate': {
+    call: () => ({ path: '/api/schools/me/classes/reception/join-link/rotate' }),
+    expect: signedIn(403, 200, 404),
+  },
 
   // Parents' pages: a link is the only key. A class's real join link opens its page for anyone; a forged
   // one, or a forged family link, opens nothing — whatever staff or admin credentials come with it.

@@ -89,7 +89,7 @@ describe('the corridor CLI', () => {
 
   it('has --help on every command', async () => {
     expect((await cli(['--help'])).stdout).toContain('Commands:');
-    for (const command of ['post', 'status', 'retract', 'token']) {
+    for (const command of ['post', 'status', 'retract', 'token', 'join-links']) {
       const help = await cli([command, '--help']);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: corridor ${command}`);
@@ -123,5 +123,35 @@ describe('the corridor CLI', () => {
     expect((await cli(['status', postId])).stdout).toMatch(/retracted \(gone everywhere in \d+ ms\)/);
     expect((await corridor.fetch(`/p/${postId}`)).status).toBe(404);
     expect(await (await corridor.fetch('/s/demo/feed.json')).text()).not.toContain(postId);
+  });
+
+  it('lists join links and replaces a leaked one, whose page then 404s', async () => {
+    const listed = await cli(['join-links']);
+    expect(listed.code).toBe(0);
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t'));
+    expect(rows.map((r) => r.slice(0, 2))).toEqual([
+      ['reception', 'Reception'],
+      ['year-1', 'Year 1'],
+      ['year-2', 'Year 2'],
+    ]);
+    const old = rows[2]?.[2] ?? '';
+    expect((await fetch(old)).status).toBe(200);
+
+    const rotated = await cli(['join-links', '--rotate', 'year-2']);
+    expect(rotated.code).toBe(0);
+    expect(rotated.stderr).toContain('families who already joined stay joined');
+    const [classId, name, url, png, svg] = rotated.stdout.trim().split('\t');
+    expect([classId, name, png, svg]).toEqual(['year-2', 'Year 2', `${url}/qr.png`, `${url}/qr.svg`]);
+    expect(url).not.toBe(old);
+    expect((await fetch(old)).status).toBe(404);
+    expect((await fetch(url ?? '')).status).toBe(200);
+    expect((await cli(['join-links'])).stdout).toContain(`year-2\tYear 2\t${url}\t`);
+
+    const unknown = await cli(['join-links', '--rotate', 'year-9']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('corridor: There is no such class in your school.');
   });
 });

@@ -6,13 +6,21 @@ import { joinWithEmail } from '../../core/families/join';
 import { addPushDevice, removeEmail, removePushDevice } from '../../core/families/recipients';
 import { sendConfirmation } from '../../core/notify/confirmation';
 import { changePreferences } from '../../core/notify/digest-schedule';
-import { isJoinToken, parseJoinLink } from '../../core/notify/join-link';
+import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
 import { preferencesSchema } from '../../core/notify/preferences';
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
-import { checkInboxPage, confirmPage, managePage, maskAddress, messagePage, unsubscribePage } from '../parent-pages';
+import {
+  checkInboxPage,
+  confirmPage,
+  managePage,
+  maskAddress,
+  messagePage,
+  staleJoinLinkPage,
+  unsubscribePage,
+} from '../parent-pages';
 import { PARENTS_JS, SERVICE_WORKER_JS } from '../parent-scripts';
 
 const preferencesFormSchema = z.object({
@@ -49,20 +57,27 @@ export function familyRoutes(deps: Deps) {
     );
 
   // --- confirming an address (double opt-in) ---
+  const staleJoin = (c: Context) => c.html(staleJoinLinkPage(), 404);
+  /** The class a confirmation joins; undefined for none (an address for a family); 'stale' once its join link was rotated. */
+  const confirmedJoin = async (claim: Extract<LinkClaim, { p: 'confirm' }>) =>
+    claim.s && claim.c ? ((await currentJoinClass(deps, claim.s, claim.c, claim.g ?? 0)) ?? 'stale') : undefined;
+
   app.get('/confirm/:token', async (c) => {
     const { claim } = await claimOf(c);
     if (claim?.p !== 'confirm') return expired(c);
-    const school = claim.s ? await getSchool(deps, claim.s) : undefined;
-    const klass = school?.classes.find((k) => k.id === claim.c);
-    const what = school && klass ? `${klass.name} at ${school.name}` : 'your family';
+    const join = await confirmedJoin(claim);
+    if (join === 'stale') return staleJoin(c);
+    const what = join ? `${join.klass.name} at ${join.school.name}` : 'your family';
     return c.html(confirmPage(claim.e, what, c.req.path), 200, { 'cache-control': 'no-store' });
   });
   app.post('/confirm/:token', async (c) => {
     const { claim, linkKey } = await claimOf(c);
     if (claim?.p !== 'confirm') return expired(c);
+    const join = await confirmedJoin(claim);
+    if (join === 'stale') return staleJoin(c);
     const family = await joinWithEmail(deps, {
       address: claim.e,
-      join: claim.s && claim.c ? { schoolId: claim.s, classId: claim.c } : undefined,
+      join: join && { schoolId: join.school.id, classId: join.klass.id },
       familyId: claim.f,
     });
     if (!family) return expired(c);
@@ -157,11 +172,13 @@ export function familyRoutes(deps: Deps) {
 
   app.post(
     '/:token/classes',
-    withFamily(async (c, family, base, linkKey) => {
+    withFamily(async (c, family, base) => {
       const link = parseJoinLink(String((await form(c)).link ?? ''));
-      if (!link || !isJoinToken(linkKey, link.schoolId, link.classId, link.token)) {
+      if (!link) {
         return c.html(messagePage('Link not recognised', 'Paste the join link printed under the class QR code.'), 400);
       }
+      // A well-formed link that is not the class's current one (a guess, or rotated away) is refused like on the join page.
+      if (!(await resolveJoinLink(deps, link))) return staleJoin(c);
       await addClass(deps, family.id, link.schoolId, link.classId);
       return back(c, base, 'class-added');
     }),

@@ -3,12 +3,11 @@ import * as z from 'zod';
 import type { Deps } from '../../core/deps';
 import { joinWithPush } from '../../core/families/join';
 import { sendConfirmation } from '../../core/notify/confirmation';
-import { isJoinToken, joinPath, type QrFormat, qrCode } from '../../core/notify/join-link';
+import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
-import { getSchool } from '../../core/schools/school';
-import { checkInboxPage, joinPage, messagePage } from '../parent-pages';
+import { checkInboxPage, joinPage, messagePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 
 const emailFormSchema = z.object({ email: z.email().max(254) });
 const pushBodySchema = z.object({
@@ -21,20 +20,13 @@ const pushBodySchema = z.object({
 export function joinRoutes(deps: Deps) {
   const app = new Hono();
 
-  /** The school and class of a genuine join link; undefined for anything else (a guess, a typo). */
+  /** The school and class of a class's current join link; undefined for anything else (a guess, a typo, a rotated link). */
   const joined = async (c: Context) => {
     const { schoolId = '', classId = '', token = '' } = c.req.param();
-    const { linkKey } = await getSecrets(deps);
-    if (!isJoinToken(linkKey, schoolId, classId, token)) return undefined;
-    const school = await getSchool(deps, schoolId);
-    const klass = school?.classes.find((k) => k.id === classId);
-    return school && klass ? { school, klass, linkKey, path: joinPath(linkKey, schoolId, classId) } : undefined;
+    const target = await resolveJoinLink(deps, { schoolId, classId, token });
+    return target && { ...target, path: joinPath(target.linkKey, target.school.id, target.klass) };
   };
-  const notFound = (c: Context) =>
-    c.html(
-      messagePage('Link not recognised', 'This join link is not valid any more. Please ask the school for the current one.'),
-      404,
-    );
+  const notFound = (c: Context) => c.html(staleJoinLinkPage(), 404);
 
   app.get('/:schoolId/:classId/:token', async (c) => {
     const join = await joined(c);
@@ -59,7 +51,8 @@ export function joinRoutes(deps: Deps) {
     const { body, contentType } = await qrCode(`${deps.config.publicUrl}${join.path}`, format);
     return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
       'content-type': contentType,
-      'cache-control': 'public, max-age=86400',
+      // Checked on every use, not kept for a day: a rotated link's QR code must not be printed again from a cache.
+      'cache-control': 'no-cache',
       'content-disposition': `inline; filename="join-${join.school.id}-${join.klass.id}.${format}"`,
     });
   };
@@ -77,14 +70,20 @@ export function joinRoutes(deps: Deps) {
       );
     const sent = await sendConfirmation(deps, {
       address: form.data.email,
-      join: { schoolId: join.school.id, classId: join.klass.id, className: join.klass.name, schoolName: join.school.name },
+      join: {
+        schoolId: join.school.id,
+        classId: join.klass.id,
+        className: join.klass.name,
+        schoolName: join.school.name,
+        joinGeneration: join.klass.joinGeneration,
+      },
     });
     return c.html(checkInboxPage(form.data.email, sent));
   });
 
   app.post('/:schoolId/:classId/:token/push', async (c) => {
     const join = await joined(c);
-    if (!join) return c.json({ error: 'This join link is not valid any more.' }, 404);
+    if (!join) return c.json({ error: STALE_JOIN_LINK_MESSAGE }, 404);
     const body = pushBodySchema.parse(await c.req.json());
     const claim = body.family ? verifyLink(join.linkKey, body.family, deps.now()) : undefined;
     const joinedFamily = await joinWithPush(deps, {

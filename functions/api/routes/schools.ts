@@ -6,9 +6,10 @@ import { type Channel, channel, parseChannelId } from '../../core/channels/chann
 import { locateChannel } from '../../core/channels/locate';
 import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
-import { joinPath } from '../../core/notify/join-link';
+import { printableJoinLink } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
-import { type AppEnv, requireToken } from '../auth';
+import { rotateJoinLink } from '../../core/schools/join-link-rotation';
+import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
 
 /** The caller's school: its classes (for audience choices) and, for admins, its private feed URLs. */
@@ -31,11 +32,19 @@ export function schoolRoutes(deps: Deps) {
   app.get('/me/join-links', async (c) => {
     const school = await callerSchool(deps, c.get('principal').schoolId);
     const { linkKey } = await getSecrets(deps);
-    const links = school.classes.map((k) => {
-      const url = `${deps.config.publicUrl}${joinPath(linkKey, school.id, k.id)}`;
-      return { classId: k.id, name: k.name, url, qrPngUrl: `${url}/qr.png`, qrSvgUrl: `${url}/qr.svg` };
+    return c.json({ joinLinks: school.classes.map((k) => printableJoinLink(deps.config.publicUrl, linkKey, school.id, k)) });
+  });
+
+  // A leaked join link (a photo of the classroom door online) is replaced: the old link and its QR codes stop working.
+  app.post('/me/classes/:classId/join-link/rotate', requireAdmin('replace a join link'), async (c) => {
+    const principal = c.get('principal');
+    const klass = await rotateJoinLink(deps, principal, c.req.param('classId'));
+    if (!klass) throw new HTTPException(404, { message: 'There is no such class in your school.' });
+    const { linkKey } = await getSecrets(deps);
+    return c.json({
+      joinLink: printableJoinLink(deps.config.publicUrl, linkKey, principal.schoolId, klass),
+      message: `${klass.name} has a new join link. The old link and its QR codes no longer work; families who already joined stay joined. Print the new QR code.`,
     });
-    return c.json({ joinLinks: links });
   });
 
   app.get('/me/channels', async (c) => {

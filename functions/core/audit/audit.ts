@@ -19,6 +19,7 @@ export const auditActions = [
   'staff_removed',
   'signed_in',
   'settings_changed',
+  'join_link_rotated',
   'guidelines_changed',
   'roster_imported',
   'family_erased',

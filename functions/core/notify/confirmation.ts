@@ -20,7 +20,7 @@ export const CONFIRMATION_INTERVAL_MS = 10 * 60 * 1000;
 export interface ConfirmationRequest {
   address: string;
   /** What confirming does: join this class, and/or add the address to this family. */
-  join?: { schoolId: string; classId: string; className: string; schoolName: string };
+  join?: { schoolId: string; classId: string; className: string; schoolName: string; joinGeneration: number };
   familyId?: string;
 }
 
@@ -33,7 +33,7 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
   const link = parentLinks.confirm(
     deps.config.publicUrl,
     linkKey,
-    { e: address, s: request.join?.schoolId, c: request.join?.classId, f: request.familyId },
+    { e: address, s: request.join?.schoolId, c: request.join?.classId, g: request.join?.joinGeneration, f: request.familyId },
     deps.now(),
   );
   const what = request.join ? `${request.join.className} at ${request.join.schoolName}` : 'your family';

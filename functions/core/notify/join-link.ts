@@ -1,23 +1,78 @@
 import QRCode from 'qrcode';
+import type { Deps } from '../deps';
+import { getSchool, type School, type SchoolClass } from '../schools/school';
+import { getSecrets } from './secrets';
 import { keyedDigest } from './signed-links';
+
+/** What a join token is made from: the class, and which of its links is current. */
+export type JoinClass = Pick<SchoolClass, 'id' | 'joinGeneration'>;
 
 /**
  * Each class has one join link, printed as a QR code on the classroom door and in the newsletter. Whoever
  * holds it can receive that class's posts, so it carries an unguessable token: a keyed digest of the
- * class, checked by recomputing it (nothing stored, nothing to look up).
+ * class and its link generation, checked by recomputing it (nothing stored per link). Rotating the link
+ * counts the generation up, so the digest changes and the old link matches nothing. Generation 0 digests
+ * `school/class` alone, as links did before they could be rotated, so printed links keep working.
  */
-export function joinToken(linkKey: string, schoolId: string, classId: string): string {
-  return keyedDigest(linkKey, 'join', `${schoolId}/${classId}`);
+export function joinToken(linkKey: string, schoolId: string, klass: JoinClass): string {
+  const generation = klass.joinGeneration === 0 ? '' : `/${klass.joinGeneration}`;
+  return keyedDigest(linkKey, 'join', `${schoolId}/${klass.id}${generation}`);
 }
 
-/** True when `token` is the class's join token. */
-export function isJoinToken(linkKey: string, schoolId: string, classId: string, token: string): boolean {
-  return token.length > 0 && token === joinToken(linkKey, schoolId, classId);
+/** True when `token` is the class's current join token. */
+export function isJoinToken(linkKey: string, schoolId: string, klass: JoinClass, token: string): boolean {
+  return token.length > 0 && token === joinToken(linkKey, schoolId, klass);
 }
 
-/** The path of a class's join page. */
-export function joinPath(linkKey: string, schoolId: string, classId: string): string {
-  return `/join/${schoolId}/${classId}/${joinToken(linkKey, schoolId, classId)}`;
+/** The path of a class's current join page. */
+export function joinPath(linkKey: string, schoolId: string, klass: JoinClass): string {
+  return `/join/${schoolId}/${klass.id}/${joinToken(linkKey, schoolId, klass)}`;
+}
+
+/** A class's current join link as staff print it: the page and its QR codes. */
+export function printableJoinLink(publicUrl: string, linkKey: string, schoolId: string, klass: SchoolClass) {
+  const url = `${publicUrl}${joinPath(linkKey, schoolId, klass)}`;
+  return { classId: klass.id, name: klass.name, url, qrPngUrl: `${url}/qr.png`, qrSvgUrl: `${url}/qr.svg` };
+}
+
+export interface JoinTarget {
+  school: School;
+  klass: SchoolClass;
+  linkKey: string;
+}
+
+/**
+ * The school and class a join link leads to when it is the class's current link; undefined for anything
+ * else (a guess, a typo, a class that is gone, a link that was rotated away).
+ */
+export async function resolveJoinLink(
+  deps: Deps,
+  link: { schoolId: string; classId: string; token: string },
+): Promise<JoinTarget | undefined> {
+  const { linkKey } = await getSecrets(deps);
+  const found = await findClass(deps, link.schoolId, link.classId);
+  return found && isJoinToken(linkKey, found.school.id, found.klass, link.token) ? { ...found, linkKey } : undefined;
+}
+
+/**
+ * The school and class an emailed confirmation joins, when the link it was asked for from (generation
+ * `generation`) is still the class's current one: a stranger who asked with a leaked link before it was
+ * rotated cannot confirm afterwards.
+ */
+export async function currentJoinClass(
+  deps: Deps,
+  schoolId: string,
+  classId: string,
+  generation: number,
+): Promise<Omit<JoinTarget, 'linkKey'> | undefined> {
+  const found = await findClass(deps, schoolId, classId);
+  return found?.klass.joinGeneration === generation ? found : undefined;
+}
+
+async function findClass(deps: Deps, schoolId: string, classId: string) {
+  const school = await getSchool(deps, schoolId);
+  const klass = school?.classes.find((k) => k.id === classId);
+  return school && klass ? { school, klass } : undefined;
 }
 
 /** Parses a join link (absolute or a path) back into its parts; undefined if it is not one. */

@@ -21,6 +21,8 @@ export const linkClaimSchema = z.discriminatedUnion('p', [
     s: z.string().optional(),
     c: z.string().optional(),
     f: z.string().optional(),
+    /** The generation of class `c`'s join link it was asked from (absent: 0); a rotated link joins nothing. */
+    g: z.number().int().min(0).optional(),
     /** Expiry, epoch seconds: an old confirmation link must not resurrect an address. */
     x: z.number().int(),
   }),

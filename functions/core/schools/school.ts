@@ -14,6 +14,11 @@ export const schoolIdSchema = z
 export const classSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
   name: z.string().min(1).max(80),
+  /**
+   * Which join link is current: rotating the link (a leaked QR code) counts this up, and the join token
+   * covers it, so every earlier link stops working. 0 for a class whose link was never rotated.
+   */
+  joinGeneration: z.number().int().min(0).default(0),
 });
 export type SchoolClass = z.infer<typeof classSchema>;
 

@@ -1,0 +1,54 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { getSchool, type SchoolClass } from './school';
+
+/** Another rotation of the same class's join link won the race; the caller is told, not silently outvoted. */
+export class JoinLinkConflict extends Error {
+  override name = 'JoinLinkConflict';
+}
+
+/**
+ * Replaces a class's join link (say a photo of the classroom door's QR code went round social media): the
+ * class's join generation counts up, so the join token changes and the old link, its QR codes and a paste
+ * of it on the family page match nothing from this moment. Families that joined already stay joined.
+ *
+ * The class record lives in the school item, so the write is conditional on the generation read: of two
+ * rotations at once, one wins and the other gets {@link JoinLinkConflict}, and the school ends up with one
+ * new link that both admins then see — not two links in a row, the first dead before it is printed.
+ * Undefined when the school has no such class.
+ */
+export async function rotateJoinLink(deps: Deps, admin: Principal, classId: string): Promise<SchoolClass | undefined> {
+  const school = await getSchool(deps, admin.schoolId);
+  const index = school?.classes.findIndex((k) => k.id === classId) ?? -1;
+  const klass = school?.classes[index];
+  if (!klass) return undefined;
+  const generation = `classes[${index}].joinGeneration`;
+  // A class stored before links could be rotated has no generation yet: it is at 0.
+  const unchanged = `${generation} = :seen${klass.joinGeneration === 0 ? ` OR attribute_not_exists(${generation})` : ''}`;
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.school(admin.schoolId),
+        UpdateExpression: `SET ${generation} = :next`,
+        ConditionExpression: `classes[${index}].id = :classId AND (${unchanged})`,
+        ExpressionAttributeValues: { ':classId': classId, ':seen': klass.joinGeneration, ':next': klass.joinGeneration + 1 },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    throw new JoinLinkConflict(
+      `Someone else changed ${klass.name}'s join link a moment ago. Reload the join links and use the current one.`,
+    );
+  }
+  const rotated = { ...klass, joinGeneration: klass.joinGeneration + 1 };
+  await recordAudit(deps, admin.schoolId, admin, 'join_link_rotated', classId, {
+    className: klass.name,
+    generation: rotated.joinGeneration,
+  });
+  return rotated;
+}
