@@ -1,6 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
+import type { AuditEntry } from '../../functions/core/audit/audit';
 import { createToken } from '../../functions/core/auth/tokens';
 import { putSchool } from '../../functions/core/schools/school';
 import { putTrust } from '../../functions/core/schools/trust';
@@ -191,6 +192,8 @@ describe('private feeds at capability URLs', () => {
     for (const url of [before.pageUrl, before.rssUrl, before.jsonFeedUrl]) expect((await text(url)).status).toBe(200);
     const rotated = await corridor.api('POST', `/api/schools/me/channels/${encodeURIComponent(before.id)}/rotate`);
     expect(rotated.status).toBe(200);
+    const audit = await corridor.api<{ entries: AuditEntry[] }>('GET', '/api/audit');
+    expect(audit.body.entries.filter((e) => e.action === 'feed_address_rotated' && e.target === before.id)).toHaveLength(1);
     // No idle wait: rotation is synchronous, and the old address must be dead when the call returns.
     for (const url of [before.pageUrl, before.rssUrl, before.jsonFeedUrl]) expect((await text(url)).status).toBe(404);
     const after = (await privateChannels())['class:demo:year-1'] as PrivateChannel;

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sitePath } from '../../aws/keys';
+import { recordAudit } from '../../core/audit/audit';
 import { documentKeys } from '../../core/channels/artifacts';
 import { type Channel, channel, parseChannelId } from '../../core/channels/channels';
 import { locateChannel } from '../../core/channels/locate';
@@ -66,14 +67,15 @@ export function schoolRoutes(deps: Deps) {
     return c.json({ channels });
   });
 
-  app.post('/me/channels/:channelId/rotate', async (c) => {
-    const { schoolId, role } = c.get('principal');
-    if (role !== 'admin') throw new HTTPException(403, { message: 'Only an admin can change a private feed address.' });
+  // A private feed address that got out is replaced; the audit log says who did it, as for join links.
+  app.post('/me/channels/:channelId/rotate', requireAdmin('change a private feed address'), async (c) => {
+    const principal = c.get('principal');
     const target = parseChannelId(c.req.param('channelId'));
-    if (!target || !(target.kind === 'families' || target.kind === 'class') || target.schoolId !== schoolId) {
+    if (!target || !(target.kind === 'families' || target.kind === 'class') || target.schoolId !== principal.schoolId) {
       throw new HTTPException(404, { message: 'There is no such private channel in your school.' });
     }
     await rotateChannel(deps, target);
+    await recordAudit(deps, principal.schoolId, principal, 'feed_address_rotated', target.id);
     return c.json({ rotated: target.id });
   });
 

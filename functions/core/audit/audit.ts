@@ -20,6 +20,7 @@ export const auditActions = [
   'signed_in',
   'settings_changed',
   'join_link_rotated',
+  'feed_address_rotated',
   'guidelines_changed',
   'roster_imported',
   'family_erased',
