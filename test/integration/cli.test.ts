@@ -113,6 +113,7 @@ describe('the corridor CLI', () => {
 
   it('shows status and retracts', async () => {
     const posted = await cli(['post', '--audience', 'public', '--caption', 'to retract', corpusPath('orient_portrait_1.jpg')]);
+    expect(posted.code, posted.stderr).toBe(0);
     const postId = posted.stdout.trim().split('/').at(-1) ?? '';
     const status = await cli(['status', postId]);
     expect(status.stdout).toContain('published (live everywhere)');
