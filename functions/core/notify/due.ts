@@ -1,7 +1,16 @@
 import type { Deps } from '../deps';
 import { getFamilies } from '../families/family';
+import { claimName, isClaimItem, type PostClaim, parseClaim } from './claims';
 import { DeliveryRun } from './delivery-run';
-import { dropDelivery, dueDeliveries, ledgerKeyName, ledgerKeyOf } from './ledger';
+import {
+  dropDelivery,
+  duePending,
+  type LedgerItem,
+  type LedgerKey,
+  ledgerItemSchema,
+  ledgerKeyName,
+  ledgerKeyOf,
+} from './ledger';
 import { inPool, SEND_CONCURRENCY } from './pool';
 
 /**
@@ -18,6 +27,18 @@ export interface DueReport {
   failed: number;
 }
 
+/** What the pending index holds: waiting ledger items, and post claims whose sender never finished. */
+type DueWork = { kind: 'delivery'; item: LedgerItem; key: LedgerKey } | { kind: 'claim'; claim: PostClaim };
+
+const dueWork = (raw: Record<string, unknown>): DueWork => {
+  if (isClaimItem(raw)) return { kind: 'claim', claim: parseClaim(raw) };
+  const item = ledgerItemSchema.parse(raw);
+  return { kind: 'delivery', item, key: ledgerKeyOf(item) };
+};
+
+const familiesOf = (work: DueWork) =>
+  work.kind === 'delivery' ? [work.key.familyId] : [...work.claim.send, ...work.claim.hold].map((key) => key.familyId);
+
 /**
  * Sends everything due by `now`: evening digests, messages held through quiet hours, and claims whose
  * sender crashed. Safe to run twice, at once or one after the other: the ledger lets each delivery
@@ -26,13 +47,26 @@ export interface DueReport {
 export async function sendDueDeliveries(deps: Deps, now: Date = deps.now()): Promise<DueReport> {
   const run = await DeliveryRun.start(deps);
   const report: DueReport = { sent: 0, skipped: 0, failed: 0 };
-  for await (const page of dueDeliveries(deps, now)) {
-    const due = page.map((item) => ({ item, key: ledgerKeyOf(item) }));
-    const families = await getFamilies(
-      deps,
-      due.map(({ key }) => key.familyId),
-    );
-    await inPool(due, SEND_CONCURRENCY, async ({ item, key }) => {
+  for await (const page of duePending(deps, now)) {
+    const due = page.map(dueWork);
+    const families = await getFamilies(deps, due.flatMap(familiesOf));
+    await inPool(due, SEND_CONCURRENCY, async (work) => {
+      if (work.kind === 'claim') {
+        // A crashed sender's claim of many deliveries: finished here, under a new lease.
+        try {
+          const outcome = await run.redriveClaim(work.claim, families);
+          if (outcome.result === 'busy') report.skipped++;
+          else {
+            report.sent += outcome.sent;
+            report.failed += outcome.failed;
+          }
+        } catch (error) {
+          console.error(`finishing ${claimName(work.claim)} failed; a later run retries it`, error);
+          report.failed++;
+        }
+        return;
+      }
+      const { item, key } = work;
       const family = families.get(key.familyId);
       try {
         if (!family)
@@ -44,7 +78,7 @@ export async function sendDueDeliveries(deps: Deps, now: Date = deps.now()): Pro
         report.failed++;
       }
     });
-    await run.flush();
+    await run.finish();
   }
   return report;
 }
