@@ -83,9 +83,10 @@ const claimsOf = async (postId: string) =>
 it('senders racing over overlapping batches claim disjoint deliveries, and each phone hears once', async () => {
   const { postId, notifications } = await publish('Racing senders');
   const { deps } = corridor.local;
-  // The same messages in several batches at once, as SQS redelivery and a batch retried on its own make.
+  // The same messages in several batches at once, as SQS redelivery and a batch retried on its own make,
+  // and twice in one batch.
   const n = notifications;
-  const batches = [n.slice(0, 2), n.slice(2, 4), n.slice(4), n.slice(1, 5), n];
+  const batches = [n.slice(0, 2), n.slice(2, 4), n.slice(4), n.slice(1, 5), n, [...n.slice(3), ...n.slice(3)]];
   const failed = await Promise.all(batches.map((batch) => deliverNotifications(deps, batch)));
   expect(failed.flat()).toEqual([]);
   expect(push.problems).toEqual([]);

@@ -128,12 +128,22 @@ const pendingSortKey = (claim: Pick<PostClaim, 'postId' | 'seq'>, leaseUntil: st
  * someone else's, or done), or undefined when nothing was left to claim.
  */
 export async function claimPostDeliveries(deps: Deps, postId: string, wanted: WantedDeliveries): Promise<PostClaim | undefined> {
+  // A batch can carry the same message twice (queues deliver at least once): each delivery once.
+  const asked = new Set<string>();
+  const once = (keys: PostDeliveryKey[]) =>
+    keys.filter((key) => {
+      const name = deliveryName(key);
+      if (asked.has(name)) return false;
+      asked.add(name);
+      return true;
+    });
+  const unique = { send: once(wanted.send), hold: once(wanted.hold) };
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
     const newest = await newestClaim(deps, postId);
     const open = newest ? await openClaims(deps, newest) : [];
     const listed = new Set(open.flatMap((claim) => [...claim.send, ...claim.hold].map(deliveryName)));
     const unlisted = (keys: PostDeliveryKey[]) => keys.filter((key) => !listed.has(deliveryName(key)));
-    const candidates = { send: unlisted(wanted.send), hold: unlisted(wanted.hold) };
+    const candidates = { send: unlisted(unique.send), hold: unlisted(unique.hold) };
     if (candidates.send.length + candidates.hold.length === 0) return undefined;
     // Read after the open claims: a claim closed meanwhile has put all of its deliveries in the ledger.
     const inLedger = await ledgerItems(deps, [...candidates.send, ...candidates.hold]);
@@ -286,16 +296,20 @@ export async function forgetFamilyInClaims(deps: Deps, familyId: string, ledger:
       FilterExpression: mentions.join(' OR '),
       ExpressionAttributeNames,
       ExpressionAttributeValues: { ':pk': tableKeys.deliveryClaims(postSubject(postId)), ...values },
-      ProjectionExpression: 'pk, sk',
+      ProjectionExpression: 'pk, sk, #send, #hold',
       ConsistentRead: true,
     });
-    for (const Key of claims) {
+    for (const { pk, sk, ...lists } of claims) {
+      // Only from the sets that hold it: they are the ones sure to exist.
+      const holding = Object.entries(lists)
+        .filter(([, list]) => list instanceof Set && [...names].some((name) => list.has(name)))
+        .map(([attribute]) => attribute);
       await deps.clients.dynamo.send(
         new UpdateCommand({
           TableName: deps.config.tableName,
-          Key,
-          UpdateExpression: 'DELETE #send :names, #hold :names',
-          ExpressionAttributeNames,
+          Key: { pk, sk },
+          UpdateExpression: `DELETE ${holding.map((attribute) => `#${attribute} :names`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(holding.map((attribute) => [`#${attribute}`, attribute])),
           ExpressionAttributeValues: { ':names': names },
         }),
       );
