@@ -21,6 +21,8 @@ import { type PushService, startPushService, type TestBrowser } from '../helpers
 const FAMILIES = 6;
 const clock = testClock('2026-06-10T09:00:00Z'); // 10:00 in London, outside quiet hours
 let crashAt: FaultPoint | undefined;
+/** Runs at every fault point (where a test makes time pass in the middle of sending). */
+let atFaultPoint: ((point: FaultPoint) => void) | undefined;
 let corridor: TestCorridor;
 let push: PushService;
 const phones: TestBrowser[] = [];
@@ -33,6 +35,7 @@ beforeAll(async () => {
     digestEveryMs: 0,
     holdNotifications: true,
     faults: (point) => {
+      atFaultPoint?.(point);
       if (point !== crashAt) return;
       crashAt = undefined; // once
       throw new Error(`injected crash at ${point}`);
@@ -167,6 +170,24 @@ it('a crash between a send and its record repeats that one message only, with th
   const after = copies(postId);
   expect(after.map((c) => c.count).sort()).toEqual([...phones.map(() => 1).slice(1), 2]);
   expect(after.every((c) => c.topics === 1)).toBe(true); // the repeat collapses on the phone
+  expect((await claimsOf(postId)).map((claim) => claim.state)).toEqual(['done']);
+});
+
+it('a sender fallen behind half its lease starts no more messages: the scheduler sends them, once', async () => {
+  const { postId, notifications } = await publish('Sender fell behind');
+  const { deps } = corridor.local;
+  // Claimed, and then the sender stalls (a slow push service) until half its lease has gone.
+  atFaultPoint = (point) => {
+    if (point === 'deliver:after-claim') clock.advance(DELIVERY_LEASE_MS / 2 + 1_000);
+  };
+  expect(await deliverNotifications(deps, notifications)).toHaveLength(FAMILIES);
+  atFaultPoint = undefined;
+  expect(copies(postId).map((c) => c.count)).toEqual(phones.map(() => 0));
+
+  expect(await sendDueDeliveries(deps)).toEqual({ sent: 0, skipped: 0, failed: 0 }); // its lease still runs
+  clock.advance(DELIVERY_LEASE_MS / 2);
+  expect(await sendDueDeliveries(deps)).toEqual({ sent: FAMILIES, skipped: 0, failed: 0 });
+  expect(copies(postId)).toEqual(phones.map(() => ({ count: 1, topics: 1 })));
   expect((await claimsOf(postId)).map((claim) => claim.state)).toEqual(['done']);
 });
 

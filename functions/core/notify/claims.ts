@@ -119,6 +119,14 @@ export const isClaimItem = (item: Record<string, unknown>) => typeof item.pk ===
 /** Reads a post claim's item. */
 export const parseClaim = (item: Record<string, unknown>): PostClaim => claimItemSchema.parse(item);
 
+/**
+ * The last moment a claim's sender may start one of its messages: half-way through its lease. One claim
+ * covers a whole batch, and a slow push service could stretch sending it past the lease, when the
+ * scheduler may take the claim over and send what is not recorded yet — twice. A message started by
+ * then ends before the lease does (a push gives up after 30 s); what is left waits for the take-over.
+ */
+export const startSendingBy = (claim: PostClaim): Date => new Date(Date.parse(claim.leaseUntil ?? '') - DELIVERY_LEASE_MS / 2);
+
 /** The pending-index sort key of an open claim: its lease end first (when the scheduler may take it). */
 const pendingSortKey = (claim: Pick<PostClaim, 'postId' | 'seq'>, leaseUntil: string) => `${leaseUntil}#${claimName(claim)}`;
 

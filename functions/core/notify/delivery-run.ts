@@ -9,7 +9,7 @@ import { removePushDevice } from '../families/recipients';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
-import { claimName, completeClaim, type PostClaim, takeOverClaim } from './claims';
+import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
   type Claim,
@@ -139,10 +139,17 @@ export class DeliveryRun {
     const inHand: ClaimInHand = { claim, unrecorded: 0, failed: false };
     this.claims.push(inHand);
     const failed: PostDeliveryKey[] = [];
+    const deadline = startSendingBy(claim);
     const attempt = (work: (key: PostDeliveryKey, family: Family) => Promise<void>) => {
       return async (key: PostDeliveryKey) => {
         const family = families.get(key.familyId);
         if (!family) return;
+        if (this.deps.now() > deadline) {
+          // Too late to start: left for the scheduler, which takes the claim over when its lease ends.
+          inHand.failed = true;
+          failed.push(key);
+          return;
+        }
         try {
           await work(key, family);
         } catch (error) {
