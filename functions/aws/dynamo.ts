@@ -1,4 +1,11 @@
-import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  type BatchWriteCommandInput,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 
 /** True when a DynamoDB write lost its condition: someone else already did (or is doing) the work. */
 export function isConditionFailed(error: unknown): boolean {
@@ -26,4 +33,52 @@ export async function queryAll(
   const items: Record<string, unknown>[] = [];
   for await (const page of queryPages(dynamo, input)) items.push(...page);
   return items;
+}
+
+/** BatchGetItem's and BatchWriteItem's limits. */
+const BATCH_GET_MAX = 100;
+const BATCH_WRITE_MAX = 25;
+/** Rounds of re-sending what DynamoDB left unprocessed (throttling) before giving up. */
+const BATCH_ATTEMPTS = 10;
+
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+
+/**
+ * Every item of `keys` that exists, in as few BatchGetItem requests as possible (strongly consistent),
+ * asking again for anything DynamoDB left unprocessed.
+ */
+export async function batchGetAll(
+  dynamo: DynamoDBDocumentClient,
+  tableName: string,
+  keys: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
+    let pending = keys.slice(i, i + BATCH_GET_MAX);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new Error('DynamoDB kept refusing a batch read (throttled)');
+      if (attempt > 0) await backoff(attempt);
+      const { Responses, UnprocessedKeys } = await dynamo.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      found.push(...(Responses?.[tableName] ?? []));
+      pending = UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
+
+/** Puts and deletes in BatchWriteItem requests of 25, re-sending anything DynamoDB left unprocessed. */
+export async function batchWriteAll(dynamo: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
+  for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX) {
+    let pending = requests.slice(i, i + BATCH_WRITE_MAX);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === BATCH_ATTEMPTS) throw new Error('DynamoDB kept refusing a batch write (throttled)');
+      if (attempt > 0) await backoff(attempt);
+      const { UnprocessedItems } = await dynamo.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = UnprocessedItems?.[tableName] ?? [];
+    }
+  }
 }

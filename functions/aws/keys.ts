@@ -39,6 +39,12 @@ export const tableKeys = {
     sk: `DELIVERY#${subject}#${channel}`,
   }),
   deliveryPrefix: (subjectPrefix = '') => `DELIVERY#${subjectPrefix}`,
+  /**
+   * A post's delivery claims (core/notify/claims.ts): one item per claim of many families at once, numbered
+   * from 1 (zero-padded, so the partition sorts by number and the newest is read with `Limit: 1`).
+   */
+  deliveryClaims: (subject: string) => `CLAIMS#${subject}`,
+  deliveryClaim: (subject: string, seq: number) => ({ pk: `CLAIMS#${subject}`, sk: `CLAIM#${String(seq).padStart(8, '0')}` }),
   /** A channel's index partition: entries sorted by publish time, newest last. */
   feedPartition: (channelId: string) => `FEED#${channelId}`,
   feedEntry: (channelId: string, publishedAt: string, postId: string) => ({

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed, queryAll } from '../../aws/dynamo';
+import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { forgetFamilyInClaims } from '../notify/claims';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
@@ -120,29 +121,11 @@ export async function getFamily(deps: Deps, familyId: string): Promise<Family | 
   return Item ? familySchema.parse(Item) : undefined;
 }
 
-/** BatchGetItem's limit. */
-const BATCH_GET_MAX = 100;
-
 /** Many families in as few requests as possible (delivery reads a queue batch or a digest page at once). */
 export async function getFamilies(deps: Deps, familyIds: string[]): Promise<Map<string, Family>> {
-  const found = new Map<string, Family>();
-  const unique = [...new Set(familyIds)];
-  for (let i = 0; i < unique.length; i += BATCH_GET_MAX) {
-    let keys: Record<string, unknown>[] = unique.slice(i, i + BATCH_GET_MAX).map((id) => tableKeys.familyRecord(id));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-      const { Responses, UnprocessedKeys } = await deps.clients.dynamo.send(
-        new BatchGetCommand({ RequestItems: { [deps.config.tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[deps.config.tableName] ?? []) {
-        const family = familySchema.parse(item);
-        found.set(family.id, family);
-      }
-      keys = UnprocessedKeys?.[deps.config.tableName]?.Keys ?? [];
-      if (attempt > 8 && keys.length > 0) throw new Error('could not read families (throttled)');
-    }
-  }
-  return found;
+  const keys = [...new Set(familyIds)].map((id) => tableKeys.familyRecord(id));
+  const families = (await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys)).map((item) => familySchema.parse(item));
+  return new Map(families.map((family) => [family.id, family]));
 }
 
 /** Every family of a school with the classes it follows there (one partition, read page by page). */
@@ -240,7 +223,8 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
 /**
  * Erases a family (a parent's unsubscribe-all, or an admin's erasure on request, UK GDPR art. 17): its
  * memberships (publishing stops at once), its address index entries and their confirmation notes, the
- * outbox records of the posts its ledger names, and then every item of its own partition — the family
+ * outbox records of the posts its ledger names and its place in those posts' delivery claims, and then
+ * every item of its own partition — the family
  * with its push endpoints, email addresses and preferences, and its delivery ledger. The partition goes
  * last, so an erase cut short is found and finished by repeating it. Returns how many items went.
  */
@@ -267,6 +251,7 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
       .filter((subject) => subject !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(subject)), // digest dates are not posts
   );
   for (const postId of postIds) await remove(tableKeys.outboxRecord(postId, family.id));
+  await forgetFamilyInClaims(deps, family.id, own);
   for (const key of own) await remove(key);
   return deleted;
 }

@@ -9,29 +9,38 @@ import { removePushDevice } from '../families/recipients';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
+import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
   type Claim,
   claimDelivery,
+  claimedPostItem,
   type DeliveryOutcome,
   type DeliveryRecord,
   type LedgerItem,
   type LedgerKey,
+  ledgerItems,
   ledgerKeyName,
   ledgerKeyOf,
+  type PostDeliveryKey,
   postsOf,
   recordDeliveries,
+  scheduleInstant,
   subjectId,
 } from './ledger';
 import { digestEmail, digestPush, type NotifiedPost, postEmail, postPush } from './message';
+import { decide } from './policy';
+import { inPool, SEND_CONCURRENCY } from './pool';
 import type { NotifyChannel } from './preferences';
 import { PushSender, pushTopic } from './push';
 import { getSecrets, type Secrets } from './secrets';
 import { parentLinks } from './signed-links';
 
 /**
- * Sending one delivery: claim it in the ledger, build the message from the posts as the feeds show them
- * (labelled and linked for this family), send it on its channel, record the outcome (25 at a time).
+ * Sending deliveries: claim them (one waiting ledger item, or a post claim of many families at once),
+ * build each message from the posts as the feeds show them (labelled and linked for the family), send
+ * it on its channel, record the outcome (25 at a time), and then close the post claims whose
+ * deliveries are all recorded.
  */
 
 /** Recorded deliveries are written in batches of this many (BatchWriteItem's limit). */
@@ -44,6 +53,16 @@ interface LoadedPost {
   entry: FeedEntry;
   school: School;
 }
+
+/** A post claim this run is delivering: it is closed once all it sends are recorded, unless one failed. */
+interface ClaimInHand {
+  claim: PostClaim;
+  unrecorded: number;
+  failed: boolean;
+}
+
+/** A record waiting to be written, and the post claim it counts towards. */
+type PendingRecord = DeliveryRecord & { claim?: ClaimInHand };
 
 const senders = new WeakMap<Deps['clients'], PushSender>();
 
@@ -60,12 +79,13 @@ function pushSender(deps: Deps, secrets: Secrets): PushSender {
 
 /**
  * One batch of delivery work: caches what many messages share (posts, schools, private page addresses)
- * and batches ledger records. Call {@link flush} before acknowledging the batch.
+ * and batches ledger records. Call {@link finish} before acknowledging the batch.
  */
 export class DeliveryRun {
   private readonly posts = new Map<string, Promise<LoadedPost | undefined>>();
   private readonly pageUrls = new Map<string, Promise<string>>();
-  private records: DeliveryRecord[] = [];
+  private records: PendingRecord[] = [];
+  private claims: ClaimInHand[] = [];
 
   private constructor(
     private readonly deps: Deps,
@@ -95,8 +115,9 @@ export class DeliveryRun {
   }
 
   /**
-   * Claims, sends and (in a batch, soon) records one delivery. Nothing happens if it is not ours to send.
-   * `seen` is the ledger item as the scheduler found it (a digest's posts), saving a read.
+   * Claims, sends and (in a batch, soon) records one waiting delivery (a due digest, a message held
+   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send. `seen` is the
+   * ledger item as the scheduler found it (a digest's posts), saving a read.
    */
   async send(key: LedgerKey, family: Family, seen?: LedgerItem): Promise<Claim['result']> {
     const claim = await claimDelivery(this.deps, key, seen);
@@ -104,18 +125,109 @@ export class DeliveryRun {
     this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);
     this.deps.faults?.('deliver:after-send', ledgerKeyName(key));
-    this.records.push({ item: claim.item, outcome });
-    if (this.records.length >= RECORD_BATCH) await this.flush();
+    await this.record({ item: claim.item, outcome });
     return 'claimed';
   }
 
+  /**
+   * Delivers what a post claim owns, just claimed: sends each message now, or writes it to the ledger
+   * as held until quiet hours end. Returns the deliveries that failed; the claim then stays open, and the
+   * scheduler takes it over when its lease ends. Families missing from `families` were erased: skipped.
+   */
+  async deliverClaim(claim: PostClaim, families: ReadonlyMap<string, Family>): Promise<PostDeliveryKey[]> {
+    this.deps.faults?.('deliver:after-claim', claimName(claim));
+    const inHand: ClaimInHand = { claim, unrecorded: 0, failed: false };
+    this.claims.push(inHand);
+    const failed: PostDeliveryKey[] = [];
+    const deadline = startSendingBy(claim);
+    const attempt = (work: (key: PostDeliveryKey, family: Family) => Promise<void>) => {
+      return async (key: PostDeliveryKey) => {
+        const family = families.get(key.familyId);
+        if (!family) return;
+        if (this.deps.now() > deadline) {
+          // Too late to start: left for the scheduler, which takes the claim over when its lease ends.
+          inHand.failed = true;
+          failed.push(key);
+          return;
+        }
+        try {
+          await work(key, family);
+        } catch (error) {
+          inHand.failed = true;
+          failed.push(key);
+          console.error(`delivering ${ledgerKeyName(key)} failed; the scheduler retries it`, error);
+        }
+      };
+    };
+    await inPool(
+      claim.hold,
+      SEND_CONCURRENCY,
+      attempt(async (key, family) => {
+        await scheduleInstant(this.deps, key, await this.quietHoursEnd(key, family));
+      }),
+    );
+    await inPool(
+      claim.send,
+      SEND_CONCURRENCY,
+      attempt(async (key, family) => {
+        const item = claimedPostItem(key);
+        const outcome = await this.transmit(item, family);
+        this.deps.faults?.('deliver:after-send', ledgerKeyName(key));
+        inHand.unrecorded++;
+        await this.record({ item, outcome, claim: inHand });
+      }),
+    );
+    return failed;
+  }
+
+  /**
+   * Finishes a post claim whose sender's lease ended (the scheduler found it): takes it over, and
+   * delivers what the ledger does not have yet. `busy` when another sender took it or finished it.
+   */
+  async redriveClaim(
+    claim: PostClaim,
+    families: ReadonlyMap<string, Family>,
+  ): Promise<{ result: 'busy' } | { result: 'claimed'; sent: number; failed: number }> {
+    const taken = await takeOverClaim(this.deps, claim);
+    if (!taken) return { result: 'busy' };
+    const recorded = await ledgerItems(this.deps, taken.send);
+    const unsent = taken.send.filter((key) => !recorded.has(ledgerKeyName(key)));
+    const failed = (await this.deliverClaim({ ...taken, send: unsent }, families)).length;
+    return { result: 'claimed', sent: unsent.length - failed, failed };
+  }
+
+  /** When a held message may go: the end of the family's quiet hours (now, if they are over). */
+  private async quietHoursEnd(key: PostDeliveryKey, family: Family): Promise<Date> {
+    const urgent = (await this.loadPost(key.subject.postId))?.post.urgent ?? false;
+    const decision = decide(this.deps.now(), family.preferences, key.channel, urgent);
+    return decision.kind === 'hold' ? decision.until : this.deps.now();
+  }
+
+  private async record(record: PendingRecord): Promise<void> {
+    this.records.push(record);
+    if (this.records.length >= RECORD_BATCH) await this.flush();
+  }
+
   /** Writes the outcomes of everything sent so far to the ledger. */
-  async flush(): Promise<void> {
+  private async flush(): Promise<void> {
     const records = this.records;
     this.records = [];
     if (records.length === 0) return;
     await recordDeliveries(this.deps, records);
+    for (const { claim } of records) if (claim) claim.unrecorded--;
     this.deps.faults?.('deliver:after-record');
+  }
+
+  /**
+   * Writes the outcomes of everything sent so far to the ledger, then closes the post claims whose
+   * deliveries all went out and are recorded (only then: closing one is what lets later claims rely on
+   * the ledger alone). Call before acknowledging the work.
+   */
+  async finish(): Promise<void> {
+    await this.flush();
+    const claims = this.claims;
+    this.claims = [];
+    for (const { claim, unrecorded, failed } of claims) if (!failed && unrecorded === 0) await completeClaim(this.deps, claim);
   }
 
   private async transmit(item: LedgerItem, family: Family): Promise<DeliveryOutcome> {
@@ -193,15 +305,17 @@ export class DeliveryRun {
       : classes[0]
         ? channel.class(school.id, classes[0].id)
         : channel.families(school.id);
-    const url = place ? `${await this.pageUrl(place)}#post-${post.id}` : (entry.url ?? this.deps.config.publicUrl);
+    const url = place ? `${await this.pageUrl(place, school)}#post-${post.id}` : (entry.url ?? this.deps.config.publicUrl);
     return { entry, url, label, urgent: post.urgent };
   }
 
   /** The private page of a class or of a school's families (a capability URL). */
-  private pageUrl(place: Channel): Promise<string> {
+  private pageUrl(place: Channel, school: School): Promise<string> {
     let url = this.pageUrls.get(place.id);
     if (!url) {
-      url = locateChannel(this.deps, place).then((p) => `${this.deps.config.publicUrl}${sitePath(documentKeys(p.prefix).page)}`);
+      url = locateChannel(this.deps, place, { school }).then(
+        (p) => `${this.deps.config.publicUrl}${sitePath(documentKeys(p.prefix).page)}`,
+      );
       this.pageUrls.set(place.id, url);
     }
     return url;

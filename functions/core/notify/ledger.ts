@@ -1,6 +1,6 @@
-import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed, queryPages } from '../../aws/dynamo';
+import { batchGetAll, batchWriteAll, isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { pendingPartitions } from '../posts/store';
@@ -17,6 +17,12 @@ import type { NotifyChannel } from './preferences';
  * held back by quiet hours) → `claimed` (being sent; the claim is a lease) → `done` (with its outcome).
  * Scheduled and claimed items sit in the sparse `gsi1` index under their due time or lease end, so the
  * scheduler finds due digests and re-drives a sender that crashed, without scanning.
+ *
+ * A post's instant deliveries are not claimed here one by one: the first decision about each (post,
+ * family, channel) — send now, or hold through quiet hours — is a claim of many families at once in the
+ * post's claim log (claims.ts). Here they are recorded `done` after sending, or written `scheduled` when
+ * held; so every item about a post is created by the claim that owns it, and {@link claimDelivery} only
+ * takes over items that exist.
  */
 export type DeliverySubject = { kind: 'post'; postId: string } | { kind: 'digest'; date: string };
 
@@ -29,6 +35,11 @@ export interface LedgerKey {
   channel: NotifyChannel;
 }
 
+/** The key of one of a post's instant deliveries. */
+export interface PostDeliveryKey extends LedgerKey {
+  subject: Extract<DeliverySubject, { kind: 'post' }>;
+}
+
 /** A delivery's name in logs and fault reports: `<subject>:<family>:<channel>`. */
 export const ledgerKeyName = (key: LedgerKey) => `${subjectId(key.subject)}:${key.familyId}:${key.channel}`;
 
@@ -36,8 +47,6 @@ export const ledgerKeyName = (key: LedgerKey) => `${subjectId(key.subject)}:${ke
 export const DELIVERY_LEASE_MS = 60_000;
 /** Ledger items are kept 30 days (DynamoDB TTL on AWS): longer than any retry or redrive. */
 const LEDGER_RETENTION_S = 30 * 24 * 3600;
-/** BatchWriteItem's limit. */
-const BATCH_WRITE_MAX = 25;
 
 export const deliveryOutcomes = ['delivered', 'no-recipients', 'off', 'retracted'] as const;
 export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
@@ -77,13 +86,18 @@ export function ledgerKeyOf(item: Pick<LedgerItem, 'pk' | 'sk'>): LedgerKey {
   return { familyId: item.pk.slice('FAMILY#'.length), subject, channel: channel as NotifyChannel };
 }
 
+/** The delivery a key names, or undefined when it is not a delivery ledger key (the family record). */
+export const ledgerKeyIfAny = (key: Pick<LedgerItem, 'pk' | 'sk'>): LedgerKey | undefined =>
+  deliverySortKey.test(key.sk) ? ledgerKeyOf(key) : undefined;
+
 /** The posts a delivery is about: its one post, or the posts its digest collected. */
 export const postsOf = (item: LedgerItem): string[] => {
   const { subject } = ledgerKeyOf(item);
   return subject.kind === 'post' ? [subject.postId] : item.postIds;
 };
 
-const retention = (now: Date) => Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_S;
+/** When a ledger item (or a post's delivery claim) expires: DynamoDB TTL, epoch seconds. */
+export const ledgerExpiry = (now: Date) => Math.floor(now.getTime() / 1000) + LEDGER_RETENTION_S;
 
 /**
  * Puts a post into a channel's digest for `date`, due at `dueAt`. False when that digest is already
@@ -125,7 +139,7 @@ async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string)
           ':due': dueAt.toISOString(),
           ':pending': pendingPartitions.delivery,
           ':sortKey': pendingSortKey(dueAt.toISOString(), key),
-          ':expires': retention(deps.now()),
+          ':expires': ledgerExpiry(deps.now()),
         },
       }),
     );
@@ -157,20 +171,23 @@ export type Claim = { result: 'claimed'; item: LedgerItem } | { result: 'done' |
 const MAX_CLAIM_ROUNDS = 5;
 
 /**
- * Claims a delivery before sending. `claimed` comes with the item as it now stands (a digest's final
- * list of posts: once claimed, nothing more is added). `done`: already sent. `busy`: another sender
- * holds a live claim (if it crashed, the scheduler re-drives the item when the lease ends).
+ * Claims a waiting delivery before sending it: a digest that is due, a message held through quiet
+ * hours, or a claim whose sender crashed (its lease ended). `claimed` comes with the item as it now
+ * stands (a digest's final list of posts: once claimed, nothing more is added). `done`: already sent, or
+ * nothing waits under that key. `busy`: another sender holds a live claim (if it crashed, the scheduler
+ * re-drives the item when the lease ends). It never creates an item: a post's deliveries start life in
+ * its claim log (claims.ts), which is what decides, once, who sends each.
  *
  * The claim is a conditional *put* of the whole item, not an update, and its first try asks only the
- * common case (a new item; a digest still collecting): the emulator parses every expression, and a put
- * with a short condition costs it about a third of an update — one claim per message is the cost that
- * bounds a worker. A digest's put carries the posts it was seen with and holds only if the digest still
- * has that many (nothing was added meanwhile); otherwise it reads the digest again and retries.
+ * common case (an item still scheduled): the emulator parses every expression, and a put with a short
+ * condition costs it about a third of an update. A digest's put carries the posts it was seen with and
+ * holds only if the digest still has that many (nothing was added meanwhile); otherwise it reads the
+ * digest again and retries.
  */
 export async function claimDelivery(deps: Deps, key: LedgerKey, seen?: LedgerItem): Promise<Claim> {
-  let current = key.subject.kind === 'digest' ? (seen ?? (await readItem(deps, key))) : undefined;
+  let current = seen ?? (await readItem(deps, key));
   for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    if (key.subject.kind === 'digest' && (!current || current.state === 'done')) return { result: 'done' };
+    if (!current || current.state === 'done') return { result: 'done' };
     const now = deps.now();
     const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
     const item = ledgerItemSchema.parse({
@@ -186,7 +203,7 @@ export async function claimDelivery(deps: Deps, key: LedgerKey, seen?: LedgerIte
       await deps.clients.dynamo.send(
         new PutCommand({
           TableName: deps.config.tableName,
-          Item: { ...item, type: 'delivery', expiresAt: retention(now) },
+          Item: { ...item, type: 'delivery', expiresAt: ledgerExpiry(now) },
           ...claimCondition(key, round === 0, now, item.postIds.length),
         }),
       );
@@ -197,22 +214,19 @@ export async function claimDelivery(deps: Deps, key: LedgerKey, seen?: LedgerIte
     current = await readItem(deps, key);
     if (current?.state === 'done') return { result: 'done' };
     if (current?.state === 'claimed' && String(current.leaseUntil) >= now.toISOString()) return { result: 'busy' };
-    if (key.subject.kind === 'post' && !current) return { result: 'busy' };
   }
   return { result: 'busy' };
 }
 
 /**
- * When a claim may be taken: a post's delivery that does not exist yet, or a digest still collecting
- * (`firstTry`); otherwise also one held for quiet hours, or a claim whose lease ran out. A digest's
- * claim holds only while it has the posts it was read with.
+ * When a claim may be taken: an item still scheduled (`firstTry`), or else also a claim whose lease ran
+ * out. A digest's claim holds only while it has the posts it was read with.
  */
 function claimCondition(key: LedgerKey, firstTry: boolean, now: Date, postCount: number) {
   const digest = key.subject.kind === 'digest';
-  if (firstTry && !digest) return { ConditionExpression: 'attribute_not_exists(pk)' };
   const takeable = firstTry ? '#state = :scheduled' : '(#state = :scheduled OR (#state = :claimed AND leaseUntil < :now))';
   return {
-    ConditionExpression: digest ? `${takeable} AND size(postIds) = :count` : `attribute_not_exists(pk) OR ${takeable}`,
+    ConditionExpression: digest ? `${takeable} AND size(postIds) = :count` : takeable,
     ExpressionAttributeNames: { '#state': 'state' },
     ExpressionAttributeValues: {
       ':scheduled': 'scheduled',
@@ -228,11 +242,26 @@ export interface DeliveryRecord {
   outcome: DeliveryOutcome;
 }
 
+/** The ledger item of a delivery a post claim owns (claims.ts): it is first written when recorded. */
+export const claimedPostItem = (key: PostDeliveryKey): LedgerItem =>
+  ledgerItemSchema.parse({ ...itemKey(key), state: 'claimed' });
+
+/** The ledger items that exist among `keys` (strongly consistent), by {@link ledgerKeyName}. */
+export async function ledgerItems(deps: Deps, keys: LedgerKey[]): Promise<Map<string, LedgerItem>> {
+  const items = await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys.map(itemKey));
+  return new Map(
+    items.map((raw) => {
+      const item = ledgerItemSchema.parse(raw);
+      return [ledgerKeyName(ledgerKeyOf(item)), item];
+    }),
+  );
+}
+
 /**
  * Records claimed deliveries as done, 25 per request. The claimant owns its items until then (nothing
- * else writes a claimed item but a later claimant after the lease, who would record the same `done`), so
- * a whole-item put is safe — and it takes one request per 25 messages instead of one each, which is
- * what lets a single worker send hundreds of messages a second.
+ * else writes them but a later claimant after the lease, who would record the same `done`; a post
+ * claim's deliveries are first written here), so a whole-item put is safe — and it takes one request
+ * per 25 messages instead of one each, which is what lets a single worker send hundreds a second.
  */
 export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): Promise<void> {
   const now = deps.now();
@@ -240,28 +269,19 @@ export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): P
     const { gsi1pk: _pk, gsi1sk: _sk, leaseUntil: _lease, ...rest } = item;
     return {
       PutRequest: {
-        Item: { ...rest, type: 'delivery', state: 'done', outcome, doneAt: now.toISOString(), expiresAt: retention(now) },
+        Item: { ...rest, type: 'delivery', state: 'done', outcome, doneAt: now.toISOString(), expiresAt: ledgerExpiry(now) },
       },
     };
   });
-  for (let i = 0; i < puts.length; i += BATCH_WRITE_MAX) {
-    let requests = puts.slice(i, i + BATCH_WRITE_MAX);
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
-      const { UnprocessedItems } = await deps.clients.dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [deps.config.tableName]: requests } }),
-      );
-      requests = (UnprocessedItems?.[deps.config.tableName] ?? []) as typeof requests;
-      if (attempt > 8 && requests.length > 0) throw new Error('the ledger could not record deliveries (throttled)');
-    }
-  }
+  await batchWriteAll(deps.clients.dynamo, deps.config.tableName, puts);
 }
 
 /**
- * Scheduled or claimed deliveries due before `now` (digests due, quiet hours over, or a claim whose
- * sender never recorded it), oldest first, a page at a time.
+ * Scheduled or claimed work due before `now`, oldest first, a page at a time: ledger items (digests due,
+ * quiet hours over, or a claim whose sender never recorded it) and post claims whose sender never
+ * finished them (claims.ts). Both kinds share the pending index; the caller tells them apart.
  */
-export async function* dueDeliveries(deps: Deps, now: Date): AsyncGenerator<LedgerItem[]> {
+export async function* duePending(deps: Deps, now: Date): AsyncGenerator<Record<string, unknown>[]> {
   const pages = queryPages(deps.clients.dynamo, {
     TableName: deps.config.tableName,
     IndexName: 'gsi1',
@@ -269,7 +289,7 @@ export async function* dueDeliveries(deps: Deps, now: Date): AsyncGenerator<Ledg
     // '~' sorts after '#': every key whose time is <= now.
     ExpressionAttributeValues: { ':pk': pendingPartitions.delivery, ':bound': `${now.toISOString()}~` },
   });
-  for await (const page of pages) yield page.map((item) => ledgerItemSchema.parse(item));
+  yield* pages;
 }
 
 /** The family's digests still collecting posts (to re-time them when the family changes its digest time). */
