@@ -126,7 +126,7 @@ export default async function costBench(): Promise<void> {
       `\n  a retract invalidated ${pathsPerRetract.toFixed(1)} CloudFront paths (mean of ${retracted.length}).` +
         `\n  per school-month: ${dollars(perSchool)}; fleet of ${FLEET.schools.toLocaleString('en-GB')}: ${dollars(perSchool * FLEET.schools)} a month.` +
         `\n  audio/video worker: ${avGbSecondsPerVideoSecond.toFixed(2)} GB-s per second of this clip; longer and 1080p newsletters scale with duration × pixels (docs/scale.md).` +
-        '\n  Not counted: cold-start init, CloudWatch Logs, the digest and e-mail-events functions (not written yet), free tiers.',
+        '\n  Not counted: cold-start init, CloudWatch Logs, the compute of delivery, digest and e-mail-events (the sample has no families), free tiers.',
     );
   } finally {
     await emulators.stop();

@@ -48,9 +48,17 @@ export const sizing = {
   fanout: { memory: 1769, timeout: Duration.minutes(3), batch: 5, maxConcurrency: 10 },
   /**
    * Delivery to parents: web push encrypts per message (ECDH + AES-GCM), CPU-bound, so a full vCPU. A
-   * batch's families are read in one request and its ledger records written 25 at a time.
+   * batch's families are read in one request (BatchGetItem's 100), its instant messages of a post claimed
+   * with one write, and its ledger records written 25 at a time — so batches of 100, gathered for up to a
+   * second (SQS allows more than 10 per batch only with a batching window).
    */
-  deliver: { memory: 1769, timeout: Duration.minutes(3), batch: 10, maxConcurrency: 10 },
+  deliver: {
+    memory: 1769,
+    timeout: Duration.minutes(3),
+    batch: 100,
+    batchingWindow: Duration.seconds(1),
+    maxConcurrency: 10,
+  },
   /** Runs every 5 minutes; reserved 1 so a slow run never overlaps the next and re-drives twice. */
   sweeper: { memory: 512, timeout: Duration.minutes(2), reserved: 1 },
   /** One run sends every due digest (and what quiet hours held back); reserved 1 so runs never overlap. */
@@ -353,10 +361,15 @@ export class CorridorInfra extends Construct {
         integration: apiIntegration,
       });
     }
-    const consume = (f: CorridorFunction, q: WorkQueue, s: { batch: number; maxConcurrency: number }) =>
+    const consume = (
+      f: CorridorFunction,
+      q: WorkQueue,
+      s: { batch: number; maxConcurrency: number; batchingWindow?: Duration },
+    ) =>
       f.fn.addEventSource(
         new sources.SqsEventSource(q.queue, {
           batchSize: s.batch,
+          maxBatchingWindow: s.batchingWindow,
           maxConcurrency: s.maxConcurrency,
           reportBatchItemFailures: true,
         }),

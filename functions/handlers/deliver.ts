@@ -13,7 +13,15 @@ export function deliverHandler(deps: Deps) {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const parsed: { messageId: string; notification: Notification }[] = [];
     for (const record of event.Records) {
-      const notification = notificationSchema.safeParse(JSON.parse(record.body));
+      let body: unknown;
+      try {
+        body = JSON.parse(record.body);
+      } catch {
+        // Not ours to retry: it would fail the same way every time (and, thrown, fail the whole batch).
+        console.error(`dropping a notification that is not JSON ${record.messageId}`);
+        continue;
+      }
+      const notification = notificationSchema.safeParse(body);
       if (notification.success) parsed.push({ messageId: record.messageId, notification: notification.data });
       else console.error(`dropping a malformed notification ${record.messageId}`, notification.error.issues);
     }

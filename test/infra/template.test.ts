@@ -495,6 +495,8 @@ describe('SQS', () => {
       expect(label(mapping.FunctionName)).toBe(stripHash(fnId));
       expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
       expect(mapping.BatchSize).toBe(w.batch);
+      // SQS hands a standard queue's consumer more than 10 messages only with a batching window.
+      if (w.batch > 10) expect(mapping.MaximumBatchingWindowInSeconds).toBeGreaterThan(0);
       expect((mapping.ScalingConfig as Json).MaximumConcurrency).toBeGreaterThanOrEqual(2);
     });
   }

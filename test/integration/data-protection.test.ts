@@ -141,8 +141,9 @@ describe('erasing a family', () => {
       { pk: 'SCHOOL#demo#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'demo', classIds: ['year-1'] },
       { pk: 'SCHOOL#other#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'other', classIds: ['owls'] },
       { pk: `ADDRESS#${addressId}`, sk: `FAMILY#${id}`, type: 'address-owner', familyId: id },
-      { pk: `FAMILY#${id}`, sk: `DELIVERY#${postId}#email`, type: 'delivery', familyId: id },
-      { pk: `FAMILY#${id}`, sk: 'DELIVERY#2026-03-01#email', type: 'delivery', familyId: id },
+      // Ledger items as the delivery ledger keys them (ledger.ts): an instant message and a digest.
+      { pk: `FAMILY#${id}`, sk: `DELIVERY#post:${postId}#email`, type: 'delivery', familyId: id },
+      { pk: `FAMILY#${id}`, sk: 'DELIVERY#digest:2026-03-01#email', type: 'delivery', familyId: id, postIds: [postId] },
       { pk: `OUTBOX#${postId}`, sk: `FAMILY#${id}`, type: 'outbox', familyId: id, address: email },
     ];
     for (const Item of items) {

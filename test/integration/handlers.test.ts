@@ -11,7 +11,9 @@ import type { Deps } from '../../functions/core/deps';
 import type { Job } from '../../functions/core/jobs/job';
 import { objectCreatedEvent } from '../../functions/core/media/s3-event';
 import type { SingleUploadInstruction } from '../../functions/core/media/uploads';
+import { postPublished } from '../../functions/core/notify/notification';
 import { apiHandler } from '../../functions/handlers/api';
+import { deliverHandler } from '../../functions/handlers/deliver';
 import { fanoutHandler } from '../../functions/handlers/fanout';
 import { mediaHandler } from '../../functions/handlers/media';
 import { sweeperHandler } from '../../functions/handlers/sweeper';
@@ -284,5 +286,18 @@ describe('Sweeper Lambda (the EventBridge Scheduler input the stack configures)'
     });
     expect(await mediaHandler(deps)(sqsEvent([redriven]), lambdaContext('ImageWorker'))).toEqual({ batchItemFailures: [] });
     expect((await getPost(post.id)).state).toBe('published');
+  });
+});
+
+describe('Deliver Lambda (SQS batch of notifications)', () => {
+  it('drops a record that is not JSON or not a notification, and still delivers the rest of the batch', async () => {
+    const notJson = sqsRecord('{"kind":"post_published","postId":', { queue: 'corridor-prod-notifications' });
+    const notANotification = sqsRecord(JSON.stringify({ kind: 'mystery' }), { queue: 'corridor-prod-notifications' });
+    // A family erased after the outbox handed the post over: nothing to send, nothing to retry.
+    const gone = sqsRecord(JSON.stringify(postPublished({ id: 'no-such-post', schoolId: 'demo' }, 'no-such-family')), {
+      queue: 'corridor-prod-notifications',
+    });
+    const response = await deliverHandler(deps)(sqsEvent([notJson, notANotification, gone]), lambdaContext('Deliver'));
+    expect(response).toEqual({ batchItemFailures: [] });
   });
 });

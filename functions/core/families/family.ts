@@ -5,6 +5,7 @@ import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { forgetFamilyInClaims } from '../notify/claims';
+import { ledgerKeyIfAny } from '../notify/ledger';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
@@ -242,28 +243,33 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
     for (const key of notes.filter((k) => k.sk === `FAMILY#${family.id}` || String(k.sk).startsWith('CONFIRMATION#')))
       await remove(key);
   }
-  const own = await partitionKeys(deps, tableKeys.familyPartition(family.id));
-  const ledgerPrefix = tableKeys.deliveryPrefix();
+  const own = await partitionKeys(deps, tableKeys.familyPartition(family.id), ['postIds']);
+  // The posts handed over to this family: an instant delivery's post, and the posts a digest collected.
   const postIds = new Set(
-    own
-      .filter((k) => k.sk.startsWith(ledgerPrefix))
-      .map((k) => k.sk.slice(ledgerPrefix.length).split('#')[0] ?? '')
-      .filter((subject) => subject !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(subject)), // digest dates are not posts
+    own.flatMap((item) => {
+      const delivery = ledgerKeyIfAny(item);
+      if (!delivery) return [];
+      return delivery.subject.kind === 'post' ? [delivery.subject.postId] : ((item.postIds as string[] | undefined) ?? []);
+    }),
   );
   for (const postId of postIds) await remove(tableKeys.outboxRecord(postId, family.id));
   await forgetFamilyInClaims(deps, family.id, own);
-  for (const key of own) await remove(key);
+  for (const { pk, sk } of own) await remove({ pk, sk });
   return deleted;
 }
 
-/** Every key of one partition. */
-async function partitionKeys(deps: Deps, pk: string): Promise<{ pk: string; sk: string }[]> {
+/** Every key of one partition, with the `extra` attributes asked for. */
+async function partitionKeys(
+  deps: Deps,
+  pk: string,
+  extra: string[] = [],
+): Promise<({ pk: string; sk: string } & Record<string, unknown>)[]> {
   const items = await queryAll(deps.clients.dynamo, {
     TableName: deps.config.tableName,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': pk },
-    ProjectionExpression: 'pk, sk',
+    ProjectionExpression: ['pk', 'sk', ...extra].join(', '),
     ConsistentRead: true,
   });
-  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+  return items.map((item) => ({ ...item, pk: String(item.pk), sk: String(item.sk) }));
 }

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
+import { batchWriteAll, isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
@@ -17,7 +17,8 @@ import { type Notification, postPublished } from './notification';
  *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
  * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
  *    per family with a conditional put (`attribute_not_exists`) *before* the send, and marks it sent
- *    after. Only the claimant sends. Then the plan is complete.
+ *    after — 25 at a time in one batch write, since the claimant owns its records until then. Only the
+ *    claimant sends. Then the plan is complete.
  * 3. A claimant that dies between claim and send leaves a claimed record in the sweeper's index; the
  *    sweeper takes it over (a conditional write on the claim it saw) and sends — or cancels it when the
  *    post was retracted meanwhile.
@@ -26,7 +27,7 @@ import { type Notification, postPublished } from './notification';
  * `key` lets delivery collapse the repeat (see notification.ts).
  */
 
-/** How many families are claimed and sent to at once. */
+/** How many families are claimed and sent to at once (and then settled in one batch write). */
 const SEND_CONCURRENCY = 25;
 
 const planSchema = z.object({
@@ -95,13 +96,23 @@ export async function notifyFamilies(deps: Deps, postId: string): Promise<void> 
   if (current?.post.state === 'published') {
     const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
     for (let start = 0; start < families.length; start += SEND_CONCURRENCY) {
-      await Promise.all(
+      const sent: OutboxRecord[] = [];
+      const outcomes = await Promise.allSettled(
         families.slice(start, start + SEND_CONCURRENCY).map(async (family) => {
           const message = postPublished(current.post, family.id);
           // Claimed before: already sent, or its claimant crashed and the sweeper re-drives it.
-          if (await claim(deps, message)) await send(deps, message);
+          const claimedAt = await claim(deps, message);
+          if (claimedAt === undefined) return;
+          await send(deps, message);
+          sent.push({ ...message, state: 'sent', claimedAt });
         }),
       );
+      // What was sent is settled even when a neighbour failed, so a retry re-sends only the failures. A
+      // process killed before this line leaves the batch's records claimed: the sweeper re-sends them,
+      // and delivery's ledger keeps each family from hearing twice (the window notification.ts describes).
+      await settle(deps, sent);
+      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+      if (failure) throw failure.reason;
     }
   }
   await deps.clients.dynamo.send(
@@ -138,15 +149,19 @@ export async function redriveNotification(deps: Deps, record: OutboxRecord): Pro
   }
   const current = await getPostWithMedia(deps, record.postId);
   if (current?.post.state !== 'published') {
-    await settle(deps, record, 'cancelled');
+    await settle(deps, [{ ...record, claimedAt: now, state: 'cancelled' }]);
     return 'cancelled';
   }
   await send(deps, postPublished(current.post, record.familyId));
+  await settle(deps, [{ ...record, claimedAt: now, state: 'sent' }]);
   return 'sent';
 }
 
-/** Claims (post, family); false when it was claimed before. The claim sits in the sweeper's index until sent. */
-async function claim(deps: Deps, message: Notification): Promise<boolean> {
+/**
+ * Claims (post, family): the claim's time, or undefined when it was claimed before. The claim sits in the
+ * sweeper's index until settled.
+ */
+async function claim(deps: Deps, message: Notification): Promise<string | undefined> {
   const now = deps.now().toISOString();
   try {
     await deps.clients.dynamo.send(
@@ -166,9 +181,9 @@ async function claim(deps: Deps, message: Notification): Promise<boolean> {
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
-    return true;
+    return now;
   } catch (error) {
-    if (isConditionFailed(error)) return false;
+    if (isConditionFailed(error)) return undefined;
     throw error;
   }
 }
@@ -176,18 +191,31 @@ async function claim(deps: Deps, message: Notification): Promise<boolean> {
 async function send(deps: Deps, message: Notification): Promise<void> {
   deps.faults?.('notify:after-claim');
   await deps.queues.notifications(message);
-  await settle(deps, message, 'sent');
 }
 
-/** Records the outcome and takes the record out of the sweeper's index. */
-async function settle(deps: Deps, record: Pick<OutboxRecord, 'postId' | 'familyId'>, state: 'sent' | 'cancelled'): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.outboxRecord(record.postId, record.familyId),
-      UpdateExpression: 'SET #state = :state, settledAt = :now REMOVE gsi1pk, gsi1sk',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':state': state, ':now': deps.now().toISOString() },
-    }),
+/**
+ * Records outcomes, taking the records out of the sweeper's index: whole-item puts, 25 a request. Safe
+ * unconditionally: a claimed record is written by its claimant, or by a sweeper that took it over and
+ * settles it the same way.
+ */
+async function settle(deps: Deps, records: OutboxRecord[]): Promise<void> {
+  const settledAt = deps.now().toISOString();
+  await batchWriteAll(
+    deps.clients.dynamo,
+    deps.config.tableName,
+    records.map(({ postId, schoolId, familyId, state, claimedAt }) => ({
+      PutRequest: {
+        Item: {
+          ...tableKeys.outboxRecord(postId, familyId),
+          type: 'outbox',
+          postId,
+          schoolId,
+          familyId,
+          state,
+          claimedAt,
+          settledAt,
+        },
+      },
+    })),
   );
 }
