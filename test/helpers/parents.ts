@@ -1,5 +1,5 @@
-import type { TestCorridor } from './corridor';
-import type { TestBrowser } from './push-service';
+import { startTestCorridor, type TestCorridor } from './corridor';
+import { type PushService, startPushService, type TestBrowser } from './push-service';
 
 /**
  * A parent's side of Corridor, over HTTP only: the class join links a school prints, joining by push or
@@ -33,6 +33,24 @@ export async function joinLinks(corridor: TestCorridor): Promise<Record<string, 
   const { status, body } = await corridor.api<{ joinLinks: JoinLink[] }>('GET', '/api/schools/me/join-links');
   if (status !== 200) throw new Error(`join links: ${status}`);
   return Object.fromEntries(body.joinLinks.map((link) => [link.classId, link]));
+}
+
+/** What a parents' test file runs against: Corridor on a test clock (digests run by hand), a loopback push service, and the join links. */
+export interface ParentsWorld {
+  corridor: TestCorridor;
+  push: PushService;
+  links: Record<string, JoinLink>;
+}
+
+export async function startParentsWorld(now: () => Date): Promise<ParentsWorld> {
+  const push = await startPushService();
+  const corridor = await startTestCorridor({ now, digestEveryMs: 0 });
+  return { corridor, push, links: await joinLinks(corridor) };
+}
+
+export async function stopParentsWorld(world: Partial<ParentsWorld>): Promise<void> {
+  await world.corridor?.stop();
+  await world.push?.stop();
 }
 
 /** The VAPID public key a join or manage page hands its script. */

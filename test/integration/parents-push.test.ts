@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../../functions/core/families/family';
 import { corpusPath } from '../helpers/corpus';
-import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import type { TestCorridor } from '../helpers/corridor';
 import {
   familyIdOf,
   type JoinLink,
-  joinLinks,
   pageVapidKey,
   savePreferences,
+  startParentsWorld,
+  stopParentsWorld,
   subscribePush,
   testClock,
 } from '../helpers/parents';
-import { type PushService, startPushService } from '../helpers/push-service';
+import type { PushService } from '../helpers/push-service';
 
 /**
  * Acceptance 1 and the push half of 5: a push service on loopback receives each message and DECRYPTS it
@@ -25,14 +26,9 @@ let corridor: TestCorridor;
 let push: PushService;
 let links: Record<string, JoinLink>;
 beforeAll(async () => {
-  push = await startPushService();
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0 });
-  links = await joinLinks(corridor);
+  ({ corridor, push, links } = await startParentsWorld(clock.now));
 });
-afterAll(async () => {
-  await corridor?.stop();
-  await push?.stop();
-});
+afterAll(() => stopParentsWorld({ corridor, push }));
 
 const received = (browserId: string) => push.received.filter((m) => m.browserId === browserId);
 

@@ -5,19 +5,20 @@ import { getFamily } from '../../functions/core/families/family';
 import { addressIdOf } from '../../functions/core/families/recipients';
 import { emailEventsHandler } from '../../functions/handlers/email-events';
 import { lambdaContext } from '../../functions/local/queue';
-import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import type { TestCorridor } from '../helpers/corridor';
 import {
   familyIdOf,
   type JoinLink,
   joinByEmail,
-  joinLinks,
   savePreferences,
   sentEmails,
+  startParentsWorld,
+  stopParentsWorld,
   submitForm,
   subscribePush,
   testClock,
 } from '../helpers/parents';
-import { type PushService, startPushService } from '../helpers/push-service';
+import type { PushService } from '../helpers/push-service';
 
 /**
  * Acceptance 5 (email half; the 410 half is in parents-push.test.ts): SES bounce and complaint events
@@ -31,14 +32,9 @@ let corridor: TestCorridor;
 let push: PushService;
 let links: Record<string, JoinLink>;
 beforeAll(async () => {
-  push = await startPushService();
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0 });
-  links = await joinLinks(corridor);
+  ({ corridor, push, links } = await startParentsWorld(clock.now));
 });
-afterAll(async () => {
-  await corridor?.stop();
-  await push?.stop();
-});
+afterAll(() => stopParentsWorld({ corridor, push }));
 
 /** An SQS batch as the email-events Lambda receives it: SES events delivered raw by SNS. */
 const sqsEvent = (...bodies: unknown[]): SQSEvent => ({
