@@ -83,19 +83,25 @@ describe('enqueued once per (post, family) the post is meant for', () => {
   });
 });
 
+/** A Corridor whose outbox crashes once, between claiming a family's record and sending it. */
+async function crashingOnceAfterClaim() {
+  let crashes = 0;
+  const flaky = await startTestCorridor({
+    holdNotifications: true,
+    faults: (point) => {
+      if (point === 'notify:after-claim' && crashes++ === 0) throw new Error('injected crash after claim');
+    },
+  });
+  return { flaky, crashes: () => crashes };
+}
+
 describe('a sender that crashes between claim and send', () => {
   it('leaves the claim for the sweeper, which sends it once', async () => {
-    let crashes = 0;
-    const flaky = await startTestCorridor({
-      holdNotifications: true,
-      faults: (point) => {
-        if (point === 'notify:after-claim' && crashes++ === 0) throw new Error('injected crash after claim');
-      },
-    });
+    const { flaky, crashes } = await crashingOnceAfterClaim();
     try {
       const family = await createFamily(flaky.local.deps, { schoolId: 'demo', classIds: ['reception'] });
       const post = await flaky.post({ audience: ['class:reception'], caption: 'Reception assembly' });
-      expect(crashes).toBe(1);
+      expect(crashes()).toBe(1);
       // The retried fan-out saw the claim and left it alone: nothing was sent yet, and the post is live.
       expect(post.live).toBe(true);
       const held = () => flaky.local.notificationsQueue.held().filter((n) => (n as Notification).postId === post.id);
@@ -114,13 +120,7 @@ describe('a sender that crashes between claim and send', () => {
   });
 
   it('cancels the claim instead when the post was retracted before the sweeper came', async () => {
-    let crashes = 0;
-    const flaky = await startTestCorridor({
-      holdNotifications: true,
-      faults: (point) => {
-        if (point === 'notify:after-claim' && crashes++ === 0) throw new Error('injected crash after claim');
-      },
-    });
+    const { flaky } = await crashingOnceAfterClaim();
     try {
       await createFamily(flaky.local.deps, { schoolId: 'demo', classIds: ['reception'] });
       const post = await flaky.post({ audience: ['class:reception'], caption: 'Changed our minds' });
