@@ -13,7 +13,7 @@ import { type LambdaArchitecture, PRICES_AS_OF, PRICES_REGION } from './cost/pri
 import { CostSample, type FunctionName, type PostMeasure } from './cost/sample';
 import { printColumns } from './measure';
 
-const CORPUS = new URL('../../shared/corpus/', import.meta.url).pathname;
+const CORPUS = new URL('../test/corpus/', import.meta.url).pathname;
 /** Real phone photos, as schools' phones send them (JPEG from Android and older iPhones, HEIC). */
 const PHOTOS = [
   { path: `${CORPUS}photo_android_pixel_gps.jpg`, contentType: 'image/jpeg' },

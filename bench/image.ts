@@ -11,7 +11,7 @@ import { MediaRejected } from '../functions/core/media/media';
 import { medianMs, ms, printTable, ratio } from './measure';
 
 const run = promisify(execFile);
-const corpus = (name: string) => fileURLToPath(new URL(`../../shared/corpus/${name}`, import.meta.url));
+const corpus = (name: string) => fileURLToPath(new URL(`../test/corpus/${name}`, import.meta.url));
 const RUNS = 5;
 const TARGETS = { vsDecode: 3.0, vsNaive: 2.5, peakMb: 400, heicMs: 3000 };
 

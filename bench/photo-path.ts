@@ -9,7 +9,7 @@ import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
 import { medianMs, medianOf, ms, printTable, ratio } from './measure';
 
-const PHOTO = new URL('../../shared/corpus/photo_android_pixel_gps.jpg', import.meta.url);
+const PHOTO = new URL('../test/corpus/photo_android_pixel_gps.jpg', import.meta.url);
 const RUNS = 5;
 
 /**

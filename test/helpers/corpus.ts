@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-/** The shared corpus of real phone media, beside the repository (../shared/corpus). */
-export const corpusDir = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+/** The corpus of real phone media, inside the repository (test/corpus; licences in its MANIFEST.tsv). */
+export const corpusDir = fileURLToPath(new URL('../corpus/', import.meta.url));
 
 export const corpusPath = (name: string) => `${corpusDir}${name}`;

@@ -15,7 +15,7 @@ import { MediaRejected, type ProcessedMedia, type RejectionCode } from '../../..
  */
 
 const exec = promisify(execFile);
-const corpus = (name: string) => fileURLToPath(new URL(`../../../../shared/corpus/${name}`, import.meta.url));
+const corpus = (name: string) => fileURLToPath(new URL(`../../corpus/${name}`, import.meta.url));
 
 // Private judges (the shared helper is another developer's file).
 interface JudgedStream {
