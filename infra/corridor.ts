@@ -31,7 +31,7 @@ export const sizing = {
   /** Reads 64 bytes per upload and forwards a message. */
   router: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 5 },
   /**
-   * sharp runs one libvips thread on glibc without jemalloc (DESIGN.md), so more than one vCPU buys
+   * sharp runs one libvips thread on glibc without jemalloc (docs/architecture.md, sharp), so more than one vCPU buys
    * nothing; 2 GB holds a 50 MB upload, a 100 MP decode limit and heic-decode's WASM heap. A 12 MP photo
    * takes ~0.7–2 s, the largest allowed input well under a minute.
    */

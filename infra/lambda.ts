@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 
 /**
  * Lambda runtime for every Corridor function. nodejs20.x can no longer be created in AWS (since 2026-06,
- * see DESIGN.md) and 24 is the current LTS runtime; the code itself is tested on Node 20 locally, so it
+ * see docs/architecture.md) and 24 is the current LTS runtime; the code itself is tested on Node 20 locally, so it
  * must not rely on anything newer than both.
  */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
@@ -43,7 +43,7 @@ export const bundlingDefaults = {
  * sharp is a native module: esbuild cannot bundle it, so it is installed into the bundle by `npm ci`
  * (NodejsFunction `nodeModules`) with npm told the *target* platform. npm then picks the
  * `@img/sharp-linux-arm64` + `@img/sharp-libvips-linux-arm64` optional dependencies from the lockfile
- * whatever the machine that deploys. (Not SST's `nodejs.install`, which pins an old sharp — DESIGN.md.)
+ * whatever the machine that deploys. (Not SST's `nodejs.install`, which pins an old sharp — docs/architecture.md.)
  */
 export const sharpBundling = {
   ...bundlingDefaults,

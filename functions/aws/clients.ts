@@ -26,7 +26,7 @@ function s3Client(config: Config, endpoint: string | undefined): S3Client {
           endpoint,
           credentials: emulatorCredentials,
           forcePathStyle: true,
-          // s3rver stores streamed bodies corrupted when the SDK adds flexible checksums (DESIGN.md).
+          // s3rver stores streamed bodies corrupted when the SDK adds flexible checksums (docs/architecture.md, the embedded default).
           requestChecksumCalculation: 'WHEN_REQUIRED',
           responseChecksumValidation: 'WHEN_REQUIRED',
         }

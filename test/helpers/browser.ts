@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-/** Debian's Chromium, headless, with nothing phoning home (see DESIGN.md "Browser tests"). */
+/** Debian's Chromium, headless, with nothing phoning home (see docs/architecture.md, "Browser tests"). */
 export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

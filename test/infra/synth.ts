@@ -19,7 +19,7 @@ export function handlerEntries(): { entries: Partial<Record<HandlerName, string>
 
 /**
  * Synthesizes the Corridor construct in a plain CDK stack, offline: bundling is skipped through the
- * `aws:cdk:bundling-stacks` context (DESIGN.md), so no esbuild run, no npm install, no AWS credentials.
+ * `aws:cdk:bundling-stacks` context (docs/architecture.md, Infrastructure), so no esbuild run, no npm install, no AWS credentials.
  */
 export function synth(overrides: Partial<CorridorInfraProps> = {}): { stack: Stack; infra: CorridorInfra; template: Template } {
   // Its own cloud assembly folder, removed once the template is read (CDK would leave one in /tmp per synth).

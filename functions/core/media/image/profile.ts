@@ -3,7 +3,7 @@ import { ANIMATION_WIDTHS, IMAGE_WIDTHS } from './limits';
 
 /**
  * The pure half of the image pipeline: which widths to publish and how to encode them. WebP at effort 2
- * is ~2× faster than the default effort 4 for a barely larger file (DESIGN.md's measurements); JPEG is
+ * is ~2× faster than the default effort 4 for a barely larger file (docs/architecture.md, sharp); JPEG is
  * the fallback for feed readers and mail clients that lack WebP.
  */
 export const webpOptions: WebpOptions = { quality: 80, effort: 2 };
