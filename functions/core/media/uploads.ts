@@ -96,6 +96,11 @@ export async function presignUpload(
     // Signed, so S3 refuses a body of another size than the one that passed the limit check.
     ContentLength: target.bytes,
   });
-  const url = await getSignedUrl(deps.clients.s3Presign, command, { expiresIn: UPLOAD_URL_SECONDS });
+  // The presigner leaves Content-Type unsigned unless asked: signed, S3 (and the local edge) refuse a body
+  // sent as another type than the one declared.
+  const url = await getSignedUrl(deps.clients.s3Presign, command, {
+    expiresIn: UPLOAD_URL_SECONDS,
+    signableHeaders: new Set(['content-type']),
+  });
   return { mediaId: target.mediaId, kind: 'single', method: 'PUT', url, headers: { 'content-type': target.contentType } };
 }
