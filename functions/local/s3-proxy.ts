@@ -24,7 +24,8 @@ export interface S3EdgeOptions extends Omit<EdgeSigning, 'prefix' | 'now'> {
 export function s3Proxy(options: S3EdgeOptions) {
   const signing: EdgeSigning = { now: () => new Date(), ...options, prefix: S3_PROXY_PREFIX };
   const app = new Hono();
-  app.all(`${S3_PROXY_PREFIX}/*`, async (c) => {
+  // `/_s3` itself too: a listing of every bucket must be refused here, not fall through to other routes.
+  app.on(['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'OPTIONS'], [S3_PROXY_PREFIX, `${S3_PROXY_PREFIX}/*`], async (c) => {
     const url = new URL(c.req.url);
     try {
       if (c.req.method === 'GET' || c.req.method === 'HEAD') {

@@ -133,14 +133,11 @@ function refuseKindMismatch(declaredType: string, sniffed: Sniffed): void {
   const declared = declaredKind(declaredType);
   const family = (kind: MediaKind) => (kind === 'image' ? 'picture' : 'recording');
   if (declared && family(declared) !== family(sniffed.kind)) {
-    throw new MediaRejected(
-      'mismatch',
-      `announced as ${declaredType}, but it is ${article(sniffed.format)} ${sniffed.format} ${sniffed.kind}`,
-    );
+    throw new MediaRejected('mismatch', `announced as ${declaredType}, but it is ${kindWords[sniffed.kind]} (${sniffed.format})`);
   }
 }
 
-const article = (word: string) => (/^[aeiou]/i.test(word) ? 'an' : 'a');
+const kindWords: Record<MediaKind, string> = { image: 'a photo', video: 'a video', audio: 'a sound recording' };
 
 /** Exact sizes for a size mismatch: `formatBytes` rounds away the difference a teacher needs to see. */
 const describeBytes = (bytes: number) => (bytes < 10_000 ? `${bytes} bytes` : formatBytes(bytes));
