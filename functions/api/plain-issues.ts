@@ -52,14 +52,15 @@ const expectedWords: Record<string, string> = {
   object: 'a set of fields',
 };
 
+const isMissing = (issue: { code: string; message: string }) =>
+  issue.code === 'invalid_type' && /received undefined/.test(issue.message);
+
 function describe(issue: Issue): string {
   const { whole, file } = subject(issue.path);
   const last = issue.path.at(-1);
   switch (issue.code) {
     case 'invalid_type':
-      return /received undefined/.test(issue.message)
-        ? `${whole} is missing`
-        : `${whole} should be ${expectedWords[issue.expected] ?? issue.expected}`;
+      return isMissing(issue) ? `${whole} is missing` : `${whole} should be ${expectedWords[issue.expected] ?? issue.expected}`;
     case 'too_small':
       if (file && last === 'bytes') return `${file} is empty — please choose the photo or recording again`;
       if (issue.origin === 'string')
@@ -81,7 +82,10 @@ function describe(issue: Issue): string {
     case 'unrecognized_keys':
       return `${issue.keys.join(', ')} ${issue.keys.length === 1 ? 'is' : 'are'} not something Corridor understands here`;
     case 'invalid_union':
-      return `${whole} is not valid`;
+      // Every alternative missed only because nothing was sent: say it is missing.
+      return issue.errors.length > 0 && issue.errors.every((branch) => branch.some(isMissing))
+        ? `${whole} is missing`
+        : `${whole} is not valid`;
     default:
       return `${file ?? whole}: ${issue.message}`;
   }

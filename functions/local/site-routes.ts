@@ -32,6 +32,7 @@ export function siteRoutes(cache: SiteCache) {
   const app = new Hono();
   app.on(['GET', 'HEAD'], '/*', async (c, next) => {
     const key = siteKeyForPath(c.req.path);
+    // Normally refused before any route (api/malformed-path.ts); kept so this router stands on its own.
     if (key === 'malformed') return c.html(malformedPage, 400, { 'cache-control': 'no-store' });
     if (!key) return next();
     const object = await cache.get(key);
@@ -76,6 +77,6 @@ export function parseRange(
   return { start, end };
 }
 
-const malformedPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Address not valid</title></head><body><main><h1>This address is not valid</h1><p>Part of this web address is garbled. Check the link, or go back to the school's page.</p></main></body></html>`;
+const malformedPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Address not valid</title></head><body><main><h1>Address not valid</h1><p>This web address is not valid: part of it is garbled. Check the link, or go back to the school’s page.</p></main></body></html>`;
 
 const notFoundPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>This page does not exist, or the post was removed by the school.</p></main></body></html>`;
