@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ZodError } from 'zod';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { refuseMalformedPath } from './malformed-path';
 import { messagePage } from './parent-pages';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
@@ -29,6 +30,7 @@ export const MAX_API_BODY_BYTES = 256 * 1024;
 export function createApi(deps: Deps) {
   const app = new Hono();
   app.use('*', securityHeadersMiddleware(deps.config));
+  app.use('*', refuseMalformedPath());
   app.route('/api', jsonApi(deps));
   app.route('/', parentPages(deps));
   return app;

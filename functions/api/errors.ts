@@ -11,7 +11,9 @@ import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
 import { PostNotFound } from '../core/posts/edit';
 import { JoinLinkConflict } from '../core/schools/join-link-rotation';
+import { cleanDeep } from '../core/security/text';
 import { StaffChangeRefused } from '../core/staff/invite';
+import { plainIssues } from './plain-issues';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
 export interface ErrorBody {
@@ -25,8 +27,8 @@ export const errorBody = (code: string, message: string, details?: string[]): Er
 /** Maps anything thrown by a route to a clear JSON answer; unknown errors are logged, not leaked. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ZodError) {
-    const details = error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`);
-    return c.json(errorBody('invalid_request', `The request is not valid: ${details.join('; ')}`, details), 400);
+    const details = plainIssues(error);
+    return c.json(errorBody('invalid_request', `Please check: ${details.join(' ')}`, details), 400);
   }
   if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
@@ -64,11 +66,16 @@ function codeForStatus(status: number): string {
   );
 }
 
-/** Parses a JSON body, answering 400 with words (not a stack trace) when it is not JSON. */
+/**
+ * Parses a JSON body, answering 400 with words (not a stack trace) when it is not JSON. Every string in
+ * it is cleaned of control characters and NFC-normalised here, at the boundary (core/security/text.ts).
+ */
 export async function jsonBody(c: Context): Promise<unknown> {
+  let body: unknown;
   try {
-    return await c.req.json();
+    body = await c.req.json();
   } catch {
     throw new HTTPException(400, { message: 'The request body is not valid JSON.' });
   }
+  return cleanDeep(body);
 }

@@ -15,8 +15,11 @@ export interface Clients {
   sqs: SQSClient;
 }
 
-/** Emulators accept any credentials; on AWS the default provider chain supplies real ones. */
-const emulatorCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+/**
+ * Emulators accept any credentials; on AWS the default provider chain supplies real ones. The local S3
+ * edge (functions/local/s3-proxy.ts) verifies presigned uploads against these.
+ */
+export const emulatorCredentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 function s3Client(config: Config, endpoint: string | undefined): S3Client {
   return new S3Client({

@@ -78,7 +78,11 @@ export const siteKeys = {
   embedFeed: (schoolId: string) => `embed/${schoolId}/feed.json`,
 } as const;
 
-/** The public URL path of a site key (pages drop `index.html`). */
+/** The public URL path of a site key (pages drop `index.html`), percent-encoded (a tag may be `tägé`). */
 export function sitePath(key: string): string {
-  return `/${key.replace(/(^|\/)index\.html$/, '')}`;
+  return `/${key
+    .replace(/(^|\/)index\.html$/, '')
+    .split('/')
+    .map(encodeURIComponent)
+    .join('/')}`;
 }

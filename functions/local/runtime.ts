@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { WebBuild } from '../../web/build/index';
 import { createApi } from '../api/app';
 import { securityHeadersMiddleware } from '../api/security-headers';
-import { buildClients } from '../aws/clients';
+import { buildClients, emulatorCredentials } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
@@ -136,7 +136,15 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   const root = new Hono();
   root.use('*', securityHeadersMiddleware(config));
-  root.route('/', s3Proxy(emulators.s3Endpoint));
+  root.route(
+    '/',
+    s3Proxy({
+      s3Endpoint: emulators.s3Endpoint,
+      bucket: config.incomingBucket,
+      credentials: emulatorCredentials,
+      region: config.region,
+    }),
+  );
   root.route('/', createApi(deps));
   root.route('/', siteRoutes(cache));
   root.route('/', webRoutes(web));

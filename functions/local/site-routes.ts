@@ -1,10 +1,20 @@
 import { Hono } from 'hono';
 import type { SiteCache } from './site-cache';
 
-/** URL path → site bucket key: pages are folders holding `index.html`. */
-export function siteKeyForPath(path: string): string | undefined {
-  const clean = decodeURIComponent(path).replace(/^\/+/, '').replace(/\/+$/, '');
-  if (!/^(s|p|w|c|embed|media)\/[A-Za-z0-9._/%-]+$/.test(clean) || clean.includes('..')) return undefined;
+/**
+ * URL path → site bucket key, as S3 behind CloudFront reads it: percent-decoded (a tag page's key holds
+ * `tägé`, NFC) and `…/index.html` for pages. Undefined for paths that name no site object; `malformed`
+ * for percent-encoding that decodes to no text (`%C0%AE`, `%u002e`, a lone `%`).
+ */
+export function siteKeyForPath(path: string): string | undefined | 'malformed' {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(path).normalize('NFC');
+  } catch {
+    return 'malformed';
+  }
+  const clean = decoded.replace(/^\/+/, '').replace(/\/+$/, '');
+  if (!/^(s|p|w|c|embed|media)\/[\p{L}\p{M}\p{N}._/-]+$/u.test(clean) || clean.includes('..')) return undefined;
   return /\.[a-z0-9]+$/.test(clean) ? clean : `${clean}/index.html`;
 }
 
@@ -22,6 +32,8 @@ export function siteRoutes(cache: SiteCache) {
   const app = new Hono();
   app.on(['GET', 'HEAD'], '/*', async (c, next) => {
     const key = siteKeyForPath(c.req.path);
+    // Normally refused before any route (api/malformed-path.ts); kept so this router stands on its own.
+    if (key === 'malformed') return c.html(malformedPage, 400, { 'cache-control': 'no-store' });
     if (!key) return next();
     const object = await cache.get(key);
     if (!object) return c.html(notFoundPage, 404, { 'cache-control': 'no-store' });
@@ -64,5 +76,7 @@ export function parseRange(
   if (start >= size || start > end) return 'unsatisfiable';
   return { start, end };
 }
+
+const malformedPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Address not valid</title></head><body><main><h1>Address not valid</h1><p>This web address is not valid: part of it is garbled. Check the link, or go back to the school’s page.</p></main></body></html>`;
 
 const notFoundPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>This page does not exist, or the post was removed by the school.</p></main></body></html>`;

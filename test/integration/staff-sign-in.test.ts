@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../functions/api/app';
 import { capabilityToken } from '../../functions/core/channels/capabilities';
 import { channel } from '../../functions/core/channels/channels';
-import { SIGN_IN_PER_ADDRESS, UPLOADS_PER_CALLER } from '../../functions/core/limits/rate-limit';
+import { POSTS_PER_CALLER, SIGN_IN_PER_ADDRESS } from '../../functions/core/limits/rate-limit';
 import { SIGN_IN_LINK_SECONDS } from '../../functions/core/staff/magic-links';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { sentTo } from '../helpers/mailbox';
@@ -248,7 +248,7 @@ describe('upload rate limit', () => {
         media: [{ contentType: 'image/jpeg', bytes: 1000 }],
       });
     let refused: Awaited<ReturnType<typeof withFile>> | undefined;
-    for (let i = 0; i <= UPLOADS_PER_CALLER.limit && !refused; i++) {
+    for (let i = 0; i <= POSTS_PER_CALLER.limit && !refused; i++) {
       const answer = await withFile();
       if (answer.status === 429) refused = answer;
       else expect(answer.status).toBe(201);

@@ -5,6 +5,7 @@ import { importRoster } from '../../core/consent/import';
 import { listRoster } from '../../core/consent/roster';
 import type { Deps } from '../../core/deps';
 import { audienceListSchema } from '../../core/posts/post';
+import { cleanDocument } from '../../core/security/text';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
 
@@ -37,7 +38,12 @@ export function consentRoutes(deps: Deps) {
 
   app.put('/roster', requireAdmin('import the photo consent roster'), async (c) => {
     const principal = c.get('principal');
-    const result = await importRoster(deps, principal, await callerSchool(deps, principal.schoolId), await c.req.text());
+    const result = await importRoster(
+      deps,
+      principal,
+      await callerSchool(deps, principal.schoolId),
+      cleanDocument(await c.req.text()),
+    );
     return c.json(result);
   });
 

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
-import { largestOutput, toFeedEntry } from '../../core/channels/entry';
+import { entryTitle, largestOutput, toFeedEntry } from '../../core/channels/entry';
 import type { Deps } from '../../core/deps';
 import { isPublic } from '../../core/posts/post';
 import { getPostWithMedia } from '../../core/posts/store';
@@ -34,7 +34,7 @@ export function oembedRoutes(deps: Deps) {
     const entry = toFeedEntry(deps.config.publicUrl, current.post, current.media);
     const base = {
       version: '1.0',
-      title: entry.caption.split('\n')[0]?.slice(0, 100) || 'Post',
+      title: entryTitle(entry),
       author_name: school?.name,
       author_url: `${deps.config.publicUrl}/s/${current.post.schoolId}`,
       provider_name: 'Corridor',

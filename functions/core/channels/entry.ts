@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { mediaKinds, outputRoles } from '../media/media';
 import { isPublic, type MediaItem, type Post } from '../posts/post';
+import { cleanText, oneLine } from '../security/text';
 
 /**
  * A post as every channel renders it: a snapshot taken at publish time and stored in each channel's
@@ -74,7 +75,8 @@ export function largestOutput(media: EntryMedia, role: EntryOutput['role'], cont
 
 /** A short title from the caption: feed readers and link previews need one. */
 export function entryTitle(entry: FeedEntry): string {
-  const firstLine = entry.caption.split('\n')[0]?.trim() ?? '';
+  // cleanText first: a caption stored before the boundary cleaning may still end its lines with CR.
+  const firstLine = oneLine(cleanText(entry.caption).split('\n')[0] ?? '');
   if (firstLine === '') return entry.media.length > 0 ? `New ${entry.media[0]?.kind ?? 'post'}` : 'New post';
   return firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;
 }

@@ -11,8 +11,12 @@ export class Html {
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values. */
-export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+/**
+ * Escapes text for HTML element content and quoted attribute values, and drops control characters
+ * (NUL, ESC, …) that no page should carry, even from text stored before the API cleaned it.
+ */
+export const escapeHtml = (text: string) =>
+  text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
 
 type Interpolation = Html | string | number | undefined | null | false | readonly Interpolation[];
 

@@ -51,7 +51,9 @@ const placers: Placers = {
   tag: (c, facts) => {
     const school = need(facts.school, 'school');
     return {
-      prefix: `s/${school.id}/t/${encodeURIComponent(c.tag)}/`,
+      // The key holds the tag itself (`s/demo/t/tägé/`), as S3 stores the key a request's decoded path
+      // names; URLs carry it percent-encoded (`sitePath`).
+      prefix: `s/${school.id}/t/${c.tag}/`,
       title: `#${c.tag} — ${school.name}`,
       description: `Posts tagged #${c.tag} at ${school.name}`,
       timezone: school.timezone,

@@ -1,5 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
+import { hashSecret } from '../auth/secrets';
+import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 
 /** A fixed-window rate limit: at most `limit` uses per `windowSeconds`, per key. */
@@ -12,8 +14,20 @@ export interface RateLimit {
 /** Sign-in links asked for one address: enough for typos and a lost email, too few to flood an inbox. */
 export const SIGN_IN_PER_ADDRESS: RateLimit = { name: 'sign-in', limit: 5, windowSeconds: 15 * 60 };
 
-/** Posts with files created by one caller: far above a busy teacher, well below a runaway script. */
-export const UPLOADS_PER_CALLER: RateLimit = { name: 'uploads', limit: 100, windowSeconds: 10 * 60 };
+/**
+ * Posts created by one caller, with files or caption only (each one notifies families): far above a busy
+ * teacher, well below a runaway script.
+ */
+export const POSTS_PER_CALLER: RateLimit = { name: 'posts', limit: 100, windowSeconds: 10 * 60 };
+
+/**
+ * Whom a per-caller limit counts: the API token itself (its id; two tokens that share a label are two
+ * callers), or for a signed-in member the person (every session of hers shares one budget).
+ */
+export function callerIdentity(principal: Principal): string {
+  const who = principal.tokenId.startsWith('session:') ? `member:${principal.label}` : `token:${principal.tokenId}`;
+  return hashSecret(`${principal.schoolId}\u0000${who}`).slice(0, 32);
+}
 
 /** Refused by a rate limit; says when to try again. */
 export class RateLimited extends Error {

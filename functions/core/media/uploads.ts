@@ -3,13 +3,19 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import * as z from 'zod';
 import { incomingKey } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { MAX_AUDIO_BYTES, MAX_VIDEO_BYTES } from './av/limits';
 import type { MediaKind } from './media';
 
-/** Largest upload accepted per kind, checked when the URL is requested and again after upload. */
+/**
+ * Largest upload accepted per kind, checked when the URL is requested, by S3 against the signed size,
+ * and again by the worker. Sound and video take the processors' own limits (av/limits.ts), so the API
+ * never hands out a URL for a file the processor would refuse: a 60-minute assembly recorded as WAV
+ * (≈ 635 MB) is accepted, as the 60-minute limit promises.
+ */
 export const MAX_UPLOAD_BYTES: Record<MediaKind, number> = {
   image: 50 * 1024 * 1024,
-  video: 1024 * 1024 * 1024,
-  audio: 200 * 1024 * 1024,
+  video: MAX_VIDEO_BYTES,
+  audio: MAX_AUDIO_BYTES,
 };
 
 /** WebVTT captions travel inside the create request (they are small text, not media). */
@@ -96,6 +102,11 @@ export async function presignUpload(
     // Signed, so S3 refuses a body of another size than the one that passed the limit check.
     ContentLength: target.bytes,
   });
-  const url = await getSignedUrl(deps.clients.s3Presign, command, { expiresIn: UPLOAD_URL_SECONDS });
+  // The presigner leaves Content-Type unsigned unless asked: signed, S3 (and the local edge) refuse a body
+  // sent as another type than the one declared.
+  const url = await getSignedUrl(deps.clients.s3Presign, command, {
+    expiresIn: UPLOAD_URL_SECONDS,
+    signableHeaders: new Set(['content-type']),
+  });
   return { mediaId: target.mediaId, kind: 'single', method: 'PUT', url, headers: { 'content-type': target.contentType } };
 }

@@ -12,11 +12,11 @@ import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
 import { getPostWithMedia } from '../posts/store';
-import { type MediaOutput, MediaRejected, type ProcessedMedia } from './media';
+import { type MediaKind, type MediaOutput, MediaRejected, type ProcessedMedia } from './media';
 import { storeOutputs } from './outputs';
 import { processors } from './processors';
-import { SNIFF_BYTES, sniff } from './sniff';
-import { formatBytes, MAX_UPLOAD_BYTES } from './uploads';
+import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
+import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
 
 /** How long one worker may hold a media item before another may take it over (crash recovery). */
 export const MEDIA_LEASE_MS = 15 * 60 * 1000;
@@ -52,7 +52,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   await claim(deps, ids.postId, ids.mediaId);
   try {
     deps.faults?.('media:after-claim');
-    const processed = await fetchAndProcess(deps, object.key, ids);
+    const processed = await fetchAndProcess(deps, object.key, item);
     const outputs = await storeOutputs(deps, ids.mediaId, [...processed.outputs, ...captionsOutput(item, processed)]);
     deps.faults?.('media:after-store');
     await settleMedia(deps, ids.postId, ids.mediaId, {
@@ -86,11 +86,16 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   return 'processed';
 }
 
-async function fetchAndProcess(deps: Deps, key: string, ids: { postId: string; mediaId: string }): Promise<ProcessedMedia> {
+async function fetchAndProcess(deps: Deps, key: string, item: MediaItem): Promise<ProcessedMedia> {
   const bucket = deps.config.incomingBucket;
   const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const size = head.ContentLength ?? 0;
   if (size === 0) throw new MediaRejected('empty');
+  // S3 holds a single PUT to its signed size, but a multipart upload's parts, an emulator or a bucket
+  // written some other way do not promise it: the size that passed the limit check is the one processed.
+  if (size !== item.declaredBytes) {
+    throw new MediaRejected('wrong_size', `${describeBytes(size)} arrived, ${describeBytes(item.declaredBytes)} were announced`);
+  }
   const largest = Math.max(...Object.values(MAX_UPLOAD_BYTES));
   if (size > largest) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
   // Video can be a gigabyte: the original streams to a scratch file (Lambda's /tmp) and is never a Buffer.
@@ -100,6 +105,7 @@ async function fetchAndProcess(deps: Deps, key: string, ids: { postId: string; m
     const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     await pipeline(object.Body as Readable, createWriteStream(path));
     const sniffed = sniff(await readHead(path));
+    refuseKindMismatch(item.declaredType, sniffed);
     if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
     let lastReported = -1;
     return await processors[sniffed.kind]({
@@ -110,13 +116,31 @@ async function fetchAndProcess(deps: Deps, key: string, ids: { postId: string; m
       onProgress: async (percent) => {
         if (percent - lastReported < 5 && percent < 100) return;
         lastReported = percent;
-        await recordProgress(deps, ids.postId, ids.mediaId, percent);
+        await recordProgress(deps, item.postId, item.id, percent);
       },
     });
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/**
+ * The declared type chose the size limit and the upload URL, so the bytes must be that kind: a photo
+ * must be a photo. Sound and video share containers (an MP4 or WebM may hold either, and the prober
+ * decides by its streams), so they stand in for each other.
+ */
+function refuseKindMismatch(declaredType: string, sniffed: Sniffed): void {
+  const declared = declaredKind(declaredType);
+  const family = (kind: MediaKind) => (kind === 'image' ? 'picture' : 'recording');
+  if (declared && family(declared) !== family(sniffed.kind)) {
+    throw new MediaRejected('mismatch', `announced as ${declaredType}, but it is ${kindWords[sniffed.kind]} (${sniffed.format})`);
+  }
+}
+
+const kindWords: Record<MediaKind, string> = { image: 'a photo', video: 'a video', audio: 'a sound recording' };
+
+/** Exact sizes for a size mismatch: `formatBytes` rounds away the difference a teacher needs to see. */
+const describeBytes = (bytes: number) => (bytes < 10_000 ? `${bytes} bytes` : formatBytes(bytes));
 
 /** The poster's WebVTT captions, kept with a video (never with audio or photos, which have no track). */
 function captionsOutput(item: MediaItem, processed: ProcessedMedia): MediaOutput[] {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Deps } from '../deps';
+import { oneLine } from '../security/text';
 
 /** One rendered message to one address. */
 export interface EmailMessage {
@@ -48,7 +49,8 @@ export async function sendEmail(deps: Deps, message: EmailMessage): Promise<void
         ConfigurationSetName: deps.config.sesConfigurationSet,
         Content: {
           Simple: {
-            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            // One line whatever it was built from (a caption, a school's name): no header injection.
+            Subject: { Data: oneLine(message.subject), Charset: 'UTF-8' },
             Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
             Headers: [
               { Name: 'Message-ID', Value: messageId },

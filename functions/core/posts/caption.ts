@@ -3,12 +3,18 @@
  * Both are found here, once, so the feeds, pages and widget agree on them.
  */
 
-/** `#word` preceded by start or whitespace; letters (any script), digits and underscores. */
-const TAG_PATTERN = /(^|\s)#([\p{L}\p{N}_]{1,50})/gu;
+/**
+ * `#word` preceded by start or whitespace; letters (any script, with their combining marks: Devanagari's
+ * vowel signs, a decomposed `ä`), digits and underscores.
+ */
+const TAG_PATTERN = /(^|\s)#([\p{L}\p{M}\p{N}_]{1,50})/gu;
 
-/** The caption's distinct tags, lower-cased, in order of first use. */
+/** A tag as it is stored, linked and named in keys: lower case, NFC (one spelling of `tägé` per tag). */
+const normaliseTag = (tag: string) => tag.toLowerCase().normalize('NFC');
+
+/** The caption's distinct tags, normalised, in order of first use. */
 export function extractTags(caption: string): string[] {
-  return [...new Set([...caption.matchAll(TAG_PATTERN)].map((m) => (m[2] ?? '').toLowerCase()))];
+  return [...new Set([...caption.matchAll(TAG_PATTERN)].map((m) => normaliseTag(m[2] ?? '')))];
 }
 
 /** A caption split into text, link and tag pieces, for renderers that must escape each piece. */
@@ -18,7 +24,7 @@ export type CaptionPiece =
   | { kind: 'tag'; text: string; tag: string };
 
 // Only http(s) links: a caption must never produce a javascript: or data: URL.
-const LINK_OR_TAG = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])|((?:^|(?<=\s))#[\p{L}\p{N}_]{1,50})/gu;
+const LINK_OR_TAG = /(https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]'])|((?:^|(?<=\s))#[\p{L}\p{M}\p{N}_]{1,50})/gu;
 
 /** Splits a caption into pieces; concatenating their texts gives back the caption. */
 export function captionPieces(caption: string): CaptionPiece[] {
@@ -29,7 +35,7 @@ export function captionPieces(caption: string): CaptionPiece[] {
     if (index > last) pieces.push({ kind: 'text', text: caption.slice(last, index) });
     const [text] = match;
     if (match[1]) pieces.push({ kind: 'link', text, href: text });
-    else pieces.push({ kind: 'tag', text, tag: text.slice(1).toLowerCase() });
+    else pieces.push({ kind: 'tag', text, tag: normaliseTag(text.slice(1)) });
     last = index + text.length;
   }
   if (last < caption.length) pieces.push({ kind: 'text', text: caption.slice(last) });

@@ -4,11 +4,10 @@ import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
-import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import { checkConsent, picturedSchema, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
-import { consumeRateLimit, UPLOADS_PER_CALLER } from '../limits/rate-limit';
+import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
 import { getSchool } from '../schools/school';
@@ -86,15 +85,12 @@ export async function createPost(
           confirmed: input.consentConfirmed,
         })
       : [];
-  if (input.media.length > 0) {
-    const caller = hashSecret(`${principal.schoolId}\u0000${principal.label}`).slice(0, 32);
-    await consumeRateLimit(
-      deps,
-      UPLOADS_PER_CALLER,
-      caller,
-      'You have sent a great many files just now. Please wait a few minutes.',
-    );
-  }
+  await consumeRateLimit(
+    deps,
+    POSTS_PER_CALLER,
+    callerIdentity(principal),
+    'You have posted a great many times in the last few minutes. Please wait a few minutes and try again.',
+  );
 
   const postId = deriveId(school.id, input.idempotencyKey);
   const now = deps.now().toISOString();

@@ -1,5 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Deps } from '../deps';
+import { oneLine } from '../security/text';
 
 /** Used when no sender is configured (the embedded default: the SES emulator accepts any). */
 export const LOCAL_SENDER = 'Corridor <no-reply@corridor.localhost>';
@@ -19,7 +20,8 @@ export async function sendStaffEmail(deps: Deps, email: StaffEmail): Promise<voi
       Destination: { ToAddresses: [email.to] },
       Content: {
         Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
+          // One line whatever it was built from (a post's caption, a send-back reason): no header injection.
+          Subject: { Data: oneLine(email.subject), Charset: 'UTF-8' },
           Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
         },
       },
