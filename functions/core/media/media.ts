@@ -19,6 +19,7 @@ export const rejectionMessages = {
   too_many_frames: 'This animation has too many frames to post.',
   timed_out: 'This file took too long to process. Please try a shorter or smaller one.',
   mismatch: 'This file is not the kind that was announced (for example a video sent as a photo).',
+  abandoned: 'This file never arrived: its upload was not finished in time. Please post it again.',
 } as const;
 export type RejectionCode = keyof typeof rejectionMessages;
 
