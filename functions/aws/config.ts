@@ -26,7 +26,11 @@ export const configSchema = z.object({
    * post with a reason, and whatever arrived of it is removed. A day lets a phone resume a large upload
    * after a night without signal (each part URL lasts an hour, and asking again gives fresh ones).
    */
-  abandonUploadsAfterSeconds: z.coerce.number().int().min(1).default(24 * 3600),
+  abandonUploadsAfterSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600),
   /** Emulator endpoints; absent on AWS. */
   dynamoEndpoint: z.url().optional(),
   s3Endpoint: z.url().optional(),

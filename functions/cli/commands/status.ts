@@ -19,7 +19,9 @@ export async function statusCommand(args: string[]): Promise<void> {
   const [postId] = positionals;
   if (!postId) throw new CliError('Which post? corridor status <post-id>');
   const { post } = await callApi<{ post: PostView }>(apiTargetFromEnv(), 'GET', `/api/posts/${encodeURIComponent(postId)}`);
-  console.log(`post ${post.id}: ${post.status}${post.gone && post.goneAfterMs !== undefined ? ` (in ${post.goneAfterMs} ms)` : ''}`);
+  console.log(
+    `post ${post.id}: ${post.status}${post.gone && post.goneAfterMs !== undefined ? ` (in ${post.goneAfterMs} ms)` : ''}`,
+  );
   if (post.url) console.log(`  ${post.url}`);
   for (const [i, m] of post.media.entries()) console.log(`  file ${i + 1}: ${m.kind ?? 'file'} — ${m.status}`);
 }
