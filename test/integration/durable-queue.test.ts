@@ -74,8 +74,11 @@ describe('a queue with a journal', () => {
 
   it('counts a receive whose consumer was killed, like SQS counts a receive never deleted', async () => {
     const journal = join(dir, 'q.jsonl');
-    let release = () => undefined as void;
-    const hanging: SqsHandler = () => new Promise((resolve) => (release = () => resolve(undefined)));
+    let release: () => void = () => undefined;
+    const hanging: SqsHandler = () =>
+      new Promise((resolve) => {
+        release = () => resolve(undefined);
+      });
     const killed = new InProcessQueue('q', hanging, { journal });
     killed.send({ n: 1 });
     await new Promise((resolve) => setTimeout(resolve, 20)); // delivered, never answered: the process dies

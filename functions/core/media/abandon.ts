@@ -21,7 +21,7 @@ export const ABANDONED = 'abandoned';
  */
 export async function abandonStalledUploads(
   deps: Deps,
-  { post, media }: PostWithMedia,
+  { media }: PostWithMedia,
   arrived: (key: string) => Promise<boolean>,
 ): Promise<boolean> {
   const limitMs = deps.config.abandonUploadsAfterSeconds * 1000;
