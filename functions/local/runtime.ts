@@ -165,7 +165,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   if (digestEveryMs) scheduler.every('digest', digestEveryMs, runDigest);
   await writeFile(
     join(options.dataDir, 'endpoints.json'),
-    JSON.stringify({ pid: process.pid, url, dynamoEndpoint: emulators.dynamoEndpoint }),
+    JSON.stringify({ pid: process.pid, url, dynamoEndpoint: emulators.dynamoEndpoint, s3Endpoint: emulators.s3Endpoint }),
   );
 
   return {
