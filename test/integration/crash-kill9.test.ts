@@ -210,7 +210,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
         if (pending.length === 0) break;
         const late = pending.filter((o) => Date.now() > deadline(o));
         expect(
-          late.map((o) => ({ id: o.id, status: views.get(o.id)?.status, gaveUp: o.gaveUp })),
+          late.map((o) => ({ id: o.id, status: views.get(o.id)?.status, gaveUp: o.gaveUp, pushes: pushesFor(o.id).length })),
           `trial ${trial}: posts not settled in time`,
         ).toEqual([]);
         await sleep(250);
