@@ -19,6 +19,12 @@ export interface InProcessQueueOptions {
    * only (handler tests and benchmarks that drive one hop).
    */
   journal?: string;
+  /**
+   * Hold deliveries until `resume()`: the runtime replays the journals but delivers only once its
+   * start-up sweep has voided the leases the killed process held, or the replayed messages would find
+   * their work "busy" and spend their receives on it.
+   */
+  paused?: boolean;
 }
 
 type Message = JournalMessage;
@@ -51,6 +57,7 @@ export class InProcessQueue {
   /** The batch being delivered, so a stop can wait for it rather than pull storage from under it. */
   private inFlight: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private paused: boolean;
   private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -59,6 +66,7 @@ export class InProcessQueue {
     private readonly handler: SqsHandler | undefined,
     private readonly options: InProcessQueueOptions = {},
   ) {
+    this.paused = options.paused ?? false;
     if (options.journal) {
       this.journal = new QueueJournal(options.journal);
       const { live, dead } = this.journal.open();
@@ -75,6 +83,12 @@ export class InProcessQueue {
     const message = { messageId: randomUUID(), body: JSON.stringify(body), receiveCount: 0, sentAt: Date.now() };
     this.journal?.sent(message);
     this.ready.push(message);
+    this.schedule();
+  }
+
+  /** Starts delivering (see `paused`). */
+  resume(): void {
+    this.paused = false;
     this.schedule();
   }
 
@@ -120,11 +134,11 @@ export class InProcessQueue {
 
   private schedule() {
     const { handler } = this;
-    if (handler && !this.delivering && !this.stopped) setImmediate(() => void this.deliver(handler));
+    if (handler && !this.delivering && !this.stopped && !this.paused) setImmediate(() => void this.deliver(handler));
   }
 
   private async deliver(handler: SqsHandler): Promise<void> {
-    if (this.delivering || this.stopped || this.ready.length === 0) return this.notifyIdle();
+    if (this.delivering || this.stopped || this.paused || this.ready.length === 0) return this.notifyIdle();
     this.delivering = true;
     const batch = this.ready.splice(0, this.options.batchSize ?? 10);
     for (const message of batch) {

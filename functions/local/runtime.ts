@@ -117,9 +117,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const startedAt = deps.now();
   const cache = new SiteCache(clients.s3, config.siteBucket);
   // Each queue keeps its messages in a journal under the data folder, so what was sent survives kill -9.
-  const journal = (name: string) => join(options.dataDir, 'queues', `${name}.jsonl`);
-  queues.media = new InProcessQueue('media', mediaHandler(deps), { ...options.queueOptions, journal: journal('media') });
-  queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), { ...options.queueOptions, journal: journal('fanout') });
+  // They deliver once the start-up sweep below has voided the killed process's leases.
+  const durable = (name: string) => ({ journal: join(options.dataDir, 'queues', `${name}.jsonl`), paused: true });
+  queues.media = new InProcessQueue('media', mediaHandler(deps), { ...options.queueOptions, ...durable('media') });
+  queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), { ...options.queueOptions, ...durable('fanout') });
   queues.notifications = new InProcessQueue(
     'notifications',
     options.holdNotifications ? undefined : deliverHandler(deps),
@@ -127,7 +128,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     // takes 100 keys) and claims a post's deliveries in it with one write (core/notify/claims.ts), so the
     // per-batch reads and writes cost a message a quarter of what they did at 25 (bench/notify.ts, 2,000
     // pushes on this 2-core machine: 420–530/s at 25, 590–770/s at 100).
-    { batchSize: 100, ...options.queueOptions, journal: journal('notifications') },
+    { batchSize: 100, ...options.queueOptions, ...durable('notifications') },
   );
   emulators.onS3Event((event) => {
     // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker. s3rver
@@ -158,6 +159,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const startup = await sweep(deps, { reclaimLeasesBefore: startedAt, reconcileIndex: true, graceMs: 0 });
   const redriven = startup.fanoutRedriven + startup.mediaRedriven + startup.settleRedriven + startup.notificationsRedriven;
   if (redriven + startup.uploadsAbandoned > 0) console.log(`Start-up sweep: ${JSON.stringify(startup)}`);
+  for (const queue of Object.values(queues)) queue.resume();
   const runSweep = () => sweep(deps, { graceMs: options.sweepGraceMs });
   const runDigest = digestHandler(deps);
   if (options.sweepEveryMs) scheduler.every('sweep', options.sweepEveryMs, runSweep);

@@ -6,6 +6,17 @@ import { createServer } from 'node:net';
  * with SIGKILL and start again on the same data folder. Every child is killed when the test file ends.
  */
 const children = new Set<ChildProcess>();
+const outputs = new WeakMap<ChildProcess, string[]>();
+
+/** The last lines the server printed (for a failing test's message), periodic scheduler lines left out. */
+export function serverOutput(child: ChildProcess, lines = 40): string {
+  return (outputs.get(child) ?? [])
+    .join('')
+    .split('\n')
+    .filter((line) => !line.includes('due deliveries sent'))
+    .slice(-lines)
+    .join('\n');
+}
 
 export function killAllServers(): void {
   for (const child of children) child.kill('SIGKILL');
@@ -25,16 +36,18 @@ export function startServer(dataDir: string, port: number, env: Record<string, s
   });
   children.add(child);
   child.once('exit', () => children.delete(child));
+  const chunks: string[] = [];
+  outputs.set(child, chunks);
   return new Promise((resolve, reject) => {
-    let output = '';
     child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Press Ctrl-C to stop.')) resolve(child);
+      chunks.push(String(chunk));
+      if (chunks.join('').includes('Press Ctrl-C to stop.')) resolve(child);
+      if (chunks.length > 2000) chunks.splice(0, 1000);
     });
     child.stderr?.on('data', (chunk) => {
-      output += chunk;
+      chunks.push(String(chunk));
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${serverOutput(child)}`)));
   });
 }
 

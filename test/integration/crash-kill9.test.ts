@@ -14,7 +14,7 @@ import { LOCAL_NAMES } from '../../functions/local/runtime';
 import { corpusPath } from '../helpers/corpus';
 import { subscribePush } from '../helpers/parents';
 import { startPushService, type TestBrowser } from '../helpers/push-service';
-import { freePort, killAllServers, killServer, startServer } from '../helpers/server-process';
+import { freePort, killAllServers, killServer, serverOutput, startServer } from '../helpers/server-process';
 
 /**
  * Issue 15, acceptance 2: kill -9 of the whole server while 20 posts are on their way, at a random moment,
@@ -211,7 +211,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
         const late = pending.filter((o) => Date.now() > deadline(o));
         expect(
           late.map((o) => ({ id: o.id, status: views.get(o.id)?.status, gaveUp: o.gaveUp, pushes: pushesFor(o.id).length })),
-          `trial ${trial}: posts not settled in time`,
+          `trial ${trial}: posts not settled in time; the server said:\n${serverOutput(server)}\n`,
         ).toEqual([]);
         await sleep(250);
       }
