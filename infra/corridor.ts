@@ -516,6 +516,9 @@ export class CorridorInfra extends Construct {
       tableShape.indexes.map((i) => gsi(i.name)),
     );
     sweeper.allow(['s3:GetObject'], [incomingObjects]);
+    // An upload that never arrives: its parts and any original are removed, and its post's other outputs.
+    sweeper.allow(['s3:DeleteObject', 's3:AbortMultipartUpload'], [incomingObjects]);
+    sweeper.allow(['s3:DeleteObject'], [site.arnForObjects('media/*')]);
     listIncoming(sweeper);
     send(sweeper, this.queues.media, this.queues.fanout, this.queues.notifications);
 

@@ -1,4 +1,5 @@
 import { isPublic } from '../core/posts/post';
+import { mediaStatusWords, postStatusWords } from '../core/posts/status-words';
 import type { PostWithMedia } from '../core/posts/store';
 
 /** What the API shows of a post: its state (for the poster's status line), and where it lives. */
@@ -6,6 +7,8 @@ export function postView(publicUrl: string, { post, media }: PostWithMedia) {
   return {
     id: post.id,
     state: post.state,
+    /** What is happening, in words ("Making the 720p video — 40 %", "Failed: …"). */
+    status: postStatusWords(post, media),
     audience: post.audience,
     caption: post.caption,
     url: isPublic(post.audience) ? `${publicUrl}/p/${post.id}` : undefined,
@@ -27,6 +30,7 @@ export function postView(publicUrl: string, { post, media }: PostWithMedia) {
     media: media.map((m) => ({
       id: m.id,
       state: m.state,
+      status: mediaStatusWords(m),
       kind: m.kind,
       progress: m.progress,
       failure: m.failure,

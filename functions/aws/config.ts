@@ -21,6 +21,16 @@ export const configSchema = z.object({
    * archive pages are numbered by it. Tests make it small to exercise archives with a few posts.
    */
   feedPageSize: z.coerce.number().int().min(1).max(500).default(50),
+  /**
+   * How long after a post asked to upload a file the sweeper gives up waiting for it: the file fails its
+   * post with a reason, and whatever arrived of it is removed. A day lets a phone resume a large upload
+   * after a night without signal (each part URL lasts an hour, and asking again gives fresh ones).
+   */
+  abandonUploadsAfterSeconds: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24 * 3600),
   /** Emulator endpoints; absent on AWS. */
   dynamoEndpoint: z.url().optional(),
   s3Endpoint: z.url().optional(),
@@ -59,6 +69,7 @@ const envNames: Record<keyof Config, string> = {
   fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
   notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
   feedPageSize: 'CORRIDOR_FEED_PAGE_SIZE',
+  abandonUploadsAfterSeconds: 'CORRIDOR_ABANDON_UPLOADS_AFTER_S',
   dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',
   s3Endpoint: 'CORRIDOR_S3_ENDPOINT',
   s3PublicEndpoint: 'CORRIDOR_S3_PUBLIC_ENDPOINT',

@@ -35,6 +35,8 @@ export const faultPoints = [
   'deliver:after-record',
   'media:after-claim',
   'media:after-store',
+  /** Between a file's `ready` and its post's settle (the post must not be left processing). */
+  'media:before-settle',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

@@ -6,6 +6,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { tableShape } from '../aws/table';
+import { abortMultipartUpload } from './s3-abort-multipart';
 
 /** The embedded stand-ins for DynamoDB, S3 and SES, listening on loopback with data on disk. */
 export interface Emulators {
@@ -41,6 +42,8 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // Koa composes its middleware when it starts listening: put the missing S3 operation before s3rver's router.
+  (s3 as unknown as { middleware: unknown[] }).middleware.unshift(abortMultipartUpload(join(options.dataDir, 's3')));
   const s3Address = await s3.run();
   const s3Endpoint = `http://${loopback}:${s3Address.port}`;
 

@@ -13,6 +13,11 @@ const env = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     CORRIDOR_DATA_DIR: z.string().default('.data'),
+    /** How often the sweeper re-drives stuck work, and how old work must be first (docs/operations.md). */
+    CORRIDOR_SWEEP_EVERY_S: z.coerce.number().positive().default(60),
+    CORRIDOR_SWEEP_GRACE_S: z.coerce.number().nonnegative().default(120),
+    /** When a file whose upload never arrived fails its post (default a day). */
+    CORRIDOR_ABANDON_UPLOADS_AFTER_S: z.coerce.number().int().positive().optional(),
   })
   .parse(process.env);
 
@@ -21,7 +26,9 @@ const corridor = await startLocal({
   dataDir: resolve(env.CORRIDOR_DATA_DIR),
   port: env.PORT,
   host: env.HOST,
-  sweepEveryMs: 60_000,
+  sweepEveryMs: env.CORRIDOR_SWEEP_EVERY_S * 1000,
+  sweepGraceMs: env.CORRIDOR_SWEEP_GRACE_S * 1000,
+  abandonUploadsAfterSeconds: env.CORRIDOR_ABANDON_UPLOADS_AFTER_S,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
 const year1 = (await getSchool(corridor.deps, 'demo'))?.classes.find((k) => k.id === 'year-1');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type JournalMessage, QueueJournal } from './queue-journal';
 
 /** A Lambda-style SQS consumer, the same function the AWS event source mapping calls. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
@@ -7,38 +8,56 @@ export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatch
 export interface InProcessQueueOptions {
   /** Deliveries before a message moves to the dead-letter list (SQS maxReceiveCount). */
   maxReceiveCount?: number;
-  /** First retry delay; doubles per attempt (SQS visibility timeout, shortened for one machine). */
+  /**
+   * How long a message whose delivery failed stays invisible before it is delivered again (SQS's
+   * visibility timeout, shortened for one machine); doubles per receive, up to 10 s.
+   */
   retryDelayMs?: number;
   batchSize?: number;
+  /**
+   * The file that keeps the queue on disk (see queue-journal.ts); without it the queue lives in memory
+   * only (handler tests and benchmarks that drive one hop).
+   */
+  journal?: string;
+  /**
+   * Hold deliveries until `resume()`: the runtime replays the journals but delivers only once its
+   * start-up sweep has voided the leases the killed process held, or the replayed messages would find
+   * their work "busy" and spend their receives on it.
+   */
+  paused?: boolean;
 }
 
-interface Message {
-  messageId: string;
-  body: string;
-  receiveCount: number;
-  sentAt: number;
-}
+type Message = JournalMessage;
 
 /** How long a stop waits for the batch being delivered. */
 const STOP_GRACE_MS = 5_000;
 
 /**
  * An SQS stand-in for the embedded default: delivers SQS-shaped batches to the same handlers the
- * Lambdas use, honours partial batch failures, retries with backoff and dead-letters poison messages.
- * It is at-least-once like SQS; it keeps nothing on disk, because durability comes from DynamoDB state
- * and the sweeper, exactly as on AWS.
+ * Lambdas use, with SQS's semantics — at-least-once, a receive count per message, a visibility timeout
+ * after a failed delivery (partial batch failures honoured), and the dead-letter list after
+ * `maxReceiveCount` receives.
  *
- * Without a handler it only holds what is sent, like an SQS queue whose consumer is not deployed yet
- * (notifications, until delivery to parents exists); `held()` shows what waits there.
+ * With a `journal` it survives kill -9: a message is on disk before `send` returns, each receive and
+ * delete is recorded, and a restart delivers again every message not deleted — at once, since no
+ * consumer of the killed process can still hold it — keeping its receive count, so a message that kills
+ * the process every time it is delivered still ends in the dead-letter list. One consumer delivers one
+ * batch at a time; a batch still running is never delivered a second time beside it.
+ *
+ * Without a handler it only holds what is sent, like an SQS queue whose consumer is not deployed (tests
+ * of the outbox on its own hold notifications); `held()` shows what waits there.
  */
 export class InProcessQueue {
   readonly deadLetters: Message[] = [];
   private readonly ready: Message[] = [];
-  private waiting = 0;
+  /** Failed messages waiting out their visibility timeout. */
+  private readonly waiting = new Set<Message>();
+  private readonly journal: QueueJournal | undefined;
   private delivering = false;
   /** The batch being delivered, so a stop can wait for it rather than pull storage from under it. */
   private inFlight: Promise<unknown> = Promise.resolve();
   private stopped = false;
+  private paused: boolean;
   private idleWaiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
@@ -46,12 +65,30 @@ export class InProcessQueue {
     readonly name: string,
     private readonly handler: SqsHandler | undefined,
     private readonly options: InProcessQueueOptions = {},
-  ) {}
+  ) {
+    this.paused = options.paused ?? false;
+    if (options.journal) {
+      this.journal = new QueueJournal(options.journal);
+      const { live, dead } = this.journal.open();
+      this.ready.push(...live);
+      this.deadLetters.push(...dead);
+      if (live.length > 0) console.log(`queue ${name}: ${live.length} message(s) from before the restart, delivering again`);
+      this.schedule();
+    }
+  }
 
-  /** Enqueues one message body (serialised as JSON, like SendMessage). */
+  /** Enqueues one message body (serialised as JSON, like SendMessage); on disk when this returns. */
   send(body: unknown): void {
     if (this.stopped) throw new Error(`queue ${this.name} is stopped`);
-    this.ready.push({ messageId: randomUUID(), body: JSON.stringify(body), receiveCount: 0, sentAt: Date.now() });
+    const message = { messageId: randomUUID(), body: JSON.stringify(body), receiveCount: 0, sentAt: Date.now() };
+    this.journal?.sent(message);
+    this.ready.push(message);
+    this.schedule();
+  }
+
+  /** Starts delivering (see `paused`). */
+  resume(): void {
+    this.paused = false;
     this.schedule();
   }
 
@@ -68,24 +105,26 @@ export class InProcessQueue {
 
   /**
    * Stops delivering and waits (a few seconds at most: Ctrl-C must not wait out a video) for the batch in
-   * hand to finish; messages still queued, and work cut short, are re-driven by the sweeper.
+   * hand to finish; messages still queued, and work cut short, stay in the journal for the next start
+   * (and the sweeper re-drives anything whose message is gone).
    */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.ready.length = 0;
-    this.waiting = 0;
+    this.waiting.clear();
     await Promise.race([
       this.inFlight.catch(() => undefined),
       new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
     ]);
+    this.journal?.close();
     this.notifyIdle();
   }
 
   /** True when nothing is queued, waiting for a retry, or being delivered. */
   isIdle(): boolean {
-    return this.ready.length === 0 && this.waiting === 0 && !this.delivering;
+    return this.ready.length === 0 && this.waiting.size === 0 && !this.delivering;
   }
 
   private notifyIdle() {
@@ -95,14 +134,17 @@ export class InProcessQueue {
 
   private schedule() {
     const { handler } = this;
-    if (handler && !this.delivering && !this.stopped) setImmediate(() => void this.deliver(handler));
+    if (handler && !this.delivering && !this.stopped && !this.paused) setImmediate(() => void this.deliver(handler));
   }
 
   private async deliver(handler: SqsHandler): Promise<void> {
-    if (this.delivering || this.stopped || this.ready.length === 0) return this.notifyIdle();
+    if (this.delivering || this.stopped || this.paused || this.ready.length === 0) return this.notifyIdle();
     this.delivering = true;
     const batch = this.ready.splice(0, this.options.batchSize ?? 10);
-    for (const message of batch) message.receiveCount++;
+    for (const message of batch) {
+      message.receiveCount++;
+      this.journal?.received(message.messageId);
+    }
     let failedIds: Set<string>;
     try {
       const delivery = handler({ Records: batch.map((m) => this.toRecord(m)) }, lambdaContext(this.name));
@@ -113,7 +155,11 @@ export class InProcessQueue {
       console.error(`queue ${this.name}: handler threw; the whole batch is retried`, error);
       failedIds = new Set(batch.map((m) => m.messageId));
     }
-    for (const message of batch.filter((m) => failedIds.has(m.messageId))) this.retry(message);
+    for (const message of batch) {
+      if (failedIds.has(message.messageId)) this.retry(message);
+      else this.journal?.deleted(message.messageId);
+    }
+    this.journal?.compactIfLarge([...this.ready, ...this.waiting], this.deadLetters);
     this.delivering = false;
     if (this.ready.length > 0) this.schedule();
     else this.notifyIdle();
@@ -123,14 +169,15 @@ export class InProcessQueue {
     if (this.stopped) return;
     if (message.receiveCount >= (this.options.maxReceiveCount ?? 5)) {
       console.error(`queue ${this.name}: message ${message.messageId} dead-lettered after ${message.receiveCount} deliveries`);
+      this.journal?.deadLettered(message.messageId);
       this.deadLetters.push(message);
       return;
     }
-    this.waiting++;
+    this.waiting.add(message);
     const delay = Math.min((this.options.retryDelayMs ?? 200) * 2 ** (message.receiveCount - 1), 10_000);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.waiting--;
+      this.waiting.delete(message);
       this.ready.push(message);
       this.schedule();
     }, delay);

@@ -30,6 +30,10 @@ export interface LocalOptions {
   host?: string;
   /** How often the sweeper runs (0 = only at start). */
   sweepEveryMs?: number;
+  /** How old work must be before a periodic sweep re-drives it (default SWEEP_GRACE_MS, 2 minutes). */
+  sweepGraceMs?: number;
+  /** When a file whose upload never arrived fails its post (default 24 hours; see Config). */
+  abandonUploadsAfterSeconds?: number;
   /**
    * How often due deliveries (evening digests, messages held through quiet hours) are sent; AWS runs
    * it hourly, locally it is cheap to look every minute. 0 = only when asked (`scheduler.run`).
@@ -101,6 +105,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     now: options.now,
     faults: options.faults,
     feedPageSize: options.feedPageSize,
+    abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
     cdn: { changed: forget, removed: forget },
     queues: {
       fanout: async (job) => queues.fanout.send(job),
@@ -109,9 +114,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     },
   });
   const { config, clients } = deps;
+  const startedAt = deps.now();
   const cache = new SiteCache(clients.s3, config.siteBucket);
-  queues.media = new InProcessQueue('media', mediaHandler(deps), options.queueOptions);
-  queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), options.queueOptions);
+  // Each queue keeps its messages in a journal under the data folder, so what was sent survives kill -9.
+  // They deliver once the start-up sweep below has voided the killed process's leases.
+  const durable = (name: string) => ({ journal: join(options.dataDir, 'queues', `${name}.jsonl`), paused: true });
+  queues.media = new InProcessQueue('media', mediaHandler(deps), { ...options.queueOptions, ...durable('media') });
+  queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), { ...options.queueOptions, ...durable('fanout') });
   queues.notifications = new InProcessQueue(
     'notifications',
     options.holdNotifications ? undefined : deliverHandler(deps),
@@ -119,10 +128,12 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     // takes 100 keys) and claims a post's deliveries in it with one write (core/notify/claims.ts), so the
     // per-batch reads and writes cost a message a quarter of what they did at 25 (bench/notify.ts, 2,000
     // pushes on this 2-core machine: 420–530/s at 25, 590–770/s at 100).
-    { batchSize: 100, ...options.queueOptions },
+    { batchSize: 100, ...options.queueOptions, ...durable('notifications') },
   );
   emulators.onS3Event((event) => {
-    // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker.
+    // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker. s3rver
+    // emits this synchronously after storing the object and before answering the upload, and `send`
+    // writes the message to the journal before it returns: the event is on disk before the phone hears OK.
     const record = (event as { Records?: { s3?: { bucket?: { name?: string } } }[] }).Records?.[0];
     if (record?.s3?.bucket?.name === config.incomingBucket) queues.media.send(event);
   });
@@ -151,16 +162,20 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   root.get('/', (c) => c.redirect('/s/demo'));
   app = root;
 
-  // A fresh process holds no work, so leases left by a killed process are void: reclaim them at once.
-  await sweep(deps, { reclaimLeases: true, graceMs: 0 });
-  const runSweep = () => sweep(deps);
+  // A fresh process holds no work, so leases a killed process left are void: reclaim them at once. Its
+  // index may also have missed an item (dynalite writes the two apart), so it is first rebuilt from the table.
+  const startup = await sweep(deps, { reclaimLeasesBefore: startedAt, reconcileIndex: true, graceMs: 0 });
+  const redriven = startup.fanoutRedriven + startup.mediaRedriven + startup.settleRedriven + startup.notificationsRedriven;
+  if (redriven + startup.uploadsAbandoned > 0) console.log(`Start-up sweep: ${JSON.stringify(startup)}`);
+  for (const queue of Object.values(queues)) queue.resume();
+  const runSweep = () => sweep(deps, { graceMs: options.sweepGraceMs });
   const runDigest = digestHandler(deps);
   if (options.sweepEveryMs) scheduler.every('sweep', options.sweepEveryMs, runSweep);
   const digestEveryMs = options.digestEveryMs ?? 60_000;
   if (digestEveryMs) scheduler.every('digest', digestEveryMs, runDigest);
   await writeFile(
     join(options.dataDir, 'endpoints.json'),
-    JSON.stringify({ pid: process.pid, url, dynamoEndpoint: emulators.dynamoEndpoint }),
+    JSON.stringify({ pid: process.pid, url, dynamoEndpoint: emulators.dynamoEndpoint, s3Endpoint: emulators.s3Endpoint }),
   );
 
   return {
@@ -200,6 +215,7 @@ export interface EmulatorDepsOptions {
   faults?: Deps['faults'];
   /** Entries per feed document (default 50). */
   feedPageSize?: number;
+  abandonUploadsAfterSeconds?: number;
 }
 
 /**
@@ -218,6 +234,7 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
     feedPageSize: options.feedPageSize,
+    abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: options.s3PublicEndpoint,

@@ -21,7 +21,8 @@ export interface TestCorridor {
   post(input: PostInput): Promise<PostView>;
   /** Sends one file as its upload instruction says: one PUT, or every missing part, then completes. */
   upload(postId: string, instruction: UploadInstruction, bytes: Buffer, options?: { onlyParts?: number[] }): Promise<void>;
-  restart(): Promise<void>;
+  /** Stops Corridor and starts it again on the same data; `whileStopped` runs in between (e.g. to damage it). */
+  restart(whileStopped?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -114,8 +115,9 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
       const completed = await corridor.api('POST', `${base}/complete`);
       if (completed.status !== 202) throw new Error(`completing failed: ${completed.status} ${JSON.stringify(completed.body)}`);
     },
-    restart: async () => {
+    restart: async (whileStopped) => {
       await local.stop();
+      await whileStopped?.();
       local = await start();
     },
     stop: async () => {

@@ -116,12 +116,12 @@ describe('the corridor CLI', () => {
     expect(posted.code, posted.stderr).toBe(0);
     const postId = posted.stdout.trim().split('/').at(-1) ?? '';
     const status = await cli(['status', postId]);
-    expect(status.stdout).toContain('published (live everywhere)');
-    expect(status.stdout).toContain('file 1: image ready');
+    expect(status.stdout).toContain(`post ${postId}: Published on every channel`);
+    expect(status.stdout).toContain('file 1: image — Ready');
     const retracted = await cli(['retract', postId]);
     expect(retracted.code).toBe(0);
     expect(retracted.stderr).toMatch(/gone from every channel in \d+ ms/);
-    expect((await cli(['status', postId])).stdout).toMatch(/retracted \(gone everywhere in \d+ ms\)/);
+    expect((await cli(['status', postId])).stdout).toMatch(/Retracted: gone from every channel \(in \d+ ms\)/);
     expect((await corridor.fetch(`/p/${postId}`)).status).toBe(404);
     expect(await (await corridor.fetch('/s/demo/feed.json')).text()).not.toContain(postId);
   });

@@ -1,51 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import type { SingleUploadInstruction } from '../../functions/core/media/uploads';
 import { corpusPath } from '../helpers/corpus';
+import { freePort, killAllServers, killServer, startServer } from '../helpers/server-process';
 
 /** `npm start`'s process, for real: killed with SIGKILL, restarted on the same data folder. */
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
-});
-
-function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'functions/local/main.ts'], {
-    env: {
-      ...process.env,
-      CORRIDOR_DATA_DIR: dataDir,
-      PORT: String(port),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      if (output.includes('Press Ctrl-C to stop.')) resolve(child);
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+afterAll(killAllServers);
 
 it('loses nothing acknowledged when the server is killed mid-upload, and stops cleanly on Ctrl-C', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-crash-'));
@@ -72,8 +35,7 @@ it('loses nothing acknowledged when the server is killed mid-upload, and stops c
   const [upload1] = first.uploads;
   const put = await fetch(upload1?.url ?? '', { method: 'PUT', headers: upload1?.headers, body: new Uint8Array(files[0] ?? []) });
   expect(put.status).toBe(200); // acknowledged…
-  server.kill('SIGKILL'); // …and the server dies before (or while) processing it
-  await new Promise((resolve) => server.once('exit', resolve));
+  await killServer(server); // …and the server dies before (or while) processing it
 
   server = await startServer(dataDir, port);
   // The phone retries its create with the same key: same post, and only the missing file to send.

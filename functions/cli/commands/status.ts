@@ -5,7 +5,8 @@ import { CliError } from '../output';
 
 export const statusHelp = `Usage: corridor status <post-id>
 
-Shows a post's state and each file's processing state and progress.`;
+Says in words what is happening to a post ("Waiting for the upload", "Making the 720p video — 40 %",
+"Failed: …") and to each of its files.`;
 
 /** `corridor status`: the post's state machine, as the API shows it. */
 export async function statusCommand(args: string[]): Promise<void> {
@@ -19,13 +20,8 @@ export async function statusCommand(args: string[]): Promise<void> {
   if (!postId) throw new CliError('Which post? corridor status <post-id>');
   const { post } = await callApi<{ post: PostView }>(apiTargetFromEnv(), 'GET', `/api/posts/${encodeURIComponent(postId)}`);
   console.log(
-    `post ${post.id}: ${post.state}${post.live ? ' (live everywhere)' : ''}${
-      post.gone ? ` (gone everywhere${post.goneAfterMs === undefined ? '' : ` in ${post.goneAfterMs} ms`})` : ''
-    }${post.failure ? ` — ${post.failure.message}` : ''}`,
+    `post ${post.id}: ${post.status}${post.gone && post.goneAfterMs !== undefined ? ` (in ${post.goneAfterMs} ms)` : ''}`,
   );
   if (post.url) console.log(`  ${post.url}`);
-  for (const [i, m] of post.media.entries()) {
-    const detail = m.state === 'processing' ? ` ${m.progress ?? 0}%` : m.failure ? ` — ${m.failure.message}` : '';
-    console.log(`  file ${i + 1}: ${m.kind ?? 'file'} ${m.state}${detail}`);
-  }
+  for (const [i, m] of post.media.entries()) console.log(`  file ${i + 1}: ${m.kind ?? 'file'} — ${m.status}`);
 }

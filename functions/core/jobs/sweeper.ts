@@ -1,13 +1,17 @@
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../aws/dynamo';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
+import { TASK_LEASE_MS } from '../channels/fanout';
 import { applyRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
+import { abandonStalledUploads } from '../media/abandon';
+import { MEDIA_LEASE_MS } from '../media/worker';
 import { outboxRecordSchema, redriveNotification } from '../notify/outbox';
-import { lifecycleContext } from '../posts/settle';
+import { lifecycleContext, settlePost } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
+import { reconcilePendingIndex } from './reconcile-index';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -15,15 +19,29 @@ export const SWEEP_GRACE_MS = 2 * 60 * 1000;
 export interface SweepOptions {
   graceMs?: number;
   /**
-   * Treat every processing lease as expired. Only for a single-process runtime at start-up, when no
-   * worker can be alive: the embedded default after a crash.
+   * Leases taken before this instant are void: media leases and fan-out task leases alike. Only for a
+   * single-process runtime at start-up, when no worker of the process that took them can be alive (the
+   * embedded default after a crash). Leases taken since — by the queues already delivering again — stand.
    */
-  reclaimLeases?: boolean;
+  reclaimLeasesBefore?: Date;
+  /**
+   * First rebuild the index entries of every pending item from the table (see reconcile-index.ts): the
+   * embedded default at start-up, whose index may have missed an item when the process was killed.
+   */
+  reconcileIndex?: boolean;
 }
 
 export interface SweepReport {
+  /** Pending items whose index entries were rewritten from the table (local start-up only). */
+  indexRepaired: number;
   fanoutRedriven: number;
+  /** Fan-out tasks whose lease, held by a killed process, was voided (local start-up only). */
+  fanoutLeasesReclaimed: number;
   mediaRedriven: number;
+  /** Processing posts whose files had all settled but the post had not (a crash in between). */
+  settleRedriven: number;
+  /** Processing posts failed because an upload never arrived in time (and their stray files removed). */
+  uploadsAbandoned: number;
   scheduledReleased: number;
   /** Posts taken down because their school's retention period passed (once a day per school). */
   retentionRetracted: number;
@@ -33,20 +51,26 @@ export interface SweepReport {
 
 /**
  * Re-drives anything stuck in an intermediate state: a post whose fan-out never confirmed (a lost
- * message, a crash), an upload that arrived but whose event was lost (a server killed mid-way), and a
- * notification claimed but never sent.
+ * message, a crash), an upload that arrived but whose event was lost (a server killed mid-way), a post
+ * whose files all settled but which was not settled itself, an upload that never arrives (its post fails
+ * after `config.abandonUploadsAfterSeconds`), and a notification claimed but never sent.
  * Safe to run at any time and any number of times: every consumer is idempotent.
  */
 export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<SweepReport> {
   const cutoff = new Date(deps.now().getTime() - (options.graceMs ?? SWEEP_GRACE_MS)).toISOString();
   const report: SweepReport = {
+    indexRepaired: options.reconcileIndex ? await reconcilePendingIndex(deps) : 0,
     fanoutRedriven: 0,
+    fanoutLeasesReclaimed: 0,
     mediaRedriven: 0,
+    settleRedriven: 0,
+    uploadsAbandoned: 0,
     scheduledReleased: 0,
     retentionRetracted: 0,
     notificationsRedriven: 0,
   };
-  // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every minute.
+  // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every 5 minutes on AWS
+  // (infra SWEEP_EVERY) and every minute with `npm start`, so a post goes live up to that much late.
   for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
     const current = await getPostWithMedia(deps, String(item.id));
     if (current?.post.state !== 'scheduled') continue;
@@ -54,18 +78,27 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
       report.scheduledReleased++;
   }
   for (const item of await stalled(deps, pendingPartitions.fanout, cutoff)) {
+    if (options.reclaimLeasesBefore)
+      report.fanoutLeasesReclaimed += await expireTaskLeases(deps, String(item.id), options.reclaimLeasesBefore);
     await deps.queues.fanout({ kind: item.state === 'retracted' ? 'retract' : 'publish', postId: String(item.id) });
     report.fanoutRedriven++;
   }
   for (const item of await stalled(deps, pendingPartitions.media, cutoff)) {
     const key = incomingKey(String(item.schoolId), String(item.postId), String(item.id));
     if (item.state === 'processing') {
-      if (options.reclaimLeases) await expireLease(deps, String(item.postId), String(item.id));
+      if (options.reclaimLeasesBefore) await expireLease(deps, String(item.postId), String(item.id), options.reclaimLeasesBefore);
       else if (String(item.leaseUntil ?? '') > deps.now().toISOString()) continue;
     }
-    if (!(await exists(deps, key))) continue; // not uploaded yet: nothing to do until it is
+    if (!(await exists(deps, key))) continue; // not uploaded yet: nothing to do until it is (or it is abandoned below)
     await deps.queues.media({ key });
     report.mediaRedriven++;
+  }
+  // Processing posts: settle those whose files all settled, fail those whose uploads never came.
+  for (const item of await stalled(deps, pendingPartitions.settle, cutoff)) {
+    const current = await getPostWithMedia(deps, String(item.id));
+    if (current?.post.state !== 'processing') continue;
+    if (await abandonStalledUploads(deps, current, (key) => exists(deps, key))) report.uploadsAbandoned++;
+    if (await settlePost(deps, current.post.id)) report.settleRedriven++;
   }
   // Notifications: a plan whose job was lost, or a claim whose sender crashed before sending.
   for (const item of await stalled(deps, pendingPartitions.notify, cutoff)) {
@@ -98,13 +131,61 @@ async function exists(deps: Deps, key: string): Promise<boolean> {
   }
 }
 
-async function expireLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
+/** Voids a media lease taken before `before` (by a process that is gone). */
+async function expireLease(deps: Deps, postId: string, mediaId: string, before: Date): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET leaseUntil = :expired',
+        ConditionExpression: '#state = :processing AND leaseUntil < :bound',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':expired': new Date(0).toISOString(),
+          ':processing': 'processing',
+          ':bound': new Date(before.getTime() + MEDIA_LEASE_MS).toISOString(),
+        },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+}
+
+/**
+ * Voids the fan-out task leases of a post taken before `before`: without this a re-driven job would find
+ * its tasks held by the killed process and wait out the lease (retries, then the dead-letter list).
+ */
+async function expireTaskLeases(deps: Deps, postId: string, before: Date): Promise<number> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
       TableName: deps.config.tableName,
-      Key: tableKeys.media(postId, mediaId),
-      UpdateExpression: 'SET leaseUntil = :expired',
-      ExpressionAttributeValues: { ':expired': new Date(0).toISOString() },
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+      FilterExpression: '#state = :claimed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':task': 'TASK#', ':claimed': 'claimed' },
+      ConsistentRead: true,
     }),
   );
+  let expired = 0;
+  const bound = new Date(before.getTime() + TASK_LEASE_MS).toISOString();
+  for (const task of Items) {
+    try {
+      await deps.clients.dynamo.send(
+        new UpdateCommand({
+          TableName: deps.config.tableName,
+          Key: { pk: task.pk, sk: task.sk },
+          UpdateExpression: 'SET leaseUntil = :expired',
+          ConditionExpression: '#state = :claimed AND leaseUntil < :bound',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':expired': new Date(0).toISOString(), ':claimed': 'claimed', ':bound': bound },
+        }),
+      );
+      expired++;
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+  }
+  return expired;
 }

@@ -20,6 +20,7 @@ export const rejectionMessages = {
   timed_out: 'This file took too long to process. Please try a shorter or smaller one.',
   mismatch: 'This file is not the kind that was announced (for example a video sent as a photo).',
   wrong_size: 'This file is not the size the phone said it was — please send it again.',
+  abandoned: 'This file never arrived: its upload was not finished in time. Please post it again.',
 } as const;
 export type RejectionCode = keyof typeof rejectionMessages;
 

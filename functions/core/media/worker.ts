@@ -81,6 +81,9 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
     await settlePost(deps, ids.postId);
     return 'rejected';
   }
+  // The file is ready but the post not yet settled: a crash here is finished by the queue's redelivery
+  // (the duplicate path above) or, with the message gone, by the sweeper's settle partition.
+  deps.faults?.('media:before-settle');
   await deleteOriginal(deps, object.key);
   await settlePost(deps, ids.postId);
   return 'processed';

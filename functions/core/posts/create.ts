@@ -127,6 +127,9 @@ export async function createPost(
     audience: input.audience,
     caption: input.caption,
     state: input.draft ? 'draft' : 'processing',
+    // Until it settles, the sweeper finds it here: a crash before the settle below (or after its last
+    // file's `ready`) cannot leave it processing for ever.
+    ...(input.draft ? {} : { gsi1pk: pendingPartitions.settle, gsi1sk: now }),
     mediaIds: media.map((m) => m.id),
     tags: extractTags(input.caption),
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,

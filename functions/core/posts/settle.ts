@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { getSchool } from '../schools/school';
 import type { LifecycleContext } from './lifecycle';
-import type { Post } from './post';
+import type { Post, PostState } from './post';
 import { getPostWithMedia } from './store';
 import { applyEvent } from './transition';
 
@@ -14,18 +14,20 @@ export async function lifecycleContext(deps: Deps, post: Post): Promise<Lifecycl
 /**
  * Moves a processing post on once its media settled: every file ready → released (published, pending
  * approval or scheduled); any file failed → failed with that file's reason, so nothing half-processed
- * is published. Safe to call any number of times: only the winner of the conditional write acts.
+ * is published. Safe to call any number of times: only the winner of the conditional write acts. While
+ * the post is processing it sits in the settle partition, where the sweeper calls this again after a
+ * crash. Returns the state it moved the post to, if it did.
  */
-export async function settlePost(deps: Deps, postId: string): Promise<void> {
+export async function settlePost(deps: Deps, postId: string): Promise<PostState | undefined> {
   const current = await getPostWithMedia(deps, postId);
-  if (current?.post.state !== 'processing') return;
+  if (current?.post.state !== 'processing') return undefined;
   const { post, media } = current;
   const failed = media.find((m) => m.state === 'failed');
   if (failed) {
     const failure = failed.failure ?? { code: 'failed', message: 'A file could not be processed.' };
-    await applyEvent(deps, post, { kind: 'media_failed' }, await lifecycleContext(deps, post), { failure });
-    return;
+    return applyEvent(deps, post, { kind: 'media_failed' }, await lifecycleContext(deps, post), { failure });
   }
   if (media.every((m) => m.state === 'ready'))
-    await applyEvent(deps, post, { kind: 'media_ready' }, await lifecycleContext(deps, post));
+    return applyEvent(deps, post, { kind: 'media_ready' }, await lifecycleContext(deps, post));
+  return undefined;
 }

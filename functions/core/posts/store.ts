@@ -7,6 +7,12 @@ import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
 export const pendingPartitions = {
   media: 'PENDING#MEDIA',
   fanout: 'PENDING#FANOUT',
+  /**
+   * Posts still processing, by the time they started: the settle step after their last file (and the
+   * wait for uploads that never come) is re-driven from here, so a crash between a file's `ready` and the
+   * post's settle cannot leave the post in no partition at all.
+   */
+  settle: 'PENDING#SETTLE',
   /** Notification plans not yet carried out, and notifications claimed but not yet sent, by time. */
   notify: 'PENDING#NOTIFY',
   /** Scheduled posts, sorted by the time they go live. */

@@ -40,6 +40,12 @@ export async function applyEvent(
     Object.assign(values, { ':scheduled': pendingPartitions.scheduled, ':publishAt': post.publishAt });
     removeIndex = false;
   }
+  if (to === 'processing') {
+    // A submitted draft waits for its files in the settle partition, like a new post (see create.ts).
+    sets.push('gsi1pk = :settle', 'gsi1sk = :now');
+    values[':settle'] = pendingPartitions.settle;
+    removeIndex = false;
+  }
   if (to === 'pending_approval') {
     sets.push('gsi1pk = :approval', 'gsi1sk = :now');
     values[':approval'] = approvalPartition(post.schoolId);
