@@ -55,6 +55,11 @@ export const familySchema = z.object({
   /** Keyed by address id (a keyed digest of the address). */
   emails: z.record(z.string(), emailRecipientSchema).default({}),
   createdAt: z.string(),
+  /**
+   * The generation every manage and approval link of the family is signed for; "Sign out everywhere"
+   * bumps it, so every link sent before stops working at once (core/families/links.ts).
+   */
+  linkGeneration: z.number().int().min(0).default(0),
 });
 export type Family = z.infer<typeof familySchema>;
 
