@@ -1,7 +1,8 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { eraseOwnFamily } from '../../core/data-protection/erase';
 import type { Deps } from '../../core/deps';
-import { addClass, eraseFamily, type Family, getFamily, removeClass } from '../../core/families/family';
+import { addClass, type Family, getFamily, removeClass } from '../../core/families/family';
 import { joinWithEmail } from '../../core/families/join';
 import { endAllLinks, mailFreshLink } from '../../core/families/links';
 import {
@@ -43,7 +44,8 @@ function recipientRequestWords(request: RecipientRequest): string {
       return 'This phone already gets your family’s notifications.';
   }
 }
-const recipientRequestPage = (request: RecipientRequest) => messagePage('Waiting for your approval', recipientRequestWords(request));
+const recipientRequestPage = (request: RecipientRequest) =>
+  messagePage('Waiting for your approval', recipientRequestWords(request));
 
 const preferencesFormSchema = z.object({
   push: preferencesSchema.shape.push,
@@ -322,7 +324,7 @@ export function familyRoutes(deps: Deps) {
     '/:token/erase',
     withFamily(async (c, family) => {
       if ((await form(c)).confirm !== 'yes') return c.html(messagePage('Not deleted', 'Tick the box to confirm.'), 400);
-      await eraseFamily(deps, family);
+      await eraseOwnFamily(deps, family);
       return c.html(
         messagePage('Deleted', 'Your family, its email addresses and phones are deleted. Nothing more will be sent.'),
       );

@@ -106,7 +106,7 @@ export async function createFamily(deps: Deps, input: z.input<typeof newFamilySc
 }
 
 /** Mirrors the family's classes at one school into that school's families partition. */
-async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
+export async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
   const classIds = family.classes[schoolId];
   const key = tableKeys.family(schoolId, family.id);
   if (!classIds) {
@@ -264,7 +264,7 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
 }
 
 /** Every key of one partition, with the `extra` attributes asked for. */
-async function partitionKeys(
+export async function partitionKeys(
   deps: Deps,
   pk: string,
   extra: string[] = [],

@@ -26,7 +26,10 @@ export const pendingRecipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type PendingRecipient = z.infer<typeof pendingRecipientSchema>;
 
-const pendingKey = (familyId: string, pendingId: string) => ({ pk: tableKeys.familyPartition(familyId), sk: `PENDING#${pendingId}` });
+const pendingKey = (familyId: string, pendingId: string) => ({
+  pk: tableKeys.familyPartition(familyId),
+  sk: `PENDING#${pendingId}`,
+});
 
 export type RecipientRequest =
   | { result: 'asked'; reached: Reached }
@@ -102,8 +105,6 @@ export async function approveRecipient(
   let confirmationSent = false;
   if (recipient.kind === 'push') await addPushDevice(deps, familyId, recipient.subscription);
   else confirmationSent = await sendConfirmation(deps, { address: recipient.address, familyId });
-  await deps.clients.dynamo.send(
-    new DeleteCommand({ TableName: deps.config.tableName, Key: pendingKey(familyId, pendingId) }),
-  );
+  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: pendingKey(familyId, pendingId) }));
   return { added: recipient, confirmationSent };
 }

@@ -59,16 +59,16 @@ ${message.lines.map((line) => html`<p>${line}</p>`)}
       let outcome: Awaited<ReturnType<typeof sender.send>>;
       try {
         outcome = await sender.send(device, {
-        payload: {
-          title: message.subject,
-          body: message.lines[0] ?? '',
-          url: message.button.url,
-          manageUrl: parentLinks.manage(deps.config.publicUrl, secrets.linkKey, family, deps.now()),
-          tag: `family-${message.identity}`,
-        },
-        topic: pushTopic(message.identity),
-        urgency: 'normal',
-        ttlSeconds: 24 * 3600,
+          payload: {
+            title: message.subject,
+            body: message.lines[0] ?? '',
+            url: message.button.url,
+            manageUrl: parentLinks.manage(deps.config.publicUrl, secrets.linkKey, family, deps.now()),
+            tag: `family-${message.identity}`,
+          },
+          topic: pushTopic(message.identity),
+          urgency: 'normal',
+          ttlSeconds: 24 * 3600,
         });
       } catch (error) {
         if (!(error instanceof PushRetryable)) throw error;
