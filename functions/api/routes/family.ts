@@ -37,7 +37,7 @@ function recipientRequestWords(request: RecipientRequest): string {
     case 'asked':
       return 'To keep your family safe, we sent a message to your family’s email addresses and phones. Approve it there, and it is added.';
     case 'recently-asked':
-      return 'We sent your family a request to approve a few minutes ago; please use that one.';
+      return 'Your family was asked to approve several times in the last hour; please use those messages, or try again later.';
     case 'no-channel':
       return 'Your family has no email address or phone left to approve this from. Join again from your child’s class link.';
     case 'already-added':

@@ -3,7 +3,8 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { claimConfirmationSlot, sendConfirmation } from '../notify/confirmation';
+import { consumeRateLimit, type RateLimit, RateLimited } from '../limits/rate-limit';
+import { sendConfirmation } from '../notify/confirmation';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { getSecrets } from '../notify/secrets';
 import { APPROVE_LINK_TTL_S, parentLinks } from '../notify/signed-links';
@@ -26,6 +27,9 @@ export const pendingRecipientSchema = z.discriminatedUnion('kind', [
 ]);
 export type PendingRecipient = z.infer<typeof pendingRecipientSchema>;
 
+/** A few requests an hour: two parents adding phones are fine; a held link cannot flood the family's inbox. */
+const ADD_RECIPIENT_PER_FAMILY: RateLimit = { name: 'add-recipient', limit: 5, windowSeconds: 3600 };
+
 const pendingKey = (familyId: string, pendingId: string) => ({
   pk: tableKeys.familyPartition(familyId),
   sk: `PENDING#${pendingId}`,
@@ -35,7 +39,7 @@ export type RecipientRequest =
   | { result: 'asked'; reached: Reached }
   /** The family has no address or phone left to ask through: join again from a class link instead. */
   | { result: 'no-channel' }
-  /** A request went to the family moments ago; they should use that one. */
+  /** Several requests went to the family in the last hour; they should use those. */
   | { result: 'recently-asked' }
   /** The phone already belongs to the family: nothing to approve. */
   | { result: 'already-added' };
@@ -51,8 +55,12 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
   }
   const hasChannel = Object.values(family.emails).some((e) => !e.suppressed) || Object.keys(family.push).length > 0;
   if (!hasChannel) return { result: 'no-channel' };
-  // One request per 10 minutes: a held link must not become a way to flood the family's inbox.
-  if (!(await claimConfirmationSlot(deps, `family:${family.id}`, 'add-recipient'))) return { result: 'recently-asked' };
+  try {
+    await consumeRateLimit(deps, ADD_RECIPIENT_PER_FAMILY, family.id, 'asked too often');
+  } catch (error) {
+    if (error instanceof RateLimited) return { result: 'recently-asked' };
+    throw error;
+  }
   const pendingId = randomBytes(12).toString('base64url');
   const now = deps.now();
   const stored = recipient.kind === 'email' ? { ...recipient, address: normalizeAddress(recipient.address) } : recipient;
