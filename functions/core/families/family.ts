@@ -227,7 +227,8 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
 }
 
 /**
- * Erases a family (a parent's unsubscribe-all, or an admin's erasure on request, UK GDPR art. 17): its
+ * Erases a family (a parent's "delete everything", or the erasure by its last school, UK GDPR art. 17; one
+ * school among several erases only its own tie: leave-school.ts): its
  * memberships (publishing stops at once), its address index entries and their confirmation notes, the
  * outbox records of the posts its ledger names and its place in those posts' delivery claims, and then
  * every item of its own partition — the family
