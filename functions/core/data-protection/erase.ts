@@ -33,13 +33,15 @@ export async function eraseFamilyData(deps: Deps, actor: Actor, schoolId: string
 const familyActor: Actor = { label: 'the family (from its own page)', tokenId: 'family' };
 
 /**
- * A parent's "delete everything": the whole family, at every school. Each school's audit log says it
- * happened to its family (its id only), so no school finds a family gone without a word.
+ * A parent's "delete everything": the whole family, at every school. Each school's audit log says that
+ * one of its families deleted itself, and which of its classes it had followed, so no school finds a
+ * family gone without a word — but not the family's id: after a parent's own erasure nothing in the
+ * table names the family any more.
  */
 export async function eraseOwnFamily(deps: Deps, family: Family): Promise<number> {
   const items = await eraseFamily(deps, family);
-  for (const schoolId of Object.keys(family.classes)) {
-    await recordAudit(deps, schoolId, familyActor, 'family_erased', family.id, { items, scope: 'family' });
+  for (const [schoolId, classIds] of Object.entries(family.classes)) {
+    await recordAudit(deps, schoolId, familyActor, 'family_erased', '', { items, scope: 'family', classes: classIds });
   }
   return items;
 }

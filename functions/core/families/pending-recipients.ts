@@ -7,7 +7,7 @@ import { consumeRateLimit, type RateLimit, RateLimited } from '../limits/rate-li
 import { sendConfirmation } from '../notify/confirmation';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { getSecrets } from '../notify/secrets';
-import { APPROVE_LINK_TTL_S, parentLinks } from '../notify/signed-links';
+import { APPROVE_LINK_TTL_S, keyedDigest, parentLinks } from '../notify/signed-links';
 import { type Family, getFamily } from './family';
 import { messageFamily, type Reached } from './reach';
 import { addPushDevice, normalizeAddress, pushDeviceId } from './recipients';
@@ -55,8 +55,10 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
   }
   const hasChannel = Object.values(family.emails).some((e) => !e.suppressed) || Object.keys(family.push).length > 0;
   if (!hasChannel) return { result: 'no-channel' };
+  const { linkKey } = await getSecrets(deps);
   try {
-    await consumeRateLimit(deps, ADD_RECIPIENT_PER_FAMILY, family.id, 'asked too often');
+    // Keyed by a digest: once the family is erased, nothing left in the table names it.
+    await consumeRateLimit(deps, ADD_RECIPIENT_PER_FAMILY, keyedDigest(linkKey, 'family', family.id), 'asked too often');
   } catch (error) {
     if (error instanceof RateLimited) return { result: 'recently-asked' };
     throw error;
@@ -76,7 +78,6 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
       },
     }),
   );
-  const { linkKey } = await getSecrets(deps);
   const reached = await messageFamily(deps, family, {
     subject: `Add ${describe(stored)} to your messages from school?`,
     lines: [
