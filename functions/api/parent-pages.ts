@@ -208,7 +208,8 @@ ${hourSelect('quietStart', 'From', prefs.quietHours.start)}${hourSelect('quietEn
 <section aria-labelledby="email-heading"><h2 id="email-heading">Email addresses</h2>
 <ul class="plain">${emails.map(
       ([id, e]) =>
-        html`<li><span>${e.address}${e.suppressed ? html` <strong>(undeliverable: ${e.suppressed.reason})</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> ${e.address}</span></button></form></li>`,
+        // Masked, like the unsubscribe page: whoever holds a forwarded link should not learn the addresses.
+        html`<li><span>${maskAddress(e.address)}${e.suppressed ? html` <strong>(undeliverable: ${e.suppressed.reason})</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> ${maskAddress(e.address)}</span></button></form></li>`,
     )}</ul>
 <form method="post" action="${base}/emails"><label for="new-email">Add an email address</label>
 <input id="new-email" name="email" type="email" autocomplete="email" required><button type="submit">Ask to add it</button></form>

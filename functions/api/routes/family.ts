@@ -82,7 +82,7 @@ export function familyRoutes(deps: Deps) {
 
   app.get('/confirm/:token', async (c) => {
     const { claim } = await claimOf(c);
-    if (claim?.p !== 'confirm') return expired(c);
+    if (claim?.p !== 'confirm' || (claim.f && !claim.c && !claim.a)) return expired(c);
     const join = await confirmedJoin(claim);
     if (join === 'stale') return staleJoin(c);
     const what = join ? `${join.klass.name} at ${join.school.name}` : 'your family';
@@ -94,7 +94,7 @@ export function familyRoutes(deps: Deps) {
     const join = await confirmedJoin(claim);
     if (join === 'stale') return staleJoin(c);
     // An address joins a family directly only if the family approved it first (pending-recipients.ts).
-    if (claim.f && !join && !claim.a) return expired(c);
+    if (claim.f && !claim.c && !claim.a) return expired(c);
     const family = await joinWithEmail(deps, {
       address: claim.e,
       join: join && { schoolId: join.school.id, classId: join.klass.id },
