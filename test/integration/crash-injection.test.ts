@@ -163,5 +163,6 @@ describe.each(publishingFaultPoints.map((point) => [point]))('crashing at %s, re
     } finally {
       await corridor.stop();
     }
-  });
+    // Eight posts, three with a photo, each re-driven through crashes: minutes on a loaded machine.
+  }, 240_000);
 });
