@@ -144,7 +144,7 @@ export function familyRoutes(deps: Deps) {
         ? messagePage('Phone added', 'That phone now gets your family’s notifications.')
         : messagePage(
             'Nearly done',
-            `We sent a confirmation link to ${approved.added.address}. It starts getting messages once it is opened there.`,
+            `${approved.confirmationSent ? 'We sent' : 'A few minutes ago we sent'} a confirmation link to ${approved.added.address}. It starts getting messages once it is opened there.`,
           ),
     );
   });
