@@ -108,6 +108,32 @@ export function messagePage(title: string, text: string, link?: { href: string; 
   );
 }
 
+/**
+ * A family link that no longer works (expired after 30 days, ended by "Sign out everywhere", or not
+ * ours), with the two ways to a new one: any newer message, or a fresh link mailed to a confirmed address.
+ */
+export function expiredLinkPage(): string {
+  return parentPage(
+    'This link has expired',
+    html`<p class="status" role="status">Links to your family page work for 30 days, and stop at once when your family chooses “Sign out everywhere”, so that an old or forwarded email cannot be used by someone else.</p>
+<p>The newest message from school has a link that works. Or get a new one by email:</p>
+<form method="post" action="/family/new-link"><label for="link-email">An email address that gets our messages</label>
+<input id="link-email" name="email" type="email" autocomplete="email" inputmode="email" required>
+<button type="submit">Email me a new link</button></form>
+<p class="note">If you only get notifications on a phone, tap the newest one and choose Settings.</p>`,
+  );
+}
+
+/** Approving a new address or phone, from the link sent to the family's existing channels. */
+export function approvePage(what: string, action: string): string {
+  return parentPage(
+    'Add to your family?',
+    html`<p>Add <strong>${what}</strong> to the messages your family gets from school?</p>
+<p class="note">If you did not ask for this, close this page: nothing is added. Then choose “Sign out everywhere” on your family page.</p>
+<form method="post" action="${action}"><button type="submit">Yes, add it</button></form>`,
+  );
+}
+
 /** What a parent is told when a join link is not a class's current one: a guess, a typo, or a link rotated away. */
 export const STALE_JOIN_LINK_MESSAGE = 'This join link is no longer valid. Ask the school for the current one.';
 export const staleJoinLinkPage = () => messagePage('Link not recognised', STALE_JOIN_LINK_MESSAGE);
@@ -182,10 +208,12 @@ ${hourSelect('quietStart', 'From', prefs.quietHours.start)}${hourSelect('quietEn
 <section aria-labelledby="email-heading"><h2 id="email-heading">Email addresses</h2>
 <ul class="plain">${emails.map(
       ([id, e]) =>
-        html`<li><span>${e.address}${e.suppressed ? html` <strong>(undeliverable: ${e.suppressed.reason})</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> ${e.address}</span></button></form></li>`,
+        // Masked, like the unsubscribe page: whoever holds a forwarded link should not learn the addresses.
+        html`<li><span>${maskAddress(e.address)}${e.suppressed ? html` <strong>(undeliverable: ${e.suppressed.reason})</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> ${maskAddress(e.address)}</span></button></form></li>`,
     )}</ul>
 <form method="post" action="${base}/emails"><label for="new-email">Add an email address</label>
-<input id="new-email" name="email" type="email" autocomplete="email" required><button type="submit">Send a confirmation link</button></form></section>
+<input id="new-email" name="email" type="email" autocomplete="email" required><button type="submit">Ask to add it</button></form>
+<p class="note">To keep a forwarded link from adding a stranger, we first ask you to approve it through the addresses and phones above; then the new address confirms it.</p></section>
 <section aria-labelledby="devices-heading"><h2 id="devices-heading">Phones with notifications</h2>
 ${devices.length === 0 ? html`<p>None yet.</p>` : ''}
 <ul class="plain">${devices.map(
@@ -193,6 +221,9 @@ ${devices.length === 0 ? html`<p>None yet.</p>` : ''}
         html`<li><span>Phone ${i + 1} (since ${d.addedAt.slice(0, 10)})</span><form method="post" action="${base}/devices/remove"><input type="hidden" name="deviceId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> phone ${i + 1}</span></button></form></li>`,
     )}</ul></section>
 ${pushSection({ vapidKey: view.vapidKey, subscribeUrl: `${base}/push` })}
+<section aria-labelledby="links-heading"><h2 id="links-heading">Links to this page</h2>
+<p class="note">Every message from school carries a link to this page; each works for 30 days. If you forwarded one by mistake, end them all: a new link goes to your email addresses and phones.</p>
+<form method="post" action="${base}/sign-out"><button type="submit" class="secondary">Sign out everywhere</button></form></section>
 <section aria-labelledby="erase-heading"><h2 id="erase-heading">Delete everything</h2>
 <form method="post" action="${base}/erase"><label><input type="checkbox" name="confirm" value="yes" required> Delete our family, its addresses and phones</label>
 <button type="submit" class="danger">Delete everything</button></form></section>`,

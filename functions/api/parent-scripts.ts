@@ -2,7 +2,8 @@
  * The only JavaScript parents' pages use: subscribing this browser to web push (only script can ask for a
  * push subscription) and the service worker that shows what arrives. Plain ES2017, no build step, served
  * from the same origin (CSP `script-src 'self'`). The family's manage link is remembered in this
- * browser, so subscribing on a second child's join page adds that class to the same family.
+ * browser, so subscribing on a second child's join page from the same phone adds that class to the same
+ * family. A phone the family does not have yet waits for the family's approval (the server says so).
  */
 export const PARENTS_JS = `'use strict';
 (function () {
@@ -37,9 +38,13 @@ export const PARENTS_JS = `'use strict';
         body: JSON.stringify({ subscription: subscription.toJSON(), family: localStorage.getItem('corridor-family') || undefined }),
       });
     }).then(function (response) {
-      if (!response.ok) throw new Error('The school server did not accept this phone. Please try again.');
-      return response.json();
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (body.pending && body.message) return body;
+        if (!response.ok) throw new Error('The school server did not accept this phone. Please try again.');
+        return body;
+      });
     }).then(function (body) {
+      if (body.pending) { say(body.message); return; }
       localStorage.setItem('corridor-family', body.familyToken);
       status.textContent = 'Notifications are on for this phone. ';
       var link = document.createElement('a');

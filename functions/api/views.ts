@@ -3,7 +3,7 @@ import { mediaStatusWords, postStatusWords } from '../core/posts/status-words';
 import type { PostWithMedia } from '../core/posts/store';
 
 /** What the API shows of a post: its state (for the poster's status line), and where it lives. */
-export function postView(publicUrl: string, { post, media }: PostWithMedia) {
+export function postView(publicUrl: string, { post, media, revision }: PostWithMedia) {
   return {
     id: post.id,
     state: post.state,
@@ -19,6 +19,8 @@ export function postView(publicUrl: string, { post, media }: PostWithMedia) {
     publishAt: post.publishAt ?? undefined,
     tags: post.tags,
     sentBack: post.sentBack,
+    /** A change the author made that waits for an admin's approval; the post shows as it was until then. */
+    pendingChange: revision ? { caption: revision.caption, audience: revision.audience, at: revision.requestedAt } : undefined,
     /** True once every channel shows the current version. */
     live: post.state === 'published' && post.renderedVersion >= post.version,
     /** For a retracted post: true once it is gone from every channel, and how long that took. */

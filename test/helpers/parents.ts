@@ -76,6 +76,33 @@ export async function subscribePush(
   return (await response.json()) as { manageUrl: string; familyToken: string };
 }
 
+/** Where a family reads an approval: a phone it already had (decrypted by the test push service), or an address. */
+export type Approver = { service: PushService; phone: TestBrowser } | { corridor: TestCorridor; address: string };
+
+/**
+ * Adds a phone to a family from its manage page, as the family does: the page asks, the approval goes
+ * through a channel the family already had, and following its link adds the new phone.
+ */
+export async function addPhoneToFamily(manageUrl: string, phone: TestBrowser, approver: Approver): Promise<void> {
+  const approvalLinks = async () =>
+    'service' in approver
+      ? approver.service.received.filter((m) => m.browserId === approver.phone.id).map((m) => String(m.payload.url))
+      : (await sentEmails(approver.corridor, approver.address)).flatMap((m) =>
+          [...(m.body.text ?? '').matchAll(/https?:\/\/\S+/g)].map(([url]) => url),
+        );
+  const before = (await approvalLinks()).length;
+  const asked = await fetch(`${manageUrl}/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ subscription: phone.subscription }),
+  });
+  if (asked.status !== 202) throw new Error(`asking to add a phone: ${asked.status} ${await asked.text()}`);
+  const approval = (await approvalLinks()).slice(before).find((url) => url.includes('/family/approve/'));
+  if (!approval) throw new Error('no approval reached the family');
+  const approved = await submitForm(approval, {});
+  if (approved.status !== 200) throw new Error(`approving a phone: ${approved.status}`);
+}
+
 export interface SentEmail {
   messageId: string;
   from: string;

@@ -119,14 +119,14 @@ describe('erasing a family', () => {
   const endpoint = 'https://push.example/send/erase-me-device';
 
   /** A family as core/families stores it: record, memberships, address owner, ledger and outbox. */
-  async function storeFamily(id: string, email: string, addressId: string, postId: string) {
+  async function storeFamily(id: string, email: string, addressId: string, postId: string, schools = ['demo', 'other']) {
     const items = [
       {
         pk: `FAMILY#${id}`,
         sk: 'FAMILY',
         type: 'family',
         id,
-        classes: { demo: ['year-1'], other: ['owls'] },
+        classes: Object.fromEntries(schools.map((school) => [school, school === 'demo' ? ['year-1'] : ['owls']])),
         preferences: {},
         emails: { [addressId]: { address: email, confirmedAt: clock.toISOString() } },
         push: {
@@ -138,8 +138,14 @@ describe('erasing a family', () => {
         },
         createdAt: clock.toISOString(),
       },
-      { pk: 'SCHOOL#demo#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'demo', classIds: ['year-1'] },
-      { pk: 'SCHOOL#other#FAMILIES', sk: `FAMILY#${id}`, type: 'school-family', id, schoolId: 'other', classIds: ['owls'] },
+      ...schools.map((school) => ({
+        pk: `SCHOOL#${school}#FAMILIES`,
+        sk: `FAMILY#${id}`,
+        type: 'school-family',
+        id,
+        schoolId: school,
+        classIds: school === 'demo' ? ['year-1'] : ['owls'],
+      })),
       { pk: `ADDRESS#${addressId}`, sk: `FAMILY#${id}`, type: 'address-owner', familyId: id },
       // Ledger items as the delivery ledger keys them (ledger.ts): an instant message and a digest.
       { pk: `FAMILY#${id}`, sk: `DELIVERY#post:${postId}#email`, type: 'delivery', familyId: id },
@@ -152,11 +158,12 @@ describe('erasing a family', () => {
   }
 
   it('removes its subscriptions and addresses from the table (verified by a scan); another family stays', async () => {
-    await storeFamily(familyId, address, 'addr-erase', 'post-aaaa');
+    // A family of this school only: erasing the school's last tie erases the family itself.
+    await storeFamily(familyId, address, 'addr-erase', 'post-aaaa', ['demo']);
     await storeFamily(keep, 'parent.keep@home.example', 'addr-keep', 'post-aaaa');
     const mentions = (items: Record<string, unknown>[], text: string) => items.filter((i) => JSON.stringify(i).includes(text));
     const before = await scanTable();
-    expect(mentions(before, familyId).length).toBe(7);
+    expect(mentions(before, familyId).length).toBe(6);
     expect(mentions(before, address).length).toBe(2);
 
     // Only an admin of the family's school, and only that school's families.
@@ -164,7 +171,7 @@ describe('erasing a family', () => {
     expect((await corridor.api('DELETE', '/api/data/families/fam_nobody_here', undefined)).status).toBe(404);
     const answer = await corridor.api<{ items: number }>('DELETE', `/api/data/families/${familyId}`);
     expect(answer.status).toBe(200);
-    expect(answer.body.items).toBe(7);
+    expect(answer.body.items).toBe(6);
 
     const after = await scanTable();
     // Only the audit entry saying it was erased keeps the (random, now meaningless) family id.
@@ -175,7 +182,7 @@ describe('erasing a family', () => {
     expect(mentions(after, keep).length).toBe(7);
     const log = await corridor.api<AuditAnswer>('GET', '/api/audit');
     const entry = log.body.entries.find((e) => e.action === 'family_erased');
-    expect(entry).toMatchObject({ target: familyId, actor: 'demo admin', details: { items: 7 } });
+    expect(entry).toMatchObject({ target: familyId, actor: 'demo admin', details: { items: 6, scope: 'family' } });
     // Erasing again finds nothing: the school no longer has that family.
     expect((await corridor.api('DELETE', `/api/data/families/${familyId}`)).status).toBe(404);
   });

@@ -4,6 +4,7 @@ import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { sweep } from '../../functions/core/jobs/sweeper';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import {
+  addPhoneToFamily,
   familyIdOf,
   header,
   type JoinLink,
@@ -64,12 +65,26 @@ beforeAll(async () => {
     const phones = Array.from({ length: family.phoneCount }, () => push.browser());
     let manageUrl: string | undefined;
     let token: string | undefined;
+    const added = new Set<TestBrowser>();
     for (const classId of family.classes) {
       if (family.email) {
         manageUrl = await joinByEmail(corridor, url(classId), family.email);
         token = manageUrl.split('/family/')[1]; // the browser holds the family's manage link from now on
       }
-      for (const phone of phones) ({ manageUrl, familyToken: token } = await subscribePush(url(classId), phone, token));
+      for (const phone of phones) {
+        // A phone joins an existing family only once the family approves it, through its address or first phone.
+        if (!added.has(phone) && manageUrl) {
+          const first = [...added][0];
+          await addPhoneToFamily(
+            manageUrl,
+            phone,
+            first ? { service: push, phone: first } : { corridor, address: String(family.email) },
+          );
+        }
+        // The same phone on each class's join page: that class joins its family.
+        ({ manageUrl, familyToken: token } = await subscribePush(url(classId), phone, token));
+        added.add(phone);
+      }
     }
     await savePreferences(String(manageUrl), { push: family.push, email: family.mail });
     families.push({ ...family, id: familyIdOf(String(manageUrl)), phones });

@@ -7,6 +7,7 @@ import { emailEventsHandler } from '../../functions/handlers/email-events';
 import { lambdaContext } from '../../functions/local/queue';
 import type { TestCorridor } from '../helpers/corridor';
 import {
+  addPhoneToFamily,
   familyIdOf,
   type JoinLink,
   joinByEmail,
@@ -15,7 +16,6 @@ import {
   startParentsWorld,
   stopParentsWorld,
   submitForm,
-  subscribePush,
   testClock,
 } from '../helpers/parents';
 import type { PushService } from '../helpers/push-service';
@@ -109,7 +109,7 @@ describe('erasing a family', () => {
     const address = `leaving-${stamp}@example.org`;
     const phone = push.browser();
     const manageUrl = await joinByEmail(corridor, (links.reception as JoinLink).url, address);
-    await subscribePush((links.reception as JoinLink).url, phone, manageUrl.split('/family/')[1]);
+    await addPhoneToFamily(manageUrl, phone, { corridor, address }); // approved from the family's address
     await savePreferences(manageUrl, { email: 'instant', push: 'digest' });
     await corridor.post({ audience: 'class:reception', caption: 'Reception made masks' }); // ledger items, a digest waiting
     const familyId = familyIdOf(manageUrl);

@@ -26,6 +26,8 @@ export interface PostView {
   publishAt?: string | null;
   live: boolean;
   media: MediaView[];
+  /** A change waiting for an admin's approval (the post shows as it was until then). */
+  pendingChange?: { caption?: string; audience?: string[] };
 }
 
 /** One presigned PUT of the whole file (functions/core/media/uploads.ts). */

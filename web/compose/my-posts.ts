@@ -110,9 +110,14 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
             event.preventDefault();
             save.disabled = true;
             try {
-              follow(await options.api.editCaption(latest.id, field.value.trim()));
+              const edited = await options.api.editCaption(latest.id, field.value.trim());
+              follow(edited);
               showActions();
-              options.announce('Caption saved. Every channel will show the new one.');
+              options.announce(
+                edited.pendingChange
+                  ? 'Your new caption waits for an admin’s approval. Until then, the post shows as it was.'
+                  : 'Caption saved. Every channel will show the new one.',
+              );
             } catch (error) {
               save.disabled = false;
               problem.textContent = error instanceof Error ? error.message : 'The caption could not be saved.';

@@ -17,6 +17,18 @@ export function approvalRoutes(deps: Deps) {
       posts: pending.map((current) => ({
         ...postView(deps.config.publicUrl, current),
         author: current.post.createdBy,
+        // A new post, or a change to an approved one: what the post would become, and who asked.
+        change: current.post.state === 'pending_approval' ? 'new' : 'edit',
+        ...(current.revision && current.post.state !== 'pending_approval'
+          ? {
+              proposed: {
+                caption: current.revision.caption,
+                audience: current.revision.audience,
+                by: current.revision.requestedBy,
+                at: current.revision.requestedAt,
+              },
+            }
+          : {}),
         // The processed files, so the admin sees exactly what would go out.
         preview: toFeedEntry(deps.config.publicUrl, current.post, current.media).media,
       })),

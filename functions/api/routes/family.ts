@@ -1,10 +1,17 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { eraseOwnFamily } from '../../core/data-protection/erase';
 import type { Deps } from '../../core/deps';
-import { addClass, eraseFamily, type Family, getFamily, removeClass } from '../../core/families/family';
+import { addClass, type Family, getFamily, removeClass } from '../../core/families/family';
 import { joinWithEmail } from '../../core/families/join';
-import { addPushDevice, removeEmail, removePushDevice } from '../../core/families/recipients';
-import { sendConfirmation } from '../../core/notify/confirmation';
+import { endAllLinks, mailFreshLink } from '../../core/families/links';
+import {
+  approveRecipient,
+  pendingRecipient,
+  type RecipientRequest,
+  requestRecipient,
+} from '../../core/families/pending-recipients';
+import { removeEmail, removePushDevice } from '../../core/families/recipients';
 import { changePreferences } from '../../core/notify/digest-schedule';
 import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
 import { preferencesSchema } from '../../core/notify/preferences';
@@ -13,8 +20,9 @@ import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
 import {
-  checkInboxPage,
+  approvePage,
   confirmPage,
+  expiredLinkPage,
   managePage,
   maskAddress,
   messagePage,
@@ -22,6 +30,22 @@ import {
   unsubscribePage,
 } from '../parent-pages';
 import { PARENTS_JS, SERVICE_WORKER_JS } from '../parent-scripts';
+
+/** What the family is told after asking to add an address or phone. */
+function recipientRequestWords(request: RecipientRequest): string {
+  switch (request.result) {
+    case 'asked':
+      return 'To keep your family safe, we sent a message to your family’s email addresses and phones. Approve it there, and it is added.';
+    case 'recently-asked':
+      return 'Your family was asked to approve several times in the last hour; please use those messages, or try again later.';
+    case 'no-channel':
+      return 'Your family has no email address or phone left to approve this from. Join again from your child’s class link.';
+    case 'already-added':
+      return 'This phone already gets your family’s notifications.';
+  }
+}
+const recipientRequestPage = (request: RecipientRequest) =>
+  messagePage('Waiting for your approval', recipientRequestWords(request));
 
 const preferencesFormSchema = z.object({
   push: preferencesSchema.shape.push,
@@ -38,6 +62,7 @@ const preferencesFormSchema = z.object({
  */
 export function familyRoutes(deps: Deps) {
   const app = new Hono();
+  const form = async (c: Context) => (await c.req.parseBody()) as Record<string, string>;
   const script = (body: string) => (c: Context) =>
     c.body(body, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' });
   app.get('/parents.js', script(PARENTS_JS));
@@ -47,14 +72,7 @@ export function familyRoutes(deps: Deps) {
     const { linkKey } = await getSecrets(deps);
     return { claim: verifyLink(linkKey, c.req.param('token') ?? '', deps.now()), linkKey };
   };
-  const expired = (c: Context) =>
-    c.html(
-      messagePage(
-        'Link not recognised',
-        'This link is not valid (or has expired). The newest message from school has a fresh one.',
-      ),
-      404,
-    );
+  const expired = (c: Context) => c.html(expiredLinkPage(), 404);
 
   // --- confirming an address (double opt-in) ---
   const staleJoin = (c: Context) => c.html(staleJoinLinkPage(), 404);
@@ -64,7 +82,7 @@ export function familyRoutes(deps: Deps) {
 
   app.get('/confirm/:token', async (c) => {
     const { claim } = await claimOf(c);
-    if (claim?.p !== 'confirm') return expired(c);
+    if (claim?.p !== 'confirm' || (claim.f && !claim.c && !claim.a)) return expired(c);
     const join = await confirmedJoin(claim);
     if (join === 'stale') return staleJoin(c);
     const what = join ? `${join.klass.name} at ${join.school.name}` : 'your family';
@@ -75,13 +93,60 @@ export function familyRoutes(deps: Deps) {
     if (claim?.p !== 'confirm') return expired(c);
     const join = await confirmedJoin(claim);
     if (join === 'stale') return staleJoin(c);
+    // An address joins a family directly only if the family approved it first (pending-recipients.ts).
+    if (claim.f && !claim.c && !claim.a) return expired(c);
     const family = await joinWithEmail(deps, {
       address: claim.e,
       join: join && { schoolId: join.school.id, classId: join.klass.id },
       familyId: claim.f,
     });
     if (!family) return expired(c);
-    return c.redirect(`${parentLinks.manage(deps.config.publicUrl, linkKey, family.id)}?notice=confirmed`, 303);
+    return c.redirect(`${parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now())}?notice=confirmed`, 303);
+  });
+
+  // --- a new link for an expired one: mailed only to a confirmed address; the answer never says whether it is known ---
+  app.post('/new-link', async (c) => {
+    const email = z
+      .email()
+      .max(254)
+      .safeParse((await form(c)).email);
+    if (!email.success) return c.html(messagePage('Check the address', 'That does not look like an email address.'), 400);
+    await mailFreshLink(deps, email.data);
+    return c.html(
+      messagePage(
+        'Check your inbox',
+        'If this address gets messages from school, a new link to your family page is on its way to it. It works for 30 days.',
+      ),
+    );
+  });
+
+  // --- approving a new address or phone, from the link sent to the family's existing channels ---
+  const approval = async (c: Context) => {
+    const { claim } = await claimOf(c);
+    if (claim?.p !== 'approve') return undefined;
+    const family = await getFamily(deps, claim.f);
+    if (!family || family.linkGeneration !== claim.n) return undefined;
+    return { claim, family };
+  };
+  app.get('/approve/:token', async (c) => {
+    const found = await approval(c);
+    const recipient = found && (await pendingRecipient(deps, found.family.id, found.claim.r));
+    if (!recipient) return expired(c);
+    const what = recipient.kind === 'email' ? recipient.address : 'a new phone (notifications)';
+    return c.html(approvePage(what, c.req.path), 200, { 'cache-control': 'no-store' });
+  });
+  app.post('/approve/:token', async (c) => {
+    const found = await approval(c);
+    const approved = found && (await approveRecipient(deps, found.family.id, found.claim.r));
+    if (!approved) return expired(c);
+    return c.html(
+      approved.added.kind === 'push'
+        ? messagePage('Phone added', 'That phone now gets your family’s notifications.')
+        : messagePage(
+            'Nearly done',
+            `${approved.confirmationSent ? 'We sent' : 'A few minutes ago we sent'} a confirmation link to ${approved.added.address}. It starts getting messages once it is opened there.`,
+          ),
+    );
   });
 
   // --- unsubscribing one address or phone: RFC 8058 one-click, no login, no cookie, no redirect ---
@@ -118,10 +183,11 @@ export function familyRoutes(deps: Deps) {
       if (claim?.p !== 'manage') return expired(c);
       const family = await getFamily(deps, claim.f);
       if (!family) return c.html(messagePage('Nothing here', 'This family was deleted. Join again from a class link.'), 404);
+      // "Sign out everywhere" moved the family on: every link signed before it opens nothing.
+      if (family.linkGeneration !== claim.n) return expired(c);
       return handler(c, family, `/family/${c.req.param('token')}`, linkKey);
     };
   const back = (c: Context, base: string, notice: string) => c.redirect(`${base}?notice=${encodeURIComponent(notice)}`, 303);
-  const form = async (c: Context) => (await c.req.parseBody()) as Record<string, string>;
 
   const notices: Record<string, string> = {
     confirmed: 'Your email address is confirmed.',
@@ -201,8 +267,24 @@ export function familyRoutes(deps: Deps) {
         .max(254)
         .safeParse((await form(c)).email);
       if (!email.success) return c.html(messagePage('Check the address', 'That does not look like an email address.'), 400);
-      const sent = await sendConfirmation(deps, { address: email.data, familyId: family.id });
-      return c.html(checkInboxPage(email.data, sent));
+      const request = await requestRecipient(deps, family, { kind: 'email', address: email.data });
+      return c.html(recipientRequestPage(request), request.result === 'no-channel' ? 409 : 200);
+    }),
+  );
+
+  app.post(
+    '/:token/sign-out',
+    withFamily(async (c, family) => {
+      const reached = await endAllLinks(deps, family.id);
+      const where = reached && reached.emails + reached.phones > 0;
+      return c.html(
+        messagePage(
+          'Signed out everywhere',
+          where
+            ? 'Every link to your family page has stopped working, this one too. A new link is on its way to your email addresses and phones.'
+            : 'Every link to your family page has stopped working, this one too. Your family has no email address or phone left to send a new one to: join again from a class link.',
+        ),
+      );
     }),
   );
 
@@ -226,9 +308,13 @@ export function familyRoutes(deps: Deps) {
     '/:token/push',
     withFamily(async (c, family, _base, linkKey) => {
       const { subscription } = z.object({ subscription: pushSubscriptionSchema }).parse(await c.req.json());
-      await addPushDevice(deps, family.id, subscription);
+      const request = await requestRecipient(deps, family, { kind: 'push', subscription });
+      if (request.result !== 'already-added') {
+        // A phone the family does not have yet waits for the family's approval (its script shows the words).
+        return c.json({ pending: true, message: recipientRequestWords(request) }, request.result === 'no-channel' ? 409 : 202);
+      }
       return c.json({
-        manageUrl: parentLinks.manage(deps.config.publicUrl, linkKey, family.id),
+        manageUrl: parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now()),
         familyToken: c.req.param('token'),
       });
     }),
@@ -238,7 +324,7 @@ export function familyRoutes(deps: Deps) {
     '/:token/erase',
     withFamily(async (c, family) => {
       if ((await form(c)).confirm !== 'yes') return c.html(messagePage('Not deleted', 'Tick the box to confirm.'), 400);
-      await eraseFamily(deps, family);
+      await eraseOwnFamily(deps, family);
       return c.html(
         messagePage('Deleted', 'Your family, its email addresses and phones are deleted. Nothing more will be sent.'),
       );

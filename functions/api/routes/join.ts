@@ -6,7 +6,7 @@ import { sendConfirmation } from '../../core/notify/confirmation';
 import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
-import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
+import { parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { checkInboxPage, joinPage, messagePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 
 const emailFormSchema = z.object({ email: z.email().max(254) });
@@ -85,17 +85,19 @@ export function joinRoutes(deps: Deps) {
     const join = await joined(c);
     if (!join) return c.json({ error: STALE_JOIN_LINK_MESSAGE }, 404);
     const body = pushBodySchema.parse(await c.req.json());
-    const claim = body.family ? verifyLink(join.linkKey, body.family, deps.now()) : undefined;
+    // The family link this browser kept is only a hint: joinWithPush honours it only for a phone that is
+    // already the family's, so a manage link copied into another browser joins nothing of the family's.
+    const claim = body.family ? verifyLink(join.linkKey, body.family, deps.now(), { anyAge: true }) : undefined;
     const joinedFamily = await joinWithPush(deps, {
       subscription: body.subscription,
       join: { schoolId: join.school.id, classId: join.klass.id },
       familyId: claim?.p === 'manage' ? claim.f : undefined,
     });
     if (!joinedFamily) return c.json({ error: 'Could not subscribe this phone; please try again.' }, 409);
-    const familyId = joinedFamily.family.id;
+    const { family } = joinedFamily;
     return c.json({
-      manageUrl: parentLinks.manage(deps.config.publicUrl, join.linkKey, familyId),
-      familyToken: signLink(join.linkKey, { p: 'manage', f: familyId }),
+      manageUrl: parentLinks.manage(deps.config.publicUrl, join.linkKey, family, deps.now()),
+      familyToken: parentLinks.manageToken(join.linkKey, family, deps.now()),
     });
   });
 

@@ -35,15 +35,17 @@ export async function notifyApprovers(deps: Deps, post: Post): Promise<void> {
 }
 
 /** Tells the author their post came back, and why (best effort, as above). */
-export async function notifySentBack(deps: Deps, post: Post, reason: string): Promise<void> {
+export async function notifySentBack(deps: Deps, post: Post, reason: string, what: 'post' | 'edit' = 'post'): Promise<void> {
   try {
     const author = await getStaffMember(deps, post.schoolId, post.createdBy);
     if (!author) return; // posted with an API token: nobody to email
     await sendStaffEmail(deps, {
       to: author.email,
-      subject: 'Your post was sent back',
+      subject: what === 'edit' ? 'Your change to a post was sent back' : 'Your post was sent back',
       text: [
-        `Your post “${firstLine(post.caption)}” was sent back to your drafts:`,
+        what === 'edit'
+          ? `Your change to the post “${firstLine(post.caption)}” was not approved; the post stays as it was:`
+          : `Your post “${firstLine(post.caption)}” was sent back to your drafts:`,
         '',
         reason,
         '',

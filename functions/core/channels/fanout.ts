@@ -12,6 +12,7 @@ import { postPage } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
+import { narrowed, rekeyMedia, retireOldKeys } from './rekey';
 import { renderChannel } from './render-channel';
 import { deleteArtifact, writeArtifact } from './site';
 
@@ -43,14 +44,16 @@ const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
 async function syncPost(deps: Deps, postId: string): Promise<void> {
-  const current = await getPostWithMedia(deps, postId);
-  if (!current || current.post.renderedVersion >= current.post.version) return;
-  const { post } = current;
+  const read = await getPostWithMedia(deps, postId);
+  if (!read || read.post.renderedVersion >= read.post.version) return;
+  const { post } = read;
   const school = await getSchool(deps, post.schoolId);
   if (!school) throw new Error(`school ${post.schoolId} does not exist`);
   const visible = post.state === 'published';
   const target = visible ? channelsForPost(post, school) : [];
   const targetIds = new Set(target.map((c) => c.id));
+  // A narrowed audience gets its media at new addresses before any channel is rendered with them.
+  const current = narrowed(read, targetIds) ? await rekeyMedia(deps, read) : read;
   // Everywhere the post may be: where it was confirmed, and where any earlier, unconfirmed attempt went.
   const elsewhere = [
     ...new Set([
@@ -70,9 +73,11 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
     ])
   ).flat();
   if (post.state === 'retracted') {
-    const keys = current.media.flatMap((m) => m.outputs.map((o) => o.key));
+    const keys = current.media.flatMap((m) => [...m.outputs.map((o) => o.key), ...(m.retiredKeys ?? [])]);
     await deleteOutputs(deps, keys);
     paths.push(...keys.map((key) => `/${key}`));
+  } else {
+    await retireOldKeys(deps, current); // the channels no longer show the old media addresses
   }
   deps.faults?.('fanout:before-confirm');
   if (paths.length > 0) await (visible ? deps.cdn.changed(paths) : deps.cdn.removed(paths));

@@ -55,6 +55,11 @@ export const familySchema = z.object({
   /** Keyed by address id (a keyed digest of the address). */
   emails: z.record(z.string(), emailRecipientSchema).default({}),
   createdAt: z.string(),
+  /**
+   * The generation every manage and approval link of the family is signed for; "Sign out everywhere"
+   * bumps it, so every link sent before stops working at once (core/families/links.ts).
+   */
+  linkGeneration: z.number().int().min(0).default(0),
 });
 export type Family = z.infer<typeof familySchema>;
 
@@ -101,7 +106,7 @@ export async function createFamily(deps: Deps, input: z.input<typeof newFamilySc
 }
 
 /** Mirrors the family's classes at one school into that school's families partition. */
-async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
+export async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
   const classIds = family.classes[schoolId];
   const key = tableKeys.family(schoolId, family.id);
   if (!classIds) {
@@ -222,7 +227,8 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
 }
 
 /**
- * Erases a family (a parent's unsubscribe-all, or an admin's erasure on request, UK GDPR art. 17): its
+ * Erases a family (a parent's "delete everything", or the erasure by its last school, UK GDPR art. 17; one
+ * school among several erases only its own tie: leave-school.ts): its
  * memberships (publishing stops at once), its address index entries and their confirmation notes, the
  * outbox records of the posts its ledger names and its place in those posts' delivery claims, and then
  * every item of its own partition — the family
@@ -259,7 +265,7 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
 }
 
 /** Every key of one partition, with the `extra` attributes asked for. */
-async function partitionKeys(
+export async function partitionKeys(
   deps: Deps,
   pk: string,
   extra: string[] = [],

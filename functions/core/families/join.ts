@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import type { PushSubscriptionJson } from '../notify/push-subscription';
 import { addClass, createFamily, type Family, getFamily } from './family';
-import { addEmail, addPushDevice, addressIdOf, familiesOfAddress } from './recipients';
+import { addEmail, addPushDevice, addressIdOf, familiesOfAddress, pushDeviceId } from './recipients';
 
 /**
  * Joining, without an account: a parent arrives through a class's join link and leaves with a family
@@ -36,15 +36,19 @@ export async function joinWithEmail(
 }
 
 /**
- * A browser subscribed to web push on a class's join page: into the family whose manage link it holds,
- * or a new family.
+ * A browser subscribed to web push on a class's join page: into the family whose manage link it holds if
+ * this very phone is already one of that family's (a second child's class, from the same phone), or else
+ * a new family. A manage link alone (copied from a forwarded e-mail into a stranger's browser) never adds
+ * a phone to a family: that needs the family's approval (pending-recipients.ts).
  */
 export async function joinWithPush(
   deps: Deps,
   input: { subscription: PushSubscriptionJson; join: ClassRef; familyId?: string },
 ): Promise<{ family: Family; deviceId: string } | undefined> {
   const { join } = input;
-  let family = input.familyId ? await addClass(deps, input.familyId, join.schoolId, join.classId) : undefined;
+  const held = input.familyId ? await getFamily(deps, input.familyId) : undefined;
+  const samePhone = held?.push[pushDeviceId(input.subscription.endpoint)] !== undefined;
+  let family = held && samePhone ? await addClass(deps, held.id, join.schoolId, join.classId) : undefined;
   family ??= await createFamily(deps, { schoolId: join.schoolId, classIds: [join.classId] });
   const deviceId = await addPushDevice(deps, family.id, input.subscription);
   const current = deviceId ? await getFamily(deps, family.id) : undefined;

@@ -21,6 +21,7 @@ export interface ConfirmationRequest {
   address: string;
   /** What confirming does: join this class, and/or add the address to this family. */
   join?: { schoolId: string; classId: string; className: string; schoolName: string; joinGeneration: number };
+  /** Adds the address to this family: only ever asked once the family approved it (core/families/pending-recipients.ts). */
   familyId?: string;
 }
 
@@ -33,7 +34,14 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
   const link = parentLinks.confirm(
     deps.config.publicUrl,
     linkKey,
-    { e: address, s: request.join?.schoolId, c: request.join?.classId, g: request.join?.joinGeneration, f: request.familyId },
+    {
+      e: address,
+      s: request.join?.schoolId,
+      c: request.join?.classId,
+      g: request.join?.joinGeneration,
+      f: request.familyId,
+      a: request.familyId ? true : undefined,
+    },
     deps.now(),
   );
   const what = request.join ? `${request.join.className} at ${request.join.schoolName}` : 'your family';
@@ -55,7 +63,11 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
   return true;
 }
 
-async function claimConfirmationSlot(deps: Deps, addressId: string, target: string): Promise<boolean> {
+/**
+ * At most one mail per {@link CONFIRMATION_INTERVAL_MS} to one address (or family) for one purpose:
+ * pages reached by link must not become a way to flood someone's inbox.
+ */
+export async function claimConfirmationSlot(deps: Deps, addressId: string, target: string): Promise<boolean> {
   const now = deps.now();
   try {
     await deps.clients.dynamo.send(

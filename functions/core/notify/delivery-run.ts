@@ -67,7 +67,7 @@ type PendingRecord = DeliveryRecord & { claim?: ClaimInHand };
 const senders = new WeakMap<Deps['clients'], PushSender>();
 
 /** One push sender per process: it caches VAPID signatures per push service. */
-function pushSender(deps: Deps, secrets: Secrets): PushSender {
+export function pushSender(deps: Deps, secrets: Secrets): PushSender {
   let sender = senders.get(deps.clients);
   if (!sender) {
     const subject = deps.config.vapidSubject ?? `mailto:${/<([^>]+)>/.exec(fromAddress(deps))?.[1] ?? fromAddress(deps)}`;
@@ -247,7 +247,7 @@ export class DeliveryRun {
   async sendPush({ key, family, posts, identity }: Outgoing): Promise<boolean> {
     const devices = Object.entries(family.push);
     if (devices.length === 0) return false;
-    const manageUrl = parentLinks.manage(this.deps.config.publicUrl, this.secrets.linkKey, family.id);
+    const manageUrl = parentLinks.manage(this.deps.config.publicUrl, this.secrets.linkKey, family, this.deps.now());
     const payload =
       key.subject.kind === 'post'
         ? postPush(posts[0] as NotifiedPost, manageUrl)
@@ -272,7 +272,7 @@ export class DeliveryRun {
     if (addresses.length === 0) return false;
     const { publicUrl } = this.deps.config;
     const { linkKey } = this.secrets;
-    const manageUrl = parentLinks.manage(publicUrl, linkKey, family.id);
+    const manageUrl = parentLinks.manage(publicUrl, linkKey, family, this.deps.now());
     const { timezone } = family.preferences;
     for (const [addressId, recipient] of addresses) {
       const links = { manageUrl, unsubscribeUrl: parentLinks.unsubscribe(publicUrl, linkKey, family.id, `email:${addressId}`) };

@@ -2,6 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { notifyApprovers } from '../approval/notify';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { checkConsent, recordConsentConfirmation } from '../consent/check';
@@ -10,6 +11,7 @@ import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { PostInputError } from './create';
 import { audienceListSchema, isPublic, MAX_CAPTION_LENGTH, type Post } from './post';
+import { editNeedsApproval, heldChanges, holdRevision } from './revision';
 import { lifecycleContext, settlePost } from './settle';
 import { getPostWithMedia, pendingPartitions } from './store';
 import { applyEvent } from './transition';
@@ -32,7 +34,9 @@ export type EditPostInput = z.input<typeof editPostSchema>;
 /**
  * Edits a post's caption, audience or time. A published post gets a new version, and the fan-out
  * re-renders every channel it was in or is now in (an audience narrowed from public to a class
- * disappears from the public feed).
+ * disappears from the public feed, and its media move to new addresses: see channels/rekey.ts). At a
+ * school that asks for approval, a staff member's new caption or wider audience for an approved post
+ * waits in the approval queue instead (revision.ts).
  */
 export async function editPost(deps: Deps, principal: Principal, postId: string, raw: EditPostInput): Promise<Post> {
   const input = editPostSchema.parse(raw);
@@ -50,20 +54,56 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
           confirmed: input.consentConfirmed ?? false,
         })
       : [];
+  // At a school that asks for approval, what widens or changes an approved post waits for an admin.
+  const held = editNeedsApproval(school, principal, post) ? heldChanges(post, input) : {};
+  const applied = {
+    caption: held.caption === undefined ? input.caption : undefined,
+    audience: held.audience ? undefined : input.audience,
+    publishAt: input.publishAt,
+  };
   const changes: Record<string, unknown> = { updatedAt: deps.now().toISOString() };
-  if (input.caption !== undefined) Object.assign(changes, { caption: input.caption, tags: extractTags(input.caption) });
-  if (input.audience) changes.audience = input.audience;
-  if (input.publishAt !== undefined) changes.publishAt = input.publishAt ? new Date(input.publishAt).toISOString() : null;
-  const rerender = post.state === 'published';
+  if (applied.caption !== undefined) Object.assign(changes, { caption: applied.caption, tags: extractTags(applied.caption) });
+  if (applied.audience) changes.audience = applied.audience;
+  if (applied.publishAt !== undefined) changes.publishAt = applied.publishAt ? new Date(applied.publishAt).toISOString() : null;
+  const changing = Object.keys(changes).length > 1;
+  const rerender = changing && post.state === 'published';
   if (rerender) Object.assign(changes, { gsi1pk: pendingPartitions.fanout, gsi1sk: changes.updatedAt });
   if (post.state === 'scheduled' && changes.publishAt) changes.gsi1sk = changes.publishAt;
+  if (changing) await writeChanges(deps, post, changes, rerender);
+  const waiting = Object.keys(held);
+  if (waiting.length > 0) {
+    const revision = await holdRevision(deps, principal, post, current.revision, held);
+    await notifyApprovers(deps, {
+      ...post,
+      caption: revision.caption ?? post.caption,
+      audience: revision.audience ?? post.audience,
+    });
+  }
+  await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
+    changed: (['caption', 'audience', 'publishAt'] as const).filter((key) => input[key] !== undefined),
+    ...(waiting.length > 0 ? { waitingForApproval: waiting } : {}),
+  });
+  if (school && input.audience) {
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
+  }
+  if (rerender) await deps.queues.fanout({ kind: 'publish', postId });
+  const updated = await getPostWithMedia(deps, postId);
+  if (!updated) throw new PostNotFound();
+  // A scheduled post moved to the past is due now.
+  if (updated.post.state === 'scheduled')
+    await applyEvent(deps, updated.post, { kind: 'due' }, await lifecycleContext(deps, updated.post));
+  return updated.post;
+}
+
+/** One conditional write of an edit's changes (bumping the version when the channels must re-render). */
+async function writeChanges(deps: Deps, post: Post, changes: Record<string, unknown>, rerender: boolean): Promise<void> {
   const names = Object.fromEntries(Object.keys(changes).map((k, i) => [`#f${i}`, k]));
   const values = Object.fromEntries(Object.values(changes).map((v, i) => [`:v${i}`, v]));
   try {
     await deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
-        Key: tableKeys.post(postId),
+        Key: tableKeys.post(post.id),
         UpdateExpression: `SET ${Object.keys(changes)
           .map((_, i) => `#f${i} = :v${i}`)
           .join(', ')}${rerender ? ', version = version + :one' : ''}`,
@@ -81,19 +121,6 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
     if (isConditionFailed(error)) throw new PostInputError('The post changed while you were editing it; please try again.');
     throw error;
   }
-  await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
-    changed: (['caption', 'audience', 'publishAt'] as const).filter((key) => input[key] !== undefined),
-  });
-  if (school && input.audience) {
-    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
-  }
-  if (rerender) await deps.queues.fanout({ kind: 'publish', postId });
-  const updated = await getPostWithMedia(deps, postId);
-  if (!updated) throw new PostNotFound();
-  // A scheduled post moved to the past is due now.
-  if (updated.post.state === 'scheduled')
-    await applyEvent(deps, updated.post, { kind: 'due' }, await lifecycleContext(deps, updated.post));
-  return updated.post;
 }
 
 /** Sends a draft: its files keep processing (or are done) and it is released like any new post. */

@@ -101,6 +101,10 @@ export const mediaItemSchema = z.object({
   /** A large file's S3 multipart upload, and the ETag of each part the client reported as arrived. */
   uploadId: z.string().optional(),
   parts: z.record(z.string(), z.string()).optional(),
+  /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
+  keyEpoch: z.number().int().optional(),
+  /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */
+  retiredKeys: z.array(z.string()).optional(),
   createdAt: z.string(),
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
+import { type Revision, revisionSchema } from './revision';
 
 /** Sparse-index partitions where the sweeper looks for work that stalled. */
 export const pendingPartitions = {
@@ -28,6 +29,8 @@ export const approvalPartition = (schoolId: string) => `PENDING#APPROVAL#${schoo
 export interface PostWithMedia {
   post: Post;
   media: MediaItem[];
+  /** A change to the post waiting for an admin's approval (revision.ts). */
+  revision?: Revision;
 }
 
 /** Loads a post with its media; undefined when there is no such post. */
@@ -45,7 +48,8 @@ export async function getPostWithMedia(deps: Deps, postId: string): Promise<Post
   const media = Items.filter((item) => String(item.sk).startsWith(tableKeys.mediaPrefix))
     .map((item) => mediaItemSchema.parse(item))
     .sort((a, b) => a.index - b.index);
-  return { post: postSchema.parse(postItem), media };
+  const revisionItem = Items.find((item) => item.sk === 'REVISION');
+  return { post: postSchema.parse(postItem), media, ...(revisionItem ? { revision: revisionSchema.parse(revisionItem) } : {}) };
 }
 
 /** The school's posts, newest first (any state), for "my posts" and the admin's lists. */

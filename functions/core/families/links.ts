@@ -1,0 +1,57 @@
+import type { Deps } from '../deps';
+import { claimConfirmationSlot } from '../notify/confirmation';
+import { getSecrets } from '../notify/secrets';
+import { parentLinks } from '../notify/signed-links';
+import { type Family, getFamily, updateFamily } from './family';
+import { type FamilyMessage, messageFamily, type Reached } from './reach';
+import { addressIdOf, familiesOfAddress } from './recipients';
+
+/**
+ * The family's manage links: each lives 30 days (MANAGE_LINK_TTL_S) and only while the family's link
+ * generation is the one it was signed for. Ending them all is bumping the generation; the family then
+ * gets a new link through the channels it already has, so whoever held an old link (a forwarded e-mail)
+ * is out, and the family is not.
+ */
+
+const freshLinkMessage = async (deps: Deps, family: Family, why: string): Promise<FamilyMessage> => {
+  const { linkKey } = await getSecrets(deps);
+  return {
+    subject: 'Your new link to manage messages from school',
+    lines: [
+      why,
+      'It works for 30 days; every message from school carries a fresh one. Keep it to yourself: it manages your family’s messages without a password.',
+    ],
+    button: { label: 'Open your family page', url: parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now()) },
+    identity: `manage-link:${family.id}:${family.linkGeneration}:${deps.now().toISOString()}`,
+  };
+};
+
+/** "Sign out everywhere": every manage and approval link sent so far stops working; a new one goes out. */
+export async function endAllLinks(deps: Deps, familyId: string): Promise<Reached | undefined> {
+  const updated = await updateFamily(deps, familyId, (family) => ({ ...family, linkGeneration: family.linkGeneration + 1 }));
+  if (!updated) return undefined;
+  const message = await freshLinkMessage(
+    deps,
+    updated.after,
+    'You (or someone with your family page open) ended every link to your family page. Here is your new one.',
+  );
+  return messageFamily(deps, updated.after, message);
+}
+
+/**
+ * An expired link's "send me a new one": mails a fresh manage link to this address only if a family
+ * confirmed it, at most once per 10 minutes. The caller always answers the same words, so the form
+ * cannot tell anyone whether an address is known.
+ */
+export async function mailFreshLink(deps: Deps, address: string): Promise<void> {
+  const addressId = await addressIdOf(deps, address);
+  for (const familyId of await familiesOfAddress(deps, addressId)) {
+    const family = await getFamily(deps, familyId);
+    const recipient = family?.emails[addressId];
+    if (!family || !recipient || recipient.suppressed) continue;
+    if (!(await claimConfirmationSlot(deps, addressId, `manage-link:${familyId}`))) continue;
+    const message = await freshLinkMessage(deps, family, 'You asked for a new link to your family page.');
+    // To this address only: whoever typed it must be able to read it.
+    await messageFamily(deps, { ...family, emails: { [addressId]: recipient }, push: {} }, message);
+  }
+}
