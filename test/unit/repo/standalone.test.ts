@@ -32,8 +32,10 @@ describe('the repository stands alone', () => {
       const text = readFileSync(resolve(root, file), 'utf8');
       if (file === 'package-lock.json') continue;
       for (const match of text.matchAll(climbing)) {
+        // The team's folder beside the repository is `shared/`; attack strings such as `../../../x` in the
+        // security tests climb out too, but name nothing that exists.
         const target = resolve(root, dirname(file), `${match[1]}${match[2]}`);
-        if (outsideRoot(target)) offenders.push(`${file}: ${match[0]}`);
+        if (outsideRoot(target) && (match[2] === 'shared' || existsSync(target))) offenders.push(`${file}: ${match[0]}`);
       }
       // The design notes beside the repository are not the product's; docs/architecture.md is.
       const design = ['DESIGN', 'md'].join('.');
