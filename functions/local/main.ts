@@ -13,6 +13,8 @@ const env = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: z.string().default('127.0.0.1'),
     CORRIDOR_DATA_DIR: z.string().default('.data'),
+    /** The one public base URL (a reverse proxy's or tunnel's address); default: the address served. */
+    CORRIDOR_PUBLIC_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
   })
   .parse(process.env);
 
@@ -21,6 +23,7 @@ const corridor = await startLocal({
   dataDir: resolve(env.CORRIDOR_DATA_DIR),
   port: env.PORT,
   host: env.HOST,
+  publicUrl: env.CORRIDOR_PUBLIC_URL,
   sweepEveryMs: 60_000,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));

@@ -20,12 +20,10 @@ export interface ChannelView {
   self: DocumentLinks;
   /** The channel's current (newest) document. */
   current: DocumentLinks;
-  /** This document is an archive page (immutable apart from retracts and edits). */
+  /** This document is an archive page (a full page: later publishes never change it; retracts and edits do). */
   isArchive: boolean;
-  /** Older archive page (RFC 5005 prev-archive). */
+  /** The archive page holding the posts just older than this document's (RFC 5005 prev-archive). */
   prevArchive?: DocumentLinks;
-  /** Newer archive page (RFC 5005 next-archive); absent on the newest archive page. */
-  nextArchive?: DocumentLinks;
   /** Where "back" goes from this document (the school page from a tag page, say). */
   back?: { url: string; label: string };
   /** Last time an entry changed: feeds report it instead of the render time, so renders are reproducible. */

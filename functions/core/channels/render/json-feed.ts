@@ -22,7 +22,6 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
       archive: view.isArchive,
       current: view.current.jsonFeedUrl,
       ...(view.prevArchive ? { prev_archive: view.prevArchive.jsonFeedUrl } : {}),
-      ...(view.nextArchive ? { next_archive: view.nextArchive.jsonFeedUrl } : {}),
     },
     items: entries.map((entry) => {
       const link = entryLink(view, entry);

@@ -26,9 +26,12 @@ ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : ''}`,
 <main>
 ${entries.length === 0 ? html`<p>No posts yet.</p>` : entries.map((entry, i) => entryArticle(view, entry, i))}
 </main>
-<footer><nav aria-label="Older and newer posts">${view.prevArchive ? html`<a href="${view.prevArchive.pageUrl}" rel="prev">Older posts</a>` : ''}${
-      view.isArchive ? html` · <a href="${view.nextArchive?.pageUrl ?? view.current.pageUrl}" rel="next">Newer posts</a>` : ''
-    }</nav><p>Posted with Corridor.</p></footer>`,
+<footer><nav aria-label="Older and newer posts">${[
+      view.prevArchive ? html`<a href="${view.prevArchive.pageUrl}" rel="prev">Older posts</a>` : undefined,
+      view.isArchive ? html`<a href="${view.current.pageUrl}">Newest posts</a>` : undefined,
+    ]
+      .filter((link) => link !== undefined)
+      .map((link, i) => (i === 0 ? link : html` · ${link}`))}</nav><p>Posted with Corridor.</p></footer>`,
   });
 }
 

@@ -65,7 +65,6 @@ export function renderRss(view: ChannelView, entries: FeedEntry[]): string {
     atomLink('self', view.self.rssUrl),
     ...(view.isArchive ? ['<fh:archive/>', atomLink('current', view.current.rssUrl)] : []),
     ...(view.prevArchive ? [atomLink('prev-archive', view.prevArchive.rssUrl)] : []),
-    ...(view.nextArchive ? [atomLink('next-archive', view.nextArchive.rssUrl)] : []),
     `<itunes:author>${escapeXml(view.title)}</itunes:author>`,
     '<itunes:explicit>false</itunes:explicit>',
     `<itunes:category text="Education"/>`,
