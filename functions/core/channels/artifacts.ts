@@ -66,6 +66,7 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
     description: place.description,
     timezone: place.timezone,
     private: place.private,
+    publisher: place.publisher,
     back: place.back,
     current,
     // No next-archive link: the next page is not an archive yet when a page is first written, and a link
@@ -109,6 +110,13 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
 
 /** A public post's own page. */
 export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact {
-  const view = { schoolName: school.name, schoolUrl: `${publicUrl}/s/${school.id}`, timezone: school.timezone, publicUrl };
+  const artwork = school.artwork?.image;
+  const view = {
+    schoolName: school.name,
+    schoolUrl: `${publicUrl}/s/${school.id}`,
+    timezone: school.timezone,
+    publicUrl,
+    ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
+  };
   return { key: siteKeys.postPage(entry.postId), body: renderPostPage(view, entry), contentType: artifactTypes.html };
 }

@@ -1,3 +1,5 @@
+import type { Publisher } from './locate';
+
 /** Links to one document of a channel (its page and its two feeds). */
 export interface DocumentLinks {
   pageUrl: string;
@@ -17,6 +19,8 @@ export interface ChannelView {
   timezone: string;
   /** Private channels are capability URLs: never indexed, never listed by podcast directories. */
   private: boolean;
+  /** Who publishes the channel, and its artwork (podcast tags, JSON Feed authors and icon). */
+  publisher: Publisher;
   self: DocumentLinks;
   /** The channel's current (newest) document. */
   current: DocumentLinks;
