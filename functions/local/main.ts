@@ -14,7 +14,10 @@ const env = z
     HOST: z.string().default('127.0.0.1'),
     CORRIDOR_DATA_DIR: z.string().default('.data'),
     /** The one public base URL (a reverse proxy's or tunnel's address); default: the address served. */
-    CORRIDOR_PUBLIC_URL: z.url().optional().or(z.literal('').transform(() => undefined)),
+    CORRIDOR_PUBLIC_URL: z
+      .url()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
   })
   .parse(process.env);
 

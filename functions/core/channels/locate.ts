@@ -2,8 +2,8 @@ import type { Config } from '../../aws/config';
 import type { Deps } from '../deps';
 import type { StoredOutput } from '../media/media';
 import { getSchool, type School } from '../schools/school';
-import { LOCAL_SENDER } from '../staff/mail';
 import { getTrust, type Trust } from '../schools/trust';
+import { LOCAL_SENDER } from '../staff/mail';
 import { capabilityToken } from './capabilities';
 import type { Channel } from './channels';
 

@@ -81,7 +81,12 @@ export function oembedFor(publicUrl: string, school: School | undefined, entry: 
       height: Math.min(bounds.maxheight ?? AUDIO_HEIGHT, AUDIO_HEIGHT),
     };
     const art = school?.artwork;
-    const artwork = art && pickImage([art.image, art.icon].map((o) => ({ ...o, url: `${publicUrl}/${o.key}` })), bounds);
+    const artwork =
+      art &&
+      pickImage(
+        [art.image, art.icon].map((o) => ({ ...o, url: `${publicUrl}/${o.key}` })),
+        bounds,
+      );
     const html = `<audio controls preload="metadata" src="${escapeXml(source.url)}" style="width:${size.width}px;max-width:100%" aria-label="${escapeXml(playable.alt || 'Sound recording')}"></audio>`;
     return { ...base, type: 'rich' as const, html, ...size, ...thumbnail(artwork) };
   }

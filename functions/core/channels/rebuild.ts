@@ -57,7 +57,13 @@ export function renderSite(state: SiteState): Artifact[] {
     const layout = { publicUrl: state.publicUrl, place, newestPage: newestPage(count, state.feedPageSize) };
     const inChannel = (entries.get(id) ?? []).sort(newestFirst);
     const current = new Set(currentPages(layout.newestPage));
-    artifacts.push(...channelDocument(layout, 'current', inChannel.filter((e) => current.has(pages[e.postId] ?? -1))));
+    artifacts.push(
+      ...channelDocument(
+        layout,
+        'current',
+        inChannel.filter((e) => current.has(pages[e.postId] ?? -1)),
+      ),
+    );
     // Archive documents: every full page (all but the newest).
     for (let page = 0; page < layout.newestPage; page++) {
       artifacts.push(

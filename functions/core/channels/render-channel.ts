@@ -3,15 +3,7 @@ import type { Deps } from '../deps';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { type Artifact, channelDocument, type DocumentSlot } from './artifacts';
-import {
-  type ChannelMeta,
-  channelMeta,
-  currentEntries,
-  isArchived,
-  newestPage,
-  openChannel,
-  pageEntries,
-} from './channel-index';
+import { type ChannelMeta, channelMeta, currentEntries, isArchived, newestPage, openChannel, pageEntries } from './channel-index';
 import type { Channel } from './channels';
 import { locateChannel } from './locate';
 import { deleteArtifact, writeArtifact } from './site';

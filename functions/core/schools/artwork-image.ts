@@ -74,7 +74,14 @@ export async function renderArtwork(name: string): Promise<MediaOutput[]> {
   ]);
   return [
     { role: 'image', contentType: 'image/jpeg', extension: 'jpg', bytes: image, width: size, height: size },
-    { role: 'image', contentType: 'image/jpeg', extension: 'jpg', bytes: icon, width: ARTWORK_SIZES.icon, height: ARTWORK_SIZES.icon },
+    {
+      role: 'image',
+      contentType: 'image/jpeg',
+      extension: 'jpg',
+      bytes: icon,
+      width: ARTWORK_SIZES.icon,
+      height: ARTWORK_SIZES.icon,
+    },
     {
       role: 'image',
       contentType: 'image/png',

@@ -61,9 +61,15 @@ export async function getSchool(deps: Deps, schoolId: string): Promise<School | 
   return Item ? schoolSchema.parse(Item) : undefined;
 }
 
-/** Creates or replaces a school (defaults filled in). */
+/**
+ * Creates or replaces a school (defaults filled in). Its artwork is derived from it, so a replacement
+ * that does not bring its own keeps the stored one (the documents already name it; a new name makes the
+ * next render draw anew).
+ */
 export async function putSchool(deps: Deps, input: z.input<typeof schoolSchema>): Promise<School> {
-  const school = schoolSchema.parse(input);
+  const parsed = schoolSchema.parse(input);
+  const artwork = parsed.artwork ?? (await getSchool(deps, parsed.id))?.artwork;
+  const school = artwork ? { ...parsed, artwork } : parsed;
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),
   );

@@ -20,9 +20,7 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
     feed_url: view.self.jsonFeedUrl,
     // The next page of older items: the archive just before this document's posts, never the same ones.
     ...(view.prevArchive ? { next_url: view.prevArchive.jsonFeedUrl } : {}),
-    ...(view.publisher.artwork
-      ? { icon: view.publisher.artwork.icon.url, favicon: view.publisher.artwork.favicon.url }
-      : {}),
+    ...(view.publisher.artwork ? { icon: view.publisher.artwork.icon.url, favicon: view.publisher.artwork.favicon.url } : {}),
     authors: [
       {
         name: view.publisher.name,

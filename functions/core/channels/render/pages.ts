@@ -75,8 +75,12 @@ ${secure(videoFile.url)}<meta property="og:video:type" content="${videoFile.cont
 <meta property="og:video:height" content="${videoFile.height}">`
     : ''
 }
-${audioFile ? html`<meta property="og:audio" content="${audioFile.url}">
-<meta property="og:audio:type" content="${audioFile.contentType}">` : ''}
+${
+  audioFile
+    ? html`<meta property="og:audio" content="${audioFile.url}">
+<meta property="og:audio:type" content="${audioFile.contentType}">`
+    : ''
+}
 <meta name="twitter:card" content="${image?.large ? 'summary_large_image' : 'summary'}">
 <meta name="twitter:title" content="${title}">
 ${image ? html`<meta name="twitter:image" content="${image.url}">` : ''}

@@ -41,13 +41,13 @@ function episodeTags(entry: FeedEntry): string[] {
   const captions = largestOutput(playable, 'captions');
   return [
     `<enclosure url="${escapeXml(enclosure.url)}" length="${enclosure.bytes}" type="${escapeXml(podcastMimeType(enclosure))}"/>`,
-    ...(playable.durationSeconds !== undefined ? [`<itunes:duration>${Math.round(playable.durationSeconds)}</itunes:duration>`] : []),
+    ...(playable.durationSeconds !== undefined
+      ? [`<itunes:duration>${Math.round(playable.durationSeconds)}</itunes:duration>`]
+      : []),
     '<itunes:episodeType>full</itunes:episodeType>',
     '<itunes:explicit>false</itunes:explicit>',
     `<itunes:summary>${escapeXml(entry.caption)}</itunes:summary>`,
-    ...(captions
-      ? [`<podcast:transcript url="${escapeXml(captions.url)}" type="text/vtt" language="en" rel="captions"/>`]
-      : []),
+    ...(captions ? [`<podcast:transcript url="${escapeXml(captions.url)}" type="text/vtt" language="en" rel="captions"/>`] : []),
   ];
 }
 
