@@ -100,7 +100,7 @@ describe('every public format, judged by an independent parser', () => {
     expect(tags['og:url']).toBe(photo.url);
     expect(tags['og:title']).toContain('Sunflowers by Year 2');
     expect(tags['og:site_name']).toBe(DEMO_SCHOOL.name);
-    expect(tags['og:image']).toMatch(/^http:\/\/localhost:\d+\/media\/[\w-]+\.jpg$/);
+    expect(tags['og:image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\.jpg$/);
     expect(Number(tags['og:image:width'])).toBeGreaterThan(0);
     expect(Number(tags['og:image:height'])).toBeGreaterThan(0);
     expect(tags['og:image:alt']).toBe('Painted sunflowers');
