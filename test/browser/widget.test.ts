@@ -109,7 +109,7 @@ beforeAll(async () => {
     '/host.css': { body: HOSTILE_CSS, contentType: 'text/css' },
   });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -26,17 +26,16 @@ export function fitWithin(width: number, height: number, bounds: OembedBounds): 
 }
 
 /**
- * The widest of these images that fits the bounds as it is; when none does, the smallest, with a size
- * scaled down to fit (the consumer shows it at that size).
+ * The widest of these images that fits the bounds as it is (an oEmbed photo's or thumbnail's size is
+ * the image's own); none when even the smallest is too big.
  */
 function pickImage(outputs: Pick<EntryOutput, 'url' | 'width' | 'height'>[], bounds: OembedBounds): Sized | undefined {
-  const sized = outputs
+  return outputs
     .filter((o): o is Sized => o.width !== undefined && o.height !== undefined)
-    .sort((a, b) => b.width - a.width);
-  const fits = sized.find((o) => fitWithin(o.width, o.height, bounds).width === o.width);
-  if (fits) return fits;
-  const smallest = sized.at(-1);
-  return smallest && { url: smallest.url, ...fitWithin(smallest.width, smallest.height, bounds) };
+    .sort((a, b) => b.width - a.width)
+    .find(
+      (o) => fitWithin(o.width, o.height, bounds).width === o.width && fitWithin(o.width, o.height, bounds).height === o.height,
+    );
 }
 
 const jpegs = (media: EntryMedia, role: EntryOutput['role']) =>
@@ -48,7 +47,8 @@ const thumbnail = (image: Sized | undefined) =>
 /**
  * oEmbed 1.0 (https://oembed.com/#section2) for a public post: `photo` for a picture, `video` (a player
  * with the poster as thumbnail) for video, `rich` (a player with the school's artwork as thumbnail) for
- * a recording, `link` otherwise — every size within `maxwidth`/`maxheight`.
+ * a recording, `link` otherwise — every size within `maxwidth`/`maxheight`. A picture with no rendition
+ * small enough is a `link`, and a thumbnail too big is left out: their sizes are the files' own.
  */
 export function oembedFor(publicUrl: string, school: School | undefined, entry: FeedEntry, bounds: OembedBounds) {
   const base = {
@@ -72,7 +72,9 @@ export function oembedFor(publicUrl: string, school: School | undefined, entry: 
       maxheight: bounds.maxheight,
     });
     const poster = pickImage(jpegs(playable, 'poster'), bounds);
-    const html = `<video controls playsinline preload="metadata" src="${escapeXml(source.url)}"${poster ? ` poster="${escapeXml(poster.url)}"` : ''} width="${size.width}" height="${size.height}" style="max-width:100%;height:auto" aria-label="${escapeXml(playable.alt || 'Video')}"></video>`;
+    // The player shows a poster whatever the thumbnail's bounds (CSS scales it to the player).
+    const still = poster ?? largestOutput(playable, 'poster', 'image/jpeg');
+    const html = `<video controls playsinline preload="metadata" src="${escapeXml(source.url)}"${still ? ` poster="${escapeXml(still.url)}"` : ''} width="${size.width}" height="${size.height}" style="max-width:100%;height:auto" aria-label="${escapeXml(playable.alt || 'Video')}"></video>`;
     return { ...base, type: 'video' as const, html, ...size, ...thumbnail(poster) };
   }
   if (playable?.kind === 'audio' && source) {
@@ -84,7 +86,7 @@ export function oembedFor(publicUrl: string, school: School | undefined, entry: 
     const artwork =
       art &&
       pickImage(
-        [art.image, art.icon].map((o) => ({ ...o, url: `${publicUrl}/${o.key}` })),
+        [art.image, art.icon, art.favicon].map((o) => ({ ...o, url: `${publicUrl}/${o.key}` })),
         bounds,
       );
     const html = `<audio controls preload="metadata" src="${escapeXml(source.url)}" style="width:${size.width}px;max-width:100%" aria-label="${escapeXml(playable.alt || 'Sound recording')}"></audio>`;
