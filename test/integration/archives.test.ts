@@ -125,7 +125,7 @@ describe('archive documents are stable', () => {
     expect(before.size).toBe(6);
     for (let i = 8; i <= 11; i++) await publish(`Week ${i} in school`);
     const after = await archiveFiles();
-    // Later posts filled pages 3 and 4 and opened page 5: pages 2 and 3 became archives too.
+    // Later posts filled pages 3 and 4 and opened page 5: the chain now reaches pages 3 and 2 as well.
     expect(after.size).toBe(12);
     for (const [url, body] of before) expect(after.get(url), url).toBe(body);
     expect(
