@@ -291,6 +291,8 @@ export class CorridorInfra extends Construct {
         description: 'Corridor HTTP API (Hono)',
         ...sizing.api,
         environment: { ...configEnv(), ...emailEnv },
+        // Rotating a private feed renders it, which draws the school's artwork if it has none yet.
+        extra: { bundling: sharpBundling },
       }),
       router: fn('MediaRouter', {
         // Found from the project root, not import.meta: SST bundles sst.config.ts (and this file) elsewhere.
@@ -321,6 +323,8 @@ export class CorridorInfra extends Construct {
         description: 'Corridor fan-out: channel artifacts, invalidations, notifications',
         ...sizing.fanout,
         environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }),
+        // The school's podcast artwork is drawn with sharp on its first render (core/schools/artwork.ts).
+        extra: { bundling: sharpBundling },
       }),
       deliver: fn('Deliver', {
         entry: entry('deliver'),

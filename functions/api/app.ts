@@ -11,6 +11,7 @@ import { authRoutes } from './routes/auth';
 import { consentRoutes } from './routes/consent';
 import { dataProtectionRoutes } from './routes/data-protection';
 import { familyRoutes } from './routes/family';
+import { feedExtensionRoutes } from './routes/feed-extension';
 import { guidelinesRoutes } from './routes/guidelines';
 import { joinRoutes } from './routes/join';
 import { oembedRoutes } from './routes/oembed';
@@ -67,6 +68,7 @@ function jsonApi(deps: Deps) {
   api.route('/posts', postRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
   api.route('/oembed', oembedRoutes(deps));
+  api.route('/feeds', feedExtensionRoutes());
   api.route('/auth', authRoutes(deps));
   api.route('/staff', staffRoutes(deps));
   api.route('/approvals', approvalRoutes(deps));

@@ -7,7 +7,7 @@ export interface ApiTarget {
 }
 
 export function apiTargetFromEnv(env = process.env): ApiTarget {
-  return { baseUrl: (env.CORRIDOR_URL ?? 'http://localhost:3000').replace(/\/+$/, ''), token: env.CORRIDOR_TOKEN };
+  return { baseUrl: (env.CORRIDOR_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), token: env.CORRIDOR_TOKEN };
 }
 
 /** Calls the Corridor API; turns every failure into one readable line. */

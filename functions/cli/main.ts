@@ -25,7 +25,7 @@ Commands:
   join-links  list the classes' join links for parents; --rotate one that leaked
 
 Run "corridor <command> --help" for a command's options.
-Environment: CORRIDOR_URL (default http://localhost:3000), CORRIDOR_TOKEN.`;
+Environment: CORRIDOR_URL (default http://127.0.0.1:3000), CORRIDOR_TOKEN.`;
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === '--help' || name === '-h' || name === 'help') {

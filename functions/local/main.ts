@@ -18,6 +18,11 @@ const env = z
     CORRIDOR_SWEEP_GRACE_S: z.coerce.number().nonnegative().default(120),
     /** When a file whose upload never arrived fails its post (default a day). */
     CORRIDOR_ABANDON_UPLOADS_AFTER_S: z.coerce.number().int().positive().optional(),
+    /** The one public base URL (a reverse proxy's or tunnel's address); default: the address served. */
+    CORRIDOR_PUBLIC_URL: z
+      .url()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
   })
   .parse(process.env);
 
@@ -29,6 +34,7 @@ const corridor = await startLocal({
   sweepEveryMs: env.CORRIDOR_SWEEP_EVERY_S * 1000,
   sweepGraceMs: env.CORRIDOR_SWEEP_GRACE_S * 1000,
   abandonUploadsAfterSeconds: env.CORRIDOR_ABANDON_UPLOADS_AFTER_S,
+  publicUrl: env.CORRIDOR_PUBLIC_URL,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
 const year1 = (await getSchool(corridor.deps, 'demo'))?.classes.find((k) => k.id === 'year-1');

@@ -49,6 +49,11 @@ export interface LocalOptions {
   /** Entries per feed document and archive page (default 50); tests use a few to exercise archives. */
   feedPageSize?: number;
   /**
+   * The one public base URL written into every page, feed, media URL and the widget
+   * (`CORRIDOR_PUBLIC_URL`). Default: the address actually served (see `servedUrl`).
+   */
+  publicUrl?: string;
+  /**
    * Emulators already running (e.g. in another process, so they use the other core: the notify bench),
    * used and stopped instead of starting them here. They must hold the table and buckets of LOCAL_NAMES.
    */
@@ -91,7 +96,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     host,
   );
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host === '0.0.0.0' || host === '127.0.0.1' ? 'localhost' : host}:${port}`;
+  const url = (options.publicUrl ?? servedUrl(host, port)).replace(/\/+$/, '');
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const late = undefined as unknown as InProcessQueue;
@@ -257,6 +262,16 @@ export function startCorridorEmulators(dataDir: string): Promise<Emulators> {
     tableName: LOCAL_NAMES.table,
     buckets: [LOCAL_NAMES.incomingBucket, LOCAL_NAMES.siteBucket],
   });
+}
+
+/**
+ * The address this server answers on, exactly as a browser or an embedding site's CSP names it: the host
+ * it listens on (not `localhost`, which a CSP naming `127.0.0.1` does not match). A wildcard host is
+ * reached through loopback.
+ */
+export function servedUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<Server> {

@@ -51,6 +51,11 @@ beforeAll(async () => {
   publicPosts.push(
     await corridor.post({
       audience: 'public',
+      caption: 'Our video newsletter',
+      files: [{ path: corpusPath('video_3gp5_h264_rot90.mp4'), contentType: 'video/mp4', alt: 'The head with this week’s news' }],
+    }),
+    await corridor.post({
+      audience: 'public',
       caption: 'Reception painted sunflowers #art',
       files: [photo('orient_landscape_1.jpg', 'Sunflower paintings on the wall')],
     }),
@@ -74,7 +79,9 @@ beforeAll(async () => {
   await corridor.post({ audience: 'school', caption: privateCaptions[1] });
   for (const post of publicPosts) expect(post.state).toBe('published');
 
-  const origin = corridor.url;
+  // The CSP names the host Corridor was started with (127.0.0.1, the default HOST), not corridor.url: the
+  // media URLs must use that same host, or every image, video and sound is blocked (issue 18).
+  const origin = `http://127.0.0.1:${new URL(corridor.url).port}`;
   const csp = [
     "default-src 'none'",
     `script-src ${origin}`,
@@ -102,7 +109,7 @@ beforeAll(async () => {
     '/host.css': { body: HOSTILE_CSS, contentType: 'text/css' },
   });
   browser = await launchChromium();
-});
+}, 300_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -226,7 +233,7 @@ describe('the embed widget on a school website (another origin, strict CSP)', ()
     const audio = page.locator('corridor-feed audio');
     expect(await audio.count()).toBe(1);
     expect(await audio.getAttribute('aria-label')).toBe('A child reading a poem');
-    expect(await audio.evaluate((a: HTMLAudioElement) => a.controls && /^http:\/\/localhost:\d+\/media\//.test(a.src))).toBe(
+    expect(await audio.evaluate((a: HTMLAudioElement) => a.controls && /^http:\/\/127\.0\.0\.1:\d+\/media\//.test(a.src))).toBe(
       true,
     );
   });
@@ -301,6 +308,69 @@ describe('the embed widget on a school website (another origin, strict CSP)', ()
     for (const height of widgetTargets) expect(height).toBeGreaterThanOrEqual(44);
     await screenshot(page, 'widget-phone');
   });
+});
+
+describe('every image, video and sound under a CSP naming the host Corridor was started with', () => {
+  for (const [name, device] of [
+    ['390 px', PHONE],
+    ['1280 px', DESKTOP],
+  ] as const) {
+    it(`shows them all with no CSP violation at ${name}`, async () => {
+      const context = await browser.newContext(device);
+      try {
+        const { page, violations } = await openHostPage(context, '/');
+        await rendered(page);
+        // Scroll every item into view (lazy images load), and ask players for their metadata: preload is
+        // `none` in the widget, so this is what a parent's tap on play would fetch first.
+        const counts = await page.locator('corridor-feed').evaluate(async (host) => {
+          const root = host.shadowRoot;
+          const media = [...(root?.querySelectorAll<HTMLImageElement | HTMLMediaElement>('img, video, audio') ?? [])];
+          for (const el of media) el.scrollIntoView();
+          const players = media.filter((el): el is HTMLMediaElement => el instanceof HTMLMediaElement);
+          for (const player of players) {
+            player.preload = 'metadata';
+            player.load();
+          }
+          return {
+            images: media.length - players.length,
+            videos: root?.querySelectorAll('video').length,
+            sounds: root?.querySelectorAll('audio').length,
+          };
+        });
+        expect(counts).toEqual({ images: 3, videos: 1, sounds: 1 });
+        await page.waitForFunction(() => {
+          const root = document.querySelector('corridor-feed')?.shadowRoot;
+          const images = [...(root?.querySelectorAll('img') ?? [])];
+          const players = [...(root?.querySelectorAll<HTMLMediaElement>('video, audio') ?? [])];
+          return images.every((i) => i.complete && i.naturalWidth > 0) && players.every((p) => p.readyState >= 1);
+        });
+        const sources = await page
+          .locator('corridor-feed')
+          .evaluate((host) =>
+            [
+              ...(host.shadowRoot?.querySelectorAll<HTMLImageElement | HTMLMediaElement | HTMLVideoElement>(
+                'img, video, audio',
+              ) ?? []),
+            ].flatMap((el) => [el.currentSrc, ...(el instanceof HTMLVideoElement ? [el.poster] : [])]),
+          );
+        for (const src of sources) expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\//);
+        // The video's poster went through img-src: draw it to be sure it arrived.
+        const posterLoaded = await page.locator('corridor-feed').evaluate(async (host) => {
+          const poster = host.shadowRoot?.querySelector('video')?.poster;
+          if (!poster) return false;
+          const img = new Image();
+          img.src = poster;
+          await img.decode().catch(() => undefined);
+          return img.naturalWidth > 0;
+        });
+        expect(posterLoaded).toBe(true);
+        expect(await violations()).toEqual([]);
+        await screenshot(page, `widget-csp-${name.replace(' ', '')}`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });
 
 async function deepFocus(page: Page): Promise<string> {

@@ -6,6 +6,8 @@ export interface ParsedFeed {
   bozoException?: string;
   version: string;
   title: string;
+  /** The channel's links (atom:link), e.g. RFC 5005 `prev-archive`. */
+  links: { rel: string; href: string }[];
   entries: {
     id: string;
     title: string;
@@ -24,6 +26,7 @@ print(json.dumps({
   "bozoException": str(d.get("bozo_exception", "")),
   "version": d.version,
   "title": d.feed.get("title", ""),
+  "links": [{"rel": l.get("rel", ""), "href": l.get("href", "")} for l in d.feed.get("links", [])],
   "entries": [{
     "id": e.get("id", ""), "title": e.get("title", ""), "link": e.get("link", ""), "summary": e.get("summary", ""),
     "media": [dict(m) for m in e.get("media_content", [])],
@@ -50,8 +53,33 @@ export async function parseWithFeedparser(xml: string): Promise<ParsedFeed> {
   return JSON.parse(await output) as ParsedFeed;
 }
 
+const isUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value);
+
+/** Extensions are objects under keys starting with `_`, each with an `about` URL (JSON Feed 1.1, Extensions). */
+function extensionProblems(where: string, object: Record<string, unknown>): string[] {
+  return Object.entries(object)
+    .filter(([key]) => key.startsWith('_'))
+    .flatMap(([key, value]) =>
+      typeof value === 'object' && value !== null && isUrl((value as { about?: unknown }).about)
+        ? []
+        : [`${where}${key} is an extension without an about URL`],
+    );
+}
+
+const authorsProblems = (where: string, authors: unknown): string[] => {
+  if (authors === undefined) return [];
+  if (!Array.isArray(authors) || authors.length === 0) return [`${where}authors must be a non-empty array`];
+  return authors.flatMap((a: Record<string, unknown>, i) =>
+    a.name === undefined && a.url === undefined && a.avatar === undefined
+      ? [`${where}authors[${i}] needs a name, url or avatar`]
+      : [a.url, a.avatar].filter((u) => u !== undefined && !isUrl(u)).map(() => `${where}authors[${i}] has a bad URL`),
+  );
+};
+
 /**
- * The fields JSON Feed 1.1 requires (https://www.jsonfeed.org/version/1.1/): returns the problems found,
+ * What JSON Feed 1.1 requires and says (https://www.jsonfeed.org/version/1.1/): the required fields, URL
+ * fields holding URLs, `authors` (not the 1.0 `author`), extensions with `about`, a `next_url` that is not
+ * the feed itself, and an item `title` that is not just the text again. Returns the problems found,
  * empty when the feed is valid.
  */
 export function jsonFeedProblems(feed: unknown): string[] {
@@ -59,9 +87,19 @@ export function jsonFeedProblems(feed: unknown): string[] {
   const f = feed as Record<string, unknown>;
   if (f.version !== 'https://jsonfeed.org/version/1.1') problems.push('version must be https://jsonfeed.org/version/1.1');
   if (typeof f.title !== 'string' || f.title === '') problems.push('title is required');
+  for (const key of ['home_page_url', 'feed_url', 'next_url', 'icon', 'favicon'] as const) {
+    if (f[key] !== undefined && !isUrl(f[key])) problems.push(`${key} must be a URL`);
+  }
+  if (f.author !== undefined) problems.push('author is JSON Feed 1.0: use authors');
+  if (f.next_url !== undefined && f.next_url === f.feed_url) problems.push('next_url must not be the feed itself');
+  problems.push(...authorsProblems('', f.authors), ...extensionProblems('', f));
   if (!Array.isArray(f.items)) return [...problems, 'items must be an array'];
   for (const [i, item] of (f.items as Record<string, unknown>[]).entries()) {
     if (typeof item.id !== 'string' || item.id === '') problems.push(`items[${i}].id is required`);
+    if (item.title !== undefined && (item.title === '' || item.title === item.content_text)) {
+      problems.push(`items[${i}].title repeats the text (leave it out)`);
+    }
+    problems.push(...authorsProblems(`items[${i}].`, item.authors), ...extensionProblems(`items[${i}].`, item));
     if (typeof item.content_html !== 'string' && typeof item.content_text !== 'string') {
       problems.push(`items[${i}] needs content_html or content_text`);
     }
@@ -71,4 +109,25 @@ export function jsonFeedProblems(feed: unknown): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * Walks an RFC 5005 archive chain from a current document: `next(body)` gives the link to the older
+ * document, or undefined at the oldest. Returns every document's URL and body, newest first. Stops with
+ * an error on a loop, so a feed whose older link points back at itself cannot hang a test.
+ */
+export async function walkArchives(
+  start: string,
+  next: (body: string) => Promise<string | undefined> | string | undefined,
+): Promise<{ url: string; body: string }[]> {
+  const seen: { url: string; body: string }[] = [];
+  for (let url: string | undefined = start; url !== undefined; ) {
+    if (seen.some((d) => d.url === url)) throw new Error(`archive chain loops back to ${url}`);
+    const response = await fetch(url);
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    const body = await response.text();
+    seen.push({ url, body });
+    url = await next(body);
+  }
+  return seen;
 }

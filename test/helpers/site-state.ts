@@ -2,6 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Artifact } from '../../functions/core/channels/artifacts';
 import { META_SK } from '../../functions/core/channels/channel-index';
+import { feedOwnerEmail } from '../../functions/core/channels/locate';
 import type { SiteState } from '../../functions/core/channels/rebuild';
 import type { Deps } from '../../functions/core/deps';
 import { type MediaItem, mediaItemSchema, type Post, postSchema } from '../../functions/core/posts/post';
@@ -33,6 +34,7 @@ export async function readSiteState(deps: Deps): Promise<SiteState> {
   };
   const state: SiteState = {
     publicUrl: deps.config.publicUrl,
+    ownerEmail: feedOwnerEmail(deps.config),
     feedPageSize: deps.config.feedPageSize,
     schools: [],
     trusts: [],

@@ -131,6 +131,7 @@ const rules: Record<string, Rule> = {
     expect: everyone(200),
     public: true,
   },
+  'GET /api/feeds/extension': { call: () => ({ path: '/api/feeds/extension' }), expect: everyone(200), public: true },
   'POST /api/auth/sign-in': {
     call: () => ({ path: '/api/auth/sign-in', body: { email: `${unique('x')}@nowhere.example` } }),
     expect: everyone(202),

@@ -178,7 +178,7 @@ describe('every recording of the corpus, through the API', () => {
     expect(feed.bozo, feed.bozoException).toBe(false);
     const entry = feed.entries.find((e) => e.id === post?.url);
     const enclosure = entry?.enclosures[0];
-    expect(enclosure?.type).toBe('audio/mp4');
+    expect(enclosure?.type).toBe('audio/x-m4a'); // what Apple documents for .m4a
     const response = await fetch(enclosure?.href ?? '');
     const bytes = Buffer.from(await response.arrayBuffer());
     expect(Number(enclosure?.length)).toBe(bytes.length);

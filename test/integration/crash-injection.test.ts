@@ -111,7 +111,6 @@ describe.each(publishingFaultPoints.map((point) => [point]))('crashing at %s, re
       const privateFeed = (id: string) => channelList.channels.find((ch) => ch.id === id)?.jsonFeedUrl ?? '';
       const expected: [string, PostView[]][] = [
         [`${corridor.url}/s/demo/feed.json`, [a, e]],
-        [`${corridor.url}/s/demo/archive/0/feed.json`, [a, e]],
         [`${corridor.url}/s/demo/t/garden/feed.json`, [a]],
         [`${corridor.url}/w/north/feed.json`, [a, e]],
         [privateFeed('school:demo:families'), [a, b, e]],

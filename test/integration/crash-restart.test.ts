@@ -13,7 +13,7 @@ afterAll(killAllServers);
 it('loses nothing acknowledged when the server is killed mid-upload, and stops cleanly on Ctrl-C', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-crash-'));
   const port = await freePort();
-  const base = `http://localhost:${port}`;
+  const base = `http://127.0.0.1:${port}`;
   let server = await startServer(dataDir, port);
   const token = (await readFile(join(dataDir, 'demo-admin-token'), 'utf8')).trim();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };

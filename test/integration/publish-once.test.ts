@@ -69,7 +69,8 @@ describe('every public format, judged by an independent parser', () => {
     for (const post of [photo, captionOnly, schoolOnly]) expect(post.live).toBe(true);
   });
 
-  it.each(['/s/demo/', '/s/demo/t/art/', '/s/demo/t/sport/', '/w/north/', '/s/demo/archive/0/'])(
+  // (Archive documents are judged in archives.test.ts: with 50 posts a page, none exists here.)
+  it.each(['/s/demo/', '/s/demo/t/art/', '/s/demo/t/sport/', '/w/north/'])(
     '%s: RSS parses without bozo and JSON Feed has every required field',
     async (prefix) => {
       const rss = await parseWithFeedparser((await text(absolute(`${prefix}rss.xml`))).body);
@@ -87,7 +88,7 @@ describe('every public format, judged by an independent parser', () => {
     const ids = rss.entries.map((e) => e.id);
     expect(ids.filter((id) => id === photo.url)).toHaveLength(1);
     expect(ids.filter((id) => id === captionOnly.url)).toHaveLength(1);
-    for (const path of [...documents('/s/demo/'), ...documents('/w/north/'), ...documents('/s/demo/archive/0/')]) {
+    for (const path of [...documents('/s/demo/'), ...documents('/w/north/')]) {
       expect((await text(absolute(path))).body).not.toContain(schoolOnly.id);
     }
   });
@@ -100,7 +101,7 @@ describe('every public format, judged by an independent parser', () => {
     expect(tags['og:url']).toBe(photo.url);
     expect(tags['og:title']).toContain('Sunflowers by Year 2');
     expect(tags['og:site_name']).toBe(DEMO_SCHOOL.name);
-    expect(tags['og:image']).toMatch(/^http:\/\/localhost:\d+\/media\/[\w-]+\.jpg$/);
+    expect(tags['og:image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\.jpg$/);
     expect(Number(tags['og:image:width'])).toBeGreaterThan(0);
     expect(Number(tags['og:image:height'])).toBeGreaterThan(0);
     expect(tags['og:image:alt']).toBe('Painted sunflowers');
@@ -246,9 +247,9 @@ describe('retract: one action, gone everywhere', () => {
   const everyChannelUrl = () => [
     ...documents('/s/demo/').map(absolute),
     ...documents('/s/demo/t/garden/').map(absolute),
-    ...documents('/s/demo/archive/0/').map(absolute),
     ...documents('/w/north/').map(absolute),
-    ...documents('/w/north/archive/0/').map(absolute),
+    // No archive document yet: page 0 is still filling (50 a page), so the current documents hold it.
+    // Retracting from an archive page is in archives.test.ts.
     ...Object.values(channels).flatMap((c) => [c.pageUrl, c.rssUrl, c.jsonFeedUrl]),
   ];
 

@@ -27,7 +27,7 @@ Options:
   --no-wait            return once uploaded, without waiting for publishing
   -h, --help           show this help
 
-Environment: CORRIDOR_URL (default http://localhost:3000), CORRIDOR_TOKEN (required)`;
+Environment: CORRIDOR_URL (default http://127.0.0.1:3000), CORRIDOR_TOKEN (required)`;
 
 interface CreateResponse {
   post: PostView;

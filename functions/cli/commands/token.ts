@@ -74,7 +74,7 @@ async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void
     tableName: LOCAL_NAMES.table,
     incomingBucket: LOCAL_NAMES.incomingBucket,
     siteBucket: LOCAL_NAMES.siteBucket,
-    publicUrl: running?.url ?? 'http://localhost:3000',
+    publicUrl: running?.url ?? 'http://127.0.0.1:3000',
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',

@@ -1,5 +1,6 @@
 import { siteKeys, sitePath } from '../../aws/keys';
 import type { School } from '../schools/school';
+import { newestArchiveLinked } from './channel-index';
 import type { FeedEntry } from './entry';
 import type { ChannelPlace } from './locate';
 import { renderEmbedPage } from './render/embed-page';
@@ -49,7 +50,7 @@ function links(publicUrl: string, prefix: string): DocumentLinks {
 export interface ChannelLayout {
   publicUrl: string;
   place: ChannelPlace;
-  /** The newest archive page (-1 when the channel never had an entry). */
+  /** The newest page, still filling (-1 when the channel never had an entry). */
   newestPage: number;
 }
 
@@ -58,22 +59,21 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
   const { publicUrl, place, newestPage } = layout;
   const archive = (page: number) => links(publicUrl, slotPrefix(place.prefix, page));
   const current = links(publicUrl, place.prefix);
+  const previous = newestArchiveLinked(newestPage);
   const view = {
     publicUrl,
     title: place.title,
     description: place.description,
     timezone: place.timezone,
     private: place.private,
+    publisher: place.publisher,
     back: place.back,
     current,
+    // No next-archive link: the next page is not an archive yet when a page is first written, and a link
+    // added later would change an archive document's bytes (RFC 5005 archives are stable).
     ...(slot === 'current'
-      ? { self: current, isArchive: false, prevArchive: newestPage >= 0 ? archive(newestPage) : undefined }
-      : {
-          self: archive(slot),
-          isArchive: true,
-          prevArchive: slot > 0 ? archive(slot - 1) : undefined,
-          nextArchive: slot < newestPage ? archive(slot + 1) : undefined,
-        }),
+      ? { self: current, isArchive: false, prevArchive: previous >= 0 ? archive(previous) : undefined }
+      : { self: archive(slot), isArchive: true, prevArchive: slot > 0 ? archive(slot - 1) : undefined }),
     // The newest entry change, not the render time: rendering the same index twice gives the same bytes.
     updatedAt: entries
       .map((e) => e.updatedAt)
@@ -110,6 +110,13 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
 
 /** A public post's own page. */
 export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact {
-  const view = { schoolName: school.name, schoolUrl: `${publicUrl}/s/${school.id}`, timezone: school.timezone, publicUrl };
+  const artwork = school.artwork?.image;
+  const view = {
+    schoolName: school.name,
+    schoolUrl: `${publicUrl}/s/${school.id}`,
+    timezone: school.timezone,
+    publicUrl,
+    ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
+  };
   return { key: siteKeys.postPage(entry.postId), body: renderPostPage(view, entry), contentType: artifactTypes.html };
 }

@@ -5,10 +5,15 @@ import type { Deps } from '../deps';
 import { type FeedEntry, feedEntrySchema } from './entry';
 
 /**
- * A channel's index. The main partition holds every entry sorted by publish time (the current
- * document reads its newest N, N = `config.feedPageSize`). Each entry also gets a permanent archive
- * page number from a channel counter, and a copy in that page's partition, so an archive page is one
- * query of at most N items: publishing costs the same with 10 or 10,000 posts in the channel.
+ * A channel's index. Each entry gets a permanent archive page number from a channel counter (RFC 5005
+ * archived feeds): page p holds the entries numbered p·N … p·N + N − 1 (N = `config.feedPageSize`).
+ * Every entry sits in the channel's main partition (to find its page) and in its page's partition, so a
+ * document is one or two queries of at most N items: publishing costs the same with 10 or 10,000 posts.
+ *
+ * A page that is full (a newer page was opened) is an archive document, and no later publish changes it.
+ * The current document holds the page being filled and the last full one, so a feed reader that never
+ * follows archive links still sees at least N posts; its prev-archive link skips to the page before
+ * those, so walking the archive chain from the current document meets every post exactly once.
  */
 const mainPartition = (channelId: string) => tableKeys.feedPartition(channelId);
 const pagePartition = (channelId: string, page: number) => `${tableKeys.feedPartition(channelId)}#PAGE#${page}`;
@@ -37,20 +42,23 @@ export interface ChannelMeta {
 /** The archive page of the entry with this sequence number. */
 export const pageOf = (sequence: number, pageSize: number) => Math.floor(sequence / pageSize);
 
-/** The newest archive page of a channel with `count` entries ever added; -1 when it has none. */
+/** The newest page of a channel with `count` entries ever added (still filling); -1 when it has none. */
 export const newestPage = (count: number, pageSize: number) => (count > 0 ? pageOf(count - 1, pageSize) : -1);
 
+/** The pages the current document shows: the one filling and the last full one. */
+export const currentPages = (newest: number) => [newest - 1, newest].filter((p) => p >= 0);
+
+/** Whether page `page` is a published archive document: every page before the newest is full. */
+export const isArchived = (page: number, newest: number) => page >= 0 && page < newest;
+
+/** The archive document the current one links to as prev-archive (-1: none yet). */
+export const newestArchiveLinked = (newest: number) => newest - 2;
+
 /**
- * Adds or replaces a post's entry. Returns its archive page, whether the entry opened that page (so the
- * page before it gains a next-archive link), and the channel's counters after the change. Idempotent: a
- * replayed add keeps the entry's page, and "opened" is read from the page itself (no other entry on
- * it), so a replay after a crash still knows.
+ * Adds or replaces a post's entry. Returns its archive page and the channel's counters after the change.
+ * Idempotent: a replayed add keeps the entry's page.
  */
-export async function putEntry(
-  deps: Deps,
-  channelId: string,
-  entry: FeedEntry,
-): Promise<{ page: number; opened: boolean; meta: ChannelMeta }> {
+export async function putEntry(deps: Deps, channelId: string, entry: FeedEntry): Promise<{ page: number; meta: ChannelMeta }> {
   const table = deps.config.tableName;
   const { Item: existing } = await deps.clients.dynamo.send(
     new GetCommand({ TableName: table, Key: entryKey(channelId, entry), ConsistentRead: true }),
@@ -69,26 +77,12 @@ export async function putEntry(
     );
     page = pageOf(Number(Attributes?.count ?? 1) - 1, deps.config.feedPageSize);
   }
-  // Whether another entry is on the page does not depend on our own write landing first: run both at once.
-  const [{ Items: onPage = [] }] = await Promise.all([
-    deps.clients.dynamo.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pagePartition(channelId, page) },
-        ProjectionExpression: 'sk',
-        Limit: 2,
-        ConsistentRead: true,
-      }),
-    ),
-    deps.clients.dynamo.send(
-      new BatchWriteCommand({
-        RequestItems: { [table]: entryItems(channelId, entry, page).map((Item) => ({ PutRequest: { Item } })) },
-      }),
-    ),
-  ]);
-  const opened = page > 0 && onPage.every((item) => item.sk === entrySk(entry));
-  return { page, opened, meta: await bumpRevision(deps, channelId) };
+  await deps.clients.dynamo.send(
+    new BatchWriteCommand({
+      RequestItems: { [table]: entryItems(channelId, entry, page).map((Item) => ({ PutRequest: { Item } })) },
+    }),
+  );
+  return { page, meta: await bumpRevision(deps, channelId) };
 }
 
 /**
@@ -125,9 +119,16 @@ export async function deleteEntry(deps: Deps, channelId: string, place: EntryPla
   return bumpRevision(deps, channelId);
 }
 
-/** The newest entries of a channel, newest first (a feed document's worth). */
-export async function latestEntries(deps: Deps, channelId: string): Promise<FeedEntry[]> {
-  return queryEntries(deps, mainPartition(channelId));
+/** The current document's entries (see `currentPages`), newest first. */
+export async function currentEntries(deps: Deps, channelId: string, newest: number): Promise<FeedEntry[]> {
+  const pages = await Promise.all(currentPages(newest).map((page) => pageEntries(deps, channelId, page)));
+  return pages.flat().sort(newestFirst);
+}
+
+/** Index order: newest first, by the `<publishedAt>#<postId>` key the partitions sort on. */
+export function newestFirst(a: EntryPlace, b: EntryPlace): number {
+  const [ka, kb] = [entrySk(a), entrySk(b)];
+  return ka < kb ? 1 : ka > kb ? -1 : 0;
 }
 
 /** An archive page's entries, newest first. */

@@ -80,3 +80,16 @@ export function entryTitle(entry: FeedEntry): string {
   if (firstLine === '') return entry.media.length > 0 ? `New ${entry.media[0]?.kind ?? 'post'}` : 'New post';
   return firstLine.length > 80 ? `${firstLine.slice(0, 77)}…` : firstLine;
 }
+
+/**
+ * A title that is not just the text again: the caption's first line when more lines follow it (a
+ * heading the poster wrote), else none — JSON Feed items without a title read as short posts.
+ */
+export function distinctTitle(entry: Pick<FeedEntry, 'caption'>): string | undefined {
+  const lines = entry.caption
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  const first = lines[0];
+  return first !== undefined && lines.length > 1 && first.length <= 80 ? first : undefined;
+}

@@ -7,6 +7,7 @@ import { deleteOutputs } from '../media/outputs';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
+import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { postPage } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
@@ -44,11 +45,13 @@ const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
 async function syncPost(deps: Deps, postId: string): Promise<void> {
-  const read = await getPostWithMedia(deps, postId);
-  if (!read || read.post.renderedVersion >= read.post.version) return;
-  const { post } = read;
-  const school = await getSchool(deps, post.schoolId);
-  if (!school) throw new Error(`school ${post.schoolId} does not exist`);
+  const current = await getPostWithMedia(deps, postId);
+  if (!current || current.post.renderedVersion >= current.post.version) return;
+  const { post } = current;
+  const stored = await getSchool(deps, post.schoolId);
+  if (!stored) throw new Error(`school ${post.schoolId} does not exist`);
+  // Drawn once here rather than by each channel's render: they all name the same artwork.
+  const school = await withArtwork(deps, stored);
   const visible = post.state === 'published';
   const target = visible ? channelsForPost(post, school) : [];
   const targetIds = new Set(target.map((c) => c.id));
@@ -109,7 +112,6 @@ async function syncChannel(
   if (present) {
     const put = await putEntry(deps, channel.id, toFeedEntry(deps.config.publicUrl, post, media));
     pages.add(put.page);
-    if (put.opened) pages.add(put.page - 1);
     meta = put.meta;
   } else if (post.publishedAt) {
     const place = { publishedAt: post.publishedAt, postId: post.id };

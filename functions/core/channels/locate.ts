@@ -1,6 +1,9 @@
+import type { Config } from '../../aws/config';
 import type { Deps } from '../deps';
+import type { StoredOutput } from '../media/media';
 import { getSchool, type School } from '../schools/school';
 import { getTrust, type Trust } from '../schools/trust';
+import { LOCAL_SENDER } from '../staff/mail';
 import { capabilityToken } from './capabilities';
 import type { Channel } from './channels';
 
@@ -15,6 +18,30 @@ export interface ChannelPlace {
   back?: { url: string; label: string };
   /** The school whose website widget shows this channel: set on the school's public channel only. */
   embedFor?: string;
+  /** Who publishes the channel (podcast owner, feed author, copyright holder) and its artwork. */
+  publisher: Publisher;
+}
+
+/** A stored artwork file as documents link to it. */
+export type ArtworkFile = Omit<StoredOutput, 'key'> & { url: string };
+
+export interface Publisher {
+  name: string;
+  /** The publisher's home page: the school page, or the trust's wall. */
+  url: string;
+  /** Where podcast directories write to the owner (itunes:email, podcast:locked's owner). */
+  email: string;
+  /** Square artwork in three sizes (a school's; a wall has none). */
+  artwork?: { image: ArtworkFile; icon: ArtworkFile; favicon: ArtworkFile };
+}
+
+/**
+ * The address podcast directories show as the feed's owner: the address Corridor sends mail from (the
+ * school's own contact address belongs to the school's settings, when they have one).
+ */
+export function feedOwnerEmail(config: Pick<Config, 'emailFrom'>): string {
+  const from = config.emailFrom ?? LOCAL_SENDER;
+  return /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
 }
 
 /** What naming and placing a channel depends on (read from the table by `locateChannel`). */
@@ -26,9 +53,25 @@ export interface PlaceFacts {
   trust?: Trust;
   /** A private channel's capability token. */
   token?: string;
+  /** See `feedOwnerEmail`. */
+  ownerEmail: string;
 }
 
-type Placers = { [K in Channel['kind']]: (channel: Extract<Channel, { kind: K }>, facts: PlaceFacts) => ChannelPlace };
+type Placers = {
+  [K in Channel['kind']]: (channel: Extract<Channel, { kind: K }>, facts: PlaceFacts) => Omit<ChannelPlace, 'publisher'>;
+};
+
+/** A school as the publisher of its channels, with its artwork's absolute URLs. */
+function schoolPublisher(school: School, facts: PlaceFacts): Publisher {
+  const file = ({ key, ...rest }: StoredOutput): ArtworkFile => ({ ...rest, url: `${facts.publicUrl}/${key}` });
+  const { artwork } = school;
+  return {
+    name: school.name,
+    url: `${facts.publicUrl}/s/${school.id}`,
+    email: facts.ownerEmail,
+    ...(artwork ? { artwork: { image: file(artwork.image), icon: file(artwork.icon), favicon: file(artwork.favicon) } } : {}),
+  };
+}
 
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`cannot place a channel without its ${what}`);
@@ -96,7 +139,15 @@ const placers: Placers = {
 
 /** Where a channel lives and what it is called, from the facts alone (pure: rebuilds use it too). */
 export function channelPlace(channel: Channel, facts: PlaceFacts): ChannelPlace {
-  return (placers[channel.kind] as (channel: Channel, facts: PlaceFacts) => ChannelPlace)(channel, facts);
+  const place = (placers[channel.kind] as (channel: Channel, facts: PlaceFacts) => Omit<ChannelPlace, 'publisher'>)(
+    channel,
+    facts,
+  );
+  const publisher: Publisher =
+    channel.kind === 'wall'
+      ? { name: place.title, url: `${facts.publicUrl}/${place.prefix.replace(/\/$/, '')}`, email: facts.ownerEmail }
+      : schoolPublisher(need(facts.school, 'school'), facts);
+  return { ...place, publisher };
 }
 
 /**
@@ -104,7 +155,7 @@ export function channelPlace(channel: Channel, facts: PlaceFacts): ChannelPlace 
  * that already holds the channel's school passes it, saving a read.
  */
 export async function locateChannel(deps: Deps, channel: Channel, known: { school?: School } = {}): Promise<ChannelPlace> {
-  const facts: PlaceFacts = { publicUrl: deps.config.publicUrl };
+  const facts: PlaceFacts = { publicUrl: deps.config.publicUrl, ownerEmail: feedOwnerEmail(deps.config) };
   if (channel.kind === 'wall') facts.trust = await getTrust(deps, channel.trustId);
   else {
     facts.school = known.school?.id === channel.schoolId ? known.school : await getSchool(deps, channel.schoolId);

@@ -4,7 +4,7 @@ import type { PostWithMedia } from '../posts/store';
 import type { School } from '../schools/school';
 import type { Trust } from '../schools/trust';
 import { type Artifact, channelDocument, postPage } from './artifacts';
-import { newestPage } from './channel-index';
+import { currentPages, newestFirst, newestPage } from './channel-index';
 import { channelsForPost, parseChannelId } from './channels';
 import { type FeedEntry, toFeedEntry } from './entry';
 import { channelPlace } from './locate';
@@ -15,6 +15,8 @@ import { channelPlace } from './locate';
  */
 export interface SiteState {
   publicUrl: string;
+  /** See `feedOwnerEmail`. */
+  ownerEmail: string;
   feedPageSize: number;
   schools: School[];
   trusts: Trust[];
@@ -24,12 +26,6 @@ export interface SiteState {
   /** Every channel that has documents: its entries ever added, and the archive page of each post in it. */
   channels: { id: string; count: number; pages: Record<string, number> }[];
 }
-
-/** Index order: newest first, by the same `<publishedAt>#<postId>` key the channel index sorts on. */
-const newestFirst = (a: FeedEntry, b: FeedEntry) => {
-  const [ka, kb] = [`${a.publishedAt}#${a.postId}`, `${b.publishedAt}#${b.postId}`];
-  return ka < kb ? 1 : ka > kb ? -1 : 0;
-};
 
 /**
  * Renders the whole public site from scratch: every channel document and archive page, and every post
@@ -53,14 +49,23 @@ export function renderSite(state: SiteState): Artifact[] {
     if (!channel) throw new Error(`not a channel id: ${id}`);
     const place = channelPlace(channel, {
       publicUrl: state.publicUrl,
+      ownerEmail: state.ownerEmail,
       school: channel.kind === 'wall' ? undefined : schools.get(channel.schoolId),
       trust: channel.kind === 'wall' ? state.trusts.find((t) => t.id === channel.trustId) : undefined,
       token: state.tokens[id],
     });
     const layout = { publicUrl: state.publicUrl, place, newestPage: newestPage(count, state.feedPageSize) };
     const inChannel = (entries.get(id) ?? []).sort(newestFirst);
-    artifacts.push(...channelDocument(layout, 'current', inChannel.slice(0, state.feedPageSize)));
-    for (let page = 0; page <= layout.newestPage; page++) {
+    const current = new Set(currentPages(layout.newestPage));
+    artifacts.push(
+      ...channelDocument(
+        layout,
+        'current',
+        inChannel.filter((e) => current.has(pages[e.postId] ?? -1)),
+      ),
+    );
+    // Archive documents: every full page (all but the newest).
+    for (let page = 0; page < layout.newestPage; page++) {
       artifacts.push(
         ...channelDocument(
           layout,

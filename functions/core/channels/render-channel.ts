@@ -1,8 +1,9 @@
 import { sitePath } from '../../aws/keys';
 import type { Deps } from '../deps';
-import type { School } from '../schools/school';
+import { withArtwork } from '../schools/artwork';
+import { getSchool, type School } from '../schools/school';
 import { type Artifact, channelDocument, type DocumentSlot } from './artifacts';
-import { type ChannelMeta, channelMeta, latestEntries, newestPage, openChannel, pageEntries } from './channel-index';
+import { type ChannelMeta, channelMeta, currentEntries, isArchived, newestPage, openChannel, pageEntries } from './channel-index';
 import type { Channel } from './channels';
 import { locateChannel } from './locate';
 import { deleteArtifact, writeArtifact } from './site';
@@ -11,7 +12,9 @@ import { deleteArtifact, writeArtifact } from './site';
 const MAX_RENDER_ROUNDS = 10;
 
 /**
- * Renders a channel's current document and the given archive pages from its index. It reads the
+ * Renders a channel's current document, the newest full archive page, and the given archive pages from
+ * its index. The newest full page is rendered every time (the same bytes once it is full), so the page a
+ * publish filled gets its archive document even when two publishes raced to open the next page. It reads the
  * channel's revision before and after writing: if the index changed meanwhile, a concurrent render may
  * have written an older index after ours, so it renders again — the last writer always wrote the
  * newest index. Returns the URL paths it wrote. A caller that just changed the index passes the counters
@@ -27,19 +30,26 @@ export async function renderChannel(
   known: { meta?: ChannelMeta; school?: School } = {},
 ): Promise<string[]> {
   const strayKeys: string[] = [];
+  // The school's artwork is drawn before its first document is written (and again after a rename).
+  if (channel.kind !== 'wall') {
+    const school = known.school?.id === channel.schoolId ? known.school : await getSchool(deps, channel.schoolId);
+    if (!school) throw new Error(`school ${channel.schoolId} does not exist`);
+    known = { ...known, school: await withArtwork(deps, school) };
+  }
   for (let round = 0; round < MAX_RENDER_ROUNDS; round++) {
     const place = await locateChannel(deps, channel, known);
     const before = round === 0 && known.meta ? known.meta : await channelMeta(deps, channel.id);
     if (!before.exists) await openChannel(deps, channel.id);
     const layout = { publicUrl: deps.config.publicUrl, place, newestPage: newestPage(before.count, deps.config.feedPageSize) };
-    const slots: DocumentSlot[] = ['current', ...new Set(archivePages.filter((p) => p >= 0 && p <= layout.newestPage))];
+    const newest = layout.newestPage;
+    const slots: DocumentSlot[] = ['current', ...new Set([newest - 1, ...archivePages].filter((p) => isArchived(p, newest)))];
     const artifacts: Artifact[] = (
       await Promise.all(
         slots.map(async (slot) =>
           channelDocument(
             layout,
             slot,
-            slot === 'current' ? await latestEntries(deps, channel.id) : await pageEntries(deps, channel.id, slot),
+            slot === 'current' ? await currentEntries(deps, channel.id, newest) : await pageEntries(deps, channel.id, slot),
           ),
         ),
       )

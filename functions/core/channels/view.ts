@@ -1,3 +1,5 @@
+import type { Publisher } from './locate';
+
 /** Links to one document of a channel (its page and its two feeds). */
 export interface DocumentLinks {
   pageUrl: string;
@@ -17,15 +19,15 @@ export interface ChannelView {
   timezone: string;
   /** Private channels are capability URLs: never indexed, never listed by podcast directories. */
   private: boolean;
+  /** Who publishes the channel, and its artwork (podcast tags, JSON Feed authors and icon). */
+  publisher: Publisher;
   self: DocumentLinks;
   /** The channel's current (newest) document. */
   current: DocumentLinks;
-  /** This document is an archive page (immutable apart from retracts and edits). */
+  /** This document is an archive page (a full page: later publishes never change it; retracts and edits do). */
   isArchive: boolean;
-  /** Older archive page (RFC 5005 prev-archive). */
+  /** The archive page holding the posts just older than this document's (RFC 5005 prev-archive). */
   prevArchive?: DocumentLinks;
-  /** Newer archive page (RFC 5005 next-archive); absent on the newest archive page. */
-  nextArchive?: DocumentLinks;
   /** Where "back" goes from this document (the school page from a tag page, say). */
   back?: { url: string; label: string };
   /** Last time an entry changed: feeds report it instead of the render time, so renders are reproducible. */

@@ -1,6 +1,9 @@
-import { entryTitle, type FeedEntry, largestOutput } from '../entry';
+import { distinctTitle, type FeedEntry, largestOutput } from '../entry';
 import { type ChannelView, entryLink } from '../view';
 import { captionHtml, publicTagHref } from './media-html';
+
+/** Where the `_corridor` extension is described (JSON Feed asks extensions for an `about` URL). */
+export const extensionAbout = (publicUrl: string) => `${publicUrl}/api/feeds/extension`;
 
 /**
  * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/). Each photo is an attachment of its largest
@@ -15,24 +18,35 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
     description: view.description,
     home_page_url: view.self.pageUrl,
     feed_url: view.self.jsonFeedUrl,
+    // The next page of older items: the archive just before this document's posts, never the same ones.
     ...(view.prevArchive ? { next_url: view.prevArchive.jsonFeedUrl } : {}),
+    ...(view.publisher.artwork ? { icon: view.publisher.artwork.icon.url, favicon: view.publisher.artwork.favicon.url } : {}),
+    authors: [
+      {
+        name: view.publisher.name,
+        url: view.publisher.url,
+        ...(view.publisher.artwork ? { avatar: view.publisher.artwork.icon.url } : {}),
+      },
+    ],
     language: 'en-GB',
-    ...(view.private ? { expired: false, _corridor_private: true } : {}),
+    ...(view.private ? { expired: false } : {}),
+    _corridor: { about: extensionAbout(view.publicUrl), ...(view.private ? { private: true } : {}) },
     _rfc5005: {
+      about: 'https://www.rfc-editor.org/rfc/rfc5005',
       archive: view.isArchive,
       current: view.current.jsonFeedUrl,
       ...(view.prevArchive ? { prev_archive: view.prevArchive.jsonFeedUrl } : {}),
-      ...(view.nextArchive ? { next_archive: view.nextArchive.jsonFeedUrl } : {}),
     },
     items: entries.map((entry) => {
       const link = entryLink(view, entry);
       const firstImage = entry.media
         .map((m) => largestOutput(m, m.kind === 'image' ? 'image' : 'poster', 'image/jpeg'))
         .find(Boolean);
+      const title = distinctTitle(entry);
       return {
         id: link.id,
         url: link.href,
-        title: entryTitle(entry),
+        ...(title ? { title } : {}),
         content_text: entry.caption,
         content_html: captionHtml(entry.caption, publicTagHref(view.publicUrl, entry)).value,
         date_published: entry.publishedAt,
@@ -53,6 +67,7 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
           ];
         }),
         _corridor: {
+          about: extensionAbout(view.publicUrl),
           post_id: entry.postId,
           media: entry.media.map((m) => ({
             kind: m.kind,
