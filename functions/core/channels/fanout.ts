@@ -45,9 +45,9 @@ const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
 async function syncPost(deps: Deps, postId: string): Promise<void> {
-  const current = await getPostWithMedia(deps, postId);
-  if (!current || current.post.renderedVersion >= current.post.version) return;
-  const { post } = current;
+  const read = await getPostWithMedia(deps, postId);
+  if (!read || read.post.renderedVersion >= read.post.version) return;
+  const { post } = read;
   const stored = await getSchool(deps, post.schoolId);
   if (!stored) throw new Error(`school ${post.schoolId} does not exist`);
   // Drawn once here rather than by each channel's render: they all name the same artwork.
