@@ -13,6 +13,7 @@ import { familyRoutes } from './routes/family';
 import { guidelinesRoutes } from './routes/guidelines';
 import { joinRoutes } from './routes/join';
 import { oembedRoutes } from './routes/oembed';
+import { operatorSchoolRoutes, trustRoutes } from './routes/operator';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
 import { settingsRoutes } from './routes/settings';
@@ -64,6 +65,8 @@ function jsonApi(deps: Deps) {
   api.get('/health', (c) => c.json({ ok: true }));
   api.route('/posts', postRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
+  api.route('/schools', operatorSchoolRoutes(deps));
+  api.route('/trusts', trustRoutes(deps));
   api.route('/oembed', oembedRoutes(deps));
   api.route('/auth', authRoutes(deps));
   api.route('/staff', staffRoutes(deps));

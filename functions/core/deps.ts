@@ -35,6 +35,14 @@ export const faultPoints = [
   'deliver:after-record',
   'media:after-claim',
   'media:after-store',
+  /**
+   * A change of school year (core/schools/year/apply.ts): after the school's one write, after the first
+   * family moved, after a leaver was told but before that was recorded, before it is marked applied.
+   */
+  'year:after-start',
+  'year:mid-families',
+  'year:mid-tell',
+  'year:before-applied',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

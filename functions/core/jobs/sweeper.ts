@@ -8,6 +8,8 @@ import { outboxRecordSchema, redriveNotification } from '../notify/outbox';
 import { lifecycleContext } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
+import { resumeYearChange } from '../schools/year/apply';
+import { removeDueLeavers } from '../schools/year/leavers';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -29,6 +31,10 @@ export interface SweepReport {
   retentionRetracted: number;
   /** Notification sends re-driven: a lost job, or a claim whose sender crashed. */
   notificationsRedriven: number;
+  /** Changes of school year a crash left under way, finished now. */
+  yearChangesFinished: number;
+  /** Leaving families removed at the end of their grace period. */
+  leaversRemoved: number;
 }
 
 /**
@@ -45,6 +51,8 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     scheduledReleased: 0,
     retentionRetracted: 0,
     notificationsRedriven: 0,
+    yearChangesFinished: 0,
+    leaversRemoved: 0,
   };
   // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every minute.
   for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
@@ -74,6 +82,10 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
       report.notificationsRedriven++;
     } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
   }
+  for (const item of await stalled(deps, pendingPartitions.yearChange, cutoff)) {
+    if (await resumeYearChange(deps, String(item.id))) report.yearChangesFinished++;
+  }
+  report.leaversRemoved = await removeDueLeavers(deps);
   report.retentionRetracted = await applyRetention(deps);
   return report;
 }

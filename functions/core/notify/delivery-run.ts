@@ -67,7 +67,7 @@ type PendingRecord = DeliveryRecord & { claim?: ClaimInHand };
 const senders = new WeakMap<Deps['clients'], PushSender>();
 
 /** One push sender per process: it caches VAPID signatures per push service. */
-function pushSender(deps: Deps, secrets: Secrets): PushSender {
+export function pushSender(deps: Deps, secrets: Secrets): PushSender {
   let sender = senders.get(deps.clients);
   if (!sender) {
     const subject = deps.config.vapidSubject ?? `mailto:${/<([^>]+)>/.exec(fromAddress(deps))?.[1] ?? fromAddress(deps)}`;
