@@ -129,14 +129,21 @@ function describe(
   }));
   for (const [from, to] of Object.entries(moves)) {
     const n = inClass(from);
-    changes.push(
-      to === LEAVERS
-        ? {
-            kind: 'families_leave',
-            text: `${nameOf.get(from)} leaves the school: ${count(n)} are told today and removed on ${date} (after ${graceDays} days). A family with a child in another class stays.`,
-          }
-        : { kind: 'families_move', text: `${nameOf.get(from)} → ${nameOf.get(to)}: ${count(n)} move with their class.` },
-    );
+    if (to !== LEAVERS) {
+      changes.push({
+        kind: 'families_move',
+        text: `${nameOf.get(from)} → ${nameOf.get(to)}: ${count(n)} move with their class.`,
+      });
+      continue;
+    }
+    const leaving = families.filter((f) => f.classIds.includes(from) && isLeaving(f.classIds, moves)).length;
+    const staying = n - leaving;
+    changes.push({
+      kind: 'families_leave',
+      text: `${nameOf.get(from)} leaves the school: ${count(leaving)} ${leaving === 1 ? 'is' : 'are'} told today and removed on ${date} (after ${graceDays} days).${
+        staying > 0 ? ` ${count(staying)} with a child in another class ${staying === 1 ? 'stays' : 'stay'}.` : ''
+      }`,
+    });
   }
   for (const k of school.classes.filter((k) => !(k.id in moves) && !k.archived)) {
     changes.push({ kind: 'families_stay', text: `${k.name} keeps its ${count(inClass(k.id))}.` });
