@@ -25,7 +25,12 @@ const wallFeed = async () => (await corridor.fetch('/w/north/feed.json')).text()
 
 describe('schools and trusts', () => {
   it('an operator creates a trust and a school; its head is invited by email', async () => {
-    const trust = await corridor.api<{ wallUrl: string }>('POST', '/api/trusts', { id: 'north', name: 'North Schools Trust' }, operator);
+    const trust = await corridor.api<{ wallUrl: string }>(
+      'POST',
+      '/api/trusts',
+      { id: 'north', name: 'North Schools Trust' },
+      operator,
+    );
     expect(trust.status).toBe(201);
     expect((await corridor.fetch('/w/north')).status).toBe(200);
 
@@ -50,7 +55,12 @@ describe('schools and trusts', () => {
     const [invitation] = await sentTo(corridor, 'head@stmarys.example');
     expect(invitation?.subject).toContain('St Mary’s Primary');
     expect(linksIn(invitation as never, '/api/auth/magic')).toHaveLength(1);
-    const shown = await corridor.api<{ admins: { email: string; status: string }[] }>('GET', '/api/schools/st-marys', undefined, operator);
+    const shown = await corridor.api<{ admins: { email: string; status: string }[] }>(
+      'GET',
+      '/api/schools/st-marys',
+      undefined,
+      operator,
+    );
     expect(shown.body.admins).toEqual([{ email: 'head@stmarys.example', name: 'Ms Okafor', status: 'invited' }]);
     const listed = await corridor.api<{ schools: { id: string }[] }>('GET', '/api/schools', undefined, operator);
     expect(listed.body.schools.map((s) => s.id)).toEqual(['demo', 'st-marys']);
@@ -59,11 +69,19 @@ describe('schools and trusts', () => {
 
   it('refuses, in words, a taken id, an unknown trust, a bad time zone and duplicate classes', async () => {
     const attempt = (body: Record<string, unknown>) =>
-      corridor.api<ErrorAnswer>('POST', '/api/schools', { id: 'x-school', name: 'X', adminEmail: 'h@x.example', ...body }, operator);
+      corridor.api<ErrorAnswer>(
+        'POST',
+        '/api/schools',
+        { id: 'x-school', name: 'X', adminEmail: 'h@x.example', ...body },
+        operator,
+      );
     const taken = await attempt({ id: 'st-marys' });
     expect([taken.status, taken.body.error.message]).toEqual([409, 'There is already a school "st-marys". Choose another id.']);
     const trust = await attempt({ trustId: 'nowhere' });
-    expect([trust.status, trust.body.error.message]).toEqual([422, 'There is no trust "nowhere". Create it first (corridor trust create).']);
+    expect([trust.status, trust.body.error.message]).toEqual([
+      422,
+      'There is no trust "nowhere". Create it first (corridor trust create).',
+    ]);
     const zone = await attempt({ timezone: 'Mars/Olympus' });
     expect(zone.status).toBe(400);
     expect(zone.body.error.message).toContain('not a time zone');
@@ -125,14 +143,24 @@ describe('schools and trusts', () => {
     expect([added.status, added.body.class]).toEqual([201, { id: 'year-3', name: 'Year 3', archived: false }]);
     const again = await corridor.api<ErrorAnswer>('POST', '/api/schools/me/classes', { name: 'year 3' }, head);
     expect([again.status, again.body.error.message]).toEqual([422, 'There is already a class called "Year 3".']);
-    const renamed = await corridor.api<{ class: { name: string } }>('PATCH', '/api/schools/me/classes/year-3', { name: 'Oak Class' }, head);
+    const renamed = await corridor.api<{ class: { name: string } }>(
+      'PATCH',
+      '/api/schools/me/classes/year-3',
+      { name: 'Oak Class' },
+      head,
+    );
     expect(renamed.body.class.name).toBe('Oak Class');
 
     const { linkKey } = await getSecrets(corridor.local.deps);
     const oak = (await getSchool(corridor.local.deps, 'st-marys'))?.classes.find((k) => k.id === 'year-3');
     const link = joinPath(linkKey, 'st-marys', oak as never);
     expect((await corridor.fetch(link)).status).toBe(200);
-    const archived = await corridor.api<{ class: { archived: boolean } }>('PATCH', '/api/schools/me/classes/year-3', { archived: true }, head);
+    const archived = await corridor.api<{ class: { archived: boolean } }>(
+      'PATCH',
+      '/api/schools/me/classes/year-3',
+      { archived: true },
+      head,
+    );
     expect(archived.body.class.archived).toBe(true);
 
     const joinPage = await corridor.fetch(link);
