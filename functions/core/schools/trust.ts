@@ -27,11 +27,16 @@ export async function getTrust(deps: Deps, trustId: string): Promise<Trust | und
   return Item ? trustSchema.parse(Item) : undefined;
 }
 
+/** Puts the trust in the operators' list. */
+async function listTrust(deps: Deps, trustId: string): Promise<void> {
+  await deps.clients.dynamo.send(
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trustId), trustId } }),
+  );
+}
+
 /** Creates or replaces a trust (and lists it). */
 export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trust.id), trustId: trust.id } }),
-  );
+  await listTrust(deps, trust.id);
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust } }),
   );
@@ -55,9 +60,7 @@ export async function createTrust(deps: Deps, raw: z.input<typeof trustSchema>):
     if (!isConditionFailed(error)) throw error;
     throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
   }
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trust.id), trustId: trust.id } }),
-  );
+  await listTrust(deps, trust.id);
   await renderChannel(deps, channel.wall(trust.id));
   return trust;
 }
