@@ -182,6 +182,15 @@ describe('the new school year', () => {
     );
     expect(me.body.rosterOutOfDate).toBe(true);
     expect(me.body.leaversRemovedAfter).toBe(new Date(now.getTime() + 30 * DAY).toISOString());
+    // This year's roster imported: no longer out of date.
+    const roster = await corridor.fetch('/api/consent/roster', {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${world.token}`, 'content-type': 'text/csv' },
+      body: 'First name,Last name,Class,Consent\nAva,Brown,Year 1,public\n',
+    });
+    expect(roster.status).toBe(200);
+    const after = await corridor.api<{ rosterOutOfDate: boolean }>('GET', '/api/schools/me', undefined, world.token);
+    expect(after.body.rosterOutOfDate).toBe(false);
   });
 
   for (const point of yearPoints) {
