@@ -20,7 +20,6 @@ export default {
         DistributionDomain: corridor.cdn.distribution.distributionDomainName,
         UploadsBucket: corridor.storage.incoming.bucketName,
         SiteBucket: corridor.storage.site.bucketName,
-        Table: corridor.storage.table.tableName,
         SesConfigurationSet: corridor.email.configurationSet.configurationSetName,
         AlarmTopic: corridor.alarmTopic.topicArn,
         ...Object.fromEntries(

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as integrations from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,7 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Config, configToEnv } from '../functions/aws/config';
-import { tableShape } from '../functions/aws/table';
+import { TABLE_OUTPUT, tableShape } from '../functions/aws/table';
 import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
 import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
@@ -209,6 +209,12 @@ export class CorridorInfra extends Construct {
     // --- storage + CDN ---
     const namePrefix = `${appName}-${props.stage}`.toLowerCase();
     this.storage = new Storage(this, 'Storage', { namePrefix, retainData });
+    // `corridor operator token create --stage <stage>` finds the table here (functions/cli/stack-outputs.ts):
+    // the first operator credential is written straight into it with the operator's own AWS credentials.
+    new CfnOutput(this, 'TableNameOutput', {
+      value: this.storage.table.tableName,
+      description: 'The DynamoDB table (corridor operator token create --stage reads it)',
+    }).overrideLogicalId(TABLE_OUTPUT);
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       description: `Corridor ${props.stage} API (reached through CloudFront at /api/*)`,
       createDefaultStage: true,

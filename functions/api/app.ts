@@ -15,6 +15,7 @@ import { feedExtensionRoutes } from './routes/feed-extension';
 import { guidelinesRoutes } from './routes/guidelines';
 import { joinRoutes } from './routes/join';
 import { oembedRoutes } from './routes/oembed';
+import { operatorSchoolRoutes, trustRoutes } from './routes/operator';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
 import { settingsRoutes } from './routes/settings';
@@ -67,6 +68,8 @@ function jsonApi(deps: Deps) {
   api.get('/health', (c) => c.json({ ok: true }));
   api.route('/posts', postRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
+  api.route('/schools', operatorSchoolRoutes(deps));
+  api.route('/trusts', trustRoutes(deps));
   api.route('/oembed', oembedRoutes(deps));
   api.route('/feeds', feedExtensionRoutes());
   api.route('/auth', authRoutes(deps));

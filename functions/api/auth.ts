@@ -4,12 +4,12 @@ import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { type Config, servesOnlyHttps } from '../aws/config';
 import { sameSecret } from '../core/auth/secrets';
-import { authenticate, type Principal } from '../core/auth/tokens';
+import { authenticate, isOperator, type Operator, type Principal } from '../core/auth/tokens';
 import type { Deps } from '../core/deps';
 import { authenticateSession, SESSION_SECONDS } from '../core/staff/sessions';
 
 /** The caller, and for a session the CSRF token its pages must send back on writes. */
-export type AppEnv = { Variables: { principal: Principal; csrfToken?: string } };
+export type AppEnv = { Variables: { principal: Principal; csrfToken?: string; operator: Operator } };
 
 /** `__Host-` cookies must be Secure, on `/`, with no Domain: the browser then refuses any other site's copy. */
 export const sessionCookieName = (config: Config) => (servesOnlyHttps(config) ? '__Host-corridor-session' : 'corridor-session');
@@ -32,6 +32,12 @@ export function clearSessionCookie(c: Context, config: Config): void {
 }
 
 export const sessionSecretOf = (c: Context, config: Config) => getCookie(c, sessionCookieName(config));
+
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+function bearerOf(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  return header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+}
 
 const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -62,12 +68,12 @@ export function refuseCrossSiteWrite(c: Context, config: Config, csrfToken: stri
  */
 export const requireToken = (deps: Deps) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    const header = c.req.header('authorization');
-    const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
+    const bearer = bearerOf(c);
     const sessionSecret = sessionSecretOf(c, deps.config);
     if (bearer) {
       const principal = await authenticate(deps, bearer);
       if (!principal) throw new HTTPException(401, { message: 'This API token is not valid (unknown or revoked).' });
+      if (isOperator(principal)) throw new HTTPException(403, { message: OPERATOR_OUTSIDE_SCHOOLS });
       c.set('principal', principal);
     } else if (sessionSecret) {
       const session = await authenticateSession(deps, sessionSecret);
@@ -80,6 +86,28 @@ export const requireToken = (deps: Deps) =>
         message: 'Sign in first: with your email address, or send an API token as "Authorization: Bearer <token>".',
       });
     }
+    await next();
+  });
+
+const OPERATOR_OUTSIDE_SCHOOLS =
+  'This is an operator token: it creates and changes schools and trusts, and acts inside no school. Use a token or sign-in of that school’s staff.';
+
+/**
+ * Requires an operator's API token (`Authorization: Bearer <token>`): the people who run the deployment
+ * create schools and trusts. A school's staff — admins included — are refused, whatever their school.
+ */
+export const requireOperator = (deps: Deps, what: string) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const bearer = bearerOf(c);
+    if (!bearer && !sessionSecretOf(c, deps.config)) {
+      throw new HTTPException(401, { message: 'Sign in first: send an operator token as "Authorization: Bearer <token>".' });
+    }
+    const caller = bearer ? await authenticate(deps, bearer) : undefined;
+    if (bearer && !caller) throw new HTTPException(401, { message: 'This API token is not valid (unknown or revoked).' });
+    if (!caller || !isOperator(caller)) {
+      throw new HTTPException(403, { message: `Only an operator of this Corridor can ${what}; a school’s admin cannot.` });
+    }
+    c.set('operator', caller);
     await next();
   });
 

@@ -10,8 +10,13 @@ import { RateLimited } from '../core/limits/rate-limit';
 import { UploadIncomplete } from '../core/media/multipart';
 import { PostInputError } from '../core/posts/create';
 import { PostNotFound } from '../core/posts/edit';
+import { ClassChangeRefused } from '../core/schools/classes';
+import { SchoolChangeRefused, SchoolExists } from '../core/schools/create';
 import { JoinLinkConflict } from '../core/schools/join-link-rotation';
 import { cleanDeep } from '../core/security/text';
+import { SettingRefused } from '../core/schools/settings';
+import { TrustExists } from '../core/schools/trust';
+import { YearChangeRefused } from '../core/schools/year/plan';
 import { StaffChangeRefused } from '../core/staff/invite';
 import { plainIssues } from './plain-issues';
 
@@ -34,6 +39,10 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
   if (error instanceof PostNotFound || error instanceof FamilyNotFound) return c.json(errorBody('not_found', error.message), 404);
   if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
+  if (error instanceof SchoolExists || error instanceof TrustExists) return c.json(errorBody('conflict', error.message), 409);
+  if (error instanceof SchoolChangeRefused || error instanceof ClassChangeRefused || error instanceof SettingRefused)
+    return c.json(errorBody('refused', error.message), 422);
+  if (error instanceof YearChangeRefused) return c.json(errorBody('invalid_year_change', error.message), 422);
   if (error instanceof ConsentRequired) {
     return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
   }

@@ -5,6 +5,17 @@
  */
 export const tableKeys = {
   school: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}`, sk: 'SCHOOL' }),
+  /** Every school, one pointer item each in one partition: operators list them without a scan. */
+  schoolsIndex: 'SCHOOLS',
+  schoolPointer: (schoolId: string) => ({ pk: 'SCHOOLS', sk: schoolId }),
+  trust: (trustId: string) => ({ pk: `TRUST#${trustId}`, sk: 'TRUST' }),
+  trustsIndex: 'TRUSTS',
+  trustPointer: (trustId: string) => ({ pk: 'TRUSTS', sk: trustId }),
+  /**
+   * A family leaving a school at the new school year: told, then removed after the grace period by the
+   * sweeper (which finds it through gsi1, sorted by the removal date).
+   */
+  leaver: (schoolId: string, familyId: string) => ({ pk: `SCHOOL#${schoolId}#LEAVERS`, sk: `FAMILY#${familyId}` }),
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
   tokensOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#TOKENS`,
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),

@@ -10,3 +10,9 @@ export const tableShape = {
   /** Epoch seconds; DynamoDB TTL deletes on AWS, code checks expiry everywhere (dynalite has no TTL). */
   ttlAttribute: 'expiresAt',
 } as const;
+
+/**
+ * The stack output naming the deployed table: `corridor operator token create --stage <stage>` reads it to
+ * write the first operator credential (the table's name is generated, so nothing else knows it).
+ */
+export const TABLE_OUTPUT = 'CorridorTableName';

@@ -13,7 +13,11 @@ export function apiTargetFromEnv(env = process.env): ApiTarget {
 /** Calls the Corridor API; turns every failure into one readable line. */
 export async function callApi<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   if (!target.token)
-    throw new CliError('CORRIDOR_TOKEN is not set. Create one with: corridor token create --school <id> --role staff');
+    throw new CliError(
+      path.startsWith('/api/schools/me') || !/^\/api\/(schools|trusts)/.test(path)
+        ? 'CORRIDOR_TOKEN is not set. Create one with: corridor token create --school <id> --role staff'
+        : 'CORRIDOR_TOKEN is not set. Operators create theirs with: corridor operator token create',
+    );
   let response: Response;
   try {
     response = await fetch(`${target.baseUrl}${path}`, {

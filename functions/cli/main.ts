@@ -1,8 +1,11 @@
 import { joinLinksCommand } from './commands/join-links';
+import { operatorCommand } from './commands/operator';
 import { postCommand } from './commands/post';
 import { retractCommand } from './commands/retract';
+import { schoolCommand } from './commands/school';
 import { statusCommand } from './commands/status';
 import { tokenCommand } from './commands/token';
+import { trustCommand } from './commands/trust';
 import { CliError } from './output';
 
 const commands = {
@@ -11,6 +14,9 @@ const commands = {
   retract: retractCommand,
   token: tokenCommand,
   'join-links': joinLinksCommand,
+  operator: operatorCommand,
+  school: schoolCommand,
+  trust: trustCommand,
 } satisfies Record<string, (args: string[]) => Promise<void>>;
 
 const help = `Usage: corridor <command> [options]
@@ -23,6 +29,9 @@ Commands:
   retract     remove a post from every channel
   token       create or revoke API tokens (local admin)
   join-links  list the classes' join links for parents; --rotate one that leaked
+  operator    create the operator token that creates schools (locally, or on AWS with --stage)
+  school      create, list, show or change schools (operators)
+  trust       create or list trusts, whose walls gather their schools' public posts (operators)
 
 Run "corridor <command> --help" for a command's options.
 Environment: CORRIDOR_URL (default http://127.0.0.1:3000), CORRIDOR_TOKEN.`;

@@ -37,6 +37,14 @@ export const faultPoints = [
   'media:after-store',
   /** Between a file's `ready` and its post's settle (the post must not be left processing). */
   'media:before-settle',
+  /**
+   * A change of school year (core/schools/year/apply.ts): after the school's one write, after the first
+   * family moved, after a leaver was told but before that was recorded, before it is marked applied.
+   */
+  'year:after-start',
+  'year:mid-families',
+  'year:mid-tell',
+  'year:before-applied',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

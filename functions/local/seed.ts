@@ -2,25 +2,33 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
 import { createToken } from '../core/auth/tokens';
-import { channel } from '../core/channels/channels';
-import { renderChannel } from '../core/channels/render-channel';
 import type { Deps } from '../core/deps';
-import { getSchool, putSchool, type schoolSchema } from '../core/schools/school';
-import { addStaffMember } from '../core/staff/staff';
-
-export const DEMO_SCHOOL: z.input<typeof schoolSchema> = {
-  id: 'demo',
-  name: 'Demo Primary School',
-  timezone: 'Europe/London',
-  classes: [
-    { id: 'reception', name: 'Reception' },
-    { id: 'year-1', name: 'Year 1' },
-    { id: 'year-2', name: 'Year 2' },
-  ],
-};
+import { createSchool, type NewSchool } from '../core/schools/create';
+import { classIdFor, getSchool, type schoolSchema } from '../core/schools/school';
 
 /** The demo head: signs in at /compose/ with this address; the link lands in the local mailbox. */
 export const DEMO_HEAD_EMAIL = 'head@demo.school.example';
+
+/** The demo school as an operator would create it (POST /api/schools): class ids come from the names. */
+export const DEMO_NEW_SCHOOL = {
+  id: 'demo',
+  name: 'Demo Primary School',
+  timezone: 'Europe/London',
+  classes: ['Reception', 'Year 1', 'Year 2'],
+  adminEmail: DEMO_HEAD_EMAIL,
+  adminName: 'Demo Head',
+} satisfies NewSchool;
+
+/** The demo school's record as created (tests that set up other schools or trusts start from it). */
+export const DEMO_SCHOOL: z.input<typeof schoolSchema> = {
+  id: DEMO_NEW_SCHOOL.id,
+  name: DEMO_NEW_SCHOOL.name,
+  timezone: DEMO_NEW_SCHOOL.timezone,
+  classes: DEMO_NEW_SCHOOL.classes.map((name) => ({ id: classIdFor(name, []), name })),
+};
+
+/** Who created the demo school, as the audit log names it. */
+const seedActor = { label: 'Corridor (first start)', tokenId: 'seed' };
 
 /**
  * On first start: the demo school, its head (an admin who signs in by emailed link) and an admin token. The token is kept in the data folder (local
@@ -33,19 +41,8 @@ export async function seedDemo(deps: Deps, dataDir: string): Promise<{ token: st
     const token = await readFile(tokenFile, 'utf8').catch(() => '');
     if (token) return { token: token.trim(), created: false };
   } else {
-    await putSchool(deps, DEMO_SCHOOL);
-    await addStaffMember(deps, {
-      schoolId: DEMO_SCHOOL.id,
-      memberId: 'demo-head',
-      email: DEMO_HEAD_EMAIL,
-      name: 'Demo Head',
-      role: 'admin',
-      status: 'invited',
-      invitedBy: 'seed',
-      invitedAt: deps.now().toISOString(),
-    });
-    // A new school has a page and feeds from the start ("no posts yet"), not a 404 until its first post.
-    await renderChannel(deps, channel.public(DEMO_SCHOOL.id));
+    // The same path as an operator's POST /api/schools: the head is invited by email (local mailbox).
+    await createSchool(deps, seedActor, DEMO_NEW_SCHOOL);
   }
   const { token } = await createToken(deps, { schoolId: DEMO_SCHOOL.id, role: 'admin', label: 'demo admin' });
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });

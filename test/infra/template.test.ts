@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Config, configFromEnv, configSchema, configToEnv } from '../../functions/aws/config';
-import { tableShape } from '../../functions/aws/table';
+import { TABLE_OUTPUT, tableShape } from '../../functions/aws/table';
 import { rewriteFunctionSource } from '../../infra/cdn';
 import { maxReceiveCount, sizing } from '../../infra/corridor';
 import { VISIBILITY_PER_FUNCTION_TIMEOUT } from '../../infra/queues';
@@ -84,6 +84,12 @@ describe('DynamoDB', () => {
       })),
     );
     expect((p.GlobalSecondaryIndexes as Json[]).map((g) => g.IndexName)).toContain('gsi1');
+  });
+
+  it('is named in the stack output the CLI reads to mint the first operator token on AWS', () => {
+    const [tableId] = only(ofType(template, 'AWS::DynamoDB::Table'));
+    const { Outputs = {} } = template.toJSON() as { Outputs?: Record<string, Json> };
+    expect(Outputs[TABLE_OUTPUT]?.Value).toEqual({ Ref: tableId });
   });
 });
 

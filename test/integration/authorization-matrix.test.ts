@@ -15,7 +15,7 @@ import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';
  * Acceptance 1: every route of the API, as every kind of caller, checked against a rule. The routes
  * come from the Hono app itself: a route added without a rule here fails this test.
  */
-const callers = ['anonymous', 'parent', 'staff', 'admin', 'otherAdmin'] as const;
+const callers = ['anonymous', 'parent', 'staff', 'admin', 'otherAdmin', 'operator'] as const;
 type Caller = (typeof callers)[number];
 
 interface Call {
@@ -35,20 +35,34 @@ interface Rule {
   public?: boolean;
 }
 
-/** Signed-in routes: no credential → 401; a parent's feed link is no credential either. */
-const signedIn = (staff: number, admin: number, otherAdmin: number) => ({
+/**
+ * Signed-in routes: no credential → 401; a parent's feed link is no credential either. An operator's
+ * token acts inside no school: refused (403) on every school route.
+ */
+const signedIn = (staff: number, admin: number, otherAdmin: number, operator = 403) => ({
   anonymous: 401,
   parent: 401,
   staff,
   admin,
   otherAdmin,
+  operator,
 });
-const everyone = (status: number) => ({ anonymous: status, parent: status, staff: status, admin: status, otherAdmin: status });
+/** Operators' routes: every school's staff, admins included, are refused. */
+const operatorOnly = (operator: number) => ({ ...signedIn(403, 403, 403), operator });
+const everyone = (status: number) => ({
+  anonymous: status,
+  parent: status,
+  staff: status,
+  admin: status,
+  otherAdmin: status,
+  operator: status,
+});
 
 let corridor: TestCorridor;
 let teacher: StaffBrowser;
 let staffToken: string;
 let otherAdminToken: string;
+let operatorToken: string;
 let parentLink: string;
 /** School A's own things, which the other school's admin must never see. */
 const markers: string[] = [];
@@ -61,6 +75,7 @@ beforeAll(async () => {
   await putSchool(deps, { id: 'other', name: 'Other School', classes: [{ id: 'owls', name: 'Owls' }] });
   ({ token: otherAdminToken } = await createToken(deps, { schoolId: 'other', role: 'admin', label: 'other head' }));
   ({ token: staffToken } = await createToken(deps, { schoolId: 'demo', role: 'staff', label: 'A staff iPad' }));
+  ({ token: operatorToken } = await createToken(deps, { role: 'operator', label: 'trust IT' }));
   teacher = await signInAsNewStaff(corridor, 'teacher.a@school-a.example');
   parentLink = await capabilityToken(deps, channel.families('demo').id);
   await corridor.api('PATCH', '/api/settings', { requiresApproval: true });
@@ -197,6 +212,44 @@ const rules: Record<string, Rule> = {
     expect: signedIn(409, 409, 404),
   },
   'GET /api/schools/me': { call: () => ({ path: '/api/schools/me' }), expect: signedIn(200, 200, 200) },
+  // Classes: admins of the caller's own school add, rename and archive; the other school has no Year 2.
+  'POST /api/schools/me/classes': {
+    call: () => ({ path: '/api/schools/me/classes', body: { name: unique('Class') } }),
+    expect: signedIn(403, 201, 201),
+  },
+  'PATCH /api/schools/me/classes/:classId': {
+    call: () => ({ path: '/api/schools/me/classes/year-2', body: { archived: false } }),
+    expect: signedIn(403, 200, 404),
+  },
+  // The new school year, previewed and applied on the caller's own school only (the other school's admin's
+  // plan names school A's classes, which it does not have: refused in words).
+  'POST /api/schools/me/year/preview': {
+    call: () => ({ path: '/api/schools/me/year/preview', body: { moves: [{ from: 'year-1', to: 'year-2' }] } }),
+    expect: signedIn(403, 200, 422),
+  },
+  'POST /api/schools/me/year': {
+    call: () => ({ path: '/api/schools/me/year', body: { moves: [], newClasses: [{ name: unique('Nursery') }] } }),
+    expect: signedIn(403, 200, 200),
+  },
+  // Only operators create, list, see and change schools and trusts; no school's admin can, for any school.
+  'GET /api/schools': { call: () => ({ path: '/api/schools' }), expect: operatorOnly(200) },
+  'POST /api/schools': {
+    call: () => ({
+      path: '/api/schools',
+      body: { id: unique('new-school'), name: 'New School', classes: ['Owls'], adminEmail: `${unique('head')}@new.example` },
+    }),
+    expect: operatorOnly(201),
+  },
+  'GET /api/schools/:id': { call: () => ({ path: '/api/schools/demo' }), expect: operatorOnly(200) },
+  'PATCH /api/schools/:id': {
+    call: () => ({ path: '/api/schools/other', body: { timezone: 'Europe/London' } }),
+    expect: operatorOnly(200),
+  },
+  'GET /api/trusts': { call: () => ({ path: '/api/trusts' }), expect: operatorOnly(200) },
+  'POST /api/trusts': {
+    call: () => ({ path: '/api/trusts', body: { id: unique('trust'), name: 'A Trust' } }),
+    expect: operatorOnly(201),
+  },
   'GET /api/schools/me/channels': { call: () => ({ path: '/api/schools/me/channels' }), expect: signedIn(403, 200, 200) },
   'POST /api/schools/me/channels/:channelId/rotate': {
     call: () => ({ path: `/api/schools/me/channels/${encodeURIComponent(channel.class('demo', 'year-1').id)}/rotate` }),
@@ -334,6 +387,8 @@ function credentials(caller: Caller): Record<string, string> {
       return { authorization: `Bearer ${corridor.token}` };
     case 'otherAdmin':
       return { authorization: `Bearer ${otherAdminToken}` };
+    case 'operator':
+      return { authorization: `Bearer ${operatorToken}` };
   }
 }
 

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
@@ -154,5 +156,126 @@ describe('the corridor CLI', () => {
     const unknown = await cli(['join-links', '--rotate', 'year-9']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('corridor: There is no such class in your school.');
+  });
+
+  it('has --help on the operators’ commands', { timeout: 180_000 }, async () => {
+    for (const command of ['operator', 'school', 'trust']) {
+      const help = await cli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain(`Usage: corridor ${command}`);
+    }
+  });
+
+  it('mints an operator token locally, who then creates a trust and a school over the API', { timeout: 300_000 }, async () => {
+    const minted = await cli(['operator', 'token', 'create', '--label', 'Trust IT']);
+    expect(minted.code, minted.stderr).toBe(0);
+    const operator = minted.stdout.trim();
+    expect(operator).toMatch(/^crd_/);
+    const asOperator = { CORRIDOR_TOKEN: operator };
+
+    const trust = await cli(['trust', 'create', '--id', 'east', '--name', 'East Trust'], asOperator);
+    expect(trust.code, trust.stderr).toBe(0);
+    expect(trust.stdout.trim()).toBe(`${corridor.url}/w/east`);
+    expect((await cli(['trust', 'list'], asOperator)).stdout).toBe('east\tEast Trust\n');
+
+    const created = await cli(
+      ['school', 'create', '--id', 'hillside', '--name', 'Hillside Primary', '--classes', 'Reception, Year 1,Year 2'],
+      asOperator,
+    );
+    expect(created.code).toBe(1);
+    expect(created.stderr).toContain('Missing --admin');
+    const made = await cli(
+      [
+        'school',
+        'create',
+        '--id',
+        'hillside',
+        '--name',
+        'Hillside Primary',
+        '--classes',
+        'Reception, Year 1,Year 2',
+        '--admin',
+        'head@hillside.example',
+        '--trust',
+        'east',
+      ],
+      asOperator,
+    );
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain('head@hillside.example has been emailed a link to sign in as its admin');
+    expect(made.stdout).toContain('classes    Reception, Year 1, Year 2');
+
+    const listed = await cli(['school', 'list'], asOperator);
+    expect(listed.stdout).toBe(
+      'demo\tDemo Primary School\tEurope/London\t-\t3\nhillside\tHillside Primary\tEurope/London\teast\t3\n',
+    );
+    const shown = await cli(['school', 'show', 'hillside'], asOperator);
+    expect(shown.stdout).toContain('admin      head@hillside.example (invited, has not signed in yet)');
+    expect(shown.stdout).toContain('trust      east; public posts not on its wall');
+    const updated = await cli(['school', 'update', 'hillside', '--name', 'Hillside Academy', '--no-trust'], asOperator);
+    expect(updated.code, updated.stderr).toBe(0);
+    expect(updated.stdout).toContain('Hillside Academy (hillside)');
+    expect(updated.stdout).toContain('trust      none');
+
+    // A school's admin token is refused, in words.
+    const refused = await cli(['school', 'list']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Only an operator of this Corridor can list schools');
+  });
+
+  it('mints the first operator token on AWS from the stack output, through the real SDK clients', {
+    timeout: 180_000,
+  }, async () => {
+    // CloudFormation has no emulator: a local endpoint answers DescribeStacks (awsQuery) as AWS does, and
+    // the DynamoDB client is pointed at the emulator the same way (AWS_ENDPOINT_URL_<SERVICE>), so the
+    // CLI runs exactly its AWS code path: the real CloudFormation and DynamoDB clients, no endpoint in code.
+    const asked: string[] = [];
+    const cloudFormation = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        const form = new URLSearchParams(body);
+        asked.push(`${form.get('Action')} ${form.get('StackName')}`);
+        const found = form.get('StackName') === 'test-corridor-Corridor';
+        response.writeHead(found ? 200 : 400, { 'content-type': 'text/xml' });
+        response.end(
+          found
+            ? `<DescribeStacksResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><DescribeStacksResult><Stacks><member>
+<StackName>test-corridor-Corridor</StackName><StackId>arn:aws:cloudformation:eu-west-2:123456789012:stack/test-corridor-Corridor/1</StackId>
+<CreationTime>2027-01-01T00:00:00Z</CreationTime><StackStatus>CREATE_COMPLETE</StackStatus>
+<Outputs><member><OutputKey>CorridorTableName</OutputKey><OutputValue>corridor</OutputValue></member></Outputs>
+</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></DescribeStacksResponse>`
+            : `<ErrorResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/"><Error><Type>Sender</Type><Code>ValidationError</Code>
+<Message>Stack with id ${form.get('StackName')} does not exist</Message></Error><RequestId>2</RequestId></ErrorResponse>`,
+        );
+      });
+    });
+    await new Promise<void>((resolve) => cloudFormation.listen(0, '127.0.0.1', resolve));
+    const aws = {
+      AWS_ENDPOINT_URL_CLOUDFORMATION: `http://127.0.0.1:${(cloudFormation.address() as AddressInfo).port}`,
+      AWS_ENDPOINT_URL_DYNAMODB: corridor.local.emulators.dynamoEndpoint,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'secret',
+      AWS_REGION: 'eu-west-2',
+      // Not the local data: a data folder with nothing in it proves the token went through AWS's path.
+      CORRIDOR_DATA_DIR: '/nonexistent',
+    };
+    try {
+      const minted = await cli(['operator', 'token', 'create', '--stage', 'test', '--label', 'AWS operator'], aws);
+      expect(minted.code, minted.stderr).toBe(0);
+      expect(minted.stderr).toContain('(table corridor)');
+      const listed = await cli(['school', 'list'], { CORRIDOR_TOKEN: minted.stdout.trim() });
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toContain('demo\tDemo Primary School');
+
+      const wrong = await cli(['operator', 'token', 'create', '--stage', 'nope'], aws);
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toContain('There is no stack "nope-corridor-Corridor" in eu-west-2');
+      expect(asked).toEqual(['DescribeStacks test-corridor-Corridor', 'DescribeStacks nope-corridor-Corridor']);
+    } finally {
+      cloudFormation.close();
+    }
   });
 });

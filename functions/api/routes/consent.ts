@@ -32,9 +32,11 @@ export function consentRoutes(deps: Deps) {
     return c.json({ audience: query.audience, consentNeeded: levelNeededFor(query.audience), pupils });
   });
 
-  app.get('/roster', requireAdmin('see the photo consent roster'), async (c) =>
-    c.json({ pupils: await listRoster(deps, c.get('principal').schoolId) }),
-  );
+  app.get('/roster', requireAdmin('see the photo consent roster'), async (c) => {
+    const school = await callerSchool(deps, c.get('principal').schoolId);
+    // After a change of school year the roster's classes are last year's: say so until it is re-imported.
+    return c.json({ pupils: await listRoster(deps, school.id), outOfDate: school.rosterOutOfDate });
+  });
 
   app.put('/roster', requireAdmin('import the photo consent roster'), async (c) => {
     const principal = c.get('principal');

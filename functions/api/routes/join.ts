@@ -26,11 +26,22 @@ export function joinRoutes(deps: Deps) {
     const target = await resolveJoinLink(deps, { schoolId, classId, token });
     return target && { ...target, path: joinPath(target.linkKey, target.school.id, target.klass) };
   };
-  const notFound = (c: Context) => c.html(staleJoinLinkPage(), 404);
+  /** A class's link that is current but whose class an admin archived: closed, in words, not a mystery 404. */
+  const refusal = (c: Context, join: Awaited<ReturnType<typeof joined>>) =>
+    join
+      ? c.html(
+          messagePage(
+            'Class closed',
+            `${join.klass.name} at ${join.school.name} is closed and takes no new families. Ask the school for your child’s current class link.`,
+          ),
+          410,
+        )
+      : c.html(staleJoinLinkPage(), 404);
+  const notFound = refusal;
 
   app.get('/:schoolId/:classId/:token', async (c) => {
     const join = await joined(c);
-    if (!join) return notFound(c);
+    if (!join || join.klass.archived) return notFound(c, join);
     const { vapidPublicKey } = await getSecrets(deps);
     return c.html(
       joinPage({
@@ -47,7 +58,7 @@ export function joinRoutes(deps: Deps) {
 
   const qr = (format: QrFormat) => async (c: Context) => {
     const join = await joined(c);
-    if (!join) return notFound(c);
+    if (!join || join.klass.archived) return notFound(c, join);
     const { body, contentType } = await qrCode(`${deps.config.publicUrl}${join.path}`, format);
     return c.body(typeof body === 'string' ? body : new Uint8Array(body), 200, {
       'content-type': contentType,
@@ -61,7 +72,7 @@ export function joinRoutes(deps: Deps) {
 
   app.post('/:schoolId/:classId/:token/email', async (c) => {
     const join = await joined(c);
-    if (!join) return notFound(c);
+    if (!join || join.klass.archived) return notFound(c, join);
     const form = emailFormSchema.safeParse(await c.req.parseBody());
     if (!form.success)
       return c.html(
@@ -84,6 +95,7 @@ export function joinRoutes(deps: Deps) {
   app.post('/:schoolId/:classId/:token/push', async (c) => {
     const join = await joined(c);
     if (!join) return c.json({ error: STALE_JOIN_LINK_MESSAGE }, 404);
+    if (join.klass.archived) return c.json({ error: `${join.klass.name} is closed and takes no new families.` }, 410);
     const body = pushBodySchema.parse(await c.req.json());
     // The family link this browser kept is only a hint: joinWithPush honours it only for a phone that is
     // already the family's, so a manage link copied into another browser joins nothing of the family's.

@@ -9,25 +9,47 @@ import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
 import { printableJoinLink } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
+import { addClass, changeClass } from '../../core/schools/classes';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
+import type { SchoolClass } from '../../core/schools/school';
+import { applyYearChange, previewYearChange } from '../../core/schools/year/apply';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
+import { jsonBody } from '../errors';
+import { schoolView } from '../school-view';
 
-/** The caller's school: its classes (for audience choices) and, for admins, its private feed URLs. */
+const classView = ({ id, name, archived }: SchoolClass) => ({ id, name, archived });
+
+/**
+ * The caller's school (`/me`): its classes (for audience choices; admins add, rename and archive them,
+ * and change the school year) and, for admins, its private feed URLs. Operators' routes for every school
+ * share the `/api/schools` prefix (routes/operator.ts), so the guard here covers `/me` only.
+ */
 export function schoolRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps));
+  app.use('/me/*', requireToken(deps));
 
-  app.get('/me', async (c) => {
-    const school = await callerSchool(deps, c.get('principal').schoolId);
-    return c.json({
-      id: school.id,
-      name: school.name,
-      timezone: school.timezone,
-      classes: school.classes,
-      requiresApproval: school.requiresApproval,
-    });
+  app.get('/me', async (c) => c.json(schoolView(await callerSchool(deps, c.get('principal').schoolId))));
+
+  app.post('/me/classes', requireAdmin('add a class'), async (c) => {
+    const klass = await addClass(deps, c.get('principal'), (await jsonBody(c)) as never);
+    return c.json({ class: classView(klass) }, 201);
   });
+
+  app.patch('/me/classes/:classId', requireAdmin('change a class'), async (c) => {
+    const klass = await changeClass(deps, c.get('principal'), c.req.param('classId'), (await jsonBody(c)) as never);
+    if (!klass) throw new HTTPException(404, { message: 'There is no such class in your school.' });
+    return c.json({ class: classView(klass) });
+  });
+
+  // What the new school year will change, in words, before anything does.
+  app.post('/me/year/preview', requireAdmin('change the school year'), async (c) =>
+    c.json(await previewYearChange(deps, c.get('principal'), (await jsonBody(c)) as never)),
+  );
+
+  app.post('/me/year', requireAdmin('change the school year'), async (c) =>
+    c.json(await applyYearChange(deps, c.get('principal'), (await jsonBody(c)) as never)),
+  );
 
   // Each class's join link and printable QR codes (PNG, SVG): for the classroom door and the newsletter.
   app.get('/me/join-links', async (c) => {

@@ -1,13 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildClients } from '../../aws/clients';
-import { configSchema } from '../../aws/config';
 import { createToken, revokeToken, roleSchema } from '../../core/auth/tokens';
-import type { Deps } from '../../core/deps';
 import { getSchool } from '../../core/schools/school';
-import { startDynamo } from '../../local/emulators';
-import { LOCAL_NAMES } from '../../local/runtime';
+import { withLocalTable } from '../local-table';
 import { CliError, say } from '../output';
 
 export const tokenHelp = `Usage: corridor token create --school <id> --role admin|staff [--label <text>]
@@ -60,53 +54,4 @@ export async function tokenCommand(args: string[]): Promise<void> {
     }
     throw new CliError(`Unknown action "${action}". Use create or revoke (corridor token --help).`);
   });
-}
-
-/**
- * Opens the embedded table. LevelDB allows one process, so when `npm start` is running the CLI talks to
- * its dynalite (found through endpoints.json); otherwise it starts dynalite on the folder itself.
- */
-async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void> {
-  const dataDir = resolve(process.env.CORRIDOR_DATA_DIR ?? '.data');
-  const running = await runningServer(dataDir);
-  const own = running ? undefined : await startDynamo(dataDir, LOCAL_NAMES.table);
-  const config = configSchema.parse({
-    tableName: LOCAL_NAMES.table,
-    incomingBucket: LOCAL_NAMES.incomingBucket,
-    siteBucket: LOCAL_NAMES.siteBucket,
-    publicUrl: running?.url ?? 'http://127.0.0.1:3000',
-    mediaQueueUrl: 'local://media',
-    fanoutQueueUrl: 'local://fanout',
-    notificationsQueueUrl: 'local://notifications',
-    dynamoEndpoint: running?.dynamoEndpoint ?? own?.endpoint,
-  });
-  const unavailable = async () => {
-    throw new Error('not available to local admin commands');
-  };
-  const deps: Deps = {
-    config,
-    clients: buildClients(config),
-    now: () => new Date(),
-    queues: { fanout: unavailable, media: unavailable, notifications: unavailable },
-    cdn: { changed: unavailable, removed: unavailable },
-  };
-  try {
-    await work(deps);
-  } finally {
-    await own?.stop();
-  }
-}
-
-async function runningServer(dataDir: string): Promise<{ url: string; dynamoEndpoint: string } | undefined> {
-  try {
-    const info = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
-      pid: number;
-      url: string;
-      dynamoEndpoint: string;
-    };
-    process.kill(info.pid, 0); // throws when that process is gone
-    return info;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { queryAll } from '../../aws/dynamo';
+import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 
@@ -26,6 +26,14 @@ export const auditActions = [
   'family_erased',
   'school_exported',
   'retention_applied',
+  'school_created',
+  'school_updated',
+  'class_added',
+  'class_renamed',
+  'class_archived',
+  'class_reopened',
+  'school_year_changed',
+  'leavers_removed',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 
@@ -59,7 +67,11 @@ const auditPartition = (schoolId: string) => `SCHOOL#${schoolId}#AUDIT`;
 let sequence = 0;
 const entrySuffix = () => `${(sequence++ % 1e9).toString().padStart(9, '0')}${randomBytes(4).toString('hex')}`;
 
-/** Appends an entry. Entries are never changed or deleted by the application. */
+/**
+ * Appends an entry. Entries are never changed or deleted by the application. With `once` (a step that may
+ * be re-run after a crash, such as a change of school year), the entry's time and key are given and the
+ * write is conditional, so a re-run records it once.
+ */
 export async function recordAudit(
   deps: Deps,
   schoolId: string,
@@ -67,22 +79,28 @@ export async function recordAudit(
   action: AuditAction,
   target = '',
   details: AuditEntry['details'] = {},
+  once?: { at: string; key: string },
 ): Promise<AuditEntry> {
   const entry: AuditEntry = {
     schoolId,
-    at: deps.now().toISOString(),
+    at: once?.at ?? deps.now().toISOString(),
     actor: actor.label,
     actorId: actor.tokenId,
     action,
     target,
     details,
   };
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${entrySuffix()}`, type: 'audit', ...entry },
-    }),
-  );
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${once?.key ?? entrySuffix()}`, type: 'audit', ...entry },
+        ...(once ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(once && isConditionFailed(error))) throw error;
+  }
   return entry;
 }
 

@@ -16,21 +16,40 @@ export interface Principal {
   label: string;
 }
 
-const tokenItemSchema = z.object({
-  tokenId: z.string(),
-  schoolId: z.string(),
-  role: roleSchema,
-  label: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.string().optional(),
-});
+/**
+ * The people who run a Corridor deployment (a trust's IT lead): they create schools and trusts, and act
+ * inside no school. A separate type, not a third role, so no school route can take one by mistake.
+ */
+export interface Operator {
+  role: 'operator';
+  tokenId: string;
+  label: string;
+}
+
+const tokenItemSchema = z.discriminatedUnion('role', [
+  z.object({
+    tokenId: z.string(),
+    schoolId: z.string(),
+    role: roleSchema,
+    label: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  }),
+  z.object({
+    tokenId: z.string(),
+    role: z.literal('operator'),
+    label: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  }),
+]);
 
 const TOKEN_PREFIX = 'crd_';
 
 /** Creates an API token; the plain token is returned once and never stored. */
 export async function createToken(
   deps: Deps,
-  input: { schoolId: string; role: Role; label: string },
+  input: { schoolId: string; role: Role; label: string } | { role: 'operator'; label: string },
 ): Promise<{ token: string; tokenId: string }> {
   const token = newSecret(TOKEN_PREFIX);
   const tokenHash = hashToken(token);
@@ -51,17 +70,23 @@ export async function createToken(
   return { token, tokenId };
 }
 
-/** Resolves a bearer token to its principal; undefined when unknown, malformed or revoked. */
-export async function authenticate(deps: Deps, token: string): Promise<Principal | undefined> {
+/**
+ * Resolves a bearer token to a school's principal or an operator; undefined when unknown, malformed or
+ * revoked.
+ */
+export async function authenticate(deps: Deps, token: string): Promise<Principal | Operator | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
   const { Item } = await deps.clients.dynamo.send(
     new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.token(hashToken(token)) }),
   );
   const item = tokenItemSchema.safeParse(Item);
   if (!item.success || item.data.revokedAt) return undefined;
-  const { schoolId, role, tokenId, label } = item.data;
-  return { schoolId, role, tokenId, label };
+  const { tokenId, label } = item.data;
+  if (item.data.role === 'operator') return { role: 'operator', tokenId, label };
+  return { schoolId: item.data.schoolId, role: item.data.role, tokenId, label };
 }
+
+export const isOperator = (caller: Principal | Operator): caller is Operator => caller.role === 'operator';
 
 /** Revokes a token at once; later requests with it are refused. */
 export async function revokeToken(deps: Deps, token: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Actor, recordAudit } from '../audit/audit';
 import { CsvSyntaxError, parseCsv } from '../csv/csv';
 import type { Deps } from '../deps';
-import type { School } from '../schools/school';
+import { type School, updateSchoolFields } from '../schools/school';
 import { type ConsentLevel, consentLevelNames, type Pupil, pupilName, replaceRoster } from './roster';
 
 /**
@@ -140,6 +140,8 @@ export async function importRoster(deps: Deps, actor: Actor, school: School, tex
   const parsed = parseRoster(text, school);
   if (parsed.problems.length > 0) throw new RosterRejected(parsed.problems);
   await replaceRoster(deps, school.id, parsed.pupils);
+  // This year's roster is in: no longer out of date after a change of school year.
+  if (school.rosterOutOfDate) await updateSchoolFields(deps, school.id, { rosterOutOfDate: false });
   const byLevel = Object.fromEntries(
     (Object.keys(consentLevelNames) as ConsentLevel[]).map((level) => [
       consentLevelNames[level],

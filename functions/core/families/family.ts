@@ -54,6 +54,8 @@ export const familySchema = z.object({
   push: z.record(z.string(), pushDeviceSchema).default({}),
   /** Keyed by address id (a keyed digest of the address). */
   emails: z.record(z.string(), emailRecipientSchema).default({}),
+  /** The last change of school year that moved the family's classes, by school: never moved twice. */
+  yearChanges: z.record(schoolIdSchema, z.string()).default({}),
   createdAt: z.string(),
   /**
    * The generation every manage and approval link of the family is signed for; "Sign out everywhere"
@@ -76,8 +78,8 @@ export const newFamilySchema = z.object({
 async function checkClasses(deps: Deps, schoolId: string, classIds: string[]): Promise<{ timezone: string }> {
   const school = await getSchool(deps, schoolId);
   if (!school) throw new Error(`school ${schoolId} does not exist`);
-  const unknown = classIds.filter((id) => !school.classes.some((c) => c.id === id));
-  if (unknown.length > 0) throw new Error(`unknown class: ${unknown.join(', ')}`);
+  const unknown = classIds.filter((id) => !school.classes.some((c) => c.id === id && !c.archived));
+  if (unknown.length > 0) throw new Error(`unknown or archived class: ${unknown.join(', ')}`);
   return { timezone: school.timezone };
 }
 
@@ -216,6 +218,47 @@ export async function removeClass(deps: Deps, familyId: string, schoolId: string
     return { ...family, classes };
   });
   // ...and then its membership at that school, which is what publishing reads.
+  if (updated) await putMembership(deps, updated.after, schoolId);
+  return updated?.after;
+}
+
+/**
+ * Moves the family's classes at a school for a change of school year (`move` maps the class list), once
+ * per change: the family remembers the change that moved it, so a re-run after a crash moves nobody twice.
+ * The family item changes first and its membership is mirrored from it after, so a re-run also repairs a
+ * membership a crash left behind. Returns the classes before and after (equal when it had moved already).
+ */
+export async function moveFamilyForYear(
+  deps: Deps,
+  familyId: string,
+  schoolId: string,
+  changeId: string,
+  move: (classIds: string[]) => string[],
+): Promise<{ before: string[]; after: string[] } | undefined> {
+  let before: string[] = [];
+  const updated = await updateFamily(deps, familyId, (family) => {
+    before = family.classes[schoolId] ?? [];
+    if (family.yearChanges[schoolId] === changeId) return family;
+    return {
+      ...family,
+      classes: { ...family.classes, [schoolId]: move(before) },
+      yearChanges: { ...family.yearChanges, [schoolId]: changeId },
+    };
+  });
+  if (!updated) return undefined;
+  await putMembership(deps, updated.after, schoolId);
+  return { before, after: updated.after.classes[schoolId] ?? [] };
+}
+
+/**
+ * Takes a family out of one school (a leaver whose grace period ended) when it follows other schools too:
+ * their news keeps coming. Undefined when there is no such family.
+ */
+export async function leaveSchool(deps: Deps, familyId: string, schoolId: string): Promise<Family | undefined> {
+  const updated = await updateFamily(deps, familyId, (family) => {
+    const { [schoolId]: _left, ...classes } = family.classes;
+    return { ...family, classes };
+  });
   if (updated) await putMembership(deps, updated.after, schoolId);
   return updated?.after;
 }

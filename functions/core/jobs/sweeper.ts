@@ -12,6 +12,8 @@ import { lifecycleContext, settlePost } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
 import { reconcilePendingIndex } from './reconcile-index';
+import { resumeYearChange } from '../schools/year/apply';
+import { removeDueLeavers } from '../schools/year/leavers';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -47,6 +49,10 @@ export interface SweepReport {
   retentionRetracted: number;
   /** Notification sends re-driven: a lost job, or a claim whose sender crashed. */
   notificationsRedriven: number;
+  /** Changes of school year a crash left under way, finished now. */
+  yearChangesFinished: number;
+  /** Leaving families removed at the end of their grace period. */
+  leaversRemoved: number;
 }
 
 /**
@@ -68,6 +74,8 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     scheduledReleased: 0,
     retentionRetracted: 0,
     notificationsRedriven: 0,
+    yearChangesFinished: 0,
+    leaversRemoved: 0,
   };
   // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every 5 minutes on AWS
   // (infra SWEEP_EVERY) and every minute with `npm start`, so a post goes live up to that much late.
@@ -107,6 +115,10 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
       report.notificationsRedriven++;
     } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
   }
+  for (const item of await stalled(deps, pendingPartitions.yearChange, cutoff)) {
+    if (await resumeYearChange(deps, String(item.id))) report.yearChangesFinished++;
+  }
+  report.leaversRemoved = await removeDueLeavers(deps);
   report.retentionRetracted = await applyRetention(deps);
   return report;
 }

@@ -66,7 +66,8 @@ export async function currentJoinClass(
   generation: number,
 ): Promise<Omit<JoinTarget, 'linkKey'> | undefined> {
   const found = await findClass(deps, schoolId, classId);
-  return found?.klass.joinGeneration === generation ? found : undefined;
+  // An archived class takes no new families, even from a confirmation asked for before it closed.
+  return found?.klass.joinGeneration === generation && !found.klass.archived ? found : undefined;
 }
 
 async function findClass(deps: Deps, schoolId: string, classId: string) {

@@ -10,6 +10,7 @@ import type { Deps } from '../deps';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
+import { closedClassReason } from '../schools/classes';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
@@ -73,6 +74,8 @@ export async function createPost(
   if (unknownClasses.length > 0 || unknownPictured.length > 0) {
     throw new PostInputError(`unknown class: ${[...unknownClasses, ...unknownPictured].join(', ')}`);
   }
+  const archived = school.classes.find((k) => k.archived && input.audience.includes(`class:${k.id}`));
+  if (archived) throw new PostInputError(closedClassReason(archived) ?? '');
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
   if (input.urgent && principal.role !== 'admin') {
     throw new PostInputError('only an admin can mark a post urgent: it reaches parents at once, even at night');

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { checkConsent, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
+import { closedClassReason } from '../schools/classes';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { PostInputError } from './create';
@@ -146,4 +147,6 @@ async function checkClasses(deps: Deps, schoolId: string, audience: string[]): P
   const school = await getSchool(deps, schoolId);
   const unknown = audience.filter((a) => !school?.classes.some((c) => `class:${c.id}` === a));
   if (unknown.length > 0) throw new PostInputError(`unknown class: ${unknown.join(', ')}`);
+  const archived = school?.classes.find((k) => k.archived && audience.includes(`class:${k.id}`));
+  if (archived) throw new PostInputError(closedClassReason(archived) ?? '');
 }

@@ -20,6 +20,10 @@ export const pendingPartitions = {
   scheduled: 'PENDING#SCHEDULED',
   /** Parents' deliveries waiting for a time (digests, quiet hours) or for a crashed sender's lease to end. */
   delivery: 'PENDING#DELIVERY',
+  /** Schools whose change of school year started and has not finished (a crash): the sweeper finishes it. */
+  yearChange: 'PENDING#YEAR',
+  /** Families leaving a school at the new year, by the date they are removed. */
+  leavers: 'PENDING#LEAVERS',
 } as const;
 
 /** A school's posts waiting for an admin's approval, oldest first (the admin's queue). */

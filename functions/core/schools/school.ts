@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
@@ -10,7 +10,19 @@ export const MAX_RETENTION_DAYS = 3650;
 
 export const schoolIdSchema = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'a school id is lower-case letters, digits and dashes');
+  .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'a school id is 2–41 lower-case letters, digits and dashes, e.g. "st-marys"')
+  // `/api/schools/me` is the caller's own school.
+  .refine((id) => id !== 'me', '"me" cannot be a school id');
+
+/** A time zone the runtime knows (IANA, e.g. "Europe/London"): digests and dates on pages use it. */
+export const timezoneSchema = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a time zone: use a name like "Europe/London"');
 
 export const classSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,40}$/),
@@ -20,6 +32,8 @@ export const classSchema = z.object({
    * covers it, so every earlier link stops working. 0 for a class whose link was never rotated.
    */
   joinGeneration: z.number().int().min(0).default(0),
+  /** An archived class keeps its posts and their audience, but takes no new posts or joins. */
+  archived: z.boolean().default(false),
 });
 export type SchoolClass = z.infer<typeof classSchema>;
 
@@ -35,21 +49,56 @@ export const artworkSchema = z.object({
   favicon: storedOutputSchema,
 });
 export type Artwork = z.infer<typeof artworkSchema>;
+/** What a change of school year does, in words (the preview, and the record of what was applied). */
+export const yearSummarySchema = z.object({
+  changes: z.array(z.object({ kind: z.string(), text: z.string() })),
+  families: z.object({ moving: z.number().int(), leaving: z.number().int() }),
+  /** When the leavers' families are removed (the end of the grace period). */
+  leaversRemovedAfter: z.string(),
+});
+export type YearSummary = z.infer<typeof yearSummarySchema>;
+
+/**
+ * The last change of school year, kept on the school: started (classes already changed, families being
+ * moved) or applied. `hash` identifies the request, so the same request again resumes or returns it.
+ */
+export const yearChangeSchema = z.object({
+  id: z.string(),
+  hash: z.string(),
+  state: z.enum(['applying', 'applied']),
+  startedAt: z.string(),
+  appliedAt: z.string().optional(),
+  /** Old class id → new class id, or "leavers". Classes not named keep their families. */
+  moves: z.record(z.string(), z.string()),
+  summary: yearSummarySchema,
+  /** Who asked (for the audit entry written when it is applied). */
+  actor: z.object({ label: z.string(), tokenId: z.string() }),
+});
+export type YearChange = z.infer<typeof yearChangeSchema>;
 
 export const schoolSchema = z.object({
   id: schoolIdSchema,
   name: z.string().min(1).max(120),
   /** IANA time zone used for digests and dates on pages. */
-  timezone: z.string().default('Europe/London'),
+  timezone: timezoneSchema.default('Europe/London'),
   classes: z.array(classSchema).default([]),
   /** Staff posts wait for an admin's approval before they go out. */
   requiresApproval: z.boolean().default(false),
   /** Posts are taken down this many days after they went out (null: kept until retracted). */
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).nullable().default(null),
-  /** The trust or authority whose regional wall shows this school's public posts, when it opted in. */
+  /** The trust or local authority the school belongs to (set by an operator). */
+  trustId: z.string().optional(),
+  /**
+   * The trust whose regional wall shows this school's public posts: the school's own trust, set when its
+   * admin opted in, absent when it did not (or opted out again).
+   */
   wallTrustId: z.string().optional(),
   /** Podcast artwork and feed icons drawn from the name (schools/artwork.ts); made by the first render. */
   artwork: artworkSchema.optional(),
+  /** The consent roster predates the last change of school year: import this year's. */
+  rosterOutOfDate: z.boolean().default(false),
+  /** The last change of school year (core/schools/year): in progress, or done. */
+  yearChange: yearChangeSchema.optional(),
 });
 export type School = z.infer<typeof schoolSchema>;
 
@@ -62,16 +111,68 @@ export async function getSchool(deps: Deps, schoolId: string): Promise<School | 
 }
 
 /**
- * Creates or replaces a school (defaults filled in). Its artwork is derived from it, so a replacement
- * that does not bring its own keeps the stored one (the documents already name it; a new name makes the
- * next render draw anew).
+ * Creates or replaces a school (defaults filled in), and lists it for operators. Its artwork is derived
+ * from it, so a replacement that does not bring its own keeps the stored one (the documents already name
+ * it; a new name makes the next render draw anew).
  */
 export async function putSchool(deps: Deps, input: z.input<typeof schoolSchema>): Promise<School> {
   const parsed = schoolSchema.parse(input);
   const artwork = parsed.artwork ?? (await getSchool(deps, parsed.id))?.artwork;
   const school = artwork ? { ...parsed, artwork } : parsed;
+  await listSchool(deps, school.id);
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),
   );
   return school;
+}
+
+/** Puts the school in the operators' list (before the school itself: a listed id with no school is skipped). */
+export async function listSchool(deps: Deps, schoolId: string): Promise<void> {
+  await deps.clients.dynamo.send(
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.schoolPointer(schoolId), schoolId } }),
+  );
+}
+
+/** A class's id from its name: "Year 1" → "year-1", unique among `taken` ("-2", "-3" … when needed). */
+export function classIdFor(name: string, taken: Iterable<string>): string {
+  const base =
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 36) || 'class';
+  const used = new Set(taken);
+  let id = base;
+  for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+/**
+ * Sets and removes top-level fields of an existing school in one write, leaving the rest untouched
+ * (`condition` adds to "the school exists").
+ */
+export async function updateSchoolFields(
+  deps: Deps,
+  schoolId: string,
+  sets: Record<string, unknown>,
+  removes: string[] = [],
+  condition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> },
+): Promise<void> {
+  const entries = Object.entries(sets);
+  if (entries.length + removes.length === 0) return;
+  const names = Object.fromEntries([...entries.map(([key]) => key), ...removes].map((key, i) => [`#f${i}`, key]));
+  const set = entries.map((_, i) => `#f${i} = :v${i}`).join(', ');
+  const remove = removes.map((_, i) => `#f${entries.length + i}`).join(', ');
+  const values = { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ...condition?.values };
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.school(schoolId),
+      UpdateExpression: `${set ? `SET ${set}` : ''}${remove ? ` REMOVE ${remove}` : ''}`,
+      ConditionExpression: `attribute_exists(pk)${condition ? ` AND (${condition.expression})` : ''}`,
+      ExpressionAttributeNames: { ...names, ...condition?.names },
+      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    }),
+  );
 }

@@ -1,23 +1,78 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import { channel } from '../channels/channels';
+import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 
 /** A trust or local authority: groups schools for a regional wall of their public posts. */
 export const trustSchema = z.object({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,40}$/),
-  name: z.string().min(1).max(120),
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{1,40}$/, 'a trust id is 2–41 lower-case letters, digits and dashes, e.g. "north-trust"'),
+  name: z.string().trim().min(1, 'give the trust a name').max(120),
 });
 export type Trust = z.infer<typeof trustSchema>;
 
-const trustKey = (trustId: string) => ({ pk: `TRUST#${trustId}`, sk: 'TRUST' });
+/** The trust already exists: ids are for ever (they are in the wall's address, /w/<id>). */
+export class TrustExists extends Error {
+  override name = 'TrustExists';
+}
 
 export async function getTrust(deps: Deps, trustId: string): Promise<Trust | undefined> {
-  const { Item } = await deps.clients.dynamo.send(new GetCommand({ TableName: deps.config.tableName, Key: trustKey(trustId) }));
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.trust(trustId) }),
+  );
   return Item ? trustSchema.parse(Item) : undefined;
 }
 
-export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
+/** Puts the trust in the operators' list. */
+async function listTrust(deps: Deps, trustId: string): Promise<void> {
   await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...trustKey(trust.id), type: 'trust', ...trust } }),
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trustId), trustId } }),
   );
+}
+
+/** Creates or replaces a trust (and lists it). */
+export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
+  await listTrust(deps, trust.id);
+  await deps.clients.dynamo.send(
+    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust } }),
+  );
+}
+
+/**
+ * An operator creates a trust. Its wall (/w/<id>) exists from the start, empty ("no posts yet"), so the
+ * address can be shared before the first school opts in.
+ */
+export async function createTrust(deps: Deps, raw: z.input<typeof trustSchema>): Promise<Trust> {
+  const trust = trustSchema.parse(raw);
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
+  }
+  await listTrust(deps, trust.id);
+  await renderChannel(deps, channel.wall(trust.id));
+  return trust;
+}
+
+/** Every trust, by id. */
+export async function listTrusts(deps: Deps): Promise<Trust[]> {
+  const pointers = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': tableKeys.trustsIndex },
+  });
+  const keys = pointers.map((p) => tableKeys.trust(String(p.sk)));
+  const items = await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys);
+  return items.map((item) => trustSchema.parse(item)).sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -1,0 +1,57 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Deps } from '../../core/deps';
+import { createSchool, listSchools, updateSchool } from '../../core/schools/create';
+import { getSchool } from '../../core/schools/school';
+import { createTrust, listTrusts } from '../../core/schools/trust';
+import { listStaff } from '../../core/staff/staff';
+import { type AppEnv, requireOperator } from '../auth';
+import { jsonBody } from '../errors';
+import { schoolView } from '../school-view';
+
+const noSuchSchool = () => new HTTPException(404, { message: 'There is no such school.' });
+
+/**
+ * Every school, for the deployment's operators: create, list, show, change. Mounted beside the school's
+ * own `/me` routes under `/api/schools`, so each route carries its guard (a `*` guard would cover `/me`).
+ */
+export function operatorSchoolRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const operator = (what: string) => requireOperator(deps, what);
+
+  app.get('/', operator('list schools'), async (c) => c.json({ schools: (await listSchools(deps)).map(schoolView) }));
+
+  app.post('/', operator('create a school'), async (c) => {
+    const school = await createSchool(deps, c.get('operator'), (await jsonBody(c)) as never);
+    return c.json({ school: schoolView(school) }, 201);
+  });
+
+  app.get('/:id', operator('see a school'), async (c) => {
+    const school = await getSchool(deps, c.req.param('id'));
+    if (!school) throw noSuchSchool();
+    // Who runs it, and whether they accepted: an operator's first question when a head says "no email came".
+    const admins = (await listStaff(deps, school.id))
+      .filter((m) => m.role === 'admin')
+      .map(({ email, name, status }) => ({ email, name, status }));
+    return c.json({ school: schoolView(school), admins });
+  });
+
+  app.patch('/:id', operator('change a school'), async (c) => {
+    const school = await updateSchool(deps, c.get('operator'), c.req.param('id'), (await jsonBody(c)) as never);
+    if (!school) throw noSuchSchool();
+    return c.json({ school: schoolView(school) });
+  });
+
+  return app;
+}
+
+/** Trusts (and local authorities): groups of schools with a regional wall of their public posts. */
+export function trustRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get('/', requireOperator(deps, 'list trusts'), async (c) => c.json({ trusts: await listTrusts(deps) }));
+  app.post('/', requireOperator(deps, 'create a trust'), async (c) => {
+    const trust = await createTrust(deps, (await jsonBody(c)) as never);
+    return c.json({ trust, wallUrl: `${deps.config.publicUrl}/w/${trust.id}` }, 201);
+  });
+  return app;
+}
