@@ -13,10 +13,10 @@ import { PostNotFound } from '../core/posts/edit';
 import { ClassChangeRefused } from '../core/schools/classes';
 import { SchoolChangeRefused, SchoolExists } from '../core/schools/create';
 import { JoinLinkConflict } from '../core/schools/join-link-rotation';
-import { cleanDeep } from '../core/security/text';
 import { SettingRefused } from '../core/schools/settings';
 import { TrustExists } from '../core/schools/trust';
 import { YearChangeRefused } from '../core/schools/year/plan';
+import { cleanDeep } from '../core/security/text';
 import { StaffChangeRefused } from '../core/staff/invite';
 import { plainIssues } from './plain-issues';
 

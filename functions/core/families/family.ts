@@ -250,19 +250,6 @@ export async function moveFamilyForYear(
   return { before, after: updated.after.classes[schoolId] ?? [] };
 }
 
-/**
- * Takes a family out of one school (a leaver whose grace period ended) when it follows other schools too:
- * their news keeps coming. Undefined when there is no such family.
- */
-export async function leaveSchool(deps: Deps, familyId: string, schoolId: string): Promise<Family | undefined> {
-  const updated = await updateFamily(deps, familyId, (family) => {
-    const { [schoolId]: _left, ...classes } = family.classes;
-    return { ...family, classes };
-  });
-  if (updated) await putMembership(deps, updated.after, schoolId);
-  return updated?.after;
-}
-
 /** Replaces the family's preferences (validated); returns the family before and after. */
 export async function setPreferences(deps: Deps, familyId: string, preferences: Preferences) {
   const valid = preferencesSchema.parse(preferences);

@@ -11,9 +11,9 @@ import { outboxRecordSchema, redriveNotification } from '../notify/outbox';
 import { lifecycleContext, settlePost } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
-import { reconcilePendingIndex } from './reconcile-index';
 import { resumeYearChange } from '../schools/year/apply';
 import { removeDueLeavers } from '../schools/year/leavers';
+import { reconcilePendingIndex } from './reconcile-index';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;

@@ -5,7 +5,8 @@ import { tableKeys } from '../../../aws/keys';
 import { recordAudit, systemActor } from '../../audit/audit';
 import { html } from '../../channels/html';
 import type { Deps } from '../../deps';
-import { eraseFamily, type Family, getFamily, leaveSchool } from '../../families/family';
+import { type Family, getFamily } from '../../families/family';
+import { eraseFamilyAtSchool } from '../../families/leave-school';
 import { pushSender } from '../../notify/delivery-run';
 import { EmailRejected, sendEmail } from '../../notify/email';
 import { pushTopic } from '../../notify/push';
@@ -84,7 +85,7 @@ export async function tellLeaver(deps: Deps, school: School, leaver: Leaver, fau
 async function sendLeavingMessages(deps: Deps, school: School, leaver: Leaver, family: Family): Promise<void> {
   const secrets = await getSecrets(deps);
   const { publicUrl } = deps.config;
-  const manageUrl = parentLinks.manage(publicUrl, secrets.linkKey, family.id);
+  const manageUrl = parentLinks.manage(publicUrl, secrets.linkKey, family, deps.now());
   const date = new Intl.DateTimeFormat('en-GB', {
     weekday: 'long',
     day: 'numeric',
@@ -150,8 +151,8 @@ export async function removeDueLeavers(deps: Deps): Promise<number> {
     const family = await getFamily(deps, leaver.familyId);
     const stays = (family?.classes[leaver.schoolId] ?? []).length > 0;
     if (family && !stays) {
-      if (Object.keys(family.classes).length > 1) await leaveSchool(deps, family.id, leaver.schoolId);
-      else await eraseFamily(deps, family);
+      // The school's own tie goes (its ledger and outbox too); a family with no school left is erased.
+      await eraseFamilyAtSchool(deps, family, leaver.schoolId);
       removedBySchool.set(leaver.schoolId, (removedBySchool.get(leaver.schoolId) ?? 0) + 1);
     }
     await deps.clients.dynamo.send(
