@@ -7,8 +7,8 @@ import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/not
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
-import { POSTER_JS, posterPage } from '../poster-page';
 import { checkInboxPage, joinPage, messagePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
+import { POSTER_JS, posterPage } from '../poster-page';
 
 const emailFormSchema = z.object({ email: z.email().max(254) });
 const pushBodySchema = z.object({

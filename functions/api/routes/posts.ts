@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
+import { postReach } from '../../core/notify/reach';
 import { createPost } from '../../core/posts/create';
 import { editPost, submitDraft } from '../../core/posts/edit';
-import { postReach } from '../../core/notify/reach';
 import { retractPost } from '../../core/posts/retract';
 import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';

@@ -170,7 +170,9 @@ export async function previewRoster(deps: Deps, school: School, text: string): P
     const was = before.get(pupil.pupilId);
     if (!was) preview.added.push(describe(pupil));
     else if (was.classId !== pupil.classId || was.consent !== pupil.consent)
-      preview.changed.push(`${pupilName(pupil)}: ${className(was.classId)}, ${consentLevelNames[was.consent]} → ${className(pupil.classId)}, ${consentLevelNames[pupil.consent]}`);
+      preview.changed.push(
+        `${pupilName(pupil)}: ${className(was.classId)}, ${consentLevelNames[was.consent]} → ${className(pupil.classId)}, ${consentLevelNames[pupil.consent]}`,
+      );
     else preview.unchanged++;
   }
   return preview;
