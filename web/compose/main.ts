@@ -144,7 +144,11 @@ async function adminView(s: Session, hash: string): Promise<void> {
   try {
     // A separate chunk: only admins who open the area download it, so the composer stays light.
     const { showAdmin } = await import('./admin/area');
-    await showAdmin(main, { api: s.api, school: s.school, announce: say.say, onApprovalsChanged: refreshBadge }, hash);
+    await showAdmin(
+      main,
+      { api: s.api, school: s.school, me: s.who?.name, announce: say.say, onApprovalsChanged: refreshBadge },
+      hash,
+    );
   } catch (error) {
     replace(
       main,

@@ -12,13 +12,13 @@ export function reachLines(reach: PostReach): string[] {
   if (reach.families === 0) return ['No families have joined the classes this post is for yet, so nobody was told.'];
   return [
     `Meant for ${families(reach.families)}.`,
-    reach.push > 0 && `${families(reach.push)} by a notification on their phone.`,
-    reach.emailNow > 0 && `${families(reach.emailNow)} by email straight away.`,
-    reach.afterQuietHours > 0 && `${families(reach.afterQuietHours)} when their quiet hours end.`,
-    reach.digest > 0 && `${families(reach.digest)} in their evening message.`,
-    reach.onTheWay > 0 && `${families(reach.onTheWay)}: still on its way.`,
-    reach.turnedOff > 0 && `${families(reach.turnedOff)} turned messages off.`,
-    reach.noWay > 0 && `${families(reach.noWay)} have no way to hear (no phone or email that works).`,
+    reach.push > 0 && `${families(reach.push)}: a notification on their phone.`,
+    reach.emailNow > 0 && `${families(reach.emailNow)}: an email straight away.`,
+    reach.afterQuietHours > 0 && `${families(reach.afterQuietHours)}: when their quiet hours end.`,
+    reach.digest > 0 && `${families(reach.digest)}: in their evening message.`,
+    reach.onTheWay > 0 && `${families(reach.onTheWay)}: still on its way to them.`,
+    reach.turnedOff > 0 && `${families(reach.turnedOff)}: turned messages off.`,
+    reach.noWay > 0 && `${families(reach.noWay)}: no way to hear (no phone or email that works).`,
   ].filter((line): line is string => typeof line === 'string');
 }
 

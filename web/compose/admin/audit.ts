@@ -47,6 +47,8 @@ const SETTING_WORDS: Record<string, string> = {
 };
 const settingValue = (value: unknown) => (value === true ? 'on' : value === false ? 'off' : String(value));
 
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const actionWords = (action: string) => ACTION_WORDS[action] ?? action.replace(/_/g, ' ');
 
 /** The part of an entry a person reads after the action: addresses and class names, not ids. */
@@ -103,7 +105,7 @@ function filtered(entries: Entry[]): Node[] {
     'select',
     { id: 'audit-action' },
     h('option', { value: '' }, 'Every action'),
-    actions.map((a) => h('option', { value: a }, actionWords(a))),
+    actions.map((a) => h('option', { value: a }, capitalised(actionWords(a)))),
   );
   const shown = h('p', { class: 'hint', role: 'status' });
   const list = h('ol', { class: 'audit-list' });

@@ -144,7 +144,18 @@ function classCard(
         'Bring back',
       )
     : twoTap('Archive', 'Tap again: no new posts or families', () => patch({ archived: true }, `${klass.name} is archived.`));
-  const showActions = () => replace(actions, online && [link && rotate, rename, archive]);
+  // Rarely needed, and two of them cannot be undone: folded away under one line.
+  const showActions = () =>
+    replace(
+      actions,
+      online &&
+        h(
+          'details',
+          { class: 'more-actions' },
+          h('summary', null, `Change ${klass.name}`),
+          h('div', { class: 'card-actions' }, link && rotate, rename, archive),
+        ),
+    );
   showActions();
   return h(
     'li',

@@ -10,6 +10,8 @@ import { formatDate } from '../ui';
 export interface AdminContext {
   api: Api;
   school?: SchoolInfo;
+  /** The signed-in admin (their address for a session): they cannot remove themself or change their own role. */
+  me?: string;
   announce(text: string): void;
   /** Approvals changed (approved, sent back): the tab's badge counts again. */
   onApprovalsChanged(): void | Promise<void>;

@@ -145,18 +145,21 @@ function memberCard(member: Member, context: AdminContext, reload: () => Promise
       resend.disabled = false;
     }
   });
+  const self = member.email === context.me?.toLowerCase();
   return h(
     'li',
     { class: 'card' },
-    h('h3', { class: 'card-caption' }, member.name),
+    h('h3', { class: 'card-caption' }, self ? `${member.name} (you)` : member.name),
     h('p', { class: 'meta' }, member.email),
     h('p', { class: member.status === 'invited' ? 'status quiet' : 'status' }, state),
-    online && [
-      h('label', { for: select.id, class: 'small-label' }, 'Role'),
-      select,
-      h('div', { class: 'card-actions' }, member.status === 'invited' && resend, remove),
-    ],
-    !online && h('p', { class: 'meta' }, roleWords[member.role]),
+    self && h('p', { class: 'meta' }, `${roleWords[member.role]}. Another admin can change your role.`),
+    online &&
+      !self && [
+        h('label', { for: select.id, class: 'small-label' }, 'Role'),
+        select,
+        h('div', { class: 'card-actions' }, member.status === 'invited' && resend, remove),
+      ],
+    !online && !self && h('p', { class: 'meta' }, roleWords[member.role]),
     status,
   );
 }
