@@ -4,7 +4,10 @@ import { getFamilies } from '../families/family';
 import { addressIdOf, familiesOfAddress } from '../families/recipients';
 import { getSchool } from '../schools/school';
 
-export const familySearchSchema = z.object({ email: z.email('that is not an email address').max(254) });
+/** Typed on a phone: surrounding spaces and capitals do not matter (addresses are looked up normalised). */
+export const familySearchSchema = z.object({
+  email: z.string().trim().toLowerCase().pipe(z.email('that is not an email address').max(254)),
+});
 
 /** What an admin sees of a family before erasing it: exactly what the erasure deletes, in words. */
 export interface FamilyFound {

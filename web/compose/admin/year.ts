@@ -85,7 +85,7 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
         if (!newClasses.some((c) => c.name === name)) newClasses.push({ name });
         return { from: klass.id, to: slug(name) };
       });
-      const unnamed = rows.find((r, i) => moves[i]?.to === '');
+      const unnamed = rows.find((_row, i) => moves[i]?.to === '');
       if (unnamed) return `Write the name of the new class ${unnamed.klass.name} moves to.`;
       return { moves, newClasses };
     };
