@@ -35,6 +35,14 @@ const ACTION_WORDS: Record<string, string> = {
   family_erased: 'erased a family',
   school_exported: 'exported the school’s data',
   retention_applied: 'took down old posts',
+  school_created: 'created the school',
+  school_updated: 'changed the school',
+  class_added: 'added the class',
+  class_renamed: 'renamed the class',
+  class_archived: 'archived the class',
+  class_reopened: 'brought back the class',
+  school_year_changed: 'started the new school year',
+  leavers_removed: 'removed the leavers’ families',
 };
 
 /** Settings as the settings screen names them. */
@@ -42,7 +50,7 @@ const SETTING_WORDS: Record<string, string> = {
   requiresApproval: 'approval',
   retentionDays: 'days posts stay up',
   name: 'school name',
-  timeZone: 'time zone',
+  timezone: 'time zone',
   wallOptIn: 'trust wall',
 };
 const settingValue = (value: unknown) => (value === true ? 'on' : value === false ? 'off' : String(value));
@@ -54,7 +62,7 @@ const actionWords = (action: string) => ACTION_WORDS[action] ?? action.replace(/
 /** The part of an entry a person reads after the action: addresses and class names, not ids. */
 function about(entry: Entry): string {
   if (entry.action.startsWith('staff_')) return entry.target;
-  if (entry.action === 'join_link_rotated') return entry.target;
+  if (entry.action === 'join_link_rotated' || entry.action.startsWith('class_')) return entry.target;
   if (entry.action === 'roster_imported' && typeof entry.details.pupils === 'number')
     return `(${count(entry.details.pupils, 'pupil')})`;
   if (entry.action === 'post_sent_back' && typeof entry.details.reason === 'string') return `: “${entry.details.reason}”`;

@@ -3,6 +3,7 @@
  * that got out, adding, renaming and archiving classes, and the new school year (year.ts).
  */
 import { h, replace } from '../../shared/dom';
+import { formatDate } from '../ui';
 import { type AdminContext, problem, type Read, readWithCopy, savedNote, screen, statusLine, twoTap } from './kit';
 import { yearFlow } from './year';
 
@@ -22,6 +23,8 @@ export interface ClassInfo {
 interface ClassesData {
   classes: ClassInfo[];
   links: JoinLink[];
+  /** When this school year's leavers' families are removed (after a new school year), if any wait. */
+  leaversRemovedAfter?: string | null;
 }
 
 export async function showClasses(main: HTMLElement, context: AdminContext): Promise<void> {
@@ -38,23 +41,25 @@ export async function showClasses(main: HTMLElement, context: AdminContext): Pro
     try {
       read = await readWithCopy('classes', async () => {
         const [school, links] = await Promise.all([
-          context.api.request<{ classes: ClassInfo[] }>('GET', '/schools/me'),
+          context.api.request<{ classes: ClassInfo[]; leaversRemovedAfter?: string | null }>('GET', '/schools/me'),
           context.api.request<{ joinLinks: JoinLink[] }>('GET', '/schools/me/join-links'),
         ]);
-        return { classes: school.classes, links: links.joinLinks };
+        return { classes: school.classes, links: links.joinLinks, leaversRemovedAfter: school.leaversRemovedAfter };
       });
     } catch (error) {
       replace(body, h('p', { class: 'error', role: 'alert' }, problem(error, 'Showing the classes')));
       return;
     }
     const online = !read.savedAt;
-    const { classes, links } = read.data;
+    const { classes, links, leaversRemovedAfter } = read.data;
     const current = classes.filter((k) => !k.archived);
     const archived = classes.filter((k) => k.archived);
     replace(
       body,
       message && h('p', { class: 'status-line done notice' }, message),
       savedNote(read),
+      leaversRemovedAfter &&
+        h('p', { class: 'offline-note' }, `This year’s leavers’ families are removed after ${formatDate(leaversRemovedAfter)}.`),
       h(
         'ul',
         { class: 'admin-list' },

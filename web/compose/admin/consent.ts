@@ -34,8 +34,16 @@ export async function showConsent(main: HTMLElement, context: AdminContext): Pro
     show(
       pictured,
       'roster',
-      async () => (await context.api.request<{ pupils: Pupil[] }>('GET', '/consent/roster')).pupils,
-      (pupils) => whoMayBePictured(pupils, context),
+      () => context.api.request<{ pupils: Pupil[]; outOfDate?: boolean }>('GET', '/consent/roster'),
+      ({ pupils, outOfDate }) => [
+        outOfDate &&
+          h(
+            'p',
+            { class: 'offline-note' },
+            'The classes changed with the new school year: this roster is out of date. Import this year’s file.',
+          ),
+        whoMayBePictured(pupils, context),
+      ],
       'the consent roster',
     );
   replace(body, importForm(context, loadPictured), pictured);

@@ -10,15 +10,13 @@ interface SettingsData {
   requiresApproval: boolean;
   retentionDays: number | null;
   name: string;
-  timeZone: string;
+  timezone: string;
   trustId: string | null;
   wallOptIn: boolean;
 }
 
 interface SchoolMe {
   name: string;
-  /** `timeZone` in the API contract of issue 17; `timezone` before it. */
-  timeZone?: string;
   timezone?: string;
   trustId?: string | null;
   wallOptIn?: boolean;
@@ -44,7 +42,7 @@ export async function showSettings(main: HTMLElement, context: AdminContext): Pr
       return {
         ...settings,
         name: school.name,
-        timeZone: school.timeZone ?? school.timezone ?? 'Europe/London',
+        timezone: school.timezone ?? 'Europe/London',
         trustId: school.trustId ?? null,
         wallOptIn: school.wallOptIn ?? false,
       };
@@ -102,13 +100,13 @@ export async function showSettings(main: HTMLElement, context: AdminContext): Pr
   });
 
   const name = h('input', { id: 'school-name', type: 'text', value: settings.name, maxLength: 120, required: true, disabled });
-  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [settings.timeZone];
+  const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [settings.timezone];
   const zone = h(
     'select',
     { id: 'time-zone', disabled },
-    [...new Set([settings.timeZone, ...zones])]
+    [...new Set([settings.timezone, ...zones])]
       .sort()
-      .map((z) => h('option', { value: z, selected: z === settings.timeZone }, z.replace(/_/g, ' '))),
+      .map((z) => h('option', { value: z, selected: z === settings.timezone }, z.replace(/_/g, ' '))),
   );
   const identity = h(
     'form',
@@ -127,7 +125,7 @@ export async function showSettings(main: HTMLElement, context: AdminContext): Pr
       name.focus();
       return;
     }
-    void save({ name: name.value.trim(), timeZone: zone.value }, 'Saved the name and time zone.', () => undefined);
+    void save({ name: name.value.trim(), timezone: zone.value }, 'Saved the name and time zone.', () => undefined);
   });
 
   const wall = h('input', { id: 'wall-opt-in', type: 'checkbox', checked: settings.wallOptIn, disabled });

@@ -11,6 +11,8 @@ import { type AdminContext, count, problem, statusLine, twoTap } from './kit';
 interface YearRequest {
   moves: { from: string; to: string }[];
   newClasses: { name: string }[];
+  /** Days between telling leavers' families and removing them. */
+  graceDays: number;
 }
 
 interface YearPreview {
@@ -74,6 +76,11 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
         el: h('div', { class: 'year-row' }, h('label', { for: select.id }, `${klass.name} moves to`), select, newName),
       };
     });
+    const grace = h(
+      'select',
+      { id: 'year-grace' },
+      [14, 30, 60, 90].map((days) => h('option', { value: String(days), selected: days === 30 }, `${days} days`)),
+    );
     const status = statusLine();
     const preview = h('div', { class: 'year-preview' });
     const request = (): YearRequest | string => {
@@ -87,7 +94,7 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
       });
       const unnamed = rows.find((_row, i) => moves[i]?.to === '');
       if (unnamed) return `Write the name of the new class ${unnamed.klass.name} moves to.`;
-      return { moves, newClasses };
+      return { moves, newClasses, graceDays: Number(grace.value) };
     };
     const check = h('button', { type: 'button', class: 'primary' }, 'Preview the change');
     check.addEventListener('click', async () => {
@@ -131,6 +138,8 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
       h('h2', { id: 'year-heading' }, 'The new school year'),
       h('p', { class: 'hint' }, 'Say where each class goes. Nothing changes until you have read the preview and confirmed.'),
       ...rows.map((r) => r.el),
+      h('label', { for: grace.id }, 'Leavers’ families are removed after'),
+      grace,
       check,
       status,
       preview,
