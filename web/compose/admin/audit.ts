@@ -131,7 +131,7 @@ function filtered(entries: Entry[]): Node[] {
             'li',
             null,
             h('time', { datetime: e.at }, formatDate(e.at)),
-            h('span', null, `${e.actor} ${actionWords(e.action)} ${about(e)}`.trim()),
+            h('span', null, `${e.actor} ${actionWords(e.action)}${about(e)}`),
           ),
         ),
     );

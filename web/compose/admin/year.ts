@@ -18,7 +18,6 @@ interface YearRequest {
 interface YearPreview {
   changes: { kind: string; text: string }[];
   families: { moving: number; leaving: number };
-  leaversRemovedAfter?: string;
 }
 
 const LEAVERS = 'leavers';
@@ -163,7 +162,5 @@ function previewOf(preview: YearPreview): HTMLElement {
       null,
       `${count(preview.families.moving, 'family', 'families')} move with their class; ${count(preview.families.leaving, 'family', 'families')} leave.`,
     ),
-    preview.leaversRemovedAfter &&
-      h('p', null, `Leavers’ families are told now and removed after ${formatDate(preview.leaversRemovedAfter)}.`),
   );
 }
