@@ -276,6 +276,29 @@ describe('running the demo school from a phone', () => {
     expect(download.suggestedFilename()).toBe('corridor-audit-demo.csv');
   });
 
+  it('posting a photo with a pupil whose consent is narrower: the composer names her, and the poster confirms', async () => {
+    await admin.goto(`${corridor.url}/compose/#new`);
+    const chooser = admin.waitForEvent('filechooser');
+    await admin.getByRole('button', { name: 'Photos' }).tap();
+    await (await chooser).setFiles([corpusPath('orient_portrait_3.jpg')]);
+    await admin.getByLabel('Describe photo 1').fill('The school garden');
+    await admin.getByLabel('Caption').fill('Our garden in spring');
+    const box = admin.getByRole('checkbox', { name: 'Public' });
+    if (!(await box.isChecked())) await admin.locator('label.chip', { hasText: 'Public' }).tap();
+    await admin.getByRole('button', { name: /^Post/ }).tap();
+    const card = admin.locator('.activity .card', { hasText: 'Our garden in spring' });
+    await expect
+      .poll(() => card.locator('.status').textContent(), { timeout: 30_000 })
+      .toContain('Grace Hopper (Year 2, school only)');
+    await screenshot(admin, 'admin-consent-confirm');
+    await card.getByRole('button', { name: 'None of them can be recognised: post' }).tap();
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('Live');
+    const log = await corridor.api<{ entries: { action: string; details: { pupils?: string[] } }[] }>('GET', '/api/audit');
+    expect(log.body.entries.find((e) => e.action === 'consent_confirmed')?.details.pupils).toEqual([
+      'Grace Hopper (Year 2, school only)',
+    ]);
+  });
+
   it('exports everything and erases a family found by email, after naming what goes', async () => {
     await open(admin, 'Data protection');
     const [download] = await Promise.all([

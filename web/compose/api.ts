@@ -79,6 +79,8 @@ export interface CreatePostRequest {
   audience: string[];
   caption: string;
   media: { contentType: string; bytes: number; alt: string }[];
+  /** The poster checked that the pupils the API named cannot be recognised (photo consent). */
+  consentConfirmed?: boolean;
 }
 
 /** An answer from the API that is not a success, with the sentence it gave for people. */

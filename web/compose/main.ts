@@ -19,10 +19,17 @@ let session: Session | undefined;
 const activity = new Activity({
   api: () => session?.api,
   announce: say.say,
-  retry: async (key) => {
+  retry: async (key, consentConfirmed) => {
     const entry = await outbox.get(key);
     if (!entry) return;
-    await outbox.put({ ...entry, state: 'queued', attempts: 0, error: undefined });
+    await outbox.put({
+      ...entry,
+      state: 'queued',
+      attempts: 0,
+      error: undefined,
+      needsConsent: false,
+      consentConfirmed: entry.consentConfirmed || consentConfirmed,
+    });
     activity.show({ ...entry, state: 'queued' });
     void sender.flush();
   },

@@ -59,12 +59,12 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 
 const actionWords = (action: string) => ACTION_WORDS[action] ?? action.replace(/_/g, ' ');
 
-/** The part of an entry a person reads after the action: addresses and class names, not ids. */
+/** The part of an entry a person reads after the action (addresses and class names, not ids), with its leading space or colon. */
 function about(entry: Entry): string {
-  if (entry.action.startsWith('staff_')) return entry.target;
-  if (entry.action === 'join_link_rotated' || entry.action.startsWith('class_')) return entry.target;
+  if (entry.action.startsWith('staff_')) return ` ${entry.target}`;
+  if (entry.action === 'join_link_rotated' || entry.action.startsWith('class_')) return ` ${entry.target}`;
   if (entry.action === 'roster_imported' && typeof entry.details.pupils === 'number')
-    return `(${count(entry.details.pupils, 'pupil')})`;
+    return ` (${count(entry.details.pupils, 'pupil')})`;
   if (entry.action === 'post_sent_back' && typeof entry.details.reason === 'string') return `: “${entry.details.reason}”`;
   if (entry.action === 'settings_changed')
     return `: ${Object.entries(entry.details)
