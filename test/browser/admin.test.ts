@@ -40,6 +40,9 @@ afterAll(async () => {
   await corridor?.stop();
 });
 
+/** Waits for a page to show something: generous, since the machine running the tests may be busy. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000 });
+
 /** Looks at a screen as a phone user would: screenshot, axe, 44 px targets, no sideways scroll. */
 async function check(page: Page, name: string): Promise<void> {
   await screenshot(page, `admin-${name}`);
@@ -80,7 +83,7 @@ describe('running the demo school from a phone', () => {
     await admin.goto(`${corridor.url}/compose/`);
     await admin.getByLabel('School email').fill(DEMO_HEAD_EMAIL);
     await admin.getByRole('button', { name: 'Email me a sign-in link' }).tap();
-    await expect.poll(() => admin.getByRole('status').first().textContent()).toMatch(/on its way/);
+    await poll(() => admin.getByRole('status').first().textContent()).toMatch(/on its way/);
     await signInFromMail(admin, DEMO_HEAD_EMAIL);
     await admin.getByLabel('Caption').waitFor();
     const beforeAdmin = scripts.length;
@@ -96,9 +99,9 @@ describe('running the demo school from a phone', () => {
     await admin.getByLabel('Name').fill('Ms Rivera');
     await admin.getByLabel('School email').fill(TEACHER);
     await admin.getByRole('button', { name: 'Send the invitation' }).tap();
-    await expect.poll(() => admin.locator('.status-line').first().textContent()).toContain(`Invitation sent to ${TEACHER}`);
+    await poll(() => admin.locator('.status-line').first().textContent()).toContain(`Invitation sent to ${TEACHER}`);
     const card = admin.locator('.card', { hasText: TEACHER });
-    await expect.poll(() => card.textContent()).toMatch(/has not accepted yet/);
+    await poll(() => card.textContent()).toMatch(/has not accepted yet/);
     await check(admin, 'staff');
   });
 
@@ -109,7 +112,7 @@ describe('running the demo school from a phone', () => {
       await admin.getByRole('link', { name: '‹ Admin' }).tap();
       await admin.getByRole('link', { name: /^Staff/ }).tap();
       await admin.getByRole('heading', { level: 1, name: 'Staff' }).waitFor();
-      await expect.poll(() => admin.locator('.offline-note').textContent()).toMatch(/^No connection: this is the copy saved/);
+      await poll(() => admin.locator('.offline-note').textContent()).toMatch(/^No connection: this is the copy saved/);
       expect(await admin.locator('.card', { hasText: TEACHER }).textContent()).toContain('has not accepted yet');
       await admin.getByLabel('Name').fill('Mr Offline');
       await admin.getByLabel('School email').fill('offline@demo.school.example');
@@ -143,9 +146,9 @@ describe('running the demo school from a phone', () => {
     expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster')).body.pupils).toEqual([]);
     await check(admin, 'consent-preview');
     await admin.getByRole('button', { name: 'Import this roster' }).tap();
-    await expect.poll(() => admin.locator('.status-line').first().textContent()).toContain('Imported 3 pupils');
+    await poll(() => admin.locator('.status-line').first().textContent()).toContain('Imported 3 pupils');
     const publicCard = admin.locator('.card', { hasText: 'Public posts' });
-    await expect.poll(() => publicCard.textContent()).toContain('Every pupil on the roster may be pictured.');
+    await poll(() => publicCard.textContent()).toContain('Every pupil on the roster may be pictured.');
   });
 
   it('opens a class poster: one printable A4 page with the class name, QR code and two lines of instructions', async () => {
@@ -173,7 +176,7 @@ describe('running the demo school from a phone', () => {
     await admin.getByText('Change Year 2').tap();
     await admin.getByRole('button', { name: 'Replace the link' }).tap();
     await admin.getByRole('button', { name: /Tap again: the old link and posters stop working/ }).tap();
-    await expect.poll(() => admin.locator('.notice').textContent()).toContain('Year 2 has a new join link');
+    await poll(() => admin.locator('.notice').textContent()).toContain('Year 2 has a new join link');
     const newPoster = await admin.getByRole('link', { name: 'Print the poster for Year 2' }).getAttribute('href');
     expect(newPoster).not.toBe(oldPoster);
     expect((await fetch(oldPoster ?? '')).status).toBe(404);
@@ -183,7 +186,7 @@ describe('running the demo school from a phone', () => {
   it('turns approval on', async () => {
     await open(admin, 'Settings');
     await admin.getByLabel('Staff posts wait for an admin’s approval').tap();
-    await expect.poll(() => admin.locator('.status-line').first().textContent()).toContain('staff posts now wait');
+    await poll(() => admin.locator('.status-line').first().textContent()).toContain('staff posts now wait');
     const { body } = await corridor.api<{ settings: { requiresApproval: boolean } }>('GET', '/api/settings');
     expect(body.settings.requiresApproval).toBe(true);
     await check(admin, 'settings');
@@ -211,17 +214,17 @@ describe('running the demo school from a phone', () => {
 
   it('the head sees the badge, looks at the processed photo, approves it, and it appears on the school page', async () => {
     await admin.goto(`${corridor.url}/compose/#admin`);
-    await expect.poll(() => admin.locator('.badge').textContent()).toBe('1');
+    await poll(() => admin.locator('.badge').textContent()).toBe('1');
     await open(admin, 'Approvals');
     const card = admin.locator('.card', { hasText: caption });
     await card.waitFor();
     const photo = card.getByRole('img', { name: 'A bug hotel made of sticks and pine cones' });
-    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await poll(() => photo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
     expect(await card.textContent()).toContain(`By ${TEACHER}`);
     await check(admin, 'approvals');
     await card.getByRole('button', { name: 'Approve and publish' }).tap();
-    await expect.poll(() => card.textContent()).toContain('Approved');
-    await expect.poll(() => admin.locator('.badge').isHidden()).toBe(true);
+    await poll(() => card.textContent()).toContain('Approved');
+    await poll(() => admin.locator('.badge').isHidden()).toBe(true);
     await corridor.local.idle();
     await expect.poll(async () => (await corridor.fetch('/s/demo')).text(), { timeout: 15_000 }).toContain(caption);
   });
@@ -231,7 +234,7 @@ describe('running the demo school from a phone', () => {
     await admin.goto(`${corridor.url}/compose/#posts`);
     const card = admin.locator('.my-posts .card', { hasText: caption });
     await card.getByRole('button', { name: 'Who heard about it' }).tap();
-    await expect.poll(() => card.locator('.reach-lines').textContent()).toContain('Meant for 2 families.');
+    await poll(() => card.locator('.reach-lines').textContent()).toContain('Meant for 2 families.');
     const lines = await card.locator('.reach-lines li').allTextContents();
     expect(lines).toEqual([
       'Meant for 2 families.',
@@ -249,11 +252,11 @@ describe('running the demo school from a phone', () => {
       buffer: Buffer.from(roster('Public', 'School only')),
     });
     const preview = admin.locator('.card', { hasText: 'What importing changes' });
-    await expect.poll(() => preview.textContent()).toContain('Grace Hopper: Year 2, public → Year 2, school only');
+    await poll(() => preview.textContent()).toContain('Grace Hopper: Year 2, public → Year 2, school only');
     expect(await preview.textContent()).toContain('2 pupils unchanged.');
     await admin.getByRole('button', { name: 'Import this roster' }).tap();
     const publicCard = admin.locator('.card', { hasText: 'Public posts' });
-    await expect.poll(() => publicCard.textContent()).toContain('Year 2: Grace Hopper');
+    await poll(() => publicCard.textContent()).toContain('Year 2: Grace Hopper');
     expect(await admin.locator('.card', { hasText: 'Families only' }).textContent()).toContain(
       'Every pupil on the roster may be pictured.',
     );
@@ -267,7 +270,9 @@ describe('running the demo school from a phone', () => {
     expect(await entries.first().textContent()).toContain('imported the consent roster (3 pupils)');
     expect(await entries.nth(1).textContent()).toContain('approved a post');
     await admin.getByLabel('Action').selectOption({ label: 'Invited' });
-    expect(await entries.allTextContents()).toEqual([expect.stringContaining(`invited ${TEACHER}`)]);
+    const invited = await entries.allTextContents();
+    expect(invited.every((line) => line.includes(' invited '))).toBe(true);
+    expect(invited.filter((line) => line.includes(`invited ${TEACHER}`))).toHaveLength(1);
     await check(admin, 'audit');
     const [download] = await Promise.all([
       admin.waitForEvent('download'),
@@ -316,7 +321,7 @@ describe('running the demo school from a phone', () => {
     const erase = card.getByRole('button', { name: 'Erase this family' });
     await erase.tap();
     await card.getByRole('button', { name: /Tap again to erase/ }).tap();
-    await expect.poll(() => admin.locator('.status-line').last().textContent()).toMatch(/^Erased: \d+ records deleted/);
+    await poll(() => admin.locator('.status-line').last().textContent()).toMatch(/^Erased: \d+ records deleted/);
     await admin.getByRole('button', { name: 'Find the family' }).tap();
     await expect
       .poll(() => admin.locator('.status-line').last().textContent())
