@@ -26,6 +26,7 @@ export interface JoinLink {
   url: string;
   qrPngUrl: string;
   qrSvgUrl: string;
+  posterUrl: string;
 }
 
 /** The school's join links, as the admin API lists them for printing. */

@@ -4,6 +4,7 @@ import { createToken } from '../../functions/core/auth/tokens';
 import { capabilityToken } from '../../functions/core/channels/capabilities';
 import { channel } from '../../functions/core/channels/channels';
 import { addClass, createFamily, getFamily } from '../../functions/core/families/family';
+import { addEmail } from '../../functions/core/families/recipients';
 import { joinPath } from '../../functions/core/notify/join-link';
 import { getSecrets } from '../../functions/core/notify/secrets';
 import { parentLinks } from '../../functions/core/notify/signed-links';
@@ -185,6 +186,11 @@ const rules: Record<string, Rule> = {
     call: async () => ({ path: `/api/posts/${(await newPost()).id}` }),
     expect: signedIn(200, 200, 404),
   },
+  // A post's reach, in counts: any of its school's staff; the other school cannot see the post.
+  'GET /api/posts/:id/reach': {
+    call: async () => ({ path: `/api/posts/${(await fixtures()).post.id}/reach` }),
+    expect: signedIn(200, 200, 404),
+  },
   'POST /api/posts/:id/submit': {
     call: async () => ({ path: `/api/posts/${(await fixtures()).draft.id}/submit` }),
     expect: signedIn(200, 200, 404),
@@ -294,6 +300,14 @@ const rules: Record<string, Rule> = {
     }),
     expect: signedIn(403, 200, 422),
   },
+  'POST /api/consent/roster/preview': {
+    call: () => ({
+      path: '/api/consent/roster/preview',
+      body: 'First name,Last name,Class,Consent\nAvaleigh,Brownstone,Year 2,none',
+      contentType: 'text/csv',
+    }),
+    expect: signedIn(403, 200, 422),
+  },
   'GET /api/guidelines': { call: () => ({ path: '/api/guidelines' }), expect: signedIn(200, 200, 200) },
   'POST /api/guidelines/read': { call: () => ({ path: '/api/guidelines/read' }), expect: signedIn(200, 200, 200) },
   'PUT /api/guidelines': {
@@ -301,6 +315,16 @@ const rules: Record<string, Rule> = {
     expect: signedIn(403, 200, 200),
   },
   'GET /api/data/export': { call: () => ({ path: '/api/data/export' }), expect: signedIn(403, 200, 200) },
+  // Finding a family by a parent's address: the other school's admin finds nothing (an empty list, no marker).
+  'GET /api/data/families': {
+    call: async () => {
+      const address = `${unique('parent')}@home-a.example`;
+      await addEmail(corridor.local.deps, await newFamily(), address);
+      markers.push(address);
+      return { path: `/api/data/families?email=${encodeURIComponent(address)}` };
+    },
+    expect: signedIn(403, 200, 200),
+  },
   'DELETE /api/data/families/:familyId': {
     call: async () => ({ path: `/api/data/families/${await newFamily()}` }),
     expect: signedIn(403, 200, 404),
@@ -322,6 +346,12 @@ const rules: Record<string, Rule> = {
     expect: everyone(200),
     public: true,
   },
+  'GET /join/:schoolId/:classId/:token/poster': {
+    call: async () => ({ path: `${await joinLink()}/poster` }),
+    expect: everyone(200),
+    public: true,
+  },
+  'GET /join/poster.js': { call: () => ({ path: '/join/poster.js' }), expect: everyone(200), public: true },
   'GET /join/:schoolId/:classId/:token/qr.svg': {
     call: () => ({ path: `${FORGED_JOIN}/qr.svg` }),
     expect: everyone(404),

@@ -62,6 +62,45 @@ describe('photo consent', () => {
     expect(answer.status).toBe(403);
   });
 
+  it('previews what an import would change, naming pupils added, changed and leaving, and changes nothing', async () => {
+    const preview = (csv: string) =>
+      corridor.fetch('/api/consent/roster/preview', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${corridor.token}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const first = await preview(goodRoster);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({
+      preview: {
+        pupils: 4,
+        byConsent: { 'no photos': 1, 'school only': 1, public: 2 },
+        added: [
+          'Ava Brown (Year 2, school only)',
+          'Sam Lee (Year 2, no photos)',
+          'Tobi Okafor (Year 2, public)',
+          'Jo March (Year 1, public)',
+        ],
+        removed: [],
+        changed: [],
+        unchanged: 0,
+      },
+    });
+    // The same line-by-line refusal as the import.
+    const bad = await preview(`${goodRoster}\r\nHall,Lou,Year 1,perhaps`);
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as ErrorAnswer).error.details).toEqual([
+      'line 6: photo consent “perhaps” is not one of: none, school only, public',
+    ]);
+    expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster')).body.pupils).toEqual([]);
+    const asTeacher = await corridor.fetch('/api/consent/roster/preview', {
+      method: 'POST',
+      headers: { cookie: teacher.cookie, origin: corridor.url, 'x-csrf-token': teacher.csrfToken, 'content-type': 'text/csv' },
+      body: goodRoster,
+    });
+    expect(asTeacher.status).toBe(403);
+  });
+
   it('imports a good roster and tells, for an audience, which pupils must not be identifiable', async () => {
     const answer = await importRoster(goodRoster);
     expect(answer.status).toBe(200);
@@ -77,6 +116,24 @@ describe('photo consent', () => {
     // Public with no class named: every class's pupils count (the safe default).
     expect((await check('audience=public')).body.pupils).toHaveLength(2);
     expect((await check('audience=everyone')).status).toBe(400);
+
+    // Against the imported roster, a later file's preview names each change.
+    const later = goodRoster
+      .replace('Brown,Ava,Year 2,School only', 'Brown,Ava,Year 2,Public')
+      .replace('\r\nMarch,Jo,Year 1,Public', '');
+    const preview = await corridor.fetch('/api/consent/roster/preview', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${corridor.token}`, 'content-type': 'text/csv' },
+      body: `${later}\r\nPatel,Raj,Year 1,Yes`,
+    });
+    expect(((await preview.json()) as { preview: unknown }).preview).toEqual({
+      pupils: 4,
+      byConsent: { 'no photos': 1, 'school only': 0, public: 3 },
+      added: ['Raj Patel (Year 1, public)'],
+      removed: ['Jo March (Year 1, public)'],
+      changed: ['Ava Brown: Year 2, school only → Year 2, public'],
+      unchanged: 2,
+    });
   });
 
   it('posting photos to public with a class that has a “school only” pupil needs the confirmation, which is audited', async () => {

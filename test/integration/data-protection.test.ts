@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../functions/core/auth/tokens';
+import { addressIdOf } from '../../functions/core/families/recipients';
 import { sweep } from '../../functions/core/jobs/sweeper';
 import { putSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
@@ -185,6 +186,29 @@ describe('erasing a family', () => {
     expect(entry).toMatchObject({ target: familyId, actor: 'demo admin', details: { items: 6, scope: 'family' } });
     // Erasing again finds nothing: the school no longer has that family.
     expect((await corridor.api('DELETE', `/api/data/families/${familyId}`)).status).toBe(404);
+  });
+
+  it('an admin finds a family by a parent’s address, with what erasing it deletes; other schools find nothing', async () => {
+    await storeFamily(
+      'fam_find_me_00005',
+      'Find.Me@Home.example',
+      await addressIdOf(corridor.local.deps, 'find.me@home.example'),
+      'post-dddd',
+    );
+    const search = (email: string, token?: string) =>
+      corridor.api<{ families: unknown[] }>('GET', `/api/data/families?email=${encodeURIComponent(email)}`, undefined, token);
+    const found = await search('  FIND.me@home.example ');
+    expect(found.status).toBe(200);
+    expect(found.body.families).toEqual([
+      { familyId: 'fam_find_me_00005', emails: ['Find.Me@Home.example'], phones: 1, classes: ['Year 1'], otherSchools: 1 },
+    ]);
+    expect((await search('nobody@home.example')).body.families).toEqual([]);
+    expect((await search('not an address')).status).toBe(400);
+    expect((await teacher.api('GET', '/api/data/families?email=find.me%40home.example')).status).toBe(403);
+    // The other school's admin finds it too only because the family follows a class there; a third school finds nothing.
+    await putSchool(corridor.local.deps, { id: 'fourth', name: 'Fourth School' });
+    const { token } = await createToken(corridor.local.deps, { schoolId: 'fourth', role: 'admin', label: 'fourth head' });
+    expect((await search('find.me@home.example', token)).body.families).toEqual([]);
   });
 
   it('an admin erases only a family of their own school (a family at two schools is theirs too)', async () => {

@@ -57,7 +57,9 @@ describe('rotating a class join link', () => {
     expect((await joinLinks(corridor))['year-1']).toEqual(body.joinLink);
 
     // The old link: page, QR codes and both ways of joining from it answer 404 in words.
-    for (const url of [old.url, old.qrPngUrl, old.qrSvgUrl]) {
+    expect(body.joinLink.posterUrl).toBe(`${body.joinLink.url}/poster`);
+    expect((await fetch(body.joinLink.posterUrl)).status).toBe(200);
+    for (const url of [old.url, old.qrPngUrl, old.qrSvgUrl, old.posterUrl]) {
       const response = await fetch(url);
       expect(response.status, url).toBe(404);
       expect(await response.text()).toContain(STALE);

@@ -20,7 +20,8 @@ interface Card {
 
 export interface ActivityOptions {
   api: () => Api | undefined;
-  retry(key: string): void;
+  /** Sends a refused post again; `consentConfirmed` when the teacher confirmed the pupils named cannot be recognised. */
+  retry(key: string, consentConfirmed?: boolean): void;
   announce(text: string): void;
 }
 
@@ -62,7 +63,7 @@ export class Activity {
     const card: Card = { root, status, link, actions, bars };
     this.cards.set(entry.key, card);
     this.el.prepend(root);
-    if (entry.state === 'refused') this.refused(entry.key, entry.error ?? 'Corridor refused this post.');
+    if (entry.state === 'refused') this.refused(entry.key, entry.error ?? 'Corridor refused this post.', entry.needsConsent);
     else
       this.setStatus(
         card,
@@ -97,7 +98,7 @@ export class Activity {
         this.setStatus(card, event.message, 'quiet');
         break;
       case 'refused':
-        this.refused(event.key, event.message);
+        this.refused(event.key, event.message, event.needsConsent);
         break;
       case 'sent':
         for (const b of card.bars) b.bar.value = 100;
@@ -136,13 +137,19 @@ export class Activity {
     }
   }
 
-  private refused(key: string, message: string): void {
+  private refused(key: string, message: string, needsConsent = false): void {
     const card = this.cards.get(key);
     if (!card) return;
     this.setStatus(card, `Not sent: ${message}`, 'problem');
     replace(
       card.actions,
-      h('button', { type: 'button', class: 'secondary', onclick: () => this.options.retry(key) }, 'Try again'),
+      needsConsent
+        ? h(
+            'button',
+            { type: 'button', class: 'primary', onclick: () => this.options.retry(key, true) },
+            'None of them can be recognised: post',
+          )
+        : h('button', { type: 'button', class: 'secondary', onclick: () => this.options.retry(key) }, 'Try again'),
       h(
         'button',
         {

@@ -55,7 +55,25 @@ export type UploadInstruction = SingleUpload | MultipartUpload;
 export interface SchoolInfo {
   id: string;
   name: string;
-  classes: { id: string; name: string }[];
+  classes: { id: string; name: string; archived?: boolean }[];
+}
+
+/** Who is signed in: what the composer shows them (staff do not see the admin area). */
+export interface Whoami {
+  role: 'admin' | 'staff';
+  name: string;
+}
+
+/** How far a published post went, in counts (functions/core/notify/reach.ts). */
+export interface PostReach {
+  families: number;
+  push: number;
+  emailNow: number;
+  afterQuietHours: number;
+  digest: number;
+  noWay: number;
+  turnedOff: number;
+  onTheWay: number;
 }
 
 export interface CreatePostRequest {
@@ -63,6 +81,8 @@ export interface CreatePostRequest {
   audience: string[];
   caption: string;
   media: { contentType: string; bytes: number; alt: string }[];
+  /** The poster checked that the pupils the API named cannot be recognised (photo consent). */
+  consentConfirmed?: boolean;
 }
 
 /** An answer from the API that is not a success, with the sentence it gave for people. */
@@ -71,6 +91,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Line-by-line problems (a roster's bad rows), when the API gave them. */
+    readonly details: string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -126,27 +148,51 @@ export class Api {
     private readonly base = '',
   ) {}
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${this.base}/api${path}`, {
         method,
-        headers: { ...credentialHeaders(this.credential), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { ...credentialHeaders(this.credential), ...(body === undefined ? {} : { 'content-type': contentType }) },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch {
-      throw new NetworkError('No connection to Corridor.');
+      throw new NetworkError('No connection to Corridor. Check the signal and try again.');
     }
-    const data = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
     if (!response.ok) {
+      const data = (await response.json().catch(() => ({}))) as {
+        error?: { code?: string; message?: string; details?: string[] };
+      };
       throw new ApiError(
         response.status,
         data.error?.code ?? 'error',
         data.error?.message ?? `Corridor answered ${response.status}. Please try again.`,
+        data.error?.details,
       );
     }
-    return data as T;
+    return response;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await (await this.send(method, path, body)).json().catch(() => ({}))) as T;
+  }
+
+  /** Any JSON call (the admin screens bring their own shapes). */
+  request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return this.call<T>(method, path, body);
+  }
+
+  /** A CSV body (the consent roster), answered with JSON. */
+  async sendCsv<T>(method: string, path: string, csv: string): Promise<T> {
+    return (await (await this.send(method, path, csv, 'text/csv')).json()) as T;
+  }
+
+  /** A file the API offers for download (audit CSV, data export), with the name it suggests. */
+  async download(path: string): Promise<{ blob: Blob; filename: string }> {
+    const response = await this.send('GET', path);
+    const disposition = response.headers.get('content-disposition') ?? '';
+    return { blob: await response.blob(), filename: /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'corridor-download' };
   }
 
   createPost(request: CreatePostRequest) {
@@ -173,6 +219,21 @@ export class Api {
   /** The token's school and its classes (for the audience chips). */
   school(): Promise<SchoolInfo> {
     return this.call<SchoolInfo>('GET', '/schools/me');
+  }
+
+  /** The signed-in member's role and name. */
+  async whoami(): Promise<Whoami> {
+    const { role, name } = await this.call<Whoami>('GET', '/auth/session');
+    return { role, name };
+  }
+
+  async reach(postId: string): Promise<PostReach> {
+    return (await this.call<{ reach: PostReach }>('GET', `/posts/${encodeURIComponent(postId)}/reach`)).reach;
+  }
+
+  /** How many staff posts wait for an admin (the Admin tab's badge). */
+  async waitingApprovals(): Promise<number> {
+    return (await this.call<{ posts: unknown[] }>('GET', '/approvals')).posts.length;
   }
 
   /** How to send a file now: for a large one, only the parts that have not arrived; null once it is in. */

@@ -19,10 +19,17 @@ let session: Session | undefined;
 const activity = new Activity({
   api: () => session?.api,
   announce: say.say,
-  retry: async (key) => {
+  retry: async (key, consentConfirmed) => {
     const entry = await outbox.get(key);
     if (!entry) return;
-    await outbox.put({ ...entry, state: 'queued', attempts: 0, error: undefined });
+    await outbox.put({
+      ...entry,
+      state: 'queued',
+      attempts: 0,
+      error: undefined,
+      needsConsent: false,
+      consentConfirmed: entry.consentConfirmed || consentConfirmed,
+    });
     activity.show({ ...entry, state: 'queued' });
     void sender.flush();
   },
@@ -32,15 +39,37 @@ const sender = new Sender(
   (event) => activity.update(event),
 );
 
-function header(current: 'new' | 'posts'): HTMLElement {
-  const tab = (id: 'new' | 'posts', label: string) =>
-    h('a', { href: `#${id}`, class: 'tab', 'aria-current': current === id ? 'page' : undefined }, label);
+type View = 'new' | 'posts' | 'admin';
+
+/** The Admin tab's count of posts waiting for approval, filled in after the header is drawn. */
+const badge = h('span', { class: 'badge', hidden: true });
+
+function header(current: View): HTMLElement {
+  const tab = (id: View, label: string, ...extra: HTMLElement[]) =>
+    h('a', { href: `#${id}`, class: 'tab', 'aria-current': current === id ? 'page' : undefined }, label, ...extra);
   return h(
     'header',
     { class: 'topbar' },
     h('p', { class: 'brand' }, 'Corridor', session?.school && h('span', { class: 'school' }, session.school.name)),
-    h('nav', { 'aria-label': 'Composer' }, tab('new', 'New post'), tab('posts', 'My posts')),
+    h(
+      'nav',
+      { 'aria-label': 'Composer' },
+      tab('new', 'New post'),
+      tab('posts', 'My posts'),
+      // Staff see only what they may use: the admin area is an admin's (and its code loads only for them).
+      session?.who?.role === 'admin' && tab('admin', 'Admin', badge),
+    ),
   );
+}
+
+/** Shows how many staff posts wait for approval; keeps the last count when there is no signal. */
+async function refreshBadge(): Promise<void> {
+  if (session?.who?.role !== 'admin') return;
+  const waiting = await session.api.waitingApprovals().catch(() => undefined);
+  if (waiting === undefined) return;
+  badge.hidden = waiting === 0;
+  badge.textContent = String(waiting);
+  badge.setAttribute('aria-label', `${waiting} ${waiting === 1 ? 'post waits' : 'posts wait'} for approval`);
 }
 
 /** Built once per page, so a half-written post survives a visit to "My posts". */
@@ -117,11 +146,39 @@ async function postsView(s: Session): Promise<void> {
   await showMyPosts(list, { api: s.api, classes: s.school?.classes ?? [], announce: say.say });
 }
 
+async function adminView(s: Session, hash: string): Promise<void> {
+  replace(main, h('p', { class: 'hint', role: 'status' }, 'Loading the admin area…'));
+  try {
+    // A separate chunk: only admins who open the area download it, so the composer stays light.
+    const { showAdmin } = await import('./admin/area');
+    await showAdmin(
+      main,
+      { api: s.api, school: s.school, me: s.who?.name, announce: say.say, onApprovalsChanged: refreshBadge },
+      hash,
+    );
+  } catch (error) {
+    replace(
+      main,
+      h('h1', null, 'Admin'),
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        navigator.onLine
+          ? `The admin area could not be opened: ${error instanceof Error ? error.message : String(error)}`
+          : 'The admin area has not been opened on this phone before, so it needs a connection the first time.',
+      ),
+    );
+  }
+}
+
 function route(): void {
   if (!session) return;
-  const view = location.hash === '#posts' ? 'posts' : 'new';
+  const hash = location.hash;
+  const view: View = hash === '#posts' ? 'posts' : hash.startsWith('#admin') && session.who?.role === 'admin' ? 'admin' : 'new';
   replace(root, header(view), main, say.el);
+  void refreshBadge();
   if (view === 'posts') void postsView(session);
+  else if (view === 'admin') void adminView(session, hash);
   else composeView(session);
 }
 
@@ -134,10 +191,12 @@ async function boot(): Promise<void> {
     replace(root, h('header', { class: 'topbar' }, h('p', { class: 'brand' }, 'Corridor')), main, say.el);
     session = await signIn(main);
   }
-  if (!session.school && navigator.onLine) session = await refreshSchool(session);
+  if ((!session.school || !session.who) && navigator.onLine) session = await refreshSchool(session);
   else
     void refreshSchool(session).then((fresh) => {
+      const roleChanged = fresh.who?.role !== session?.who?.role;
       session = fresh;
+      if (roleChanged) route();
     });
   route();
   window.addEventListener('hashchange', route);

@@ -5,6 +5,7 @@
  */
 import { h, replace } from '../shared/dom';
 import type { Api, PostView } from './api';
+import { reachButton } from './reach';
 import { describe, track } from './status';
 import { audienceLabel, formatDate, snippet } from './ui';
 
@@ -49,7 +50,8 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const status = h('p', { class: 'status' });
   const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
-  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, actions);
+  const reach = h('div');
+  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, reach, actions);
   let latest = initial;
   let stopTracking: (() => void) | undefined;
   /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
@@ -79,6 +81,9 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
         ),
     );
     if (post.state === 'retracted') replace(actions);
+    // Published once: who it reached (counts only). Kept once shown, so a re-render does not reset it.
+    if (post.state === 'published' && !reach.firstChild) replace(reach, reachButton(options.api, post.id));
+    if (post.state === 'retracted') replace(reach);
   };
   const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
 

@@ -24,6 +24,12 @@ export interface OutboxEntry {
   postId?: string;
   error?: string;
   attempts: number;
+  /**
+   * The API named pupils who must not be identifiable to this audience (their photo consent): the teacher
+   * checks the files and confirms, and the post is sent again with the confirmation (audited).
+   */
+  needsConsent?: boolean;
+  consentConfirmed?: boolean;
 }
 
 const DB_NAME = 'corridor-compose';

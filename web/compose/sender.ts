@@ -10,7 +10,7 @@ export type SendEvent =
   | { type: 'progress'; key: string; file: number; sent: number; total: number }
   | { type: 'sent'; key: string; postId: string }
   | { type: 'waiting'; key: string; message: string }
-  | { type: 'refused'; key: string; message: string };
+  | { type: 'refused'; key: string; message: string; needsConsent?: boolean };
 
 /** After this many failed tries of one entry (storage refusing, server errors) the teacher decides. */
 export const MAX_ATTEMPTS = 6;
@@ -84,6 +84,7 @@ export class Sender {
         audience: entry.audience,
         caption: entry.caption,
         media: entry.files.map((f) => ({ contentType: f.type, bytes: f.blob.size, alt: f.alt })),
+        consentConfirmed: entry.consentConfirmed,
       });
       if (entry.postId !== post.id) await outbox.put({ ...entry, postId: post.id });
       this.emit({ type: 'created', key, postId: post.id });
@@ -120,8 +121,9 @@ export class Sender {
       error instanceof ApiError && error.status >= 400 && error.status < 500 && ![401, 408, 429].includes(error.status);
     if (permanent || attempts >= MAX_ATTEMPTS) {
       const message = error instanceof Error ? error.message : String(error);
-      await outbox.put({ ...entry, attempts, state: 'refused', error: message });
-      this.emit({ type: 'refused', key, message });
+      const needsConsent = error instanceof ApiError && error.code === 'consent_required';
+      await outbox.put({ ...entry, attempts, state: 'refused', error: message, needsConsent });
+      this.emit({ type: 'refused', key, message, needsConsent });
       return 'refused';
     }
     // Network drops never count against the entry: a phone can be offline for a day.

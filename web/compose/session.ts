@@ -4,32 +4,46 @@
  * is then kept in localStorage on this phone only. Everything else reads the credential through this module.
  */
 import { h, replace } from '../shared/dom';
-import { Api, ApiError, browserSession, type Credential, NetworkError, requestSignInLink, type SchoolInfo } from './api';
+import {
+  Api,
+  ApiError,
+  browserSession,
+  type Credential,
+  NetworkError,
+  requestSignInLink,
+  type SchoolInfo,
+  type Whoami,
+} from './api';
 
 const TOKEN_KEY = 'corridor.staffToken';
 /** The session's CSRF token, kept so a start with no signal can still queue posts to send later. */
 const CSRF_KEY = 'corridor.csrf';
 const SCHOOL_KEY = 'corridor.school';
+/** Who is signed in (role and name), cached like the school so the admin area shows with no signal. */
+const WHO_KEY = 'corridor.who';
 
 export interface Session {
   api: Api;
   credential: Credential;
   /** The school and its classes (the audience chips), cached for starts with no signal. */
   school?: SchoolInfo;
+  /** Their role: only admins get the admin area (the API refuses staff anyway). */
+  who?: Whoami;
 }
 
-function cachedSchool(): SchoolInfo | undefined {
+function cached<T>(key: string): T | undefined {
   try {
-    return JSON.parse(localStorage.getItem(SCHOOL_KEY) ?? 'null') ?? undefined;
+    return JSON.parse(localStorage.getItem(key) ?? 'null') ?? undefined;
   } catch {
     return undefined;
   }
 }
 
-const sessionOf = (credential: Credential, school = cachedSchool()): Session => ({
+const sessionOf = (credential: Credential, school = cached<SchoolInfo>(SCHOOL_KEY)): Session => ({
   api: new Api(credential),
   credential,
   school,
+  who: cached<Whoami>(WHO_KEY),
 });
 
 /** The session this phone already has: a pasted token, the browser's cookie session, or (offline) the last one. */
@@ -47,14 +61,16 @@ export async function restoreSession(): Promise<Session | undefined> {
 
 export async function signOut(session: Session): Promise<void> {
   await session.api.signOut().catch(() => undefined);
-  for (const key of [TOKEN_KEY, CSRF_KEY, SCHOOL_KEY]) localStorage.removeItem(key);
+  // Everything this phone kept for the signed-in member, the admin screens' saved copies included.
+  for (const key of Object.keys(localStorage)) if (key.startsWith('corridor.')) localStorage.removeItem(key);
 }
-/** Refreshes the cached school (classes change); keeps the cached copy when offline. */
+/** Refreshes the cached school (classes change) and role (an admin may change it); keeps the cached copies when offline. */
 export async function refreshSchool(session: Session): Promise<Session> {
   try {
-    const school = await session.api.school();
+    const [school, who] = await Promise.all([session.api.school(), session.api.whoami()]);
     localStorage.setItem(SCHOOL_KEY, JSON.stringify(school));
-    return { ...session, school };
+    localStorage.setItem(WHO_KEY, JSON.stringify(who));
+    return { ...session, school, who };
   } catch {
     return session;
   }

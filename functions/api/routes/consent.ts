@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { levelNeededFor, picturedSchema, pupilsNotToIdentify } from '../../core/consent/check';
-import { importRoster } from '../../core/consent/import';
+import { importRoster, previewRoster } from '../../core/consent/import';
 import { listRoster } from '../../core/consent/roster';
 import type { Deps } from '../../core/deps';
 import { audienceListSchema } from '../../core/posts/post';
@@ -38,6 +38,11 @@ export function consentRoutes(deps: Deps) {
     return c.json({ pupils: await listRoster(deps, school.id), outOfDate: school.rosterOutOfDate });
   });
 
+  // What an import would change, before anything does: the admin reads it, then imports the same file.
+  app.post('/roster/preview', requireAdmin('import the photo consent roster'), async (c) => {
+    const school = await callerSchool(deps, c.get('principal').schoolId);
+    return c.json({ preview: await previewRoster(deps, school, await c.req.text()) });
+  });
   app.put('/roster', requireAdmin('import the photo consent roster'), async (c) => {
     const principal = c.get('principal');
     const result = await importRoster(

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { eraseFamilyData } from '../../core/data-protection/erase';
 import { exportSchool } from '../../core/data-protection/export';
+import { familySearchSchema, findFamiliesByEmail } from '../../core/data-protection/find-family';
 import type { Deps } from '../../core/deps';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 
@@ -13,6 +14,12 @@ export function dataProtectionRoutes(deps: Deps) {
     const data = await exportSchool(deps, c.get('principal'));
     c.header('content-disposition', `attachment; filename="corridor-${data.school.id}-${data.exportedAt.slice(0, 10)}.json"`);
     return c.json(data);
+  });
+
+  // A parent asks to be erased by email: the admin finds the family by that address, never by an id.
+  app.get('/families', async (c) => {
+    const { email } = familySearchSchema.parse(c.req.query());
+    return c.json({ families: await findFamiliesByEmail(deps, c.get('principal').schoolId, email) });
   });
 
   app.delete('/families/:familyId', async (c) => {

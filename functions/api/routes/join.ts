@@ -8,6 +8,7 @@ import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { checkInboxPage, joinPage, messagePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
+import { POSTER_JS, posterPage } from '../poster-page';
 
 const emailFormSchema = z.object({ email: z.email().max(254) });
 const pushBodySchema = z.object({
@@ -67,6 +68,20 @@ export function joinRoutes(deps: Deps) {
       'content-disposition': `inline; filename="join-${join.school.id}-${join.klass.id}.${format}"`,
     });
   };
+  app.get('/poster.js', (c) =>
+    c.body(POSTER_JS, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=3600' }),
+  );
+  // The printable A4 poster: as public as the QR code it carries (the join link is the capability), and
+  // gone (404) with it when the link is rotated.
+  app.get('/:schoolId/:classId/:token/poster', async (c) => {
+    const join = await joined(c);
+    if (!join || join.klass.archived) return notFound(c, join);
+    const joinUrl = `${deps.config.publicUrl}${join.path}`;
+    const { body } = await qrCode(joinUrl, 'svg');
+    return c.html(posterPage({ schoolName: join.school.name, className: join.klass.name, joinUrl, qrSvg: String(body) }), 200, {
+      'cache-control': 'no-cache',
+    });
+  });
   app.get('/:schoolId/:classId/:token/qr.png', qr('png'));
   app.get('/:schoolId/:classId/:token/qr.svg', qr('svg'));
 

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
+import { postReach } from '../../core/notify/reach';
 import { createPost } from '../../core/posts/create';
 import { editPost, submitDraft } from '../../core/posts/edit';
 import { retractPost } from '../../core/posts/retract';
@@ -34,6 +35,12 @@ export function postRoutes(deps: Deps) {
   });
 
   app.get('/:id', async (c) => c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) }));
+
+  // How many families a post reached, and how (counts only: no parent's reading is tracked).
+  app.get('/:id/reach', async (c) => {
+    await view(c.req.param('id'), c.get('principal').schoolId);
+    return c.json({ reach: await postReach(deps, c.req.param('id')) });
+  });
 
   app.patch('/:id', async (c) => {
     await editPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);

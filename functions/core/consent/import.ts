@@ -3,7 +3,7 @@ import { type Actor, recordAudit } from '../audit/audit';
 import { CsvSyntaxError, parseCsv } from '../csv/csv';
 import type { Deps } from '../deps';
 import { type School, updateSchoolFields } from '../schools/school';
-import { type ConsentLevel, consentLevelNames, type Pupil, pupilName, replaceRoster } from './roster';
+import { type ConsentLevel, consentLevelNames, listRoster, type Pupil, pupilName, replaceRoster } from './roster';
 
 /**
  * Column names as management systems export them (SIMS, Arbor, Bromcom and hand-made sheets), compared
@@ -135,6 +135,57 @@ export class RosterRejected extends Error {
   }
 }
 
+/** What importing a roster would change, in sentences an admin reads before deciding to import. */
+export interface RosterPreview {
+  pupils: number;
+  byConsent: Record<string, number>;
+  added: string[];
+  removed: string[];
+  changed: string[];
+  unchanged: number;
+}
+
+/**
+ * Reads a roster CSV and compares it with the school's current roster, writing nothing: who would be
+ * added, who would go, and whose class or consent would change. Bad rows are refused as by the import.
+ */
+export async function previewRoster(deps: Deps, school: School, text: string): Promise<RosterPreview> {
+  const parsed = parseRoster(text, school);
+  if (parsed.problems.length > 0) throw new RosterRejected(parsed.problems);
+  const className = (id: string) => school.classes.find((k) => k.id === id)?.name ?? id;
+  const describe = (p: Pupil) => `${pupilName(p)} (${className(p.classId)}, ${consentLevelNames[p.consent]})`;
+  const current = await listRoster(deps, school.id);
+  // A pupil is the same pupil across classes by their id (a management system's, or one made from the name).
+  const before = new Map(current.map((p) => [p.pupilId, p]));
+  const after = new Set(parsed.pupils.map((p) => p.pupilId));
+  const preview: RosterPreview = {
+    pupils: parsed.pupils.length,
+    byConsent: countByConsent(parsed.pupils),
+    added: [],
+    removed: current.filter((p) => !after.has(p.pupilId)).map(describe),
+    changed: [],
+    unchanged: 0,
+  };
+  for (const pupil of parsed.pupils) {
+    const was = before.get(pupil.pupilId);
+    if (!was) preview.added.push(describe(pupil));
+    else if (was.classId !== pupil.classId || was.consent !== pupil.consent)
+      preview.changed.push(
+        `${pupilName(pupil)}: ${className(was.classId)}, ${consentLevelNames[was.consent]} → ${className(pupil.classId)}, ${consentLevelNames[pupil.consent]}`,
+      );
+    else preview.unchanged++;
+  }
+  return preview;
+}
+
+const countByConsent = (pupils: Pupil[]) =>
+  Object.fromEntries(
+    (Object.keys(consentLevelNames) as ConsentLevel[]).map((level) => [
+      consentLevelNames[level],
+      pupils.filter((p) => p.consent === level).length,
+    ]),
+  );
+
 /** Imports a roster CSV, replacing the school's roster; audited. */
 export async function importRoster(deps: Deps, actor: Actor, school: School, text: string) {
   const parsed = parseRoster(text, school);
@@ -142,12 +193,7 @@ export async function importRoster(deps: Deps, actor: Actor, school: School, tex
   await replaceRoster(deps, school.id, parsed.pupils);
   // This year's roster is in: no longer out of date after a change of school year.
   if (school.rosterOutOfDate) await updateSchoolFields(deps, school.id, { rosterOutOfDate: false });
-  const byLevel = Object.fromEntries(
-    (Object.keys(consentLevelNames) as ConsentLevel[]).map((level) => [
-      consentLevelNames[level],
-      parsed.pupils.filter((p) => p.consent === level).length,
-    ]),
-  );
+  const byLevel = countByConsent(parsed.pupils);
   await recordAudit(deps, school.id, actor, 'roster_imported', 'roster', { pupils: parsed.pupils.length, ...byLevel });
   return { imported: parsed.pupils.length, byConsent: byLevel };
 }

@@ -32,7 +32,14 @@ export function joinPath(linkKey: string, schoolId: string, klass: JoinClass): s
 /** A class's current join link as staff print it: the page and its QR codes. */
 export function printableJoinLink(publicUrl: string, linkKey: string, schoolId: string, klass: SchoolClass) {
   const url = `${publicUrl}${joinPath(linkKey, schoolId, klass)}`;
-  return { classId: klass.id, name: klass.name, url, qrPngUrl: `${url}/qr.png`, qrSvgUrl: `${url}/qr.svg` };
+  return {
+    classId: klass.id,
+    name: klass.name,
+    url,
+    qrPngUrl: `${url}/qr.png`,
+    qrSvgUrl: `${url}/qr.svg`,
+    posterUrl: `${url}/poster`,
+  };
 }
 
 export interface JoinTarget {

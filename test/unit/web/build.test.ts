@@ -22,6 +22,16 @@ describe('the web build', () => {
     expect(chunks.length).toBeGreaterThan(initial.length);
   });
 
+  it('keeps the admin screens out of the composer’s initial JavaScript: only an admin who opens them loads them', () => {
+    const initial = build.sizes.find((s) => s.name === 'composerInitial')?.files ?? [];
+    const scripts = [...build.assets.keys()].filter((p) => /^compose\/(app|chunk)-.*\.js$/.test(p));
+    // Words only the admin screens use (their headings), found by content rather than by a chunk's name.
+    const adminChunks = scripts.filter((p) => text(p).includes('Erase a family') && text(p).includes('Who may be pictured'));
+    expect(adminChunks).toHaveLength(1);
+    expect(initial).not.toContain(adminChunks[0]);
+    for (const path of initial) expect(text(path), path).not.toContain('Erase a family');
+  });
+
   it('fails when a bundle is over its budget, naming it', () => {
     const over: BundleSize = {
       name: 'embed',

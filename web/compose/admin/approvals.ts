@@ -1,0 +1,144 @@
+/**
+ * Approvals: staff posts waiting for an admin, shown as they would go out (the processed pictures,
+ * players and caption). Approve in one tap; send back with a reason in one tap after typing it.
+ */
+import { h, replace } from '../../shared/dom';
+import type { PostView } from '../api';
+import { audienceLabel, formatDate } from '../ui';
+import { type AdminContext, count, problem, screen, show, statusLine } from './kit';
+
+interface PreviewOutput {
+  role: 'image' | 'poster' | 'video' | 'audio' | 'peaks' | 'captions';
+  url: string;
+  contentType: string;
+  width?: number;
+}
+interface PreviewMedia {
+  kind: 'image' | 'video' | 'audio';
+  alt: string;
+  outputs: PreviewOutput[];
+}
+interface WaitingPost extends PostView {
+  author: string;
+  preview: PreviewMedia[];
+}
+
+/** The output to show on a phone: a JPEG near 640 px wide (sharp on a 2× screen at card width). */
+function pick(media: PreviewMedia, role: PreviewOutput['role'], type?: string): PreviewOutput | undefined {
+  const candidates = media.outputs.filter((o) => o.role === role && (!type || o.contentType === type));
+  return candidates.find((o) => o.width === 640) ?? candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
+}
+
+function mediaPreview(media: PreviewMedia): HTMLElement | undefined {
+  if (media.kind === 'image') {
+    const image = pick(media, 'image', 'image/jpeg');
+    return image && h('img', { src: image.url, alt: media.alt || 'Photo without a description', loading: 'lazy' });
+  }
+  const source = pick(media, media.kind);
+  if (!source) return undefined;
+  if (media.kind === 'audio')
+    return h('audio', { controls: true, preload: 'metadata', src: source.url, 'aria-label': media.alt || 'Recording' });
+  return h('video', {
+    controls: true,
+    preload: 'metadata',
+    playsinline: true,
+    src: source.url,
+    poster: pick(media, 'poster', 'image/jpeg')?.url,
+    'aria-label': media.alt || 'Video',
+  });
+}
+
+export async function showApprovals(main: HTMLElement, context: AdminContext): Promise<void> {
+  const body = screen(main, 'Approvals', 'Staff posts go out only once an admin approves them. Look, then approve or send back.');
+  await show(
+    body,
+    'approvals',
+    async () => (await context.api.request<{ posts: WaitingPost[] }>('GET', '/approvals')).posts,
+    (posts, read) =>
+      posts.length === 0
+        ? h('p', null, 'Nothing is waiting. When approval is on, staff posts appear here.')
+        : [
+            h('p', { class: 'hint' }, `${count(posts.length, 'post')} waiting.`),
+            h(
+              'ul',
+              { class: 'admin-list' },
+              posts.map((post) => approvalCard(post, context, !read.savedAt)),
+            ),
+          ],
+    'the approval queue',
+  );
+}
+
+function approvalCard(post: WaitingPost, context: AdminContext, online: boolean): HTMLLIElement {
+  const status = statusLine();
+  const actions = h('div', { class: 'card-actions' });
+  const headingId = `approval-${post.id}`;
+  const item = h(
+    'li',
+    { class: 'card', 'aria-labelledby': headingId },
+    h('h2', { id: headingId, class: 'card-caption' }, post.caption.trim() || 'A post without a caption'),
+    h(
+      'p',
+      { class: 'meta' },
+      `By ${post.author} · ${formatDate(post.createdAt)} · to ${audienceLabel(post.audience, context.school?.classes ?? [])}`,
+    ),
+    h('div', { class: 'preview' }, post.preview.map(mediaPreview)),
+    actions,
+    status,
+  );
+  const done = async (text: string) => {
+    replace(actions);
+    status.ok(text);
+    context.announce(text);
+    await context.onApprovalsChanged();
+  };
+  const approve = h('button', { type: 'button', class: 'primary' }, 'Approve and publish');
+  approve.addEventListener('click', async () => {
+    approve.disabled = true;
+    try {
+      await context.api.request('POST', `/approvals/${encodeURIComponent(post.id)}/approve`);
+      await done('Approved: it is being published everywhere it was meant for.');
+    } catch (error) {
+      approve.disabled = false;
+      status.fail(problem(error, 'Approving'));
+    }
+  });
+  const sendBack = h('button', { type: 'button', class: 'secondary' }, 'Send back…');
+  sendBack.addEventListener('click', () => {
+    const field = h('textarea', { id: `reason-${post.id}`, rows: 3, maxLength: 500, required: true });
+    const send = h('button', { type: 'submit', class: 'primary' }, `Send back to ${post.author}`);
+    const form = h(
+      'form',
+      { class: 'edit' },
+      h('label', { for: field.id }, 'Why? (the author gets this by email)'),
+      field,
+      h(
+        'div',
+        { class: 'card-actions' },
+        send,
+        h('button', { type: 'button', class: 'secondary', onclick: () => replace(actions, approve, sendBack) }, 'Cancel'),
+      ),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      const reason = field.value.trim();
+      if (!reason) {
+        status.fail('Write a reason first: the author needs to know what to change.');
+        field.focus();
+        return;
+      }
+      send.disabled = true;
+      try {
+        await context.api.request('POST', `/approvals/${encodeURIComponent(post.id)}/send-back`, { reason });
+        await done(`Sent back to ${post.author} with your reason. It is back in their drafts.`);
+      } catch (error) {
+        send.disabled = false;
+        status.fail(problem(error, 'Sending back'));
+      }
+    });
+    replace(actions, form);
+    field.focus();
+  });
+  if (online) replace(actions, approve, sendBack);
+  return item;
+}
