@@ -6,7 +6,7 @@ import { feedOwnerEmail } from '../../functions/core/channels/locate';
 import type { SiteState } from '../../functions/core/channels/rebuild';
 import type { Deps } from '../../functions/core/deps';
 import { type MediaItem, mediaItemSchema, type Post, postSchema } from '../../functions/core/posts/post';
-import { schoolSchema } from '../../functions/core/schools/school';
+import { getSchool, schoolSchema } from '../../functions/core/schools/school';
 import { trustSchema } from '../../functions/core/schools/trust';
 
 /**
@@ -75,6 +75,19 @@ export async function listSiteKeys(deps: Deps, prefix?: string): Promise<string[
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return keys;
+}
+
+/**
+ * The posts' media in the site bucket: every `media/` key but the schools' artwork (drawn from their
+ * names on the first render, not a post's file: retracting a post leaves it).
+ */
+export async function listPostMediaKeys(deps: Deps, schoolIds: string[] = ['demo']): Promise<string[]> {
+  const artwork = new Set(
+    (await Promise.all(schoolIds.map((id) => getSchool(deps, id)))).flatMap((school) =>
+      school?.artwork ? [school.artwork.image.key, school.artwork.icon.key, school.artwork.favicon.key] : [],
+    ),
+  );
+  return (await listSiteKeys(deps, 'media/')).filter((key) => !artwork.has(key));
 }
 
 /** Every rendered artifact in the site bucket (media excluded), with its body and Content-Type. */
