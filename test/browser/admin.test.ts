@@ -1,15 +1,18 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../functions/core/auth/tokens';
 import { createFamily } from '../../functions/core/families/family';
 import { addEmail } from '../../functions/core/families/recipients';
-import { DEMO_HEAD_EMAIL } from '../../functions/local/seed';
 import { launchChromium, PHONE, phoneLayoutProblems, screenshot, seriousAxeViolations } from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { latestSignInLink } from '../helpers/staff';
 
 /**
- * Issue 17, acceptance 1 and 5, on the phone-sized screen: a head signs in by emailed link, invites a
+ * Issue 17, acceptance 1 and 5, on the phone-sized screen: an operator creates a second school with three
+ * classes and its head from the CLI; the head signs in by emailed link, invites a
  * teacher, imports the photo-consent roster (one bad line first), prints a class poster, turns approval
  * on; the teacher accepts the invitation and posts a photo; the head approves it and it appears on the
  * school page. Every admin screen is checked with axe, for 44 px targets and for sideways scrolling.
@@ -19,20 +22,44 @@ let corridor: TestCorridor;
 let browser: Browser;
 let head: BrowserContext;
 let admin: Page;
-const TEACHER = 'ms.rivera@demo.school.example';
+const SCHOOL = 'oakfield';
+const HEAD = 'head@oakfield.example';
+const TEACHER = 'ms.rivera@oakfield.example';
 const PARENT = 'parent.one@families.example';
 const caption = 'Year 1 built a bug hotel';
 
 beforeAll(async () => {
   corridor = await startTestCorridor();
+  // The operator's first credential, then the school from the CLI (`corridor school create`), over the API.
+  const { token: operator } = await createToken(corridor.local.deps, { role: 'operator', label: 'Trust IT' });
+  const created = await promisify(execFile)(
+    process.execPath,
+    [
+      'functions/cli/bin.js',
+      'school',
+      'create',
+      '--id',
+      SCHOOL,
+      '--name',
+      'Oakfield Primary',
+      '--classes',
+      'Reception, Year 1, Year 2',
+      '--admin',
+      HEAD,
+      '--admin-name',
+      'Mrs Patel',
+    ],
+    { env: { ...process.env, CORRIDOR_URL: corridor.url, CORRIDOR_TOKEN: operator } },
+  );
+  expect(created.stdout).toContain(SCHOOL);
   browser = await launchChromium();
   head = await browser.newContext(PHONE);
   admin = await head.newPage();
   // Two families of Year 1: one confirmed an email address, one has no way to hear yet.
   const deps = corridor.local.deps;
-  const withEmail = await createFamily(deps, { schoolId: 'demo', classIds: ['year-1'] });
+  const withEmail = await createFamily(deps, { schoolId: SCHOOL, classIds: ['year-1'] });
   await addEmail(deps, withEmail.id, PARENT);
-  await createFamily(deps, { schoolId: 'demo', classIds: ['year-1'] });
+  await createFamily(deps, { schoolId: SCHOOL, classIds: ['year-1'] });
 });
 
 afterAll(async () => {
@@ -74,17 +101,17 @@ const roster = (alan: string, grace = 'Yes') =>
     `Grace,Hopper,Year 2,${grace}`,
   ].join('\r\n');
 
-describe('running the demo school from a phone', () => {
+describe('running a new school from a phone', () => {
   it('the head signs in by emailed link and finds the admin area (its code loads only now)', async () => {
     const scripts: string[] = [];
     admin.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
     });
     await admin.goto(`${corridor.url}/compose/`);
-    await admin.getByLabel('School email').fill(DEMO_HEAD_EMAIL);
+    await admin.getByLabel('School email').fill(HEAD);
     await admin.getByRole('button', { name: 'Email me a sign-in link' }).tap();
     await poll(() => admin.getByRole('status').first().textContent()).toMatch(/on its way/);
-    await signInFromMail(admin, DEMO_HEAD_EMAIL);
+    await signInFromMail(admin, HEAD);
     await admin.getByLabel('Caption').waitFor();
     const beforeAdmin = scripts.length;
     await admin.getByRole('link', { name: /^Admin/ }).tap();
@@ -115,7 +142,7 @@ describe('running the demo school from a phone', () => {
       await poll(() => admin.locator('.offline-note').textContent()).toMatch(/^No connection: this is the copy saved/);
       expect(await admin.locator('.card', { hasText: TEACHER }).textContent()).toContain('has not accepted yet');
       await admin.getByLabel('Name').fill('Mr Offline');
-      await admin.getByLabel('School email').fill('offline@demo.school.example');
+      await admin.getByLabel('School email').fill('offline@oakfield.example');
       await admin.getByRole('button', { name: 'Send the invitation' }).tap();
       await expect
         .poll(() => admin.locator('.status-line.problem').first().textContent())
@@ -226,7 +253,7 @@ describe('running the demo school from a phone', () => {
     await poll(() => card.textContent()).toContain('Approved');
     await poll(() => admin.locator('.badge').isHidden()).toBe(true);
     await corridor.local.idle();
-    await expect.poll(async () => (await corridor.fetch('/s/demo')).text(), { timeout: 15_000 }).toContain(caption);
+    await expect.poll(async () => (await corridor.fetch(`/s/${SCHOOL}`)).text(), { timeout: 15_000 }).toContain(caption);
   });
 
   it('shows in My posts who heard about it: counts only', async () => {
@@ -278,7 +305,7 @@ describe('running the demo school from a phone', () => {
       admin.waitForEvent('download'),
       admin.getByRole('button', { name: /Download as a spreadsheet/ }).tap(),
     ]);
-    expect(download.suggestedFilename()).toBe('corridor-audit-demo.csv');
+    expect(download.suggestedFilename()).toBe(`corridor-audit-${SCHOOL}.csv`);
   });
 
   it('posting a photo with a pupil whose consent is narrower: the composer names her, and the poster confirms', async () => {
@@ -310,7 +337,7 @@ describe('running the demo school from a phone', () => {
       admin.waitForEvent('download'),
       admin.getByRole('button', { name: 'Download everything' }).tap(),
     ]);
-    expect(download.suggestedFilename()).toMatch(/^corridor-demo-\d{4}-\d{2}-\d{2}\.json$/);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^corridor-${SCHOOL}-\\d{4}-\\d{2}-\\d{2}\\.json$`));
     await admin.getByLabel('The parent’s email address').fill(PARENT);
     await admin.getByRole('button', { name: 'Find the family' }).tap();
     const card = admin.locator('.card', { hasText: `The family of ${PARENT}` });
