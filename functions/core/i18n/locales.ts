@@ -64,3 +64,9 @@ export function negotiateLocale(header: string | undefined | null): Locale {
   }
   return DEFAULT_LOCALE;
 }
+
+/**
+ * The language staff write captions and alt texts in. Corridor has no per-school setting for it yet, so
+ * captions are marked English (`lang="en-GB" dir="auto"`) inside pages and messages in other languages.
+ */
+export const CAPTION_LOCALE: Locale = 'en-GB';

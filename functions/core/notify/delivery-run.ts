@@ -250,8 +250,8 @@ export class DeliveryRun {
     const manageUrl = parentLinks.manage(this.deps.config.publicUrl, this.secrets.linkKey, family.id);
     const payload =
       key.subject.kind === 'post'
-        ? postPush(posts[0] as NotifiedPost, manageUrl)
-        : digestPush(key.subject.date, posts, manageUrl);
+        ? postPush(posts[0] as NotifiedPost, manageUrl, family.preferences.language)
+        : digestPush(posts, manageUrl, family.preferences.language, key.subject.date);
     const urgent = posts.some((p) => p.urgent);
     for (const [deviceId, device] of devices) {
       const outcome = await this.sender.send(device, {
@@ -273,13 +273,13 @@ export class DeliveryRun {
     const { publicUrl } = this.deps.config;
     const { linkKey } = this.secrets;
     const manageUrl = parentLinks.manage(publicUrl, linkKey, family.id);
-    const { timezone } = family.preferences;
+    const reader = { locale: family.preferences.language, timezone: family.preferences.timezone };
     for (const [addressId, recipient] of addresses) {
       const links = { manageUrl, unsubscribeUrl: parentLinks.unsubscribe(publicUrl, linkKey, family.id, `email:${addressId}`) };
       const rendered =
         key.subject.kind === 'post'
-          ? postEmail(posts[0] as NotifiedPost, links, timezone)
-          : digestEmail(key.subject.date, posts, links, timezone);
+          ? postEmail(posts[0] as NotifiedPost, links, reader)
+          : digestEmail(key.subject.date, posts, links, reader);
       try {
         await sendEmail(this.deps, {
           ...rendered,

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { localeSchema } from '../i18n/locales';
 
 /**
  * Links that act without a login: managing a family, confirming an address, unsubscribing. Each carries
@@ -23,6 +24,8 @@ export const linkClaimSchema = z.discriminatedUnion('p', [
     f: z.string().optional(),
     /** The generation of class `c`'s join link it was asked from (absent: 0); a rotated link joins nothing. */
     g: z.number().int().min(0).optional(),
+    /** The language chosen on the join page: the confirmation page, and a new family, use it. */
+    l: localeSchema.optional(),
     /** Expiry, epoch seconds: an old confirmation link must not resurrect an address. */
     x: z.number().int(),
   }),
