@@ -29,6 +29,7 @@ button.danger{background:#b00020}
 .status{padding:12px;border-radius:8px;background:color-mix(in srgb,var(--accent) 12%,Canvas)}
 ul.plain{list-style:none;padding:0}ul.plain li{display:flex;justify-content:space-between;align-items:center;gap:8px;flex-wrap:wrap;border-block-end:1px solid color-mix(in srgb,CanvasText 12%,transparent);padding-block:4px}
 ul.plain form{margin:0}
+label.check{display:flex;gap:8px;align-items:center;min-block-size:44px;font-weight:400}
 form.language{display:flex;flex-wrap:wrap;align-items:end;gap:0 8px}form.language label{flex:1 1 100%}form.language select{flex:1 1 12rem;inline-size:auto}
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic","Noto Nastaliq Urdu","Noto Sans Gurmukhi","Noto Sans Bengali","Noto Sans Gujarati","Noto Sans Tamil",sans-serif}
 :lang(ur){line-height:2}
@@ -50,7 +51,7 @@ function parentPage(locale: Locale, title: string, heading: Html, body: Html, op
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 ${options.script ? html`<script src="${PARENTS_SCRIPT_PATH}" defer></script>` : ''}`,
-    body: html`<header><p lang="en" dir="ltr">Corridor</p><h1>${heading}</h1></header>
+    body: html`<header><p><span lang="en" dir="ltr">Corridor</span></p><h1>${heading}</h1></header>
 <main>${body}</main>
 <footer><p class="note">${t(locale, 'page.footer')}</p></footer>`,
   });
@@ -275,7 +276,7 @@ ${devices.length === 0 ? html`<p>${say('manage.noDevices')}</p>` : ''}
     )}</ul></section>
 ${pushSection(locale, { vapidKey: view.vapidKey, subscribeUrl: `${base}/push` })}
 <section aria-labelledby="erase-heading"><h2 id="erase-heading">${say('manage.eraseHeading')}</h2>
-<form method="post" action="${base}/erase"><label><input type="checkbox" name="confirm" value="yes" required> ${say('manage.eraseConfirm')}</label>
+<form method="post" action="${base}/erase"><label class="check"><input type="checkbox" name="confirm" value="yes" required> ${say('manage.eraseConfirm')}</label>
 <button type="submit" class="danger">${say('manage.eraseButton')}</button></form></section>`,
     { script: true },
   );

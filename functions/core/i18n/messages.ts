@@ -105,9 +105,12 @@ function dateTimeFormat(locale: Locale, timeZone: string, options: Intl.DateTime
   return format;
 }
 
-/** A moment as parents read it: in their language, on the school's clock. */
+/**
+ * A moment as parents read it: in their language, on the school's clock, and on the 24-hour clock
+ * everywhere (as the family page's hour pickers are), so no Latin "AM" lands in an Urdu sentence.
+ */
 export const formatDateTime = (locale: Locale, iso: string, timeZone: string) =>
-  dateTimeFormat(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+  dateTimeFormat(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
 
 /** A calendar day (YYYY-MM-DD, already the school's day) as "Wednesday 10 June" in the locale's own words. */
 export const formatDay = (locale: Locale, day: string) =>

@@ -61,7 +61,7 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
     identity: `confirm:${link}`,
     text: `${asked}\n\n${t(locale, 'confirmMail.open')}\n${link}\n\n${ignore}\n`,
     html: `<!doctype html>\n${
-      html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><title>${subject}</title></head>
+      html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${subject}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;padding:16px">
 <div lang="${lang}" dir="${dir}" style="text-align:start">
 <p>${asked}</p>
