@@ -8,6 +8,7 @@ import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
+import { forgetTranslations } from '../translate/post-translations';
 import { postPage } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
@@ -72,6 +73,7 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   if (post.state === 'retracted') {
     const keys = current.media.flatMap((m) => m.outputs.map((o) => o.key));
     await deleteOutputs(deps, keys);
+    await forgetTranslations(deps, post.id);
     paths.push(...keys.map((key) => `/${key}`));
   }
   deps.faults?.('fanout:before-confirm');

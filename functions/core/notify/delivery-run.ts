@@ -6,9 +6,11 @@ import { locateChannel } from '../channels/locate';
 import type { Deps } from '../deps';
 import type { Family } from '../families/family';
 import { removePushDevice } from '../families/recipients';
+import type { Locale } from '../i18n/locales';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
+import { type TranslationOutcome, translationFor } from '../translate/post-translations';
 import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
@@ -84,6 +86,7 @@ function pushSender(deps: Deps, secrets: Secrets): PushSender {
 export class DeliveryRun {
   private readonly posts = new Map<string, Promise<LoadedPost | undefined>>();
   private readonly pageUrls = new Map<string, Promise<string>>();
+  private readonly translations = new Map<string, Promise<TranslationOutcome>>();
   private records: PendingRecord[] = [];
   private claims: ClaimInHand[] = [];
 
@@ -306,7 +309,24 @@ export class DeliveryRun {
         ? channel.class(school.id, classes[0].id)
         : channel.families(school.id);
     const url = place ? `${await this.pageUrl(place, school)}#post-${post.id}` : (entry.url ?? this.deps.config.publicUrl);
-    return { entry, url, label, urgent: post.urgent };
+    const translation = await this.translation({ post, entry, school }, family.preferences.language);
+    return { entry, url, label, urgent: post.urgent, ...(translation ? { translation } : {}) };
+  }
+
+  /** The post's caption and alt texts in a language (stored once per post and language; see core/translate). */
+  private translation({ post, entry, school }: LoadedPost, locale: Locale): Promise<TranslationOutcome> {
+    const key = `${post.id}\0${locale}`;
+    let translation = this.translations.get(key);
+    if (!translation) {
+      translation = translationFor(
+        this.deps,
+        school,
+        { postId: post.id, caption: entry.caption, alts: entry.media.map((m) => m.alt) },
+        locale,
+      );
+      this.translations.set(key, translation);
+    }
+    return translation;
   }
 
   /** The private page of a class or of a school's families (a capability URL). */

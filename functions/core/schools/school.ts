@@ -22,6 +22,9 @@ export const classSchema = z.object({
 });
 export type SchoolClass = z.infer<typeof classSchema>;
 
+/** 250,000 characters a month: about 1,000 captions with alt text; US$3.75 at Amazon Translate's US$15 per million. */
+export const DEFAULT_TRANSLATION_BUDGET_CHARS = 250_000;
+
 export const schoolSchema = z.object({
   id: schoolIdSchema,
   name: z.string().min(1).max(120),
@@ -34,6 +37,10 @@ export const schoolSchema = z.object({
   retentionDays: z.number().int().min(MIN_RETENTION_DAYS).max(MAX_RETENTION_DAYS).nullable().default(null),
   /** The trust or authority whose regional wall shows this school's public posts, when it opted in. */
   wallTrustId: z.string().optional(),
+  /** Captions and alt texts are machine-translated into the languages the school's families chose. */
+  translateCaptions: z.boolean().default(false),
+  /** At most this many characters a month go to the translator (Amazon Translate bills per character). */
+  translationBudgetChars: z.number().int().min(0).max(100_000_000).default(DEFAULT_TRANSLATION_BUDGET_CHARS),
 });
 export type School = z.infer<typeof schoolSchema>;
 

@@ -9,20 +9,24 @@ import { getSchool, type School, schoolSchema } from './school';
 
 /** What an admin may change about their school here (each field optional: send only what changes). */
 export const settingsSchema = schoolSchema
-  .pick({ requiresApproval: true, retentionDays: true })
+  .pick({ requiresApproval: true, retentionDays: true, translateCaptions: true, translationBudgetChars: true })
   .partial()
   .strict()
   .refine((s) => Object.keys(s).length > 0, 'send at least one setting');
-export type Settings = Pick<School, 'requiresApproval' | 'retentionDays'>;
+export type Settings = Pick<School, 'requiresApproval' | 'retentionDays' | 'translateCaptions' | 'translationBudgetChars'>;
 
 export const settingsOf = (school: School): Settings => ({
   requiresApproval: school.requiresApproval,
   retentionDays: school.retentionDays,
+  translateCaptions: school.translateCaptions,
+  translationBudgetChars: school.translationBudgetChars,
 });
 
 /** Changes settings in place (other fields untouched) and records the change in the audit log. */
 export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<typeof settingsSchema>): Promise<Settings> {
-  const changes = settingsSchema.parse(raw);
+  const parsed = settingsSchema.parse(raw);
+  // Only the settings sent: .partial() still fills in the others' defaults, which would reset them.
+  const changes = Object.fromEntries(Object.entries(parsed).filter(([key]) => Object.hasOwn(raw, key))) as typeof parsed;
   const entries = Object.entries(changes);
   await deps.clients.dynamo.send(
     new UpdateCommand({
