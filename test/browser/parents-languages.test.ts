@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../../functions/core/families/family';
+import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import type { TestCorridor } from '../helpers/corridor';
@@ -15,6 +16,7 @@ import {
   testClock,
 } from '../helpers/parents';
 import type { PushService } from '../helpers/push-service';
+import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/translation-services';
 
 /**
  * Parents in their own language, in real Chromium at 390 px: a family whose phone asks for Polish
@@ -22,7 +24,9 @@ import type { PushService } from '../helpers/push-service';
  * and the evening digest in Polish; one asking for Urdu gets them in Urdu, laid out right to left. Every
  * page and e-mail passes axe with no violations at all (including `lang`/`dir`, and the English caption
  * inside an Urdu e-mail marked as English). E-mails are rendered in the browser as a mail app would, and
- * screenshots of each land in test/.artifacts/screenshots/.
+ * screenshots of each land in test/.artifacts/screenshots/. Before the evening the school turns caption
+ * translation on (a local server STANDS IN for a LibreTranslate server): the digest then shows each
+ * family the caption in its language, marked, with the English original beside it marked as English.
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
@@ -30,14 +34,17 @@ let corridor: TestCorridor;
 let push: PushService;
 let links: Record<string, JoinLink>;
 let browser: Browser;
+let translator: TranslationStandIn;
 beforeAll(async () => {
-  ({ corridor, push, links } = await startParentsWorld(clock.now));
+  translator = await startLibreTranslateStandIn();
+  ({ corridor, push, links } = await startParentsWorld(clock.now, { translator: libreTranslator(translator.url) }));
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   for (const parent of Object.values(parents)) await parent.context?.close();
   await browser?.close();
   await stopParentsWorld({ corridor, push });
+  await translator?.stop();
 });
 
 interface Parent {
@@ -70,6 +77,7 @@ const expected = {
     digestSubject: 'Dziś w szkole, środa, 10 czerwca: 2 nowe wpisy',
     digestHeading: 'Dziś w szkole · środa, 10 czerwca',
     unsubscribe: 'Wypisz ten adres',
+    translated: 'Przetłumaczono automatycznie · Oryginał:',
   },
   ur: {
     joinTitle: 'Demo Primary School میں Year 1 میں شامل ہوں',
@@ -85,6 +93,7 @@ const expected = {
     digestSubject: 'آج اسکول میں، بدھ، 10 جون: 2 نئی پوسٹس',
     digestHeading: 'آج اسکول میں · بدھ، 10 جون',
     unsubscribe: 'اس پتے کو ان سبسکرائب کریں',
+    translated: 'خودکار ترجمہ · اصل:',
   },
 };
 
@@ -206,7 +215,10 @@ describe('the day’s posts reach both families in their own languages', () => {
     }
   });
 
-  it('one evening digest e-mail each, in its language, the English caption marked as English', async () => {
+  it('with translation turned on, one evening digest each: the caption in its language, the English original marked as English', async () => {
+    // Before: captions as written (the pushes above). Now the school turns translation on.
+    expect(translator.requests).toEqual([]);
+    expect((await corridor.api('PATCH', '/api/settings', { translateCaptions: true })).status).toBe(200);
     clock.set('2026-06-10T17:00:00Z'); // 18:00 in London
     await corridor.local.runDigest();
     for (const lang of ['pl', 'ur'] as const) {
@@ -217,11 +229,16 @@ describe('the day’s posts reach both families in their own languages', () => {
       expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
       expect(await page.locator('h1').textContent()).toBe(expected[lang].digestHeading);
       expect(await page.getByRole('link', { name: expected[lang].unsubscribe }).count()).toBe(1);
-      // The caption staff wrote stays English, and says so, whatever the page around it.
-      const captionElement = page.locator('p', { hasText: caption });
-      expect(await captionElement.getAttribute('lang')).toBe('en-GB');
-      expect(await captionElement.getAttribute('dir')).toBe('auto');
-      expect(await captionElement.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+      // The translation is in the family's language and says it is one; the original staff wrote stays
+      // beside it, marked English, and reads left to right inside a right-to-left e-mail.
+      const translation = page.locator('p', { hasText: `[${lang}] ${caption}` });
+      expect(await translation.getAttribute('lang')).toBe(lang);
+      expect(await page.getByText(expected[lang].translated).count()).toBe(1);
+      const original = page.locator('blockquote', { hasText: caption });
+      expect(await original.getAttribute('lang')).toBe('en-GB');
+      expect(await original.getAttribute('dir')).toBe('auto');
+      expect(await original.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+      expect(await page.locator('img').getAttribute('alt')).toBe(`[${lang}] Bean pots`);
       await page.close();
       expect(digests[0]?.body.text).toContain(expected[lang].digestHeading);
     }

@@ -1,3 +1,4 @@
+import type { LocalOptions } from '../../functions/local/runtime';
 import { startTestCorridor, type TestCorridor } from './corridor';
 import { type PushService, startPushService, type TestBrowser } from './push-service';
 
@@ -42,9 +43,9 @@ export interface ParentsWorld {
   links: Record<string, JoinLink>;
 }
 
-export async function startParentsWorld(now: () => Date): Promise<ParentsWorld> {
+export async function startParentsWorld(now: () => Date, options: Partial<LocalOptions> = {}): Promise<ParentsWorld> {
   const push = await startPushService();
-  const corridor = await startTestCorridor({ now, digestEveryMs: 0 });
+  const corridor = await startTestCorridor({ now, digestEveryMs: 0, ...options });
   return { corridor, push, links: await joinLinks(corridor) };
 }
 

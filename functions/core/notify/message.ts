@@ -56,8 +56,11 @@ const truncate = (text: string, max: number) => (text.length > max ? `${text.sli
 
 const translated = (post: NotifiedPost) => (typeof post.translation === 'object' ? post.translation : undefined);
 
+/** The caption's translation, when there is a caption (a photo with only alt text has nothing to mark). */
+const translatedCaption = (post: NotifiedPost) => (post.entry.caption.trim() === '' ? undefined : translated(post)?.caption);
+
 /** The caption the family reads: the translation when there is one. */
-const captionOf = (post: NotifiedPost) => translated(post)?.caption ?? post.entry.caption;
+const captionOf = (post: NotifiedPost) => translatedCaption(post) ?? post.entry.caption;
 
 const newKindKeys: Record<MediaKind, MessageKey> = {
   image: 'message.newImage',
@@ -81,7 +84,7 @@ export function postPush(post: NotifiedPost, manageUrl: string, locale: Locale):
   const text = captionOf(post).trim() || titleOf(post, locale);
   return {
     title: post.urgent ? t(locale, 'message.urgentLabel', { label: post.label }) : post.label,
-    body: truncate(translated(post) ? t(locale, 'translation.pushBody', { text }) : text, 200),
+    body: truncate(translatedCaption(post) !== undefined ? t(locale, 'translation.pushBody', { text }) : text, 200),
     url: post.url,
     manageUrl,
     tag: `post-${post.entry.postId}`,
@@ -122,9 +125,9 @@ const isolated = (text: string) => html`<bdi>${text}</bdi>`;
 /** The caption, in its own language: the translation with the original beneath it, or the original. */
 function captionHtml(post: NotifiedPost, locale: Locale): Html {
   const original = html`<p lang="${CAPTION_LOCALE}" dir="auto" style="white-space:pre-line;margin:8px 0">${post.entry.caption}</p>`;
-  const translation = translated(post);
-  if (translation) {
-    return html`<p ${langAttributesHtml(locale)} style="white-space:pre-line;margin:8px 0">${translation.caption}</p>
+  const translation = translatedCaption(post);
+  if (translation !== undefined) {
+    return html`<p ${langAttributesHtml(locale)} style="white-space:pre-line;margin:8px 0">${translation}</p>
 <p style="font-size:14px;color:#555;margin:0">${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')}</p>
 <blockquote lang="${CAPTION_LOCALE}" dir="auto" style="white-space:pre-line;margin:4px 0 8px;padding-inline-start:8px;border-inline-start:3px solid #ddd;color:#555">${post.entry.caption}</blockquote>`;
   }
@@ -152,12 +155,13 @@ ${captionHtml(post, locale)}
 function postBlockText(post: NotifiedPost, reader: Reader): string {
   const { locale } = reader;
   const head = `${post.urgent ? `${t(locale, 'message.urgent').toUpperCase()} · ` : ''}${post.label} · ${formatDateTime(locale, post.entry.publishedAt, reader.timezone)}`;
-  const translation = translated(post);
-  const caption = translation
-    ? `${translation.caption.trim()}\n(${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
-    : post.translation === 'failed' && post.entry.caption.trim() !== ''
-      ? `${post.entry.caption.trim()}\n(${t(locale, 'translation.failed')})`
-      : post.entry.caption.trim();
+  const translation = translatedCaption(post);
+  const caption =
+    translation !== undefined
+      ? `${translation.trim()}\n(${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
+      : post.translation === 'failed' && post.entry.caption.trim() !== ''
+        ? `${post.entry.caption.trim()}\n(${t(locale, 'translation.failed')})`
+        : post.entry.caption.trim();
   return `${head}\n${caption}\n${post.url}\n`;
 }
 
