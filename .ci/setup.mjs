@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Installs the system packages Corridor needs (ffmpeg, Chromium, exiftool, feedparser, libheif tools)
+// Installs the system packages Corridor needs (ffmpeg, Chromium, exiftool, feedparser, libheif tools, Noto fonts)
 // with apt when they are missing. Idempotent: when everything is present it only checks and exits.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -14,7 +14,19 @@ const requirements = [
     debian: 'python3-feedparser',
   },
   { what: 'libheif tools (HEIC judge)', present: () => has('heif-dec') || has('heif-convert'), debian: 'libheif-examples' },
+  {
+    // Browser tests screenshot parents' pages in Urdu, Arabic, Panjabi, Bengali, Gujarati and Tamil.
+    what: 'Noto fonts (screenshots of pages in every parents’ language)',
+    present: () => ['ur', 'ar', 'pa', 'bn', 'gu', 'ta'].every(hasFontFor),
+    debian: 'fonts-noto-core',
+  },
 ];
+
+/** Whether fontconfig knows a font covering a language (fc-list prints nothing when none does). */
+function hasFontFor(language) {
+  const listed = spawnSync('fc-list', [`:lang=${language}`, 'family'], { encoding: 'utf8' });
+  return listed.status === 0 && listed.stdout.trim() !== '';
+}
 
 function has(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -336,7 +336,7 @@ export class CorridorInfra extends Construct {
         entry: entry('deliver'),
         description: 'Corridor delivery to parents: web push, email, digest entries',
         ...sizing.deliver,
-        environment: { ...configEnv(), ...emailEnv, ...pushEnv },
+        environment: { ...configEnv({ translator: 'amazon' }), ...emailEnv, ...pushEnv },
       }),
       sweeper: fn('Sweeper', {
         entry: entry('sweeper'),
@@ -348,7 +348,7 @@ export class CorridorInfra extends Construct {
         entry: entry('digest'),
         description: 'Corridor evening digest',
         ...sizing.digest,
-        environment: { ...configEnv(), ...emailEnv, ...pushEnv },
+        environment: { ...configEnv({ translator: 'amazon' }), ...emailEnv, ...pushEnv },
       }),
       emailEvents: fn('EmailEvents', {
         entry: entry('email-events'),
@@ -485,6 +485,9 @@ export class CorridorInfra extends Construct {
         queues.map((q) => q.queue.queueArn),
       );
     const sendEmail = (f: CorridorFunction) => f.allow(SES_SEND, this.email.sendResources);
+    // Captions for schools that turn translation on (the school's monthly character budget is enforced
+    // in the table). TranslateText has no resource-level permissions, so the resource is '*'.
+    const translate = (f: CorridorFunction) => f.allow(['translate:TranslateText'], ['*']);
 
     // API: the table; presigned single and multipart uploads (the URL carries the signer's rights);
     // publish/retract jobs; the opt-in email; the VAPID public key for subscribing browsers.
@@ -518,6 +521,7 @@ export class CorridorInfra extends Construct {
     // Delivery to parents: families and the delivery ledger (read and recorded in batches); email.
     deliver.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
     sendEmail(deliver);
+    translate(deliver);
 
     // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
     sweeper.allow(TABLE_ACTIONS, [table.tableArn]);
@@ -539,6 +543,7 @@ export class CorridorInfra extends Construct {
       tableShape.indexes.map((i) => gsi(i.name)),
     );
     sendEmail(digest);
+    translate(digest);
 
     // Email events: mark addresses suppressed.
     emailEvents.allow(TABLE_ACTIONS, [table.tableArn]);

@@ -1,60 +1,95 @@
 import { type Html, html, raw } from '../core/channels/html';
 import { page } from '../core/channels/render/layout';
 import type { Family } from '../core/families/family';
+import { type Locale, localeInfo, locales } from '../core/i18n/locales';
+import { formatShortDate, langAttributes, type MessageKey, type MessageValues, t, tHtml } from '../core/i18n/messages';
 import { type DeliveryMode, deliveryModes } from '../core/notify/preferences';
 
 /**
  * Parents' pages: joining a class, confirming an address, managing a family, unsubscribing. Server-
  * rendered and complete without JavaScript (people open them from an email on any phone); only turning
  * on web push needs the script, because only script can ask the browser for a push subscription.
- * Written for a 390 px wide phone first: one column, 44 px targets, labels on every field.
+ * Written for a 390 px wide phone first: one column, 44 px targets, labels on every field. Every word
+ * comes from the family's language catalogue; the document carries that language's `lang` and `dir`,
+ * and the layout uses logical properties only, so Urdu and Arabic pages mirror as a whole.
  */
 const parentStyles = `
 main{padding-bottom:32px}section{margin:24px 0}h2{font-size:1.2rem;margin:0 0 8px}
-label{display:block;font-weight:600;margin:12px 0 4px}
-input[type=email],input[type=url],input[type=text],select{width:100%;font:inherit;padding:10px;min-height:44px;border:1px solid color-mix(in srgb,CanvasText 40%,transparent);border-radius:6px;background:Canvas;color:CanvasText}
-fieldset{border:1px solid color-mix(in srgb,CanvasText 20%,transparent);border-radius:8px;margin:12px 0;padding:8px 12px}
-legend{font-weight:600;padding:0 4px}
-fieldset label{font-weight:400;display:flex;gap:8px;align-items:center;min-height:44px;margin:0}
-input[type=radio],input[type=checkbox]{width:22px;height:22px;flex:none}
-button{font:inherit;font-weight:600;min-height:44px;padding:10px 18px;border-radius:6px;border:0;background:var(--accent);color:#fff;cursor:pointer;margin:8px 0}
+label{display:block;font-weight:600;margin-block:12px 4px}
+input[type=email],input[type=url],input[type=text],select{inline-size:100%;font:inherit;padding:10px;min-block-size:44px;border:1px solid color-mix(in srgb,CanvasText 40%,transparent);border-radius:6px;background:Canvas;color:CanvasText}
+fieldset{border:1px solid color-mix(in srgb,CanvasText 20%,transparent);border-radius:8px;margin-block:12px;padding:8px 12px}
+legend{font-weight:600;padding-inline:4px}
+fieldset label{font-weight:400;display:flex;gap:8px;align-items:center;min-block-size:44px;margin:0}
+input[type=radio],input[type=checkbox]{inline-size:22px;block-size:22px;flex:none}
+button{font:inherit;font-weight:600;min-block-size:44px;padding:10px 18px;border-radius:6px;border:0;background:var(--accent);color:#fff;cursor:pointer;margin-block:8px}
 button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
 button.danger{background:#b00020}
 :focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .note{font-size:.95rem;color:color-mix(in srgb,CanvasText 75%,transparent)}
 .status{padding:12px;border-radius:8px;background:color-mix(in srgb,var(--accent) 12%,Canvas)}
-ul.plain{list-style:none;padding:0}ul.plain li{display:flex;justify-content:space-between;align-items:center;gap:8px;flex-wrap:wrap;border-bottom:1px solid color-mix(in srgb,CanvasText 12%,transparent);padding:4px 0}
+ul.plain{list-style:none;padding:0}ul.plain li{display:flex;justify-content:space-between;align-items:center;gap:8px;flex-wrap:wrap;border-block-end:1px solid color-mix(in srgb,CanvasText 12%,transparent);padding-block:4px}
 ul.plain form{margin:0}
+label.check{display:flex;gap:8px;align-items:center;min-block-size:44px;font-weight:400}
+form.language{display:flex;flex-wrap:wrap;align-items:end;gap:0 8px}form.language label{flex:1 1 100%}form.language select{flex:1 1 12rem;inline-size:auto}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic","Noto Nastaliq Urdu","Noto Sans Gurmukhi","Noto Sans Bengali","Noto Sans Gujarati","Noto Sans Tamil",sans-serif}
+:lang(ur){line-height:2}
 `;
 
 /** The script that subscribes this browser to web push (served at /family/parents.js). */
 export const PARENTS_SCRIPT_PATH = '/family/parents.js';
 
-function parentPage(title: string, body: Html, options: { script?: boolean } = {}): string {
+/** Names of schools and classes: isolated, so an English name keeps its order inside a right-to-left sentence. */
+const name = (text: string) => html`<bdi>${text}</bdi>`;
+
+function parentPage(locale: Locale, title: string, heading: Html, body: Html, options: { script?: boolean } = {}): string {
+  const { lang, dir } = langAttributes(locale);
   return page({
     title,
+    lang,
+    dir,
     head: html`<style>${raw(parentStyles)}</style>
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 ${options.script ? html`<script src="${PARENTS_SCRIPT_PATH}" defer></script>` : ''}`,
-    body: html`<header><p>Corridor</p><h1>${title}</h1></header>
+    body: html`<header><p><span lang="en" dir="ltr">Corridor</span></p><h1>${heading}</h1></header>
 <main>${body}</main>
-<footer><p class="note">Your email address or this phone's notification address is used only to send you these messages. Unsubscribing deletes it.</p></footer>`,
+<footer><p class="note">${t(locale, 'page.footer')}</p></footer>`,
   });
 }
 
+/** A page whose heading is its title (no names inside). */
+const simplePage = (locale: Locale, titleKey: MessageKey, body: Html, options: { script?: boolean } = {}) =>
+  parentPage(locale, t(locale, titleKey), html`${t(locale, titleKey)}`, body, options);
+
+/**
+ * The language picker: each language under its own name, marked with its own `lang` and `dir` (a screen
+ * reader says "اردو" in Urdu). The label adds "(Language)" in English for a parent who landed on a page
+ * in a language they do not read.
+ */
+function languageSelect(locale: Locale, id: string, label: Html | string): Html {
+  return html`<label for="${id}">${label}${locale === 'en-GB' ? '' : html` <span lang="en" dir="ltr">(Language)</span>`}</label>
+<select id="${id}" name="lang">${locales.map(
+    (l) =>
+      html`<option value="${l}" lang="${l}" dir="${localeInfo[l].dir}"${l === locale ? raw(' selected') : ''}>${localeInfo[l].name}</option>`,
+  )}</select>`;
+}
+
 /** The part of a page that turns on notifications for this phone (JavaScript only). */
-function pushSection(options: { vapidKey: string; subscribeUrl: string }): Html {
-  return html`<section aria-labelledby="push-heading" data-push data-vapid-key="${options.vapidKey}" data-subscribe-url="${options.subscribeUrl}">
-<h2 id="push-heading">Notifications on this phone</h2>
-<button type="button" data-push-button hidden>Turn on notifications</button>
+function pushSection(locale: Locale, options: { vapidKey: string; subscribeUrl: string }): Html {
+  const words = (key: MessageKey) => t(locale, key);
+  return html`<section aria-labelledby="push-heading" data-push data-vapid-key="${options.vapidKey}" data-subscribe-url="${options.subscribeUrl}" data-language="${locale}"
+ data-msg-unsupported="${words('push.unsupported')}" data-msg-asking="${words('push.asking')}" data-msg-blocked="${words('push.blocked')}"
+ data-msg-refused="${words('push.refused')}" data-msg-on="${words('push.on')}" data-msg-choose="${words('push.chooseHowOften')}" data-msg-failed="${words('push.failed')}">
+<h2 id="push-heading">${words('push.heading')}</h2>
+<button type="button" data-push-button hidden>${words('push.button')}</button>
 <p role="status" aria-live="polite" data-push-status></p>
-<noscript><p class="note">Notifications on this phone need JavaScript. Email works without it.</p></noscript>
-<p class="note">On an iPhone, first add this page to your Home Screen (Share → Add to Home Screen), then open it from there.</p>
+<noscript><p class="note">${words('push.noscript')}</p></noscript>
+<p class="note">${words('push.iphone')}</p>
 </section>`;
 }
 
 export interface JoinView {
+  locale: Locale;
   schoolName: string;
   className: string;
   vapidKey: string;
@@ -63,49 +98,84 @@ export interface JoinView {
   emailUrl: string;
 }
 
-/** A class's join page: push on this phone and/or email, no account. */
+/** A class's join page: push on this phone and/or email, no account; in the language picked (or the browser's). */
 export function joinPage(view: JoinView): string {
+  const { locale } = view;
+  const names = { className: view.className, schoolName: view.schoolName };
   return parentPage(
-    `Join ${view.className} at ${view.schoolName}`,
-    html`<p>See your child's work and the class news: photos, recordings and notes from school. By default you get one message in the evening; you can choose every post as it happens, or pause.</p>
-${pushSection({ vapidKey: view.vapidKey, subscribeUrl: view.pushUrl })}
+    locale,
+    t(locale, 'join.title', names),
+    tHtml(locale, 'join.title', { className: name(view.className), schoolName: name(view.schoolName) }),
+    html`<form method="get" class="language">${languageSelect(locale, 'lang', t(locale, 'page.language'))}
+<button type="submit" class="secondary">${t(locale, 'page.changeLanguage')}</button></form>
+<p>${t(locale, 'join.intro')}</p>
+${pushSection(locale, { vapidKey: view.vapidKey, subscribeUrl: view.pushUrl })}
 <section aria-labelledby="email-heading">
-<h2 id="email-heading">By email</h2>
+<h2 id="email-heading">${t(locale, 'join.emailHeading')}</h2>
 <form method="post" action="${view.emailUrl}">
-<label for="email">Your email address</label>
+<input type="hidden" name="lang" value="${locale}">
+<label for="email">${t(locale, 'join.emailLabel')}</label>
 <input id="email" name="email" type="email" autocomplete="email" inputmode="email" required>
-<button type="submit">Send me a confirmation link</button>
+<button type="submit">${t(locale, 'join.emailButton')}</button>
 </form>
-<p class="note">Already get messages for another child? Use the same email address: this class joins your family, and you still get one evening email. Or open “Manage” in any message and add this class there.</p>
+<p class="note">${t(locale, 'join.sameEmail')}</p>
 </section>`,
     { script: true },
   );
 }
 
 /** After the email form: a link is on its way (or was sent moments ago). */
-export function checkInboxPage(address: string, sent: boolean): string {
-  return parentPage(
-    'Check your inbox',
-    html`<p class="status" role="status">${sent ? html`We sent a confirmation link to <strong>${address}</strong>.` : html`We sent a link to <strong>${address}</strong> a few minutes ago; please use that one.`}</p>
-<p>Open it on any device to start receiving posts. Nothing is sent to this address until then, and if you do not confirm, it is not kept.</p>`,
+export function checkInboxPage(locale: Locale, address: string, sent: boolean): string {
+  return simplePage(
+    locale,
+    'check.title',
+    html`<p class="status" role="status">${tHtml(locale, sent ? 'check.sent' : 'check.recent', { address: html`<bdi>${address}</bdi>` })}</p>
+<p>${t(locale, 'check.body')}</p>`,
   );
 }
+
+/** What a confirmation would join: a class of a school, or the family that asked from its page. */
+export type ConfirmTarget = { className: string; schoolName: string } | 'family';
 
 /** A confirmation link opened: one button confirms (mail scanners follow links, but do not press buttons). */
-export function confirmPage(address: string, what: string, action: string): string {
-  return parentPage(
-    'Confirm your email',
-    html`<p>Receive posts from <strong>${what}</strong> at <strong>${address}</strong>?</p>
-<form method="post" action="${action}"><button type="submit">Yes, confirm</button></form>`,
+export function confirmPage(locale: Locale, address: string, target: ConfirmTarget, action: string): string {
+  const question =
+    target === 'family'
+      ? tHtml(locale, 'confirm.familyQuestion', { address: html`<bdi>${address}</bdi>` })
+      : tHtml(locale, 'confirm.classQuestion', {
+          address: html`<bdi>${address}</bdi>`,
+          className: name(target.className),
+          schoolName: name(target.schoolName),
+        });
+  return simplePage(
+    locale,
+    'confirm.title',
+    html`<p>${question}</p>
+<form method="post" action="${action}"><button type="submit">${t(locale, 'confirm.button')}</button></form>`,
   );
 }
 
-/** A short page with a message (done, expired, not found). */
+/** A short page with a message (done, expired, not found), both from the catalogue. */
+export function noticePage(locale: Locale, titleKey: MessageKey, textKey: MessageKey, values: MessageValues = {}): string {
+  return simplePage(locale, titleKey, html`<p class="status" role="status">${tHtml(locale, textKey, values)}</p>`);
+}
+
+/** A short page with a message in English (the API's generic errors, before any language is known). */
 export function messagePage(title: string, text: string, link?: { href: string; label: string }): string {
-  return parentPage(
+  return englishPage(
     title,
     html`<p class="status" role="status">${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`,
   );
+}
+
+/** A parents' page in English only (the family-link safety pages, not yet in the catalogues). */
+function englishPage(title: string, main: ReturnType<typeof html>): string {
+  return page({
+    title,
+    body: html`<header><h1>${title}</h1></header>
+<main>${main}</main>`,
+    head: html`<style>${raw(parentStyles)}</style><meta name="robots" content="noindex, nofollow">`,
+  });
 }
 
 /**
@@ -113,7 +183,7 @@ export function messagePage(title: string, text: string, link?: { href: string; 
  * ours), with the two ways to a new one: any newer message, or a fresh link mailed to a confirmed address.
  */
 export function expiredLinkPage(): string {
-  return parentPage(
+  return englishPage(
     'This link has expired',
     html`<p class="status" role="status">Links to your family page work for 30 days, and stop at once when your family chooses “Sign out everywhere”, so that an old or forwarded email cannot be used by someone else.</p>
 <p>The newest message from school has a link that works. Or get a new one by email:</p>
@@ -126,7 +196,7 @@ export function expiredLinkPage(): string {
 
 /** Approving a new address or phone, from the link sent to the family's existing channels. */
 export function approvePage(what: string, action: string): string {
-  return parentPage(
+  return englishPage(
     'Add to your family?',
     html`<p>Add <strong>${what}</strong> to the messages your family gets from school?</p>
 <p class="note">If you did not ask for this, close this page: nothing is added. Then choose “Sign out everywhere” on your family page.</p>
@@ -135,40 +205,54 @@ export function approvePage(what: string, action: string): string {
 }
 
 /** What a parent is told when a join link is not a class's current one: a guess, a typo, or a link rotated away. */
-export const STALE_JOIN_LINK_MESSAGE = 'This join link is no longer valid. Ask the school for the current one.';
-export const staleJoinLinkPage = () => messagePage('Link not recognised', STALE_JOIN_LINK_MESSAGE);
+export const STALE_JOIN_LINK_MESSAGE = t('en-GB', 'error.staleJoin');
+export const staleJoinLinkPage = (locale: Locale) => noticePage(locale, 'error.linkTitle', 'error.staleJoin');
 
 /** The unsubscribe link from an email footer, opened: a button (the one-click POST works without it). */
-export function unsubscribePage(what: string, action: string): string {
-  return parentPage(
-    'Unsubscribe',
-    html`<p>Stop all messages to <strong>${what}</strong> and delete it?</p>
-<form method="post" action="${action}"><button type="submit" class="danger">Unsubscribe and delete</button></form>`,
+export function unsubscribePage(locale: Locale, maskedAddress: string | undefined, action: string): string {
+  const question = maskedAddress
+    ? tHtml(locale, 'unsubscribe.emailQuestion', { address: html`<bdi>${maskedAddress}</bdi>` })
+    : tHtml(locale, 'unsubscribe.phoneQuestion');
+  return simplePage(
+    locale,
+    'unsubscribe.title',
+    html`<p>${question}</p>
+<form method="post" action="${action}"><button type="submit" class="danger">${t(locale, 'unsubscribe.button')}</button></form>`,
   );
 }
 
 /** A masked address for pages reached by link (a forwarded email should not reveal the whole address). */
 export const maskAddress = (address: string) => address.replace(/^(.)[^@]*(@.*)$/, '$1•••$2');
 
-const modeLabels: Record<DeliveryMode, string> = {
-  instant: 'Every post as it happens',
-  digest: 'One message in the evening',
-  off: 'Off',
+const modeKeys: Record<DeliveryMode, MessageKey> = {
+  instant: 'manage.mode.instant',
+  digest: 'manage.mode.digest',
+  off: 'manage.mode.off',
 };
 
 const hours = Array.from({ length: 24 }, (_, h) => `${String(h).padStart(2, '0')}:00`);
 
-function hourSelect(name: string, label: string, value: string): Html {
-  return html`<label for="${name}">${label}</label>
-<select id="${name}" name="${name}">${hours.map((h) => html`<option value="${h}"${h === value ? raw(' selected') : ''}>${h}</option>`)}</select>`;
+function hourSelect(id: string, label: string, value: string): Html {
+  return html`<label for="${id}">${label}</label>
+<select id="${id}" name="${id}" dir="ltr">${hours.map((h) => html`<option value="${h}"${h === value ? raw(' selected') : ''}>${h}</option>`)}</select>`;
 }
 
-function modeFieldset(channel: 'push' | 'email', legend: string, value: DeliveryMode): Html {
+function modeFieldset(locale: Locale, channel: 'push' | 'email', legend: string, value: DeliveryMode): Html {
   return html`<fieldset><legend>${legend}</legend>${deliveryModes.map(
     (mode) =>
-      html`<label><input type="radio" name="${channel}" value="${mode}"${mode === value ? raw(' checked') : ''}> ${modeLabels[mode]}</label>`,
+      html`<label><input type="radio" name="${channel}" value="${mode}"${mode === value ? raw(' checked') : ''}> ${t(locale, modeKeys[mode])}</label>`,
   )}</fieldset>`;
 }
+
+/** The notices the family page shows after a change (`?notice=`). */
+export const manageNotices = {
+  confirmed: 'manage.notice.confirmed',
+  saved: 'manage.notice.saved',
+  'class-added': 'manage.notice.classAdded',
+  'class-left': 'manage.notice.classLeft',
+  removed: 'manage.notice.removed',
+} as const satisfies Record<string, MessageKey>;
+export type ManageNotice = keyof typeof manageNotices;
 
 export interface ManageView {
   family: Family;
@@ -176,57 +260,63 @@ export interface ManageView {
   classes: { schoolId: string; classId: string; label: string }[];
   base: string;
   vapidKey: string;
-  notice?: string;
+  notice?: ManageNotice;
 }
 
 /** The family's page, reached from the signed link in every message: everything, without a login. */
 export function managePage(view: ManageView): string {
   const { family, base } = view;
   const prefs = family.preferences;
+  const locale = prefs.language;
+  const say = (key: MessageKey, values?: MessageValues) => t(locale, key, values);
   const devices = Object.entries(family.push);
   const emails = Object.entries(family.emails);
-  return parentPage(
-    'Your messages from school',
-    html`${view.notice ? html`<p class="status" role="status">${view.notice}</p>` : ''}
-<p class="note">Keep this page's address to yourself: it manages your family's messages without a password.</p>
-<section aria-labelledby="classes-heading"><h2 id="classes-heading">Classes</h2>
+  return simplePage(
+    locale,
+    'manage.title',
+    html`${view.notice ? html`<p class="status" role="status">${say(manageNotices[view.notice])}</p>` : ''}
+<p class="note">${say('manage.private')}</p>
+<section aria-labelledby="language-heading"><h2 id="language-heading">${say('page.language')}</h2>
+<form method="post" action="${base}/language" class="language">${languageSelect(locale, 'language', say('manage.languageLabel'))}
+<button type="submit">${say('page.changeLanguage')}</button></form></section>
+<section aria-labelledby="classes-heading"><h2 id="classes-heading">${say('manage.classesHeading')}</h2>
 <ul class="plain">${view.classes.map(
       (c) =>
-        html`<li><span>${c.label}</span><form method="post" action="${base}/classes/remove"><input type="hidden" name="schoolId" value="${c.schoolId}"><input type="hidden" name="classId" value="${c.classId}"><button type="submit" class="secondary">Leave<span class="visually-hidden"> ${c.label}</span></button></form></li>`,
+        html`<li>${name(c.label)}<form method="post" action="${base}/classes/remove"><input type="hidden" name="schoolId" value="${c.schoolId}"><input type="hidden" name="classId" value="${c.classId}"><button type="submit" class="secondary">${tHtml(locale, 'manage.leave', { name: name(c.label) })}</button></form></li>`,
     )}</ul>
-<form method="post" action="${base}/classes"><label for="join-link">Add another child's class: paste its join link (under the QR code)</label>
-<input id="join-link" name="link" type="url" required placeholder="https://…/join/…"><button type="submit">Add class</button></form></section>
-<section aria-labelledby="prefs-heading"><h2 id="prefs-heading">How and when</h2>
+<form method="post" action="${base}/classes"><label for="join-link">${say('manage.addClassLabel')}</label>
+<input id="join-link" name="link" type="url" dir="ltr" required placeholder="https://…/join/…"><button type="submit">${say('manage.addClassButton')}</button></form></section>
+<section aria-labelledby="prefs-heading"><h2 id="prefs-heading">${say('manage.prefsHeading')}</h2>
 <form method="post" action="${base}/preferences">
-${modeFieldset('push', 'Notifications on phones', prefs.push)}
-${modeFieldset('email', 'Email', prefs.email)}
-${hourSelect('digestTime', `Evening message at (${prefs.timezone} time)`, prefs.digestTime)}
-<fieldset><legend>Quiet hours: no instant messages between</legend>
-${hourSelect('quietStart', 'From', prefs.quietHours.start)}${hourSelect('quietEnd', 'Until', prefs.quietHours.end)}
-<p class="note">Urgent messages from the head (a snow closure) still come at once.</p></fieldset>
-<button type="submit">Save</button></form></section>
-<section aria-labelledby="email-heading"><h2 id="email-heading">Email addresses</h2>
+${modeFieldset(locale, 'push', say('manage.pushLegend'), prefs.push)}
+${modeFieldset(locale, 'email', say('manage.emailLegend'), prefs.email)}
+${hourSelect('digestTime', say('manage.digestTime', { timezone: prefs.timezone }), prefs.digestTime)}
+<fieldset><legend>${say('manage.quietLegend')}</legend>
+${hourSelect('quietStart', say('manage.quietFrom'), prefs.quietHours.start)}${hourSelect('quietEnd', say('manage.quietUntil'), prefs.quietHours.end)}
+<p class="note">${say('manage.urgentNote')}</p></fieldset>
+<button type="submit">${say('manage.save')}</button></form></section>
+<section aria-labelledby="email-heading"><h2 id="email-heading">${say('manage.emailsHeading')}</h2>
 <ul class="plain">${emails.map(
       ([id, e]) =>
         // Masked, like the unsubscribe page: whoever holds a forwarded link should not learn the addresses.
-        html`<li><span>${maskAddress(e.address)}${e.suppressed ? html` <strong>(undeliverable: ${e.suppressed.reason})</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> ${maskAddress(e.address)}</span></button></form></li>`,
+        html`<li><span><bdi>${maskAddress(e.address)}</bdi>${e.suppressed ? html` <strong>${say('manage.undeliverable', { reason: e.suppressed.reason })}</strong>` : ''}</span><form method="post" action="${base}/emails/remove"><input type="hidden" name="addressId" value="${id}"><button type="submit" class="secondary">${tHtml(locale, 'manage.remove', { name: maskAddress(e.address) })}</button></form></li>`,
     )}</ul>
-<form method="post" action="${base}/emails"><label for="new-email">Add an email address</label>
-<input id="new-email" name="email" type="email" autocomplete="email" required><button type="submit">Ask to add it</button></form>
-<p class="note">To keep a forwarded link from adding a stranger, we first ask you to approve it through the addresses and phones above; then the new address confirms it.</p></section>
-<section aria-labelledby="devices-heading"><h2 id="devices-heading">Phones with notifications</h2>
-${devices.length === 0 ? html`<p>None yet.</p>` : ''}
+<form method="post" action="${base}/emails"><label for="new-email">${say('manage.addEmailLabel')}</label>
+<input id="new-email" name="email" type="email" dir="ltr" autocomplete="email" required><button type="submit">${say('manage.addEmailButton')}</button></form>
+<p class="note" lang="en-GB" dir="ltr">To keep a forwarded link from adding a stranger, we first ask you to approve it through the addresses and phones above; then the new address confirms it.</p></section>
+<section aria-labelledby="devices-heading"><h2 id="devices-heading">${say('manage.devicesHeading')}</h2>
+${devices.length === 0 ? html`<p>${say('manage.noDevices')}</p>` : ''}
 <ul class="plain">${devices.map(
       ([id, d], i) =>
-        html`<li><span>Phone ${i + 1} (since ${d.addedAt.slice(0, 10)})</span><form method="post" action="${base}/devices/remove"><input type="hidden" name="deviceId" value="${id}"><button type="submit" class="secondary">Remove<span class="visually-hidden"> phone ${i + 1}</span></button></form></li>`,
+        html`<li><span>${say('manage.phone', { number: i + 1, date: formatShortDate(locale, d.addedAt, prefs.timezone) })}</span><form method="post" action="${base}/devices/remove"><input type="hidden" name="deviceId" value="${id}"><button type="submit" class="secondary">${tHtml(locale, 'manage.removePhone', { number: i + 1 })}</button></form></li>`,
     )}</ul></section>
-${pushSection({ vapidKey: view.vapidKey, subscribeUrl: `${base}/push` })}
-<section aria-labelledby="links-heading"><h2 id="links-heading">Links to this page</h2>
+${pushSection(locale, { vapidKey: view.vapidKey, subscribeUrl: `${base}/push` })}
+<section aria-labelledby="links-heading" lang="en-GB" dir="ltr"><h2 id="links-heading">Links to this page</h2>
 <p class="note">Every message from school carries a link to this page; each works for 30 days. If you forwarded one by mistake, end them all: a new link goes to your email addresses and phones.</p>
 <form method="post" action="${base}/sign-out"><button type="submit" class="secondary">Sign out everywhere</button></form></section>
-<section aria-labelledby="erase-heading"><h2 id="erase-heading">Delete everything</h2>
-<form method="post" action="${base}/erase"><label><input type="checkbox" name="confirm" value="yes" required> Delete our family, its addresses and phones</label>
-<button type="submit" class="danger">Delete everything</button></form></section>`,
+<section aria-labelledby="erase-heading"><h2 id="erase-heading">${say('manage.eraseHeading')}</h2>
+<form method="post" action="${base}/erase"><label class="check"><input type="checkbox" name="confirm" value="yes" required> ${say('manage.eraseConfirm')}</label>
+<button type="submit" class="danger">${say('manage.eraseButton')}</button></form></section>`,
     { script: true },
   );
 }

@@ -12,8 +12,10 @@ export const PARENTS_JS = `'use strict';
   var button = section.querySelector('[data-push-button]');
   var status = section.querySelector('[data-push-status]');
   var say = function (text) { status.textContent = text; };
+  // The words come from the page, in the family's language (data-msg-* on the section).
+  var words = section.dataset;
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window)) {
-    say('This browser cannot receive notifications here. Email works everywhere.');
+    say(words.msgUnsupported);
     return;
   }
   var key = function (base64url) {
@@ -23,9 +25,9 @@ export const PARENTS_JS = `'use strict';
   button.hidden = false;
   button.addEventListener('click', function () {
     button.disabled = true;
-    say('Asking this phone…');
+    say(words.msgAsking);
     Notification.requestPermission().then(function (permission) {
-      if (permission !== 'granted') throw new Error('Notifications are blocked for this site in the browser settings.');
+      if (permission !== 'granted') throw new Error(words.msgBlocked);
       return navigator.serviceWorker.register('/family/sw.js', { scope: '/family/' });
     }).then(function () {
       return navigator.serviceWorker.ready;
@@ -35,24 +37,28 @@ export const PARENTS_JS = `'use strict';
       return fetch(section.dataset.subscribeUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ subscription: subscription.toJSON(), family: localStorage.getItem('corridor-family') || undefined }),
+        body: JSON.stringify({
+          subscription: subscription.toJSON(),
+          family: localStorage.getItem('corridor-family') || undefined,
+          language: section.dataset.language,
+        }),
       });
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (body.pending && body.message) return body;
-        if (!response.ok) throw new Error('The school server did not accept this phone. Please try again.');
+        if (!response.ok) throw new Error(words.msgRefused);
         return body;
       });
     }).then(function (body) {
       if (body.pending) { say(body.message); return; }
       localStorage.setItem('corridor-family', body.familyToken);
-      status.textContent = 'Notifications are on for this phone. ';
+      status.textContent = words.msgOn + ' ';
       var link = document.createElement('a');
       link.href = body.manageUrl;
-      link.textContent = 'Choose how often';
+      link.textContent = words.msgChoose;
       status.appendChild(link);
     }).catch(function (error) {
-      say(error.message || 'That did not work. Please try again.');
+      say(error.message || words.msgFailed);
       button.disabled = false;
     });
   });
@@ -61,7 +67,8 @@ export const PARENTS_JS = `'use strict';
 
 /**
  * Shows each push; the payload's `tag` makes a repeat replace the notification instead of adding one.
- * Its "Settings" button opens the family's manage link (every message carries one).
+ * Its "Settings" button opens the family's manage link (every message carries one); the payload says
+ * the language and direction of its words, and the button's label in that language.
  */
 export const SERVICE_WORKER_JS = `'use strict';
 self.addEventListener('push', function (event) {
@@ -71,8 +78,10 @@ self.addEventListener('push', function (event) {
     body: data.body || '',
     tag: data.tag,
     image: data.image,
+    lang: data.lang || '',
+    dir: data.dir || 'auto',
     data: { url: data.url || '/', manageUrl: data.manageUrl },
-    actions: data.manageUrl ? [{ action: 'manage', title: 'Settings' }] : [],
+    actions: data.manageUrl ? [{ action: 'manage', title: data.settingsLabel || 'Settings' }] : [],
   }));
 });
 self.addEventListener('notificationclick', function (event) {

@@ -56,6 +56,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^(mailto:|https:)/)
     .optional(),
+  /** Translates captions for schools that turn it on: `amazon` = Amazon Translate (set by the stack); absent: none. */
+  translator: z.enum(['amazon']).optional(),
 });
 export type Config = z.infer<typeof configSchema>;
 
@@ -81,6 +83,7 @@ const envNames: Record<keyof Config, string> = {
   secureTransport: 'CORRIDOR_SECURE_TRANSPORT',
   sesConfigurationSet: 'CORRIDOR_SES_CONFIGURATION_SET',
   vapidSubject: 'CORRIDOR_VAPID_SUBJECT',
+  translator: 'CORRIDOR_TRANSLATOR',
 };
 
 /** Reads the configuration from environment variables; throws a readable error naming each bad variable. */

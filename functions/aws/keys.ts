@@ -20,6 +20,11 @@ export const tableKeys = {
   tokensOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#TOKENS`,
   post: (postId: string) => ({ pk: `POST#${postId}`, sk: 'POST' }),
   postPartition: (postId: string) => `POST#${postId}`,
+  /** A post's caption and alt texts machine-translated into one language (core/translate). */
+  postTranslation: (postId: string, locale: string) => ({ pk: `POST#${postId}`, sk: `TRANSLATION#${locale}` }),
+  postTranslationPrefix: 'TRANSLATION#',
+  /** Characters a school sent to the translator in one month (UTC), against its monthly budget. */
+  translationSpend: (schoolId: string, month: string) => ({ pk: `SCHOOL#${schoolId}#TRANSLATION`, sk: month }),
   /** A school's posts by creation time (pointer items: sk `<createdAt>#<postId>`). */
   postsOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#POSTS`,
   media: (postId: string, mediaId: string) => ({ pk: `POST#${postId}`, sk: `MEDIA#${mediaId}` }),

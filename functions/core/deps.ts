@@ -2,6 +2,7 @@ import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
 import type { Job } from './jobs/job';
 import type { Notification } from './notify/notification';
+import type { Translator } from './translate/translator';
 
 /** The worker queues (SQS on AWS, in-process queues locally). Delivery is at-least-once. */
 export interface Queues {
@@ -55,6 +56,8 @@ export interface Deps {
   queues: Queues;
   cdn: Cdn;
   now: () => Date;
+  /** Machine translation of captions for schools that turn it on; absent: captions stay as written. */
+  translator?: Translator;
   /**
    * Test-only fault injection: throws to simulate a crash at that point. `detail` names what was being
    * done (a delivery's ledger key), so a test can tell which effects a crash interrupted. Absent in

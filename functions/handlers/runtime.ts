@@ -1,9 +1,11 @@
 import { CloudFrontClient, CreateInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { TranslateClient } from '@aws-sdk/client-translate';
 import { buildClients } from '../aws/clients';
 import { type Config, configFromEnv } from '../aws/config';
 import type { Deps } from '../core/deps';
 import { objectCreatedEvent } from '../core/media/s3-event';
+import { amazonTranslator } from '../core/translate/amazon';
 
 let cached: Deps | undefined;
 
@@ -22,6 +24,7 @@ function buildAwsDeps(config: Config): Deps {
     config,
     clients,
     now: () => new Date(),
+    ...(config.translator === 'amazon' ? { translator: amazonTranslator(new TranslateClient({ region: config.region })) } : {}),
     queues: {
       fanout: (job) => sendTo(config.fanoutQueueUrl, job),
       media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),

@@ -4,6 +4,7 @@ import { formatSizes } from '../../web/build/budgets';
 import { joinPath } from '../core/notify/join-link';
 import { getSecrets } from '../core/notify/secrets';
 import { getSchool } from '../core/schools/school';
+import { libreTranslator } from '../core/translate/libretranslate';
 import { startLocal } from './runtime';
 import { DEMO_HEAD_EMAIL, seedDemo } from './seed';
 
@@ -23,6 +24,9 @@ const env = z
       .url()
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    /** A server speaking the LibreTranslate API, for schools that turn caption translation on; none by default. */
+    CORRIDOR_TRANSLATE_URL: z.url().optional(),
+    CORRIDOR_TRANSLATE_API_KEY: z.string().optional(),
   })
   .parse(process.env);
 
@@ -35,6 +39,9 @@ const corridor = await startLocal({
   sweepGraceMs: env.CORRIDOR_SWEEP_GRACE_S * 1000,
   abandonUploadsAfterSeconds: env.CORRIDOR_ABANDON_UPLOADS_AFTER_S,
   publicUrl: env.CORRIDOR_PUBLIC_URL,
+  translator: env.CORRIDOR_TRANSLATE_URL
+    ? libreTranslator(env.CORRIDOR_TRANSLATE_URL, env.CORRIDOR_TRANSLATE_API_KEY)
+    : undefined,
 });
 const { token, created } = await seedDemo(corridor.deps, resolve(env.CORRIDOR_DATA_DIR));
 const year1 = (await getSchool(corridor.deps, 'demo'))?.classes.find((k) => k.id === 'year-1');
@@ -58,6 +65,7 @@ Corridor is running (ready in ${Date.now() - started} ms), data in ${resolve(env
   Parents join  ${joinYear1}   (Year 1; all classes: GET /api/schools/me/join-links)
   Widget        <script src="${corridor.url}/embed.js" data-school="demo" data-limit="6" async></script>
   Widget iframe ${corridor.url}/embed/demo
+  Translation   ${env.CORRIDOR_TRANSLATE_URL ? `captions through ${env.CORRIDOR_TRANSLATE_URL} for schools that turn it on` : 'none: captions stay as written (set CORRIDOR_TRANSLATE_URL to a LibreTranslate server)'}
 
 ${web}
 

@@ -60,6 +60,8 @@ export interface LocalOptions {
   emulators?: Emulators;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
+  /** Translates captions for schools that turn it on (`CORRIDOR_TRANSLATE_URL`); none by default. */
+  translator?: Deps['translator'];
 }
 
 /** A running embedded Corridor: the same handlers as on AWS, with emulators on loopback. */
@@ -109,6 +111,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
     now: options.now,
     faults: options.faults,
+    translator: options.translator,
     feedPageSize: options.feedPageSize,
     abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
     cdn: { changed: forget, removed: forget },
@@ -218,6 +221,7 @@ export interface EmulatorDepsOptions {
   cdn: Deps['cdn'];
   now?: () => Date;
   faults?: Deps['faults'];
+  translator?: Deps['translator'];
   /** Entries per feed document (default 50). */
   feedPageSize?: number;
   abandonUploadsAfterSeconds?: number;
@@ -252,6 +256,7 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     cdn: options.cdn,
     queues: options.queues,
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.translator ? { translator: options.translator } : {}),
   };
 }
 

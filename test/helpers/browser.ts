@@ -78,6 +78,11 @@ export interface AxeViolation {
  * (our widget on a host page whose own markup is not ours to judge).
  */
 export async function seriousAxeViolations(page: Page, include?: string): Promise<AxeViolation[]> {
+  return (await axeViolations(page, include)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** Every axe-core violation (WCAG 2.x A/AA rules), whatever its impact; see {@link seriousAxeViolations}. */
+export async function axeViolations(page: Page, include?: string): Promise<AxeViolation[]> {
   axeSource ??= readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   await page.evaluate(await axeSource);
   const violations = await page.evaluate(async (only) => {
@@ -93,7 +98,7 @@ export async function seriousAxeViolations(page: Page, include?: string): Promis
       targets: v.nodes.map((n) => JSON.stringify(n.target)),
     }));
   }, include);
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return violations;
 }
 
 /** Layout facts that make a page unusable on a phone: sideways scrolling and tap targets under 44 px. */

@@ -1,3 +1,4 @@
+import type { LocalOptions } from '../../functions/local/runtime';
 import { startTestCorridor, type TestCorridor } from './corridor';
 import { type PushService, startPushService, type TestBrowser } from './push-service';
 
@@ -43,9 +44,9 @@ export interface ParentsWorld {
   links: Record<string, JoinLink>;
 }
 
-export async function startParentsWorld(now: () => Date): Promise<ParentsWorld> {
+export async function startParentsWorld(now: () => Date, options: Partial<LocalOptions> = {}): Promise<ParentsWorld> {
   const push = await startPushService();
-  const corridor = await startTestCorridor({ now, digestEveryMs: 0 });
+  const corridor = await startTestCorridor({ now, digestEveryMs: 0, ...options });
   return { corridor, push, links: await joinLinks(corridor) };
 }
 
@@ -67,11 +68,12 @@ export async function subscribePush(
   joinUrl: string,
   browser: TestBrowser,
   familyToken?: string,
+  language?: string,
 ): Promise<{ manageUrl: string; familyToken: string }> {
   const response = await fetch(`${joinUrl}/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ subscription: browser.subscription, family: familyToken }),
+    body: JSON.stringify({ subscription: browser.subscription, family: familyToken, language }),
   });
   if (!response.ok) throw new Error(`subscribe: ${response.status} ${await response.text()}`);
   return (await response.json()) as { manageUrl: string; familyToken: string };
@@ -134,15 +136,16 @@ export function submitForm(url: string, fields: Record<string, string>): Promise
 }
 
 /**
- * Joins a class by email, as a parent does: the form on the join page, the confirmation mail, the
- * button on the confirmation page. Returns the family's manage page URL.
+ * Joins a class by email, as a parent does: the form on the join page (with the language picked, if
+ * given), the confirmation mail, the button on the confirmation page. Returns the family's manage page URL.
  */
-export async function joinByEmail(corridor: TestCorridor, joinUrl: string, address: string): Promise<string> {
+export async function joinByEmail(corridor: TestCorridor, joinUrl: string, address: string, language?: string): Promise<string> {
   const before = (await sentEmails(corridor, address)).length;
-  const form = await submitForm(`${joinUrl}/email`, { email: address });
+  const form = await submitForm(`${joinUrl}/email`, { email: address, ...(language ? { lang: language } : {}) });
   if (form.status !== 200) throw new Error(`email form: ${form.status}`);
   const mails = await sentEmails(corridor, address);
-  const confirmation = mails.slice(before).find((m) => m.subject.startsWith('Confirm'));
+  // Found by its link, not its subject: the subject is in the language chosen on the join page.
+  const confirmation = mails.slice(before).find((m) => m.body.text?.includes('/family/confirm/'));
   const link = /(https?:\/\/\S+\/family\/confirm\/[A-Za-z0-9._-]+)/.exec(confirmation?.body.text ?? '')?.[1];
   if (!link) throw new Error(`no confirmation mail for ${address}`);
   const confirmed = await submitForm(link, {});

@@ -388,9 +388,9 @@ describe('environment: exactly what configFromEnv needs', () => {
     'image-worker': [],
     'av-worker': [nameOf('ffmpegDir' as keyof Config)],
     fanout: [nameOf('cdnDistributionId' as keyof Config)],
-    deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
+    deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     sweeper: [],
-    digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT'],
+    digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     'email-events': [],
   };
 
@@ -629,9 +629,15 @@ describe('IAM: least privilege', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('no Allow statement anywhere names Resource "*" (nor an all-buckets/all-tables ARN)', () => {
+  it('no Allow statement anywhere names Resource "*" (nor an all-buckets/all-tables ARN), but TranslateText alone', () => {
     const wildcard = (r: string) => r === '*' || /:s3:::\*$/.test(r) || /:table\/\*$/.test(r) || /:sqs:[^:]*:[^:]*:\*$/.test(r);
-    const offenders = allows.filter(({ statement }) => list(statement.Resource).some((r) => wildcard(label(r))));
+    // translate:TranslateText has no resource-level permissions (without custom terminology): AWS's
+    // Service Authorization Reference requires "*". A statement granting it must grant nothing else.
+    const translateOnly = (statement: { Action?: unknown }) =>
+      list(statement.Action).every((a) => a === 'translate:TranslateText');
+    const offenders = allows.filter(
+      ({ statement }) => !translateOnly(statement) && list(statement.Resource).some((r) => wildcard(label(r))),
+    );
     expect(offenders).toEqual([]);
   });
 
@@ -707,6 +713,8 @@ describe('IAM: least privilege', () => {
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
       'CorridorDeliverLogs.Arn': LOGS,
+      // Amazon Translate for captions; TranslateText has no resource-level permissions.
+      '*': ['translate:TranslateText'],
     },
     sweeper: {
       [TABLE]: DATA,
@@ -724,6 +732,7 @@ describe('IAM: least privilege', () => {
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
       'CorridorDigestLogs.Arn': LOGS,
+      '*': ['translate:TranslateText'],
     },
     'email-events': {
       [TABLE]: DATA,

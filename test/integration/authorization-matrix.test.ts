@@ -389,12 +389,21 @@ const rules: Record<string, Rule> = {
   },
   'GET /family/:token': { call: () => ({ path: `/family/${FORGED_LINK}` }), expect: everyone(404) },
   ...Object.fromEntries(
-    ['preferences', 'classes', 'classes/remove', 'emails', 'emails/remove', 'devices/remove', 'push', 'sign-out', 'erase'].map(
-      (action) => [
-        `POST /family/:token/${action}`,
-        { call: () => ({ path: `/family/${FORGED_LINK}/${action}`, body: '', contentType: FORM }), expect: everyone(404) },
-      ],
-    ),
+    [
+      'preferences',
+      'language',
+      'classes',
+      'classes/remove',
+      'emails',
+      'emails/remove',
+      'devices/remove',
+      'push',
+      'sign-out',
+      'erase',
+    ].map((action) => [
+      `POST /family/:token/${action}`,
+      { call: () => ({ path: `/family/${FORGED_LINK}/${action}`, body: '', contentType: FORM }), expect: everyone(404) },
+    ]),
   ),
 };
 

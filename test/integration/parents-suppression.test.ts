@@ -91,7 +91,7 @@ describe('bounces and complaints', () => {
     await corridor.post({ audience: 'class:year-1', caption: 'After the bounce' });
     expect(await postsTo(address)).toHaveLength(2);
     // The family sees why, on its page.
-    expect(await (await fetch(manageUrl)).text()).toContain('undeliverable: bounce');
+    expect(await (await fetch(manageUrl)).text()).toContain('undeliverable: the address does not exist');
   });
 
   it('a complaint suppresses the address too', async () => {

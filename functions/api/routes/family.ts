@@ -12,6 +12,7 @@ import {
   requestRecipient,
 } from '../../core/families/pending-recipients';
 import { removeEmail, removePushDevice } from '../../core/families/recipients';
+import { localeSchema } from '../../core/i18n/locales';
 import { changePreferences } from '../../core/notify/digest-schedule';
 import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
 import { preferencesSchema } from '../../core/notify/preferences';
@@ -19,13 +20,17 @@ import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
+import { requestLocale } from '../locale';
 import {
   approvePage,
   confirmPage,
   expiredLinkPage,
+  type ManageNotice,
+  manageNotices,
   managePage,
   maskAddress,
   messagePage,
+  noticePage,
   staleJoinLinkPage,
   unsubscribePage,
 } from '../parent-pages';
@@ -75,7 +80,7 @@ export function familyRoutes(deps: Deps) {
   const expired = (c: Context) => c.html(expiredLinkPage(), 404);
 
   // --- confirming an address (double opt-in) ---
-  const staleJoin = (c: Context) => c.html(staleJoinLinkPage(), 404);
+  const staleJoin = (c: Context, locale = requestLocale(c)) => c.html(staleJoinLinkPage(locale), 404);
   /** The class a confirmation joins; undefined for none (an address for a family); 'stale' once its join link was rotated. */
   const confirmedJoin = async (claim: Extract<LinkClaim, { p: 'confirm' }>) =>
     claim.s && claim.c ? ((await currentJoinClass(deps, claim.s, claim.c, claim.g ?? 0)) ?? 'stale') : undefined;
@@ -84,21 +89,23 @@ export function familyRoutes(deps: Deps) {
     const { claim } = await claimOf(c);
     if (claim?.p !== 'confirm' || (claim.f && !claim.c && !claim.a)) return expired(c);
     const join = await confirmedJoin(claim);
-    if (join === 'stale') return staleJoin(c);
-    const what = join ? `${join.klass.name} at ${join.school.name}` : 'your family';
-    return c.html(confirmPage(claim.e, what, c.req.path), 200, { 'cache-control': 'no-store' });
+    const locale = claim.l ?? requestLocale(c);
+    if (join === 'stale') return staleJoin(c, locale);
+    const target = join ? { className: join.klass.name, schoolName: join.school.name } : 'family';
+    return c.html(confirmPage(locale, claim.e, target, c.req.path), 200, { 'cache-control': 'no-store' });
   });
   app.post('/confirm/:token', async (c) => {
     const { claim, linkKey } = await claimOf(c);
     if (claim?.p !== 'confirm') return expired(c);
     const join = await confirmedJoin(claim);
-    if (join === 'stale') return staleJoin(c);
+    if (join === 'stale') return staleJoin(c, claim.l);
     // An address joins a family directly only if the family approved it first (pending-recipients.ts).
     if (claim.f && !claim.c && !claim.a) return expired(c);
     const family = await joinWithEmail(deps, {
       address: claim.e,
       join: join && { schoolId: join.school.id, classId: join.klass.id },
       familyId: claim.f,
+      language: claim.l,
     });
     if (!family) return expired(c);
     return c.redirect(`${parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now())}?notice=confirmed`, 303);
@@ -161,9 +168,10 @@ export function familyRoutes(deps: Deps) {
     if (!target) return expired(c);
     const [kind, id = ''] = target.claim.r.split(':');
     const address = kind === 'email' ? target.family?.emails[id]?.address : undefined;
+    const locale = target.family?.preferences.language ?? requestLocale(c);
     if (!target.family || (kind === 'email' && !address))
-      return c.html(messagePage('Already unsubscribed', 'Nothing more is sent there.'));
-    return c.html(unsubscribePage(address ? maskAddress(address) : 'this phone', c.req.path), 200, {
+      return c.html(noticePage(locale, 'unsubscribe.alreadyTitle', 'unsubscribe.already'));
+    return c.html(unsubscribePage(locale, address ? maskAddress(address) : undefined, c.req.path), 200, {
       'cache-control': 'no-store',
     });
   });
@@ -173,7 +181,8 @@ export function familyRoutes(deps: Deps) {
     const [kind, id = ''] = target.claim.r.split(':');
     if (target.family && kind === 'email') await removeEmail(deps, target.family.id, id);
     if (target.family && kind === 'push') await removePushDevice(deps, target.family.id, id);
-    return c.html(messagePage('Unsubscribed', 'Done: nothing more is sent there, and the address is deleted.'));
+    const locale = target.family?.preferences.language ?? requestLocale(c);
+    return c.html(noticePage(locale, 'unsubscribe.doneTitle', 'unsubscribe.done'));
   });
 
   // --- the family's own page ---
@@ -182,20 +191,12 @@ export function familyRoutes(deps: Deps) {
       const { claim, linkKey } = await claimOf(c);
       if (claim?.p !== 'manage') return expired(c);
       const family = await getFamily(deps, claim.f);
-      if (!family) return c.html(messagePage('Nothing here', 'This family was deleted. Join again from a class link.'), 404);
+      if (!family) return c.html(noticePage(requestLocale(c), 'error.familyGoneTitle', 'error.familyGone'), 404);
       // "Sign out everywhere" moved the family on: every link signed before it opens nothing.
       if (family.linkGeneration !== claim.n) return expired(c);
       return handler(c, family, `/family/${c.req.param('token')}`, linkKey);
     };
   const back = (c: Context, base: string, notice: string) => c.redirect(`${base}?notice=${encodeURIComponent(notice)}`, 303);
-
-  const notices: Record<string, string> = {
-    confirmed: 'Your email address is confirmed.',
-    saved: 'Saved.',
-    'class-added': 'Class added: one message covers all your classes.',
-    'class-left': 'You left that class.',
-    removed: 'Removed and deleted.',
-  };
 
   app.get(
     '/:token',
@@ -212,9 +213,11 @@ export function familyRoutes(deps: Deps) {
         )
       ).flat();
       const { vapidPublicKey } = await getSecrets(deps);
-      const notice = notices[c.req.query('notice') ?? ''];
+      const asked = c.req.query('notice') ?? '';
+      const notice = asked in manageNotices ? (asked as ManageNotice) : undefined;
       return c.html(managePage({ family, classes, base, vapidKey: vapidPublicKey, notice }), 200, {
         'cache-control': 'no-store',
+        'content-language': family.preferences.language,
       });
     }),
   );
@@ -230,8 +233,20 @@ export function familyRoutes(deps: Deps) {
         digestTime: input.digestTime,
         quietHours: { start: input.quietStart, end: input.quietEnd },
       });
-      if (!preferences.success) return c.html(messagePage('Not saved', 'Please choose whole hours for the times.'), 400);
+      if (!preferences.success)
+        return c.html(noticePage(family.preferences.language, 'error.notSavedTitle', 'error.wholeHours'), 400);
       await changePreferences(deps, family.id, preferences.data);
+      return back(c, base, 'saved');
+    }),
+  );
+
+  app.post(
+    '/:token/language',
+    withFamily(async (c, family, base) => {
+      const language = localeSchema.safeParse((await form(c)).lang);
+      if (!language.success)
+        return c.html(noticePage(family.preferences.language, 'error.notSavedTitle', 'error.notSavedTitle'), 400);
+      await changePreferences(deps, family.id, { ...family.preferences, language: language.data });
       return back(c, base, 'saved');
     }),
   );
@@ -241,10 +256,10 @@ export function familyRoutes(deps: Deps) {
     withFamily(async (c, family, base) => {
       const link = parseJoinLink(String((await form(c)).link ?? ''));
       if (!link) {
-        return c.html(messagePage('Link not recognised', 'Paste the join link printed under the class QR code.'), 400);
+        return c.html(noticePage(family.preferences.language, 'error.linkTitle', 'error.pasteJoin'), 400);
       }
       // A well-formed link that is not the class's current one (a guess, or rotated away) is refused like on the join page.
-      if (!(await resolveJoinLink(deps, link))) return staleJoin(c);
+      if (!(await resolveJoinLink(deps, link))) return staleJoin(c, family.preferences.language);
       await addClass(deps, family.id, link.schoolId, link.classId);
       return back(c, base, 'class-added');
     }),
@@ -266,7 +281,8 @@ export function familyRoutes(deps: Deps) {
         .email()
         .max(254)
         .safeParse((await form(c)).email);
-      if (!email.success) return c.html(messagePage('Check the address', 'That does not look like an email address.'), 400);
+      const locale = family.preferences.language;
+      if (!email.success) return c.html(noticePage(locale, 'error.addressTitle', 'error.address'), 400);
       const request = await requestRecipient(deps, family, { kind: 'email', address: email.data });
       return c.html(recipientRequestPage(request), request.result === 'no-channel' ? 409 : 200);
     }),
@@ -323,11 +339,10 @@ export function familyRoutes(deps: Deps) {
   app.post(
     '/:token/erase',
     withFamily(async (c, family) => {
-      if ((await form(c)).confirm !== 'yes') return c.html(messagePage('Not deleted', 'Tick the box to confirm.'), 400);
+      const locale = family.preferences.language;
+      if ((await form(c)).confirm !== 'yes') return c.html(noticePage(locale, 'error.notDeletedTitle', 'error.tickBox'), 400);
       await eraseOwnFamily(deps, family);
-      return c.html(
-        messagePage('Deleted', 'Your family, its email addresses and phones are deleted. Nothing more will be sent.'),
-      );
+      return c.html(noticePage(locale, 'erase.doneTitle', 'erase.done'));
     }),
   );
 

@@ -2,19 +2,23 @@ import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { Deps } from '../../core/deps';
 import { joinWithPush } from '../../core/families/join';
+import { localeOrUndefined, localeSchema } from '../../core/i18n/locales';
 import { sendConfirmation } from '../../core/notify/confirmation';
 import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
-import { parentLinks, verifyLink } from '../../core/notify/signed-links';
-import { checkInboxPage, joinPage, messagePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
+import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
+import { languageHeaders, requestLocale } from '../locale';
+import { checkInboxPage, joinPage, messagePage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 import { POSTER_JS, posterPage } from '../poster-page';
 
-const emailFormSchema = z.object({ email: z.email().max(254) });
+const emailFormSchema = z.object({ email: z.email().max(254), lang: localeSchema.optional().catch(undefined) });
 const pushBodySchema = z.object({
   subscription: pushSubscriptionSchema,
   /** The family manage token this browser remembered from an earlier subscription (a second child). */
   family: z.string().max(400).optional(),
+  /** The language picked on the join page: a new family starts in it. */
+  language: localeSchema.optional().catch(undefined),
 });
 
 /** Class join links: `/join/<school>/<class>/<token>` — the page, its QR codes, and what it posts. */
@@ -28,7 +32,7 @@ export function joinRoutes(deps: Deps) {
     return target && { ...target, path: joinPath(target.linkKey, target.school.id, target.klass) };
   };
   /** A class's link that is current but whose class an admin archived: closed, in words, not a mystery 404. */
-  const refusal = (c: Context, join: Awaited<ReturnType<typeof joined>>) =>
+  const refusal = (c: Context, join?: Awaited<ReturnType<typeof joined>>) =>
     join
       ? c.html(
           messagePage(
@@ -37,15 +41,17 @@ export function joinRoutes(deps: Deps) {
           ),
           410,
         )
-      : c.html(staleJoinLinkPage(), 404);
+      : c.html(staleJoinLinkPage(requestLocale(c)), 404);
   const notFound = refusal;
 
   app.get('/:schoolId/:classId/:token', async (c) => {
     const join = await joined(c);
     if (!join || join.klass.archived) return notFound(c, join);
     const { vapidPublicKey } = await getSecrets(deps);
+    const locale = requestLocale(c);
     return c.html(
       joinPage({
+        locale,
         schoolName: join.school.name,
         className: join.klass.name,
         vapidKey: vapidPublicKey,
@@ -53,7 +59,7 @@ export function joinRoutes(deps: Deps) {
         emailUrl: `${join.path}/email`,
       }),
       200,
-      { 'cache-control': 'no-store' },
+      { 'cache-control': 'no-store', ...languageHeaders(locale) },
     );
   });
 
@@ -88,14 +94,13 @@ export function joinRoutes(deps: Deps) {
   app.post('/:schoolId/:classId/:token/email', async (c) => {
     const join = await joined(c);
     if (!join || join.klass.archived) return notFound(c, join);
-    const form = emailFormSchema.safeParse(await c.req.parseBody());
-    if (!form.success)
-      return c.html(
-        messagePage('Check the address', 'That does not look like an email address. Please go back and try again.'),
-        400,
-      );
+    const body = await c.req.parseBody();
+    const form = emailFormSchema.safeParse(body);
+    const locale = localeOrUndefined(body.lang) ?? requestLocale(c);
+    if (!form.success) return c.html(noticePage(locale, 'error.addressTitle', 'error.address'), 400);
     const sent = await sendConfirmation(deps, {
       address: form.data.email,
+      language: locale,
       join: {
         schoolId: join.school.id,
         classId: join.klass.id,
@@ -104,7 +109,7 @@ export function joinRoutes(deps: Deps) {
         joinGeneration: join.klass.joinGeneration,
       },
     });
-    return c.html(checkInboxPage(form.data.email, sent));
+    return c.html(checkInboxPage(locale, form.data.email, sent));
   });
 
   app.post('/:schoolId/:classId/:token/push', async (c) => {
@@ -119,6 +124,7 @@ export function joinRoutes(deps: Deps) {
       subscription: body.subscription,
       join: { schoolId: join.school.id, classId: join.klass.id },
       familyId: claim?.p === 'manage' ? claim.f : undefined,
+      language: body.language,
     });
     if (!joinedFamily) return c.json({ error: 'Could not subscribe this phone; please try again.' }, 409);
     const { family } = joinedFamily;

@@ -9,6 +9,7 @@ import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
+import { forgetTranslations } from '../translate/post-translations';
 import { postPage } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
@@ -78,6 +79,7 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   if (post.state === 'retracted') {
     const keys = current.media.flatMap((m) => [...m.outputs.map((o) => o.key), ...(m.retiredKeys ?? [])]);
     await deleteOutputs(deps, keys);
+    await forgetTranslations(deps, post.id);
     paths.push(...keys.map((key) => `/${key}`));
   } else {
     await retireOldKeys(deps, current); // the channels no longer show the old media addresses

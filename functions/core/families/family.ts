@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { localeSchema } from '../i18n/locales';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
@@ -72,6 +73,8 @@ export const newFamilySchema = z.object({
     .max(20)
     .default([])
     .transform((ids) => [...new Set(ids)]),
+  /** The language the parent chose when joining (the join page's picker, or the browser's language). */
+  language: localeSchema.optional(),
 });
 
 /** A class (or several) of a school the family does not follow yet; the school must have them. */
@@ -88,12 +91,12 @@ async function checkClasses(deps: Deps, schoolId: string, classIds: string[]): P
  * school's time zone; everything else starts at the defaults (evening digest on every channel).
  */
 export async function createFamily(deps: Deps, input: z.input<typeof newFamilySchema>): Promise<Family> {
-  const { schoolId, classIds } = newFamilySchema.parse(input);
+  const { schoolId, classIds, language } = newFamilySchema.parse(input);
   const { timezone } = await checkClasses(deps, schoolId, classIds);
   const family = familySchema.parse({
     id: randomBytes(12).toString('base64url'),
     classes: { [schoolId]: classIds },
-    preferences: { timezone },
+    preferences: { timezone, language },
     createdAt: deps.now().toISOString(),
   });
   await putMembership(deps, family, schoolId);

@@ -4,6 +4,8 @@ import { tableKeys } from '../../aws/keys';
 import { html } from '../channels/html';
 import type { Deps } from '../deps';
 import { addressIdOf, normalizeAddress } from '../families/recipients';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
+import { langAttributes, t } from '../i18n/messages';
 import { sendEmail } from './email';
 import { getSecrets } from './secrets';
 import { parentLinks } from './signed-links';
@@ -23,6 +25,8 @@ export interface ConfirmationRequest {
   join?: { schoolId: string; classId: string; className: string; schoolName: string; joinGeneration: number };
   /** Adds the address to this family: only ever asked once the family approved it (core/families/pending-recipients.ts). */
   familyId?: string;
+  /** The language of the mail, its confirmation page, and (if confirming makes one) the new family. */
+  language?: Locale;
 }
 
 /** Mails the confirmation link; false when one went to this address moments ago (nothing sent). */
@@ -41,22 +45,31 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
       g: request.join?.joinGeneration,
       f: request.familyId,
       a: request.familyId ? true : undefined,
+      l: request.language,
     },
     deps.now(),
   );
-  const what = request.join ? `${request.join.className} at ${request.join.schoolName}` : 'your family';
-  const subject = `Confirm your email for ${what}`;
+  const locale = request.language ?? DEFAULT_LOCALE;
+  const names: Record<string, string> = request.join
+    ? { className: request.join.className, schoolName: request.join.schoolName }
+    : {};
+  const asked = t(locale, request.join ? 'confirmMail.classAsked' : 'confirmMail.familyAsked', names);
+  const ignore = t(locale, 'confirmMail.ignore');
+  const subject = t(locale, request.join ? 'confirmMail.classSubject' : 'confirmMail.familySubject', names);
+  const { lang, dir } = langAttributes(locale);
   await sendEmail(deps, {
     to: address,
     subject,
     identity: `confirm:${link}`,
-    text: `Someone (we hope you) asked to receive posts from ${what} at this address.\n\nTo confirm, open:\n${link}\n\nIf it was not you, ignore this email: nothing more will be sent, and the address is not kept.\n`,
+    text: `${asked}\n\n${t(locale, 'confirmMail.open')}\n${link}\n\n${ignore}\n`,
     html: `<!doctype html>\n${
-      html`<html lang="en-GB"><head><meta charset="utf-8"><title>${subject}</title></head>
+      html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${subject}</title></head>
 <body style="font-family:system-ui,sans-serif;line-height:1.5;padding:16px">
-<p>Someone (we hope you) asked to receive posts from ${what} at this address.</p>
-<p><a href="${link}" style="display:inline-block;padding:12px 20px;background:#1d5fa8;color:#fff;border-radius:6px;text-decoration:none">Confirm my email</a></p>
-<p style="color:#555;font-size:14px">If it was not you, ignore this email: nothing more will be sent, and the address is not kept.</p>
+<div lang="${lang}" dir="${dir}" style="text-align:start">
+<p>${asked}</p>
+<p><a href="${link}" style="display:inline-block;padding:12px 20px;background:#1d5fa8;color:#fff;border-radius:6px;text-decoration:none">${t(locale, 'confirmMail.button')}</a></p>
+<p style="color:#555;font-size:14px">${ignore}</p>
+</div>
 </body></html>`.value
     }`,
   });

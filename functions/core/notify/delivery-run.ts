@@ -6,9 +6,11 @@ import { locateChannel } from '../channels/locate';
 import type { Deps } from '../deps';
 import type { Family } from '../families/family';
 import { removePushDevice } from '../families/recipients';
+import type { Locale } from '../i18n/locales';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
+import { type TranslationOutcome, translationFor } from '../translate/post-translations';
 import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
@@ -84,6 +86,7 @@ export function pushSender(deps: Deps, secrets: Secrets): PushSender {
 export class DeliveryRun {
   private readonly posts = new Map<string, Promise<LoadedPost | undefined>>();
   private readonly pageUrls = new Map<string, Promise<string>>();
+  private readonly translations = new Map<string, Promise<TranslationOutcome>>();
   private records: PendingRecord[] = [];
   private claims: ClaimInHand[] = [];
 
@@ -250,8 +253,8 @@ export class DeliveryRun {
     const manageUrl = parentLinks.manage(this.deps.config.publicUrl, this.secrets.linkKey, family, this.deps.now());
     const payload =
       key.subject.kind === 'post'
-        ? postPush(posts[0] as NotifiedPost, manageUrl)
-        : digestPush(key.subject.date, posts, manageUrl);
+        ? postPush(posts[0] as NotifiedPost, manageUrl, family.preferences.language)
+        : digestPush(posts, manageUrl, family.preferences.language, key.subject.date);
     const urgent = posts.some((p) => p.urgent);
     for (const [deviceId, device] of devices) {
       const outcome = await this.sender.send(device, {
@@ -273,13 +276,13 @@ export class DeliveryRun {
     const { publicUrl } = this.deps.config;
     const { linkKey } = this.secrets;
     const manageUrl = parentLinks.manage(publicUrl, linkKey, family, this.deps.now());
-    const { timezone } = family.preferences;
+    const reader = { locale: family.preferences.language, timezone: family.preferences.timezone };
     for (const [addressId, recipient] of addresses) {
       const links = { manageUrl, unsubscribeUrl: parentLinks.unsubscribe(publicUrl, linkKey, family.id, `email:${addressId}`) };
       const rendered =
         key.subject.kind === 'post'
-          ? postEmail(posts[0] as NotifiedPost, links, timezone)
-          : digestEmail(key.subject.date, posts, links, timezone);
+          ? postEmail(posts[0] as NotifiedPost, links, reader)
+          : digestEmail(key.subject.date, posts, links, reader);
       try {
         await sendEmail(this.deps, {
           ...rendered,
@@ -306,7 +309,24 @@ export class DeliveryRun {
         ? channel.class(school.id, classes[0].id)
         : channel.families(school.id);
     const url = place ? `${await this.pageUrl(place, school)}#post-${post.id}` : (entry.url ?? this.deps.config.publicUrl);
-    return { entry, url, label, urgent: post.urgent };
+    const translation = await this.translation({ post, entry, school }, family.preferences.language);
+    return { entry, url, label, urgent: post.urgent, ...(translation ? { translation } : {}) };
+  }
+
+  /** The post's caption and alt texts in a language (stored once per post and language; see core/translate). */
+  private translation({ post, entry, school }: LoadedPost, locale: Locale): Promise<TranslationOutcome> {
+    const key = `${post.id}\0${locale}`;
+    let translation = this.translations.get(key);
+    if (!translation) {
+      translation = translationFor(
+        this.deps,
+        school,
+        { postId: post.id, caption: entry.caption, alts: entry.media.map((m) => m.alt) },
+        locale,
+      );
+      this.translations.set(key, translation);
+    }
+    return translation;
   }
 
   /** The private page of a class or of a school's families (a capability URL). */

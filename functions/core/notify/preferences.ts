@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_LOCALE, localeSchema } from '../i18n/locales';
 import { type DailyWindow, isTimeZone, wallTimeSchema } from './school-time';
 
 /** How a family hears about posts on one channel. */
@@ -30,6 +31,8 @@ export const preferencesSchema = z.object({
     .default({ start: '21:00', end: '07:00' }) satisfies z.ZodType<DailyWindow>,
   /** The first school's time zone, set when the family joins (digest time and quiet hours are local). */
   timezone: z.string().refine(isTimeZone, 'an IANA time zone, e.g. Europe/London').default(DEFAULT_TIMEZONE),
+  /** The language of the family's pages, e-mails and notifications (chosen on the join or family page). */
+  language: localeSchema.default(DEFAULT_LOCALE),
 });
 export type Preferences = z.infer<typeof preferencesSchema>;
 

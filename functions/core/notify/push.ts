@@ -15,6 +15,10 @@ export interface PushPayload {
   /** The same tag replaces a notification already shown on the device instead of adding a second one. */
   tag: string;
   image?: string;
+  /** The language and direction of the words (Notification `lang`/`dir`), and the settings button's label. */
+  lang?: string;
+  dir?: 'ltr' | 'rtl';
+  settingsLabel?: string;
 }
 
 export interface PushMessage {

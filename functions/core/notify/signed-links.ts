@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { localeSchema } from '../i18n/locales';
 
 /**
  * Links that act without a login: managing a family, confirming an address, unsubscribing. Each carries
@@ -38,6 +39,8 @@ export const linkClaimSchema = z.discriminatedUnion('p', [
     g: z.number().int().min(0).optional(),
     /** Set only on a link minted after the family approved the address through a channel it already had. */
     a: z.literal(true).optional(),
+    /** The language chosen on the join page: the confirmation page, and a new family, use it. */
+    l: localeSchema.optional(),
     /** Expiry, epoch seconds: an old confirmation link must not resurrect an address. */
     x: z.number().int(),
   }),

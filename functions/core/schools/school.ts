@@ -75,6 +75,8 @@ export const yearChangeSchema = z.object({
   actor: z.object({ label: z.string(), tokenId: z.string() }),
 });
 export type YearChange = z.infer<typeof yearChangeSchema>;
+/** 250,000 characters a month: about 1,000 captions with alt text; US$3.75 at Amazon Translate's US$15 per million. */
+export const DEFAULT_TRANSLATION_BUDGET_CHARS = 250_000;
 
 export const schoolSchema = z.object({
   id: schoolIdSchema,
@@ -99,6 +101,10 @@ export const schoolSchema = z.object({
   rosterOutOfDate: z.boolean().default(false),
   /** The last change of school year (core/schools/year): in progress, or done. */
   yearChange: yearChangeSchema.optional(),
+  /** Captions and alt texts are machine-translated into the languages the school's families chose. */
+  translateCaptions: z.boolean().default(false),
+  /** At most this many characters a month go to the translator (Amazon Translate bills per character). */
+  translationBudgetChars: z.number().int().min(0).max(100_000_000).default(DEFAULT_TRANSLATION_BUDGET_CHARS),
 });
 export type School = z.infer<typeof schoolSchema>;
 

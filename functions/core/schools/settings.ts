@@ -9,7 +9,7 @@ import { resyncWall } from './wall';
 
 /** What an admin may change about their school here (each field optional: send only what changes). */
 export const settingsSchema = schoolSchema
-  .pick({ requiresApproval: true, retentionDays: true, timezone: true })
+  .pick({ requiresApproval: true, retentionDays: true, timezone: true, translateCaptions: true, translationBudgetChars: true })
   .extend({
     name: z.string().trim().min(1, 'the school needs a name').max(120),
     /** Show the school's public posts on its trust's regional wall (false takes them off again). */
@@ -27,6 +27,8 @@ export interface Settings {
   /** The trust the school belongs to (an operator sets it), and whether its public posts are on its wall. */
   trustId: string | null;
   wallOptIn: boolean;
+  translateCaptions: boolean;
+  translationBudgetChars: number;
 }
 
 export const settingsOf = (school: School): Settings => ({
@@ -36,6 +38,8 @@ export const settingsOf = (school: School): Settings => ({
   timezone: school.timezone,
   trustId: school.trustId ?? null,
   wallOptIn: school.wallTrustId !== undefined,
+  translateCaptions: school.translateCaptions,
+  translationBudgetChars: school.translationBudgetChars,
 });
 
 /** A setting the admin cannot have as asked, with the words to show them. */
@@ -49,7 +53,11 @@ export class SettingRefused extends Error {
  * wall is re-rendered without them).
  */
 export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<typeof settingsSchema>): Promise<Settings> {
-  const { wallOptIn, ...changes } = settingsSchema.parse(raw);
+  const parsed = settingsSchema.parse(raw);
+  // Only the settings sent: .partial() still fills in the others' defaults, which would reset them.
+  const { wallOptIn, ...changes } = Object.fromEntries(
+    Object.entries(parsed).filter(([key]) => Object.hasOwn(raw, key)),
+  ) as typeof parsed;
   const before = await getSchool(deps, admin.schoolId);
   if (!before) throw new SettingRefused('Your school no longer exists.');
   const wallChanges = wallOptIn !== undefined && wallOptIn !== (before.wallTrustId !== undefined);

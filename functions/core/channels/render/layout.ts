@@ -21,6 +21,8 @@ footer{padding:24px 16px;font-size:.9rem}
 export interface PageOptions {
   title: string;
   lang?: string;
+  /** Text direction of the document: `rtl` for Urdu and Arabic. */
+  dir?: 'ltr' | 'rtl';
   /** Extra `<head>` markup (Open Graph tags, feed links). */
   head?: Html;
   body: Html;
@@ -29,7 +31,7 @@ export interface PageOptions {
 /** The document shell shared by every server-rendered page. */
 export function page(options: PageOptions): string {
   return `<!doctype html>\n${
-    html`<html lang="${options.lang ?? 'en-GB'}">
+    html`<html lang="${options.lang ?? 'en-GB'}" dir="${options.dir ?? 'ltr'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

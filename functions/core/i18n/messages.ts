@@ -1,0 +1,121 @@
+import { IntlMessageFormat } from 'intl-messageformat';
+import { escapeHtml, Html } from '../channels/html';
+import ar from './catalogues/ar.json';
+import bn from './catalogues/bn.json';
+import cy from './catalogues/cy.json';
+import enGB from './catalogues/en-GB.json';
+import gu from './catalogues/gu.json';
+import pa from './catalogues/pa.json';
+import pl from './catalogues/pl.json';
+import pt from './catalogues/pt.json';
+import ro from './catalogues/ro.json';
+import so from './catalogues/so.json';
+import ta from './catalogues/ta.json';
+import ur from './catalogues/ur.json';
+import { type Locale, localeInfo } from './locales';
+
+/**
+ * Parent-facing words, in ICU MessageFormat (intl-messageformat: plurals and selects through
+ * Intl.PluralRules of each language, so Welsh, Arabic and Polish get all their forms). Each message is a
+ * whole sentence with its placeholders; nothing is built by gluing sentences together, because word
+ * order differs between languages. Two tags are allowed inside messages: `<b>` (bold) and `<hidden>`
+ * (text only screen readers read, e.g. which class a "Leave" button leaves).
+ */
+export type MessageKey = keyof typeof enGB;
+export type Catalogue = Record<MessageKey, string>;
+
+/** Every catalogue, by locale. A missing key fails the catalogue test, and falls back to English here. */
+export const catalogues: Record<Locale, Partial<Catalogue>> = {
+  'en-GB': enGB,
+  cy,
+  pl,
+  ro,
+  ur,
+  pa,
+  bn,
+  ar,
+  so,
+  pt,
+  gu,
+  ta,
+};
+
+type Value = string | number | Html;
+export type MessageValues = Record<string, Value>;
+
+const compiled = new Map<string, IntlMessageFormat>();
+
+function formatter(locale: Locale, key: MessageKey): IntlMessageFormat {
+  const id = `${locale}\0${key}`;
+  let format = compiled.get(id);
+  if (!format) {
+    const own = catalogues[locale][key];
+    format = own === undefined ? new IntlMessageFormat(enGB[key], 'en-GB') : new IntlMessageFormat(own, locale);
+    compiled.set(id, format);
+  }
+  return format;
+}
+
+const joinParts = (result: unknown): string => (Array.isArray(result) ? result.map(String).join('') : String(result));
+
+/** A message as plain text (e-mail text parts, push notifications, `<title>`): tags keep only their words. */
+export function t(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
+  const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v instanceof Html ? v.value : v]));
+  return joinParts(
+    formatter(locale, key).format({
+      ...plain,
+      b: (chunks: unknown[]) => chunks.join(''),
+      hidden: (chunks: unknown[]) => chunks.join(''),
+    }),
+  );
+}
+
+/**
+ * A message as HTML: every string value escaped (captions and names are written by people), `Html`
+ * values kept as they are, `<b>` and `<hidden>` turned into markup. Catalogue text itself is ours and
+ * holds no other markup (the catalogue test checks).
+ */
+export function tHtml(locale: Locale, key: MessageKey, values: MessageValues = {}): Html {
+  const escaped = Object.fromEntries(
+    Object.entries(values).map(([k, v]) => [k, v instanceof Html ? v.value : typeof v === 'string' ? escapeHtml(v) : v]),
+  );
+  return new Html(
+    joinParts(
+      formatter(locale, key).format({
+        ...escaped,
+        b: (chunks: unknown[]) => `<strong>${chunks.join('')}</strong>`,
+        hidden: (chunks: unknown[]) => `<span class="visually-hidden">${chunks.join('')}</span>`,
+      }),
+    ),
+  );
+}
+
+/** The `lang` and `dir` of a document or fragment in this locale. */
+export const langAttributes = (locale: Locale) => ({ lang: locale, dir: localeInfo[locale].dir });
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateTimeFormat(locale: Locale, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const id = `${locale}\0${timeZone}\0${JSON.stringify(options)}`;
+  let format = dateTimeFormats.get(id);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    dateTimeFormats.set(id, format);
+  }
+  return format;
+}
+
+/**
+ * A moment as parents read it: in their language, on the school's clock, and on the 24-hour clock
+ * everywhere (as the family page's hour pickers are), so no Latin "AM" lands in an Urdu sentence.
+ */
+export const formatDateTime = (locale: Locale, iso: string, timeZone: string) =>
+  dateTimeFormat(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+
+/** A calendar day (YYYY-MM-DD, already the school's day) as "Wednesday 10 June" in the locale's own words. */
+export const formatDay = (locale: Locale, day: string) =>
+  dateTimeFormat(locale, 'UTC', { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(`${day}T12:00:00Z`));
+
+/** A day (an ISO instant) in short form: "10 Jun 2026". */
+export const formatShortDate = (locale: Locale, iso: string, timeZone: string) =>
+  dateTimeFormat(locale, timeZone, { dateStyle: 'medium' }).format(new Date(iso));

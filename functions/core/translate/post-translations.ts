@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import { CAPTION_LOCALE, type Locale, localeInfo } from '../i18n/locales';
+import type { School } from '../schools/school';
+import { billedCharacters } from './translator';
+
+/**
+ * Machine translations of a post's caption and alt texts, one stored item per (post, language) in the
+ * post's partition (`TRANSLATION#<locale>`), made the first time a family reading that language is sent
+ * the post, and read from the table every time after: a second message, a digest, a retry after a crash
+ * never ask the translator again. The item records a digest of the texts it translated, so an edited
+ * caption is translated again; a retract deletes them with the post's media. A failure (the service down,
+ * the month's budget spent) is not stored: that message goes with the original and a note, and the next
+ * one tries again. Within one process concurrent senders share one request per (post, language, text);
+ * two Lambdas meeting the same new post at the same moment may both ask — the conditional write keeps one.
+ */
+const storedSchema = z.object({
+  sourceHash: z.string(),
+  caption: z.string(),
+  alts: z.array(z.string()),
+});
+
+export interface CaptionTranslation {
+  caption: string;
+  alts: string[];
+}
+
+/** What a family reads of a post: undefined = as written (no translation wanted); 'failed' = original, with a note. */
+export type TranslationOutcome = CaptionTranslation | 'failed' | undefined;
+
+export interface TranslatableText {
+  postId: string;
+  caption: string;
+  alts: string[];
+}
+
+const inFlight = new Map<string, Promise<TranslationOutcome>>();
+
+const sourceHash = (text: TranslatableText) =>
+  createHash('sha256')
+    .update(JSON.stringify([text.caption, text.alts]))
+    .digest('base64url')
+    .slice(0, 22);
+
+/** The post's caption and alt texts in `locale`, when the school translates and the family reads another language. */
+export async function translationFor(
+  deps: Deps,
+  school: School,
+  text: TranslatableText,
+  locale: Locale,
+): Promise<TranslationOutcome> {
+  const translator = deps.translator;
+  if (!translator || !school.translateCaptions || locale === CAPTION_LOCALE) return undefined;
+  if (text.caption.trim() === '' && text.alts.every((alt) => alt.trim() === '')) return undefined;
+  const hash = sourceHash(text);
+  const stored = await readTranslation(deps, text.postId, locale);
+  if (stored?.sourceHash === hash) return { caption: stored.caption, alts: stored.alts };
+  const key = `${text.postId}\0${locale}\0${hash}`;
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = translate(deps, school, text, locale, hash).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+async function translate(
+  deps: Deps,
+  school: School,
+  text: TranslatableText,
+  locale: Locale,
+  hash: string,
+): Promise<TranslationOutcome> {
+  const translator = deps.translator;
+  if (!translator) return undefined;
+  const texts = [text.caption, ...text.alts];
+  if (!(await spendBudget(deps, school, billedCharacters(texts)))) {
+    console.warn(`translation budget of school ${school.id} is spent for this month; post ${text.postId} goes untranslated`);
+    return 'failed';
+  }
+  let translated: string[];
+  try {
+    translated = await translator.translate({
+      texts,
+      from: localeInfo[CAPTION_LOCALE].translateCode,
+      to: localeInfo[locale].translateCode,
+    });
+  } catch (error) {
+    console.error(`translating post ${text.postId} into ${locale} with ${translator.name} failed; the original goes out`, error);
+    return 'failed';
+  }
+  const [caption = '', ...alts] = translated;
+  await storeTranslation(deps, text.postId, locale, { sourceHash: hash, caption, alts }, translator.name);
+  const stored = await readTranslation(deps, text.postId, locale);
+  // Another sender stored the same texts' translation first: everyone uses that one.
+  return stored?.sourceHash === hash ? { caption: stored.caption, alts: stored.alts } : { caption, alts };
+}
+
+async function readTranslation(deps: Deps, postId: string, locale: Locale) {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale), ConsistentRead: true }),
+  );
+  return Item ? storedSchema.parse(Item) : undefined;
+}
+
+async function storeTranslation(deps: Deps, postId: string, locale: Locale, value: z.infer<typeof storedSchema>, by: string) {
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...tableKeys.postTranslation(postId, locale),
+          type: 'post-translation',
+          locale,
+          ...value,
+          translator: by,
+          translatedAt: deps.now().toISOString(),
+        },
+        // Only over nothing, or over a translation of older texts (the caption was edited since).
+        ConditionExpression: 'attribute_not_exists(pk) OR sourceHash <> :hash',
+        ExpressionAttributeValues: { ':hash': value.sourceHash },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
+
+/**
+ * Counts `chars` against the school's budget for this month (UTC); false, and nothing counted, when
+ * they would take it over. One conditional update: concurrent senders cannot overspend together.
+ */
+async function spendBudget(deps: Deps, school: School, chars: number): Promise<boolean> {
+  if (chars > school.translationBudgetChars) return false;
+  const month = deps.now().toISOString().slice(0, 7);
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.translationSpend(school.id, month),
+        UpdateExpression: 'ADD chars :chars SET #type = :type',
+        ConditionExpression: 'attribute_not_exists(chars) OR chars <= :room',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':chars': chars,
+          ':room': school.translationBudgetChars - chars,
+          ':type': 'translation-spend',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** Characters the school sent to the translator this month (for the settings page and tests). */
+export async function translationSpend(deps: Deps, schoolId: string): Promise<number> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.translationSpend(schoolId, deps.now().toISOString().slice(0, 7)),
+      ConsistentRead: true,
+    }),
+  );
+  return Number(Item?.chars ?? 0);
+}
+
+/** Deletes every translation of a post (a retract is total). Returns how many there were. */
+export async function forgetTranslations(deps: Deps, postId: string): Promise<number> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':prefix': tableKeys.postTranslationPrefix },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    }),
+  );
+  for (const { pk, sk } of Items)
+    await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: { pk, sk } }));
+  return Items.length;
+}

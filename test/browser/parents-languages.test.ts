@@ -1,0 +1,246 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFamily } from '../../functions/core/families/family';
+import { libreTranslator } from '../../functions/core/translate/libretranslate';
+import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import { corpusPath } from '../helpers/corpus';
+import type { TestCorridor } from '../helpers/corridor';
+import {
+  familyIdOf,
+  type JoinLink,
+  type SentEmail,
+  savePreferences,
+  sentEmails,
+  startParentsWorld,
+  stopParentsWorld,
+  testClock,
+} from '../helpers/parents';
+import type { PushService } from '../helpers/push-service';
+import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/translation-services';
+
+/**
+ * Parents in their own language, in real Chromium at 390 px: a family whose phone asks for Polish
+ * (`Accept-Language: pl`) gets the join page, the confirmation e-mail, the family page, the instant push
+ * and the evening digest in Polish; one asking for Urdu gets them in Urdu, laid out right to left. Every
+ * page and e-mail passes axe with no violations at all (including `lang`/`dir`, and the English caption
+ * inside an Urdu e-mail marked as English). E-mails are rendered in the browser as a mail app would, and
+ * screenshots of each land in test/.artifacts/screenshots/. Before the evening the school turns caption
+ * translation on (a local server STANDS IN for a LibreTranslate server): the digest then shows each
+ * family the caption in its language, marked, with the English original beside it marked as English.
+ */
+
+const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
+let corridor: TestCorridor;
+let push: PushService;
+let links: Record<string, JoinLink>;
+let browser: Browser;
+let translator: TranslationStandIn;
+beforeAll(async () => {
+  translator = await startLibreTranslateStandIn();
+  ({ corridor, push, links } = await startParentsWorld(clock.now, { translator: libreTranslator(translator.url) }));
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  for (const parent of Object.values(parents)) await parent.context?.close();
+  await browser?.close();
+  await stopParentsWorld({ corridor, push });
+  await translator?.stop();
+});
+
+interface Parent {
+  acceptLanguage: string;
+  address: string;
+  dir: 'ltr' | 'rtl';
+  context?: BrowserContext;
+  manageUrl?: string;
+  phoneId?: string;
+}
+
+const parents: Record<'pl' | 'ur', Parent> = {
+  pl: { acceptLanguage: 'pl', address: `rodzic-${Date.now()}@example.org`, dir: 'ltr' },
+  ur: { acceptLanguage: 'ur', address: `walid-${Date.now()}@example.org`, dir: 'rtl' },
+};
+
+/** The words each family must see; written out here, not read from the catalogue under test. */
+const expected = {
+  pl: {
+    joinTitle: 'Dołącz do klasy Year 1 w Demo Primary School',
+    emailLabel: 'Twój adres e-mail',
+    send: 'Wyślij mi link potwierdzający',
+    sent: 'Wysłaliśmy link potwierdzający na adres',
+    confirmSubject: 'Potwierdź e-mail dla klasy Year 1 w Demo Primary School',
+    confirmButton: 'Tak, potwierdzam',
+    confirmed: 'Twój adres e-mail jest potwierdzony.',
+    manageTitle: 'Twoje wiadomości ze szkoły',
+    newPhoto: 'Nowe zdjęcie',
+    settings: 'Ustawienia',
+    digestSubject: 'Dziś w szkole, środa, 10 czerwca: 2 nowe wpisy',
+    digestHeading: 'Dziś w szkole · środa, 10 czerwca',
+    unsubscribe: 'Wypisz ten adres',
+    translated: 'Przetłumaczono automatycznie · Oryginał:',
+  },
+  ur: {
+    joinTitle: 'Demo Primary School میں Year 1 میں شامل ہوں',
+    emailLabel: 'آپ کا ای میل پتہ',
+    send: 'مجھے تصدیقی لنک بھیجیں',
+    sent: 'ہم نے',
+    confirmSubject: 'Demo Primary School کی Year 1 کے لیے اپنی ای میل کی تصدیق کریں',
+    confirmButton: 'جی ہاں، تصدیق کریں',
+    confirmed: 'آپ کے ای میل پتے کی تصدیق ہو گئی ہے۔',
+    manageTitle: 'اسکول سے آپ کے پیغامات',
+    newPhoto: 'نئی تصویر',
+    settings: 'ترتیبات',
+    digestSubject: 'آج اسکول میں، بدھ، 10 جون: 2 نئی پوسٹس',
+    digestHeading: 'آج اسکول میں · بدھ، 10 جون',
+    unsubscribe: 'اس پتے کو ان سبسکرائب کریں',
+    translated: 'خودکار ترجمہ · اصل:',
+  },
+};
+
+const caption = 'Year 1 planted beans today';
+
+/** The document's language and direction, and the direction the browser actually lays the body out in. */
+const documentLanguage = (page: Page) =>
+  page.evaluate(() => ({
+    lang: document.documentElement.lang,
+    dir: document.documentElement.dir,
+    laidOut: getComputedStyle(document.body).direction,
+  }));
+
+/** Where the heading's text sits: at the right edge for right-to-left pages, at the left for the rest. */
+const headingEdges = (page: Page) =>
+  page.evaluate(() => {
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector('h1') as Node);
+    const box = range.getBoundingClientRect();
+    return { left: box.left, right: window.innerWidth - box.right };
+  });
+
+async function checkPage(page: Page, parent: Parent, lang: string, name: string): Promise<void> {
+  expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
+  const edges = await headingEdges(page);
+  // 16 px of page padding on the side the language starts from.
+  expect(parent.dir === 'rtl' ? edges.right : edges.left).toBeLessThanOrEqual(17);
+  const layout = await phoneLayoutProblems(page);
+  expect(layout.horizontalOverflow, name).toBeLessThanOrEqual(0);
+  expect(layout.smallTargets, name).toEqual([]);
+  expect(await axeViolations(page), name).toEqual([]);
+  await screenshot(page, name);
+}
+
+/** An e-mail as a phone's mail app shows it: its HTML part in a 390 px browser page. */
+async function showEmail(parent: Parent, mail: SentEmail | undefined, name: string): Promise<Page> {
+  expect(mail, name).toBeDefined();
+  const page = await (parent.context as BrowserContext).newPage();
+  await page.setContent(mail?.body.html ?? '', { waitUntil: 'load' });
+  expect(await axeViolations(page), name).toEqual([]);
+  await screenshot(page, name);
+  return page;
+}
+
+describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) => {
+  const parent = parents[lang];
+  const words = expected[lang];
+
+  beforeAll(async () => {
+    parent.context = await browser.newContext({ ...PHONE, extraHTTPHeaders: { 'Accept-Language': parent.acceptLanguage } });
+  });
+
+  it('joins on a join page in its language, confirms from an e-mail in it, and lands on its family page in it', async () => {
+    const page = await (parent.context as BrowserContext).newPage();
+    await page.goto((links['year-1'] as JoinLink).url);
+    expect(await page.title()).toBe(words.joinTitle);
+    await checkPage(page, parent, lang, `join-page-${lang}-phone`);
+    // The picker shows the language chosen, each language under its own name and in its own direction.
+    expect(await page.locator('select[name=lang]').inputValue()).toBe(lang);
+    expect(await page.locator('option[value=ur]').getAttribute('dir')).toBe('rtl');
+
+    await page.getByLabel(words.emailLabel).fill(parent.address);
+    await page.getByRole('button', { name: words.send }).click();
+    expect(await page.getByRole('status').first().textContent()).toContain(words.sent);
+    expect(await documentLanguage(page)).toMatchObject({ lang, dir: parent.dir });
+
+    const mails = await sentEmails(corridor, parent.address);
+    const confirmation = mails.find((m) => m.subject === words.confirmSubject);
+    const mailPage = await showEmail(parent, confirmation, `confirmation-email-${lang}-phone`);
+    expect(await documentLanguage(mailPage)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
+    const link = await mailPage.locator('a[href*="/family/confirm/"]').getAttribute('href');
+    await mailPage.close();
+
+    await page.goto(String(link));
+    await checkPage(page, parent, lang, `confirm-page-${lang}-phone`);
+    await page.getByRole('button', { name: words.confirmButton }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe(words.confirmed);
+    expect(await page.title()).toBe(words.manageTitle);
+    await checkPage(page, parent, lang, `family-page-${lang}-phone`);
+    expect(await page.locator('select[name=lang]').inputValue()).toBe(lang);
+
+    parent.manageUrl = page.url().replace(/\?.*$/, '');
+    const family = await getFamily(corridor.local.deps, familyIdOf(parent.manageUrl));
+    expect(family?.preferences.language).toBe(lang);
+    await page.close();
+  });
+
+  it('turns on notifications for a phone from its family page; instant pushes come in its language', async () => {
+    const manageUrl = String(parent.manageUrl);
+    const phone = push.browser();
+    parent.phoneId = phone.id;
+    const subscribed = await fetch(`${manageUrl}/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ subscription: phone.subscription }),
+    });
+    expect(subscribed.status).toBe(200);
+    await savePreferences(manageUrl, { push: 'instant', email: 'digest' });
+  });
+});
+
+describe('the day’s posts reach both families in their own languages', () => {
+  it('an instant push per post: a photo without a caption is named in the family’s words, with lang and dir', async () => {
+    await corridor.post({ audience: 'class:year-1', files: [{ path: corpusPath('orient_landscape_1.jpg'), alt: 'Bean pots' }] });
+    await corridor.post({ audience: 'class:year-1', caption });
+    await corridor.local.idle();
+    expect(push.problems).toEqual([]);
+    for (const lang of ['pl', 'ur'] as const) {
+      const pushes = push.received.filter((m) => m.browserId === parents[lang].phoneId).map((m) => m.payload);
+      expect(pushes, lang).toHaveLength(2);
+      expect(pushes[0]).toMatchObject({
+        title: 'Year 1 · Demo Primary School',
+        body: expected[lang].newPhoto,
+        lang,
+        dir: parents[lang].dir,
+        settingsLabel: expected[lang].settings,
+      });
+      expect(pushes[1]).toMatchObject({ body: caption, lang });
+    }
+  });
+
+  it('with translation turned on, one evening digest each: the caption in its language, the English original marked as English', async () => {
+    // Before: captions as written (the pushes above). Now the school turns translation on.
+    expect(translator.requests).toEqual([]);
+    expect((await corridor.api('PATCH', '/api/settings', { translateCaptions: true })).status).toBe(200);
+    clock.set('2026-06-10T17:00:00Z'); // 18:00 in London
+    await corridor.local.runDigest();
+    for (const lang of ['pl', 'ur'] as const) {
+      const parent = parents[lang];
+      const digests = (await sentEmails(corridor, parent.address)).filter((m) => m.subject === expected[lang].digestSubject);
+      expect(digests, lang).toHaveLength(1);
+      const page = await showEmail(parent, digests[0], `digest-email-${lang}-phone`);
+      expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
+      expect(await page.locator('h1').textContent()).toBe(expected[lang].digestHeading);
+      expect(await page.getByRole('link', { name: expected[lang].unsubscribe }).count()).toBe(1);
+      // The translation is in the family's language and says it is one; the original staff wrote stays
+      // beside it, marked English, and reads left to right inside a right-to-left e-mail.
+      const translation = page.locator('p', { hasText: `[${lang}] ${caption}` });
+      expect(await translation.getAttribute('lang')).toBe(lang);
+      expect(await page.getByText(expected[lang].translated).count()).toBe(1);
+      const original = page.locator('blockquote', { hasText: caption });
+      expect(await original.getAttribute('lang')).toBe('en-GB');
+      expect(await original.getAttribute('dir')).toBe('auto');
+      expect(await original.evaluate((el) => getComputedStyle(el).direction)).toBe('ltr');
+      expect(await page.locator('img').getAttribute('alt')).toBe(`[${lang}] Bean pots`);
+      await page.close();
+      expect(digests[0]?.body.text).toContain(expected[lang].digestHeading);
+    }
+  });
+});
