@@ -204,10 +204,16 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
       const deadline = (o: Outcome) =>
         (o.gaveUp ? Math.max(readyAt, o.acceptedAt + ABANDON_S * 1000) : readyAt) + RECOVERY_BOUND_MS;
       const views = new Map<string, PostView | undefined>();
+      let polls = 0;
       for (;;) {
         for (const o of outcomes) if (!settled(views.get(o.id))) views.set(o.id, await postView(o.id));
         const pending = outcomes.filter((o) => !settled(views.get(o.id)));
         if (pending.length === 0) break;
+        if (++polls % 40 === 0)
+          console.log(
+            `trial ${trial}: ${Date.now() - readyAt} ms after the restart, ${pending.length} posts not settled: ` +
+              pending.map((o) => `${views.get(o.id)?.status} (${pushesFor(o.id).length} pushes)`).join('; '),
+          );
         const late = pending.filter((o) => Date.now() > deadline(o));
         expect(
           late.map((o) => ({ id: o.id, status: views.get(o.id)?.status, gaveUp: o.gaveUp, pushes: pushesFor(o.id).length })),
