@@ -96,24 +96,29 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
   let server = await startServer(dataDir, port, env);
   try {
     const adminToken = (await readFile(join(dataDir, 'demo-admin-token'), 'utf8')).trim();
-    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
-      dynamoEndpoint: string;
-      s3Endpoint: string;
+    /**
+     * The running server's table and bucket, through the real SDK as an operator's tool would reach them
+     * (its emulators listen on new ports after every start: endpoints.json says where).
+     */
+    const emulatorClients = async () => {
+      const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+        dynamoEndpoint: string;
+        s3Endpoint: string;
+      };
+      return buildClients(
+        configSchema.parse({
+          tableName: LOCAL_NAMES.table,
+          incomingBucket: LOCAL_NAMES.incomingBucket,
+          siteBucket: LOCAL_NAMES.siteBucket,
+          publicUrl: base,
+          mediaQueueUrl: 'local://media',
+          fanoutQueueUrl: 'local://fanout',
+          notificationsQueueUrl: 'local://notifications',
+          dynamoEndpoint: endpoints.dynamoEndpoint,
+          s3Endpoint: endpoints.s3Endpoint,
+        }),
+      );
     };
-    // The test reads the server's table and bucket through the real SDK, as an operator's tool would.
-    const { dynamo, s3 } = buildClients(
-      configSchema.parse({
-        tableName: LOCAL_NAMES.table,
-        incomingBucket: LOCAL_NAMES.incomingBucket,
-        siteBucket: LOCAL_NAMES.siteBucket,
-        publicUrl: base,
-        mediaQueueUrl: 'local://media',
-        fanoutQueueUrl: 'local://fanout',
-        notificationsQueueUrl: 'local://notifications',
-        dynamoEndpoint: endpoints.dynamoEndpoint,
-        s3Endpoint: endpoints.s3Endpoint,
-      }),
-    );
     const api = (method: string, path: string, body?: unknown) =>
       fetch(`${base}${path}`, {
         method,
@@ -231,6 +236,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
         await sleep(250);
       }
       const recoveryMs = Date.now() - readyAt;
+      const { dynamo, s3 } = await emulatorClients();
 
       // Published exactly once, or failed with a reason; the damaged file fails with its own words.
       const { Items: entries = [] } = await dynamo.send(
