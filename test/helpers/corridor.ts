@@ -139,7 +139,12 @@ export async function settle(corridor: TestCorridor): Promise<void> {
     let redriven: number;
     try {
       const report = await sweep(corridor.local.deps, { graceMs: 0 });
-      redriven = report.fanoutRedriven + report.mediaRedriven + report.notificationsRedriven + report.scheduledReleased;
+      redriven =
+        report.fanoutRedriven +
+        report.mediaRedriven +
+        report.settleRedriven +
+        report.notificationsRedriven +
+        report.scheduledReleased;
     } catch {
       redriven = 1;
     }

@@ -719,7 +719,9 @@ describe('IAM: least privilege', () => {
     sweeper: {
       [TABLE]: DATA,
       [`${TABLE}/index/gsi1`]: ['dynamodb:Query'],
-      [INCOMING]: ['s3:GetObject'],
+      // An abandoned upload: its parts and original removed, and its post's outputs.
+      [INCOMING]: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject'],
+      'CorridorStorageSite.Arn/media/*': ['s3:DeleteObject'],
       [LIST_INCOMING]: ['s3:ListBucket'],
       'CorridorMediaQueue.Arn': ['sqs:SendMessage'],
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],

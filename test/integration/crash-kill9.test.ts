@@ -28,16 +28,20 @@ import { freePort, killAllServers, killServer, serverOutput, startServer } from 
  * The phones behave like `corridor post`: they retry a refused connection with the same idempotency key
  * and send the files not yet received — except one in six, which gives up when its upload is cut off (a
  * phone that left the school Wi-Fi); its post must fail ("never arrived") once the abandon time is over.
- * Files are small (a 1×1 PNG, WebP, AVIF, an Opus clip, a damaged JPEG that must fail with its reason),
+ * Files are small (1×1 PNGs, a WebP, an Opus clip, a damaged JPEG that must fail with its reason),
  * mixed with caption-only posts, so a trial takes seconds on 2 cores.
  */
 
 const TRIALS = Number(process.env.CORRIDOR_CRASH_TRIALS ?? 30);
 const POSTS = 20;
-/** README: after a restart, work that was in flight is published or failed within a minute. */
-const RECOVERY_BOUND_MS = 60_000;
+/**
+ * README: after a restart, work that was in flight is published or failed within a minute. (On a machine
+ * shared with other heavy jobs everything runs many times slower; CORRIDOR_CRASH_RECOVERY_BOUND_S lets such
+ * a run measure rather than fail — CI runs with the README's minute.)
+ */
+const RECOVERY_BOUND_MS = Number(process.env.CORRIDOR_CRASH_RECOVERY_BOUND_S ?? 60) * 1000;
 /** The test's abandon time for uploads that never arrive (24 hours by default). */
-const ABANDON_S = 10;
+const ABANDON_S = 20;
 /** The latest moment of a trial the kill may come (the posts' own work takes a few seconds). */
 const KILL_WITHIN_MS = 2_500;
 
@@ -67,44 +71,54 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
   const files = {
     png: await corpus('png_exif_gps_1x1.png', 'image/png'),
     webp: await corpus('webp_htc_desire_exif_gps.webp', 'image/webp'),
-    avif: await corpus('avif_iphone3gs_exif.avif', 'image/avif'),
     opus: await corpus('audio_opus_mono.opus', 'audio/ogg'),
     damaged: await corpus('jpeg_corrupt_header.jpg', 'image/jpeg'),
   };
-  /** Post i of a trial: caption-only, one or two small files, or (the last) a damaged one. */
-  const filesOf = (i: number): File[] =>
-    i === POSTS - 1 ? [files.damaged] : ([[], [files.png], [files.webp], [files.avif, files.png], [files.opus]][i % 5] ?? []);
+  /** Post i of a trial: caption-only or one or two tiny photos; one WebP, one Opus clip, and a damaged JPEG. */
+  const filesOf = (i: number): File[] => {
+    if (i === POSTS - 1) return [files.damaged];
+    if (i === 9) return [files.opus];
+    if (i === 13) return [files.webp];
+    return [[], [files.png], [], [files.png, files.png], [files.png]][i % 5] ?? [];
+  };
 
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-kill9-'));
   const port = await freePort();
   const base = `http://localhost:${port}`;
   const env = {
-    CORRIDOR_SWEEP_EVERY_S: '1',
-    CORRIDOR_SWEEP_GRACE_S: '5',
+    // Sweeps more often than `npm start` (every minute, for work older than two), so abandoned uploads are
+    // found within the trial; the grace stays long enough that queued work is not re-driven over and over.
+    CORRIDOR_SWEEP_EVERY_S: '5',
+    CORRIDOR_SWEEP_GRACE_S: String(ABANDON_S),
     CORRIDOR_ABANDON_UPLOADS_AFTER_S: String(ABANDON_S),
   };
   const push = await startPushService();
   let server = await startServer(dataDir, port, env);
   try {
     const adminToken = (await readFile(join(dataDir, 'demo-admin-token'), 'utf8')).trim();
-    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
-      dynamoEndpoint: string;
-      s3Endpoint: string;
+    /**
+     * The running server's table and bucket, through the real SDK as an operator's tool would reach them
+     * (its emulators listen on new ports after every start: endpoints.json says where).
+     */
+    const emulatorClients = async () => {
+      const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+        dynamoEndpoint: string;
+        s3Endpoint: string;
+      };
+      return buildClients(
+        configSchema.parse({
+          tableName: LOCAL_NAMES.table,
+          incomingBucket: LOCAL_NAMES.incomingBucket,
+          siteBucket: LOCAL_NAMES.siteBucket,
+          publicUrl: base,
+          mediaQueueUrl: 'local://media',
+          fanoutQueueUrl: 'local://fanout',
+          notificationsQueueUrl: 'local://notifications',
+          dynamoEndpoint: endpoints.dynamoEndpoint,
+          s3Endpoint: endpoints.s3Endpoint,
+        }),
+      );
     };
-    // The test reads the server's table and bucket through the real SDK, as an operator's tool would.
-    const { dynamo, s3 } = buildClients(
-      configSchema.parse({
-        tableName: LOCAL_NAMES.table,
-        incomingBucket: LOCAL_NAMES.incomingBucket,
-        siteBucket: LOCAL_NAMES.siteBucket,
-        publicUrl: base,
-        mediaQueueUrl: 'local://media',
-        fanoutQueueUrl: 'local://fanout',
-        notificationsQueueUrl: 'local://notifications',
-        dynamoEndpoint: endpoints.dynamoEndpoint,
-        s3Endpoint: endpoints.s3Endpoint,
-      }),
-    );
     const api = (method: string, path: string, body?: unknown) =>
       fetch(`${base}${path}`, {
         method,
@@ -204,10 +218,16 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
       const deadline = (o: Outcome) =>
         (o.gaveUp ? Math.max(readyAt, o.acceptedAt + ABANDON_S * 1000) : readyAt) + RECOVERY_BOUND_MS;
       const views = new Map<string, PostView | undefined>();
+      let polls = 0;
       for (;;) {
         for (const o of outcomes) if (!settled(views.get(o.id))) views.set(o.id, await postView(o.id));
         const pending = outcomes.filter((o) => !settled(views.get(o.id)));
         if (pending.length === 0) break;
+        if (++polls % 20 === 0)
+          console.log(
+            `trial ${trial}: ${Date.now() - readyAt} ms after the restart, ${pending.length} posts not settled: ` +
+              pending.map((o) => `${views.get(o.id)?.status} (${pushesFor(o.id).length} pushes)`).join('; '),
+          );
         const late = pending.filter((o) => Date.now() > deadline(o));
         expect(
           late.map((o) => ({ id: o.id, status: views.get(o.id)?.status, gaveUp: o.gaveUp, pushes: pushesFor(o.id).length })),
@@ -216,6 +236,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
         await sleep(250);
       }
       const recoveryMs = Date.now() - readyAt;
+      const { dynamo, s3 } = await emulatorClients();
 
       // Published exactly once, or failed with a reason; the damaged file fails with its own words.
       const { Items: entries = [] } = await dynamo.send(

@@ -44,8 +44,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   }
   if (item.state === 'ready' || item.state === 'failed') {
     // A duplicate event, or a retry after a crash that came after the item settled: finish the tail.
-    await deleteOriginal(deps, object.key);
-    await settlePost(deps, ids.postId);
+    await finishTail(deps, object.key, ids.postId);
     return 'duplicate';
   }
   await markUploaded(deps, ids.postId, ids.mediaId);
@@ -77,16 +76,22 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
       state: 'failed',
       failure: { code: error.code, message: error.message },
     });
-    await deleteOriginal(deps, object.key);
-    await settlePost(deps, ids.postId);
+    await finishTail(deps, object.key, ids.postId);
     return 'rejected';
   }
-  // The file is ready but the post not yet settled: a crash here is finished by the queue's redelivery
-  // (the duplicate path above) or, with the message gone, by the sweeper's settle partition.
-  deps.faults?.('media:before-settle');
-  await deleteOriginal(deps, object.key);
-  await settlePost(deps, ids.postId);
+  await finishTail(deps, object.key, ids.postId);
   return 'processed';
+}
+
+/**
+ * After a file settled (ready or failed): delete its original and settle the post. A crash before the
+ * settle is finished by the queue's redelivery (the duplicate path) or, with the message gone, by the
+ * sweeper's settle partition.
+ */
+async function finishTail(deps: Deps, key: string, postId: string): Promise<void> {
+  deps.faults?.('media:before-settle');
+  await deleteOriginal(deps, key);
+  await settlePost(deps, postId);
 }
 
 async function fetchAndProcess(deps: Deps, key: string, item: MediaItem): Promise<ProcessedMedia> {
