@@ -22,6 +22,8 @@ let corridor: TestCorridor;
 let browser: Browser;
 let head: BrowserContext;
 let admin: Page;
+/** The new school's admin API token, for the test's own reads (the screens use the head's session). */
+let schoolToken: string;
 const SCHOOL = 'oakfield';
 const HEAD = 'head@oakfield.example';
 const TEACHER = 'ms.rivera@oakfield.example';
@@ -52,6 +54,7 @@ beforeAll(async () => {
     { env: { ...process.env, CORRIDOR_URL: corridor.url, CORRIDOR_TOKEN: operator } },
   );
   expect(created.stdout).toContain(SCHOOL);
+  ({ token: schoolToken } = await createToken(corridor.local.deps, { schoolId: SCHOOL, role: 'admin', label: 'test' }));
   browser = await launchChromium();
   head = await browser.newContext(PHONE);
   admin = await head.newPage();
@@ -161,7 +164,9 @@ describe('running a new school from a phone', () => {
     await problems.waitFor();
     expect(await problems.textContent()).toContain('Line 3: photo consent “maybe” is not one of: none, school only, public');
     expect(await problems.locator('code').textContent()).toBe('Alan,Turing,Year 1,maybe');
-    expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster')).body.pupils).toEqual([]);
+    expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster', undefined, schoolToken)).body.pupils).toEqual(
+      [],
+    );
     await check(admin, 'consent-error');
 
     await file.setInputFiles({ name: 'roster-fixed.csv', mimeType: 'text/csv', buffer: Buffer.from(roster('Public')) });
@@ -170,7 +175,9 @@ describe('running a new school from a phone', () => {
     expect(await preview.textContent()).toContain('3 pupils: 3 public.');
     expect(await preview.textContent()).toContain('Alan Turing (Year 1, public)');
     // A preview changes nothing.
-    expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster')).body.pupils).toEqual([]);
+    expect((await corridor.api<{ pupils: unknown[] }>('GET', '/api/consent/roster', undefined, schoolToken)).body.pupils).toEqual(
+      [],
+    );
     await check(admin, 'consent-preview');
     await admin.getByRole('button', { name: 'Import this roster' }).tap();
     await poll(() => admin.locator('.status-line').first().textContent()).toContain('Imported 3 pupils');
@@ -214,7 +221,12 @@ describe('running a new school from a phone', () => {
     await open(admin, 'Settings');
     await admin.getByLabel('Staff posts wait for an admin’s approval').tap();
     await poll(() => admin.locator('.status-line').first().textContent()).toContain('staff posts now wait');
-    const { body } = await corridor.api<{ settings: { requiresApproval: boolean } }>('GET', '/api/settings');
+    const { body } = await corridor.api<{ settings: { requiresApproval: boolean } }>(
+      'GET',
+      '/api/settings',
+      undefined,
+      schoolToken,
+    );
     expect(body.settings.requiresApproval).toBe(true);
     await check(admin, 'settings');
   });
@@ -325,7 +337,12 @@ describe('running a new school from a phone', () => {
     await screenshot(admin, 'admin-consent-confirm');
     await card.getByRole('button', { name: 'None of them can be recognised: post' }).tap();
     await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe('Live');
-    const log = await corridor.api<{ entries: { action: string; details: { pupils?: string[] } }[] }>('GET', '/api/audit');
+    const log = await corridor.api<{ entries: { action: string; details: { pupils?: string[] } }[] }>(
+      'GET',
+      '/api/audit',
+      undefined,
+      schoolToken,
+    );
     expect(log.body.entries.find((e) => e.action === 'consent_confirmed')?.details.pupils).toEqual([
       'Grace Hopper (Year 2, school only)',
     ]);
