@@ -56,6 +56,12 @@ export const tableKeys = {
 /** Where a phone's original upload lands in the incoming bucket. The media worker parses it back. */
 export const incomingKey = (schoolId: string, postId: string, mediaId: string) => `incoming/${schoolId}/${postId}/${mediaId}`;
 
+/**
+ * A long video's pieces between its split, piece and join jobs: in the incoming bucket (private, never
+ * served, outside the `incoming/` prefix that notifies the media queue), removed when the item settles.
+ */
+export const workPrefix = (schoolId: string, postId: string, mediaId: string) => `work/${schoolId}/${postId}/${mediaId}/`;
+
 const incomingPattern = /^incoming\/([a-z0-9-]+)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/;
 
 /** Parses an incoming key; undefined for keys Corridor did not hand out. */

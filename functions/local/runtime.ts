@@ -16,6 +16,7 @@ import { deliverHandler } from '../handlers/deliver';
 import { digestHandler } from '../handlers/digest';
 import { fanoutHandler } from '../handlers/fanout';
 import { mediaHandler } from '../handlers/media';
+import { segmentsHandler } from '../handlers/segments';
 import { type Emulators, startEmulators } from './emulators';
 import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
@@ -51,6 +52,13 @@ export interface LocalOptions {
   emulators?: Emulators;
   /** Test-only: crash a worker at a named point (see `Deps.faults`). */
   faults?: Deps['faults'];
+  /**
+   * When long videos are split into pieces encoded in parallel (default: the configuration's, 60 s and
+   * 20 s pieces); tests lower both to exercise the segment path with short clips.
+   */
+  videoSplit?: { afterSeconds: number; segmentSeconds: number };
+  /** Hold the long videos' piece and join jobs instead of running them (`segmentsQueue.held()`). */
+  holdSegments?: boolean;
 }
 
 /** A running embedded Corridor: the same handlers as on AWS, with emulators on loopback. */
@@ -62,6 +70,8 @@ export interface LocalCorridor {
   fanoutQueue: InProcessQueue;
   /** The outbox's messages, delivered to parents (or held, with `holdNotifications`). */
   notificationsQueue: InProcessQueue;
+  /** A long video's piece and join jobs (or held, with `holdSegments`). */
+  segmentsQueue: InProcessQueue;
   /** EventBridge Scheduler's stand-in: runs the sweeper and the digest on their cadence. */
   scheduler: LocalScheduler;
   /** Runs the digest job now, as the hourly schedule would (tests drive it with a fake clock). */
@@ -91,7 +101,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const late = undefined as unknown as InProcessQueue;
-  const queues = { media: late, fanout: late, notifications: late };
+  const queues = { media: late, fanout: late, notifications: late, segments: late };
   const scheduler = new LocalScheduler(options.now ?? (() => new Date()));
   const forget = async (paths: string[]) =>
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
@@ -101,11 +111,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     now: options.now,
     faults: options.faults,
     feedPageSize: options.feedPageSize,
+    videoSplit: options.videoSplit,
     cdn: { changed: forget, removed: forget },
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(LOCAL_NAMES.incomingBucket, key)),
       notifications: async (message) => queues.notifications.send(message),
+      segments: async (job) => queues.segments.send(job),
     },
   });
   const { config, clients } = deps;
@@ -121,10 +133,20 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     // pushes on this 2-core machine: 420–530/s at 25, 590–770/s at 100).
     { batchSize: 100, ...options.queueOptions },
   );
+  // Pieces of long videos: one job at a time here (each encode already uses both cores); on AWS each is
+  // its own Lambda, which is where the parallelism is (docs/scale.md).
+  queues.segments = new InProcessQueue(
+    'segments',
+    options.holdSegments ? undefined : segmentsHandler(deps),
+    options.queueOptions,
+  );
   emulators.onS3Event((event) => {
-    // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker.
-    const record = (event as { Records?: { s3?: { bucket?: { name?: string } } }[] }).Records?.[0];
-    if (record?.s3?.bucket?.name === config.incomingBucket) queues.media.send(event);
+    // Like the S3 → SQS notification on AWS: only creations under the incoming bucket's `incoming/`
+    // prefix reach the worker (a long video's temporary pieces live beside it, under `work/`).
+    const record = (event as { Records?: { s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] }).Records?.[0];
+    if (record?.s3?.bucket?.name === config.incomingBucket && record.s3.object?.key?.startsWith('incoming/')) {
+      queues.media.send(event);
+    }
   });
 
   let webBuild: Promise<WebBuild> | undefined;
@@ -162,12 +184,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
     notificationsQueue: queues.notifications,
+    segmentsQueue: queues.segments,
     scheduler,
     runDigest: () => scheduler.run('digest', runDigest),
     web,
     idle: async () => {
       // Media work enqueues fan-out work, which enqueues notifications: loop until all rest at once.
-      const all = [queues.media, queues.fanout, ...(options.holdNotifications ? [] : [queues.notifications])];
+      const all = [
+        queues.media,
+        queues.fanout,
+        ...(options.holdSegments ? [] : [queues.segments]),
+        ...(options.holdNotifications ? [] : [queues.notifications]),
+      ];
       do {
         for (const queue of all) await queue.idle();
       } while (!all.every((queue) => queue.isIdle()));
@@ -192,6 +220,8 @@ export interface EmulatorDepsOptions {
   faults?: Deps['faults'];
   /** Entries per feed document (default 50). */
   feedPageSize?: number;
+  /** When long videos are split (default: the configuration's). */
+  videoSplit?: { afterSeconds: number; segmentSeconds: number };
 }
 
 /**
@@ -209,7 +239,10 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
+    segmentsQueueUrl: 'local://segments',
     feedPageSize: options.feedPageSize,
+    videoSplitAfterSeconds: options.videoSplit?.afterSeconds,
+    videoSegmentSeconds: options.videoSplit?.segmentSeconds,
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: options.s3PublicEndpoint,

@@ -56,6 +56,7 @@ beforeAll(async () => {
       fanout: async (job) => void sent.fanout.push(job),
       media: async (incoming) => void sent.media.push(incoming),
       notifications: async () => {},
+      segments: async () => {},
     },
     cdn: {
       changed: async (paths) => void sent.cdnChanged.push(...paths),

@@ -78,6 +78,7 @@ async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
+    segmentsQueueUrl: 'local://segments',
     dynamoEndpoint: running?.dynamoEndpoint ?? own?.endpoint,
   });
   const unavailable = async () => {
@@ -87,7 +88,7 @@ async function withLocalTable(work: (deps: Deps) => Promise<void>): Promise<void
     config,
     clients: buildClients(config),
     now: () => new Date(),
-    queues: { fanout: unavailable, media: unavailable, notifications: unavailable },
+    queues: { fanout: unavailable, media: unavailable, notifications: unavailable, segments: unavailable },
     cdn: { changed: unavailable, removed: unavailable },
   };
   try {

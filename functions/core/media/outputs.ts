@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { siteKeys } from '../../aws/keys';
+import { deleteKeys } from '../../aws/s3-prefix';
 import type { Deps } from '../deps';
 import type { MediaOutput, StoredOutput } from './media';
 
@@ -41,13 +42,5 @@ export async function storeOutputs(deps: Deps, mediaId: string, outputs: MediaOu
 
 /** Deletes stored outputs (retract). Missing keys are fine: deleting is idempotent. */
 export async function deleteOutputs(deps: Deps, keys: string[]): Promise<void> {
-  for (let start = 0; start < keys.length; start += 1000) {
-    const batch = keys.slice(start, start + 1000);
-    await deps.clients.s3.send(
-      new DeleteObjectsCommand({
-        Bucket: deps.config.siteBucket,
-        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
-  }
+  await deleteKeys(deps.clients.s3, deps.config.siteBucket, keys);
 }
