@@ -15,7 +15,7 @@ import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
 /**
  * Issue 20, acceptance 1: long videos are split at keyframes, their pieces encoded one job each, and
- * joined with the sound encoded once. The threshold and piece length are lowered here (0 s, 2–6 s
+ * joined with the sound encoded once. The threshold and piece length are lowered here (0 s, 4 s
  * pieces) so the corpus's short phone clips and a generated 24 s rotated 1080p clip take the segment
  * path; ffprobe judges the joins against the sources.
  */
@@ -74,7 +74,7 @@ beforeAll(async () => {
   await generateRotatedClip(generated, 24);
   for (const name of Object.keys(corpusVideos)) sources.set(name, corpusPath(name));
   sources.set(GENERATED, generated);
-  corridor = await startTestCorridor({ videoSplit: { afterSeconds: 0, segmentSeconds: 2 } });
+  corridor = await startTestCorridor({ videoSplit: { afterSeconds: 0, segmentSeconds: 4 } });
   // Watch the segments queue's traffic: which pieces each post's video was split into.
   const queue = corridor.local.segmentsQueue;
   const send = queue.send.bind(queue);
@@ -113,8 +113,8 @@ describe('segment-parallel video', () => {
       const roles = new Set(stored.map((o) => o.role));
       expect([...roles].sort(), name).toEqual(name === GENERATED ? ['captions', 'poster', 'video'] : ['poster', 'video']);
     }
-    // The split really happened: the generated clip's 24 s became twelve 2 s pieces, each a job.
-    expect(pieceJobs.get(posts.get(GENERATED)?.id ?? '')?.size).toBe(12);
+    // The split really happened: the generated clip's 24 s became six 4 s pieces, each a job.
+    expect(pieceJobs.get(posts.get(GENERATED)?.id ?? '')?.size).toBe(6);
     for (const name of Object.keys(corpusVideos)) expect(pieceJobs.get(posts.get(name)?.id ?? '')?.size, name).toBeGreaterThan(0);
   });
 
@@ -152,7 +152,7 @@ describe('segment-parallel video', () => {
       expect(tags, name).not.toMatch(/location|ISO6709|make|model|iPhone|Android|com\.apple|com\.android/i);
       expect(await metadataLeaks([path]), name).toEqual([]);
     }
-  });
+  }, 600_000);
 
   it('leaves no piece, sound or original behind in storage once the posts have settled', async () => {
     const { s3 } = corridor.local.deps.clients;
