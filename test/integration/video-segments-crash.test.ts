@@ -66,5 +66,5 @@ describe.each(segmentFaults.map((point) => [point]))('crashing a long video at %
     } finally {
       await corridor.stop();
     }
-  });
+  }, 300_000);
 });
