@@ -17,8 +17,10 @@ import { sizing } from '../infra/corridor';
  * plus this process's own (sharp making the poster). The **modelled AWS latency** is split + slowest
  * piece + join, each job on its own Lambda of `sizing.segments.memory`: Lambda gives one vCPU per
  * 1,769 MB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html), so 3,008 MB is
- * 1.70 vCPU, and a job takes at least its CPU time ÷ 1.70 and at least its wall time here. Not in the
- * model: moving pieces through S3 and the two queue hops (printed beside it as an estimate).
+ * 1.70 vCPU, and a job there takes its CPU time here ÷ 1.70 (x264's frame threads keep both vCPUs
+ * busy). CPU time, not wall time, because the machine is shared: wall times here swing with other
+ * people's work, CPU seconds barely do. Not in the model: moving pieces through S3 and the two queue
+ * hops (printed beside it as an estimate).
  */
 
 const exec = promisify(execFile);
@@ -45,7 +47,7 @@ async function measure<T>(log: string, body: () => Promise<T>): Promise<{ result
   return { result, wall, cpu: children + (node.user + node.system) / 1e6 };
 }
 
-const lambdaSeconds = (step: Step) => Math.max(step.wall, step.cpu / VCPU);
+const lambdaSeconds = (step: Step) => step.cpu / VCPU;
 
 async function exists(path: string) {
   return access(path).then(

@@ -74,7 +74,11 @@ export function parseIncomingKey(key: string): { schoolId: string; postId: strin
 
 /** Site bucket keys: the URL path without its leading slash. Pages are `…/index.html`. */
 export const siteKeys = {
-  media: (fileName: string) => `media/${fileName}`,
+  /**
+   * A post's media live under its own prefix, so a retract removes them from CloudFront with one wildcard
+   * path (`/media/<post>/*`) and cannot reach another post's files.
+   */
+  media: (postId: string, fileName: string) => `media/${postId}/${fileName}`,
   schoolPage: (schoolId: string) => `s/${schoolId}/index.html`,
   schoolFeedJson: (schoolId: string) => `s/${schoolId}/feed.json`,
   schoolRss: (schoolId: string) => `s/${schoolId}/rss.xml`,

@@ -103,8 +103,11 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const late = undefined as unknown as InProcessQueue;
   const queues = { media: late, fanout: late, notifications: late, segments: late };
   const scheduler = new LocalScheduler(options.now ?? (() => new Date()));
-  const forget = async (paths: string[]) =>
+  const forget = async (paths: string[]) => {
+    // Retracts invalidate wildcards (`/s/demo*`, fanout.ts `wildcards`); publishes name exact paths.
+    for (const path of paths.filter((p) => p.endsWith('*'))) cache.invalidatePrefix(path.slice(1, -1));
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
+  };
   const deps = emulatorDeps(emulators, {
     publicUrl: url,
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,

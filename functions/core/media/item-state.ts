@@ -105,7 +105,10 @@ export async function storeAndMarkReady(
   processed: ProcessedMedia,
   afterStore: () => void,
 ): Promise<void> {
-  const outputs = await storeOutputs(deps, item.id, [...processed.outputs, ...captionsOutput(item, processed)]);
+  const outputs = await storeOutputs(deps, { postId: item.postId, mediaId: item.id }, [
+    ...processed.outputs,
+    ...captionsOutput(item, processed),
+  ]);
   afterStore();
   await settleMedia(deps, item.postId, item.id, {
     state: 'ready',

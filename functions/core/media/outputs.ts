@@ -11,14 +11,18 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /**
  * Stores one media item's processed outputs under content-addressed keys. Storing the same bytes twice (a
  * retried job) writes the same key, so retries cannot leave a second copy behind. The address includes
- * the media item: two posts of the very same photo get their own objects, so retracting one (which
- * deletes its media) leaves the other whole.
+ * the media item and the key sits under the post's prefix: two posts of the very same photo get their own
+ * objects, so retracting one (which deletes its media and invalidates its prefix) leaves the other whole.
  */
-export async function storeOutputs(deps: Deps, mediaId: string, outputs: MediaOutput[]): Promise<StoredOutput[]> {
+export async function storeOutputs(
+  deps: Deps,
+  { postId, mediaId }: { postId: string; mediaId: string },
+  outputs: MediaOutput[],
+): Promise<StoredOutput[]> {
   return Promise.all(
     outputs.map(async (output) => {
       const hash = createHash('sha256').update(mediaId).update('\u0000').update(output.bytes).digest('base64url').slice(0, 32);
-      const key = siteKeys.media(`${hash}.${output.extension}`);
+      const key = siteKeys.media(postId, `${hash}.${output.extension}`);
       await deps.clients.s3.send(
         new PutObjectCommand({
           Bucket: deps.config.siteBucket,
