@@ -283,7 +283,7 @@ describe('a corpus photo through S3 → SQS → router → image worker → fan-
       );
     for (const key of ownKeys) expect(await exists(key), key).toBe(false);
     for (const key of twinKeys) expect(await exists(key), key).toBe(true);
-  });
+  }, 300_000);
 
   it('fails a job of a kind it does not know (a poisoned message) alone, beside a valid one', async () => {
     const poisoned = sqsRecord(JSON.stringify({ kind: 'reindex', postId: post.id }), { queue: 'corridor-prod-fanout' });
