@@ -1,9 +1,14 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { listKeys } from '../../functions/aws/s3-prefix';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { MEDIA_LEASE_MS } from '../../functions/core/media/item-state';
+import { segmentJobSchema } from '../../functions/core/media/segments/jobs';
 import { getPostWithMedia } from '../../functions/core/posts/store';
+import { segmentsHandler } from '../../functions/handlers/segments';
+import { lambdaContext } from '../../functions/local/queue';
+import { sqsEvent, sqsRecord } from '../helpers/aws-events';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor } from '../helpers/corridor';
 import { listSiteKeys } from '../helpers/site-state';
@@ -63,6 +68,50 @@ describe.each(segmentFaults.map((point) => [point]))('crashing a long video at %
 
       // Nothing of the split, and not the original, is left in the incoming bucket.
       expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
+    } finally {
+      await corridor.stop();
+    }
+  }, 300_000);
+});
+
+describe('a piece the encoder refuses', () => {
+  it('fails the post with a named reason saying which part, and leaves nothing behind', async () => {
+    const corridor = await startTestCorridor({
+      holdNotifications: true,
+      holdSegments: true,
+      videoSplit: { afterSeconds: 0, segmentSeconds: 2 },
+    });
+    try {
+      const { deps } = corridor.local;
+      const created = await corridor.post({
+        audience: 'public',
+        caption: 'A newsletter with a damaged middle',
+        files: [{ path: CLIP, contentType: 'video/3gpp' }],
+        noWait: true,
+      });
+      await corridor.local.idle();
+      // The split is stored and its piece jobs wait in the queue: damage the second piece in storage.
+      const jobs = corridor.local.segmentsQueue.held().map((body) => segmentJobSchema.parse(body));
+      expect(jobs.length).toBeGreaterThanOrEqual(2);
+      const pieceKeys = await listKeys(deps.clients.s3, deps.config.incomingBucket, 'work/');
+      const second = pieceKeys.find((key) => key.endsWith('/source-1.nut'));
+      expect(second).toBeDefined();
+      await deps.clients.s3.send(
+        new PutObjectCommand({ Bucket: deps.config.incomingBucket, Key: second, Body: Buffer.from('not a video at all') }),
+      );
+      // Deliver the held jobs to the segments Lambda handler, as the event source mapping would.
+      const handler = segmentsHandler(deps);
+      for (const job of jobs) {
+        await handler(sqsEvent([sqsRecord(JSON.stringify(job), { queue: 'corridor-prod-segments' })]), lambdaContext('Segments'));
+      }
+      await corridor.local.idle();
+
+      const post = (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.id}`)).body.post;
+      expect(post.state).toBe('failed');
+      expect(post.media[0]?.failure?.code).toBe('damaged');
+      expect(post.media[0]?.failure?.message).toMatch(/part 2 of \d+/);
+      expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
+      expect(await listSiteKeys(deps, 'media/')).toEqual([]);
     } finally {
       await corridor.stop();
     }
