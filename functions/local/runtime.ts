@@ -141,7 +141,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   queues.segments = new InProcessQueue(
     'segments',
     options.holdSegments ? undefined : segmentsHandler(deps),
-    options.queueOptions,
+    // Batch 1, as on AWS: each encode already uses both cores here.
+    { batchSize: 1, ...options.queueOptions },
   );
   emulators.onS3Event((event) => {
     // Like the S3 → SQS notification on AWS: only creations under the incoming bucket's `incoming/`
