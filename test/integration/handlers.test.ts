@@ -251,6 +251,13 @@ describe('a corpus photo through S3 → SQS → router → image worker → fan-
     expect(metadata.width).toBeLessThanOrEqual(2048);
   });
 
+  it('fails a job of a kind it does not know (a poisoned message) alone, beside a valid one', async () => {
+    const poisoned = sqsRecord(JSON.stringify({ kind: 'reindex', postId: post.id }), { queue: 'corridor-prod-fanout' });
+    const valid = sqsRecord(JSON.stringify({ kind: 'publish', postId: post.id }), { queue: 'corridor-prod-fanout' });
+    const response = (await fanoutHandler(deps)(sqsEvent([poisoned, valid]), lambdaContext('Fanout'))) as SQSBatchResponse;
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned.messageId }]);
+  });
+
   it('retracts with a handful of wildcard paths and touches no other post’s media, not even of the same photo', async () => {
     // A second post of the very same photo, processed and published.
     const twin = await postPhoto('The same trees, posted again');
@@ -284,13 +291,6 @@ describe('a corpus photo through S3 → SQS → router → image worker → fan-
     for (const key of ownKeys) expect(await exists(key), key).toBe(false);
     for (const key of twinKeys) expect(await exists(key), key).toBe(true);
   }, 300_000);
-
-  it('fails a job of a kind it does not know (a poisoned message) alone, beside a valid one', async () => {
-    const poisoned = sqsRecord(JSON.stringify({ kind: 'reindex', postId: post.id }), { queue: 'corridor-prod-fanout' });
-    const valid = sqsRecord(JSON.stringify({ kind: 'publish', postId: post.id }), { queue: 'corridor-prod-fanout' });
-    const response = (await fanoutHandler(deps)(sqsEvent([poisoned, valid]), lambdaContext('Fanout'))) as SQSBatchResponse;
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned.messageId }]);
-  });
 });
 
 describe('Sweeper Lambda (the EventBridge Scheduler input the stack configures)', () => {
