@@ -46,8 +46,9 @@ export const sizing = {
   av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, batch: 1, maxConcurrency: 5 },
   /**
    * A long video's pieces (20 s each) and its join: the same 3,008 MB (~1.7 vCPU) as the audio/video
-   * worker, because a piece is the same encode, shorter. A 20 s 1080p piece takes ~12 s here, the join of
-   * a 4-minute video ~3 s (docs/media.md); 5 minutes leaves ~20× headroom for slow HEVC sources. 2 GiB of
+   * worker, because a piece is the same encode, shorter. A 20 s 1080p piece is ~16 CPU-seconds, ~10 s on
+   * 1.7 vCPU (estimated from the single job's CPU time, docs/media.md); 5 minutes leaves ~30× headroom for
+   * slow HEVC sources and the join. 2 GiB of
    * /tmp holds the largest piece of a 1 GB upload beside its encode, or a whole joined video. Batch 1: the
    * parallelism is one Lambda per piece. Concurrency 60: five newsletters of the longest allowed length
    * (ten minutes, 30 pieces) — or twelve 4-minute ones — encoding at once (docs/scale.md).
