@@ -91,7 +91,8 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
  * follows the segment directly so it also covers the page itself (`/s/demo`, stored as
  * `s/demo/index.html`). Post ids and capability tokens are random and of one length, so `/media/<post>*`
  * reaches no other post's files; `/s/demo*` may also refresh a school whose id starts the same, which
- * costs a cache miss and nothing else. Shorter paths stay exact (media stored before per-post prefixes).
+ * costs a cache miss and nothing else. Media stored before per-post prefixes (`/media/<hash>.webp`)
+ * become `/media/<hash>.webp*`: that file alone.
  */
 export function wildcards(paths: string[]): string[] {
   const collapsed = paths.map((path) => {
