@@ -7,6 +7,7 @@ import { probeFile } from '../functions/core/media/av/job';
 import { processAudio, processVideo } from '../functions/core/media/av/process';
 import { Deadline } from '../functions/core/media/av/run';
 import { videoTranscodeArgs } from '../functions/core/media/av/video-profile';
+import avSegmentsBench from './av-segments';
 
 /**
  * Audio/video processing benchmark: a 60 s 1080p30 phone-like clip (H.264 with a portrait rotation, and
@@ -225,4 +226,6 @@ export default async function avBench(): Promise<void> {
       `audio ≥ ${TARGETS.audioRealtime}×: ${worst.audio.toFixed(1)}× ${verdict(worst.audio >= TARGETS.audioRealtime)}; ` +
       `peak RSS (ffmpeg + node) ≤ ${TARGETS.peakRssMb} MB: ${worst.rssMb.toFixed(0)} MB ${verdict(worst.rssMb <= TARGETS.peakRssMb)}`,
   );
+  // Issue 20: the 4-minute newsletter, one job against the pieces (bench/av-segments.ts).
+  await avSegmentsBench();
 }

@@ -8,6 +8,7 @@ const benches = {
   'photo-path': () => import('./photo-path'),
   image: () => import('./image'),
   av: () => import('./av'),
+  'av-segments': () => import('./av-segments'),
   cost: () => import('./cost'),
   notify: () => import('./notify'),
   publish: () => import('./publish'),

@@ -44,6 +44,16 @@ export const sizing = {
    * (MEDIA_LEASE_MS) is also 15 minutes, so a live worker's lease never expires under it.
    */
   av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, batch: 1, maxConcurrency: 5 },
+  /**
+   * A long video's pieces (20 s each) and its join: the same 3,008 MB (~1.7 vCPU) as the audio/video
+   * worker, because a piece is the same encode, shorter. A 20 s 1080p piece is ~16 CPU-seconds, ~10 s on
+   * 1.7 vCPU (estimated from the single job's CPU time, docs/media.md); 5 minutes leaves ~30× headroom for
+   * slow HEVC sources and the join. 2 GiB of
+   * /tmp holds the largest piece of a 1 GB upload beside its encode, or a whole joined video. Batch 1: the
+   * parallelism is one Lambda per piece. Concurrency 60: five newsletters of the longest allowed length
+   * (ten minutes, 30 pieces) — or twelve 4-minute ones — encoding at once (docs/scale.md).
+   */
+  segments: { memory: 3008, timeout: Duration.minutes(5), ephemeralMiB: 2048, batch: 1, maxConcurrency: 60 },
   /** Renders channel artifacts and hands each (post, family) to the notifications queue. */
   fanout: { memory: 1769, timeout: Duration.minutes(3), batch: 5, maxConcurrency: 10 },
   /**
@@ -70,7 +80,7 @@ export const sizing = {
  * Receives before a message is dead-lettered. Media and fan-out survive a few transient failures; the
  * audio/video worker is expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
  */
-export const maxReceiveCount = { router: 5, image: 5, av: 3, fanout: 5, notifications: 5, emailEvents: 5 } as const;
+export const maxReceiveCount = { router: 5, image: 5, av: 3, segments: 3, fanout: 5, notifications: 5, emailEvents: 5 } as const;
 
 /** The evening digest: an hourly run evaluated in each school's own time zone (default Europe/London). */
 export const DIGEST_SCHEDULE = { minute: '0', hour: '*', timeZone: TimeZone.EUROPE_LONDON } as const;
@@ -124,7 +134,9 @@ export interface CorridorInfraProps {
  * least-privilege roles (every statement names its actions and resources; nothing grants `*`).
  *
  * Media pipeline: S3 ObjectCreated (incoming/) → media queue → **router** (reads 64 bytes, sniffs) →
- * image queue → image worker (sharp) | audio/video queue → audio/video worker (sharp + ffmpeg layer).
+ * image queue → image worker (sharp) | audio/video queue → audio/video worker (sharp + ffmpeg layer);
+ * a video longer than `videoSplitAfterSeconds` is split there into pieces → segments queue → one
+ * segment worker per piece, then one for the join.
  * Both workers run the same `functions/handlers/media.ts`; the split keeps photos fast and cheap while a
  * burst of videos is processing, and lets each queue's visibility timeout match its worker.
  */
@@ -138,6 +150,7 @@ export class CorridorInfra extends Construct {
     media: WorkQueue;
     image: WorkQueue;
     av: WorkQueue;
+    segments: WorkQueue;
     fanout: WorkQueue;
     notifications: WorkQueue;
     emailEvents: WorkQueue;
@@ -148,6 +161,7 @@ export class CorridorInfra extends Construct {
     router: CorridorFunction;
     image: CorridorFunction;
     av: CorridorFunction;
+    segments: CorridorFunction;
     fanout: CorridorFunction;
     deliver: CorridorFunction;
     sweeper: CorridorFunction;
@@ -185,6 +199,12 @@ export class CorridorInfra extends Construct {
       av: new WorkQueue(this, 'AvQueue', {
         consumerTimeout: sizing.av.timeout,
         maxReceiveCount: maxReceiveCount.av,
+        alarmAction,
+      }),
+      // A long video's piece and join jobs, each its own Lambda (segment-parallel encoding).
+      segments: new WorkQueue(this, 'SegmentsQueue', {
+        consumerTimeout: sizing.segments.timeout,
+        maxReceiveCount: maxReceiveCount.segments,
         alarmAction,
       }),
       fanout: new WorkQueue(this, 'FanoutQueue', {
@@ -259,6 +279,7 @@ export class CorridorInfra extends Construct {
         mediaQueueUrl: this.queues.media.queue.queueUrl,
         fanoutQueueUrl: this.queues.fanout.queue.queueUrl,
         notificationsQueueUrl: this.queues.notifications.queue.queueUrl,
+        segmentsQueueUrl: this.queues.segments.queue.queueUrl,
         ...extra,
       });
       return env;
@@ -323,6 +344,13 @@ export class CorridorInfra extends Construct {
         ...sizing.av,
         environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }),
         extra: { bundling: sharpBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.av.ephemeralMiB },
+      }),
+      segments: fn('AvSegmentWorker', {
+        entry: entry('segments'),
+        description: "Corridor long videos: one piece's encode, or the join (ffmpeg layer + sharp for posters)",
+        ...sizing.segments,
+        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }),
+        extra: { bundling: sharpBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.segments.ephemeralMiB },
       }),
       fanout: fn('Fanout', {
         entry: entry('fanout'),
@@ -389,6 +417,7 @@ export class CorridorInfra extends Construct {
     consume(this.functions.router, this.queues.media, sizing.router);
     consume(this.functions.image, this.queues.image, sizing.image);
     consume(this.functions.av, this.queues.av, sizing.av);
+    consume(this.functions.segments, this.queues.segments, sizing.segments);
     consume(this.functions.fanout, this.queues.fanout, sizing.fanout);
     consume(this.functions.deliver, this.queues.notifications, sizing.deliver);
     consume(this.functions.emailEvents, this.queues.emailEvents, sizing.emailEvents);
@@ -473,7 +502,7 @@ export class CorridorInfra extends Construct {
   /** Each function: exactly the actions it uses, on exactly its resources. */
   private grantLeastPrivilege(): void {
     const { table, incoming, site } = this.storage;
-    const { api, router, image, av, fanout, deliver, sweeper, digest, emailEvents } = this.functions;
+    const { api, router, image, av, segments, fanout, deliver, sweeper, digest, emailEvents } = this.functions;
     const gsi = (name: string) => `${table.tableArn}/index/${name}`;
     const incomingObjects = incoming.arnForObjects('incoming/*');
     // s3:ListBucket makes a missing key a 404 (NotFound) rather than a 403, which the sweeper relies on.
@@ -510,6 +539,19 @@ export class CorridorInfra extends Construct {
       worker.allow(['s3:PutObject'], [site.arnForObjects('media/*')]);
       send(worker, this.queues.fanout);
     }
+
+    // Long videos: the audio/video worker stores the split's pieces (under work/, which notifies nothing)
+    // and queues their jobs; the piece and join jobs read, write and list them, delete them and the
+    // original when the item settles, store the outputs and settle the post.
+    const workObjects = incoming.arnForObjects('work/*');
+    av.allow(['s3:PutObject'], [workObjects]);
+    send(av, this.queues.segments);
+    segments.allow(TABLE_ACTIONS, [table.tableArn]);
+    segments.allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [workObjects]);
+    segments.allow(['s3:ListBucket'], [incoming.bucketArn], { StringLike: { 's3:prefix': ['work/*'] } });
+    segments.allow(['s3:DeleteObject'], [incomingObjects]);
+    segments.allow(['s3:PutObject'], [site.arnForObjects('media/*')]);
+    send(segments, this.queues.fanout, this.queues.segments);
 
     // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; hands
     // notifications to delivery.

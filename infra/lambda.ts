@@ -52,7 +52,7 @@ export const sharpBundling = {
 } as const satisfies nodejs.BundlingOptions;
 
 /** The handler files (under `functions/handlers/`) that Corridor deploys. */
-export const handlerNames = ['api', 'media', 'fanout', 'deliver', 'sweeper', 'digest', 'email-events'] as const;
+export const handlerNames = ['api', 'media', 'segments', 'fanout', 'deliver', 'sweeper', 'digest', 'email-events'] as const;
 export type HandlerName = (typeof handlerNames)[number];
 
 export interface CorridorFunctionProps {

@@ -81,6 +81,8 @@ export class CostSample {
         media: async () => {},
         // The sample has no families; delivery is priced per family in the model (SES digest line).
         notifications: async () => {},
+        // The sample's video is 4 s: one job, never split.
+        segments: async () => {},
       },
       // CloudFront is told only on retract (an invalidation); publishing relies on the 60 s TTL.
       cdn: { changed: async () => {}, removed: async (paths) => void invalidated.push(...paths) },

@@ -16,6 +16,14 @@ export const configSchema = z.object({
   fanoutQueueUrl: z.string().min(1),
   /** Where the outbox hands notifications to delivery. */
   notificationsQueueUrl: z.string().min(1),
+  /** The piece and join jobs of long videos (segment-parallel encoding). */
+  segmentsQueueUrl: z.string().min(1),
+  /**
+   * Videos longer than this many seconds are split into pieces encoded in parallel; shorter ones are one
+   * job. 60 s and pieces of 20 s: the measurements behind both are in docs/media.md.
+   */
+  videoSplitAfterSeconds: z.coerce.number().min(0).default(60),
+  videoSegmentSeconds: z.coerce.number().min(1).default(20),
   /**
    * Entries per feed document and per archive page (RFC 5005). Fixed for the life of a deployment:
    * archive pages are numbered by it. Tests make it small to exercise archives with a few posts.
@@ -70,6 +78,9 @@ const envNames: Record<keyof Config, string> = {
   mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
   fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
   notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
+  segmentsQueueUrl: 'CORRIDOR_SEGMENTS_QUEUE_URL',
+  videoSplitAfterSeconds: 'CORRIDOR_VIDEO_SPLIT_AFTER_SECONDS',
+  videoSegmentSeconds: 'CORRIDOR_VIDEO_SEGMENT_SECONDS',
   feedPageSize: 'CORRIDOR_FEED_PAGE_SIZE',
   abandonUploadsAfterSeconds: 'CORRIDOR_ABANDON_UPLOADS_AFTER_S',
   dynamoEndpoint: 'CORRIDOR_DYNAMO_ENDPOINT',

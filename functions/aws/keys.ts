@@ -72,6 +72,12 @@ export const tableKeys = {
 /** Where a phone's original upload lands in the incoming bucket. The media worker parses it back. */
 export const incomingKey = (schoolId: string, postId: string, mediaId: string) => `incoming/${schoolId}/${postId}/${mediaId}`;
 
+/**
+ * A long video's pieces between its split, piece and join jobs: in the incoming bucket (private, never
+ * served, outside the `incoming/` prefix that notifies the media queue), removed when the item settles.
+ */
+export const workPrefix = (schoolId: string, postId: string, mediaId: string) => `work/${schoolId}/${postId}/${mediaId}/`;
+
 const incomingPattern = /^incoming\/([a-z0-9-]+)\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/;
 
 /** Parses an incoming key; undefined for keys Corridor did not hand out. */
@@ -84,7 +90,11 @@ export function parseIncomingKey(key: string): { schoolId: string; postId: strin
 
 /** Site bucket keys: the URL path without its leading slash. Pages are `…/index.html`. */
 export const siteKeys = {
-  media: (fileName: string) => `media/${fileName}`,
+  /**
+   * A post's media live under its own prefix, so a retract removes them from CloudFront with one wildcard
+   * path (`/media/<post>/*`) and cannot reach another post's files.
+   */
+  media: (postId: string, fileName: string) => `media/${postId}/${fileName}`,
   schoolPage: (schoolId: string) => `s/${schoolId}/index.html`,
   schoolFeedJson: (schoolId: string) => `s/${schoolId}/feed.json`,
   schoolRss: (schoolId: string) => `s/${schoolId}/rss.xml`,

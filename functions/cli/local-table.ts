@@ -35,6 +35,7 @@ export function tableOnlyDeps(table: { tableName: string; region?: string; dynam
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
+    segmentsQueueUrl: 'local://segments',
   });
   const unavailable = async () => {
     throw new Error('not available to commands that only write the table');
@@ -43,7 +44,7 @@ export function tableOnlyDeps(table: { tableName: string; region?: string; dynam
     config,
     clients: buildClients(config),
     now: () => new Date(),
-    queues: { fanout: unavailable, media: unavailable, notifications: unavailable },
+    queues: { fanout: unavailable, media: unavailable, notifications: unavailable, segments: unavailable },
     cdn: { changed: unavailable, removed: unavailable },
   };
 }

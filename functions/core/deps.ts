@@ -1,6 +1,7 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
 import type { Job } from './jobs/job';
+import type { SegmentJob } from './media/segments/jobs';
 import type { Notification } from './notify/notification';
 import type { Translator } from './translate/translator';
 
@@ -12,6 +13,8 @@ export interface Queues {
   media(incoming: { key: string }): Promise<void>;
   /** Hands a notification to delivery (web push, email, digest); the outbox sends each exactly once. */
   notifications(message: Notification): Promise<void>;
+  /** Sends a long video's piece or join job (segment-parallel encoding). */
+  segments(job: SegmentJob): Promise<void>;
 }
 
 /** Tells the CDN about changed site paths (CloudFront on AWS, the local server's cache locally). */
@@ -46,6 +49,12 @@ export const faultPoints = [
   'year:mid-families',
   'year:mid-tell',
   'year:before-applied',
+  /** A long video: after its pieces are stored, before they are recorded and queued. */
+  'segments:after-split',
+  /** After a piece is encoded and stored, before it is marked done (`detail`: the piece's number). */
+  'segments:after-piece',
+  /** After the joined video's outputs are stored, before the item is marked ready. */
+  'segments:after-join',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

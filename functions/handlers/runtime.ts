@@ -29,6 +29,7 @@ function buildAwsDeps(config: Config): Deps {
       fanout: (job) => sendTo(config.fanoutQueueUrl, job),
       media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),
       notifications: (message) => sendTo(config.notificationsQueueUrl, message),
+      segments: (job) => sendTo(config.segmentsQueueUrl, job),
     },
     cdn: {
       // Index files carry max-age=60; paying for an invalidation on every publish buys nothing.

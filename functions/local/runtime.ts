@@ -16,6 +16,7 @@ import { deliverHandler } from '../handlers/deliver';
 import { digestHandler } from '../handlers/digest';
 import { fanoutHandler } from '../handlers/fanout';
 import { mediaHandler } from '../handlers/media';
+import { segmentsHandler } from '../handlers/segments';
 import { type Emulators, startEmulators } from './emulators';
 import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
@@ -62,6 +63,13 @@ export interface LocalOptions {
   faults?: Deps['faults'];
   /** Translates captions for schools that turn it on (`CORRIDOR_TRANSLATE_URL`); none by default. */
   translator?: Deps['translator'];
+  /**
+   * When long videos are split into pieces encoded in parallel (default: the configuration's, 60 s and
+   * 20 s pieces); tests lower both to exercise the segment path with short clips.
+   */
+  videoSplit?: { afterSeconds: number; segmentSeconds: number };
+  /** Hold the long videos' piece and join jobs instead of running them (`segmentsQueue.held()`). */
+  holdSegments?: boolean;
 }
 
 /** A running embedded Corridor: the same handlers as on AWS, with emulators on loopback. */
@@ -73,6 +81,8 @@ export interface LocalCorridor {
   fanoutQueue: InProcessQueue;
   /** The outbox's messages, delivered to parents (or held, with `holdNotifications`). */
   notificationsQueue: InProcessQueue;
+  /** A long video's piece and join jobs (or held, with `holdSegments`). */
+  segmentsQueue: InProcessQueue;
   /** EventBridge Scheduler's stand-in: runs the sweeper and the digest on their cadence. */
   scheduler: LocalScheduler;
   /** Runs the digest job now, as the hourly schedule would (tests drive it with a fake clock). */
@@ -102,10 +112,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const late = undefined as unknown as InProcessQueue;
-  const queues = { media: late, fanout: late, notifications: late };
+  const queues = { media: late, fanout: late, notifications: late, segments: late };
   const scheduler = new LocalScheduler(options.now ?? (() => new Date()));
-  const forget = async (paths: string[]) =>
+  const forget = async (paths: string[]) => {
+    // Retracts invalidate wildcards (`/s/demo*`, fanout.ts `wildcards`); publishes name exact paths.
+    for (const path of paths.filter((p) => p.endsWith('*'))) cache.invalidatePrefix(path.slice(1, -1));
     cache.invalidate(paths.map(siteKeyForPath).filter((key): key is string => key !== undefined));
+  };
   const deps = emulatorDeps(emulators, {
     publicUrl: url,
     s3PublicEndpoint: `${url}${S3_PROXY_PREFIX}`,
@@ -114,11 +127,13 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     translator: options.translator,
     feedPageSize: options.feedPageSize,
     abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
+    videoSplit: options.videoSplit,
     cdn: { changed: forget, removed: forget },
     queues: {
       fanout: async (job) => queues.fanout.send(job),
       media: async ({ key }) => queues.media.send(objectCreatedEvent(LOCAL_NAMES.incomingBucket, key)),
       notifications: async (message) => queues.notifications.send(message),
+      segments: async (job) => queues.segments.send(job),
     },
   });
   const { config, clients } = deps;
@@ -138,12 +153,23 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     // pushes on this 2-core machine: 420–530/s at 25, 590–770/s at 100).
     { batchSize: 100, ...options.queueOptions, ...durable('notifications') },
   );
+  // Pieces of long videos: one job at a time here (each encode already uses both cores); on AWS each is
+  // its own Lambda, which is where the parallelism is (docs/scale.md).
+  queues.segments = new InProcessQueue(
+    'segments',
+    options.holdSegments ? undefined : segmentsHandler(deps),
+    // Batch 1, as on AWS: each encode already uses both cores here.
+    { batchSize: 1, ...options.queueOptions },
+  );
   emulators.onS3Event((event) => {
-    // Like the S3 → SQS notification on AWS: only the incoming bucket's creations reach the worker. s3rver
-    // emits this synchronously after storing the object and before answering the upload, and `send`
-    // writes the message to the journal before it returns: the event is on disk before the phone hears OK.
-    const record = (event as { Records?: { s3?: { bucket?: { name?: string } } }[] }).Records?.[0];
-    if (record?.s3?.bucket?.name === config.incomingBucket) queues.media.send(event);
+    // Like the S3 → SQS notification on AWS: only creations under the incoming bucket's `incoming/` prefix
+    // reach the worker (a long video's temporary pieces live beside it, under `work/`). s3rver emits this
+    // synchronously after storing the object and before answering the upload, and `send` writes the
+    // message to the journal before it returns: the event is on disk before the phone hears OK.
+    const record = (event as { Records?: { s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] }).Records?.[0];
+    if (record?.s3?.bucket?.name === config.incomingBucket && record.s3.object?.key?.startsWith('incoming/')) {
+      queues.media.send(event);
+    }
   });
 
   let webBuild: Promise<WebBuild> | undefined;
@@ -193,12 +219,18 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     mediaQueue: queues.media,
     fanoutQueue: queues.fanout,
     notificationsQueue: queues.notifications,
+    segmentsQueue: queues.segments,
     scheduler,
     runDigest: () => scheduler.run('digest', runDigest),
     web,
     idle: async () => {
       // Media work enqueues fan-out work, which enqueues notifications: loop until all rest at once.
-      const all = [queues.media, queues.fanout, ...(options.holdNotifications ? [] : [queues.notifications])];
+      const all = [
+        queues.media,
+        queues.fanout,
+        ...(options.holdSegments ? [] : [queues.segments]),
+        ...(options.holdNotifications ? [] : [queues.notifications]),
+      ];
       do {
         for (const queue of all) await queue.idle();
       } while (!all.every((queue) => queue.isIdle()));
@@ -225,6 +257,8 @@ export interface EmulatorDepsOptions {
   /** Entries per feed document (default 50). */
   feedPageSize?: number;
   abandonUploadsAfterSeconds?: number;
+  /** When long videos are split (default: the configuration's). */
+  videoSplit?: { afterSeconds: number; segmentSeconds: number };
 }
 
 /**
@@ -242,8 +276,11 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     mediaQueueUrl: 'local://media',
     fanoutQueueUrl: 'local://fanout',
     notificationsQueueUrl: 'local://notifications',
+    segmentsQueueUrl: 'local://segments',
     feedPageSize: options.feedPageSize,
     abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
+    videoSplitAfterSeconds: options.videoSplit?.afterSeconds,
+    videoSegmentSeconds: options.videoSplit?.segmentSeconds,
     dynamoEndpoint: emulators.dynamoEndpoint,
     s3Endpoint: emulators.s3Endpoint,
     s3PublicEndpoint: options.s3PublicEndpoint,

@@ -46,6 +46,11 @@ export class SiteCache {
   }
 
   /** Forgets keys so the next request reads the new version. */
+  /** Forgets every key under `prefix`, as a CloudFront wildcard invalidation (`/s/demo*`) does. */
+  invalidatePrefix(prefix: string): void {
+    this.invalidate([...this.entries.keys(), ...this.inflight.keys()].filter((key) => key.startsWith(prefix)));
+  }
+
   invalidate(keys: string[]): void {
     this.generation++;
     for (const key of keys) {

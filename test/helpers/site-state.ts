@@ -1,5 +1,6 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { listKeys } from '../../functions/aws/s3-prefix';
 import type { Artifact } from '../../functions/core/channels/artifacts';
 import { META_SK } from '../../functions/core/channels/channel-index';
 import { feedOwnerEmail } from '../../functions/core/channels/locate';
@@ -64,17 +65,8 @@ export async function readSiteState(deps: Deps): Promise<SiteState> {
 }
 
 /** Every key in the site bucket under a prefix, listed page by page with the real SDK (ListObjectsV2). */
-export async function listSiteKeys(deps: Deps, prefix?: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await deps.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: deps.config.siteBucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter((key) => key !== ''));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys;
+export function listSiteKeys(deps: Deps, prefix = ''): Promise<string[]> {
+  return listKeys(deps.clients.s3, deps.config.siteBucket, prefix);
 }
 
 /**

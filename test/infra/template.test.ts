@@ -27,6 +27,7 @@ const services = [
   'media-router',
   'image-worker',
   'av-worker',
+  'av-segment-worker',
   'fanout',
   'deliver',
   'sweeper',
@@ -338,6 +339,7 @@ describe('Lambda', () => {
       'media-router': undefined,
       'image-worker': undefined,
       'av-worker': undefined,
+      'av-segment-worker': undefined,
       fanout: undefined,
       deliver: undefined,
       sweeper: 1,
@@ -357,6 +359,15 @@ describe('Lambda', () => {
     expect((layer.Properties as Json).CompatibleArchitectures).toEqual(['arm64']);
     expect((layer.Properties as Json).CompatibleRuntimes).toEqual(['nodejs24.x']);
     expect((fnOf('image-worker')[1].Properties as Json).Layers).toBeUndefined();
+  });
+
+  it("the segment worker (a long video's pieces and join): the same layer and memory, 5 min, 2 GiB /tmp", () => {
+    const p = fnOf('av-segment-worker')[1].Properties as Json;
+    expect(p.MemorySize).toBe(sizing.av.memory);
+    expect(p.Timeout).toBe(300);
+    expect(p.EphemeralStorage).toEqual({ Size: 2048 });
+    expect(list(p.Layers as unknown[]).map(label)).toEqual(['CorridorFfmpegLayer']);
+    expect(envOf(fnOf('av-segment-worker')[1]).CORRIDOR_FFMPEG_DIR).toBe('/opt/bin');
   });
 
   it('both media workers run functions/handlers/media.ts; the router runs infra/media-router', () => {
@@ -387,6 +398,7 @@ describe('environment: exactly what configFromEnv needs', () => {
     api: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET'],
     'image-worker': [],
     'av-worker': [nameOf('ffmpegDir' as keyof Config)],
+    'av-segment-worker': [nameOf('ffmpegDir' as keyof Config)],
     fanout: [nameOf('cdnDistributionId' as keyof Config)],
     deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     sweeper: [],
@@ -402,6 +414,7 @@ describe('environment: exactly what configFromEnv needs', () => {
         'CORRIDOR_MEDIA_QUEUE_URL',
         'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
         'CORRIDOR_PUBLIC_URL',
+        'CORRIDOR_SEGMENTS_QUEUE_URL',
         'CORRIDOR_SITE_BUCKET',
         'CORRIDOR_TABLE',
       ].sort(),
@@ -448,6 +461,12 @@ describe('SQS', () => {
       batch: sizing.image.batch,
     },
     CorridorAvQueue: { consumer: 'av-worker', timeout: sizing.av.timeout, receives: maxReceiveCount.av, batch: sizing.av.batch },
+    CorridorSegmentsQueue: {
+      consumer: 'av-segment-worker',
+      timeout: sizing.segments.timeout,
+      receives: maxReceiveCount.segments,
+      batch: sizing.segments.batch,
+    },
     CorridorFanoutQueue: {
       consumer: 'fanout',
       timeout: sizing.fanout.timeout,
@@ -522,7 +541,7 @@ describe('alarms', () => {
     const dlqs = ofType(template, 'AWS::SQS::Queue')
       .map(([id]) => stripHash(id))
       .filter((id) => id.endsWith('DeadLetters'));
-    expect(dlqs).toHaveLength(7);
+    expect(dlqs).toHaveLength(8);
     for (const dlq of dlqs) {
       const alarm = only(
         alarms.filter(
@@ -659,6 +678,7 @@ describe('IAM: least privilege', () => {
   ];
   const LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
   const INCOMING = 'CorridorStorageIncoming.Arn/incoming/*';
+  const WORK = 'CorridorStorageIncoming.Arn/work/*';
   const LIST_INCOMING = 'CorridorStorageIncoming.Arn if {"StringLike":{"s3:prefix":["incoming/*"]}}';
   const SES = ['ses:SendEmail', 'ses:SendRawEmail'];
   const SES_IDENTITY = 'arn:${AWS::Partition}:ses:eu-west-2:123456789012:identity/mail.example.org';
@@ -695,9 +715,21 @@ describe('IAM: least privilege', () => {
       [INCOMING]: ['s3:DeleteObject', 's3:GetObject'],
       [LIST_INCOMING]: ['s3:ListBucket'],
       'CorridorStorageSite.Arn/media/*': ['s3:PutObject'],
+      [WORK]: ['s3:PutObject'],
       'CorridorAvQueue.Arn': CONSUME,
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
+      'CorridorSegmentsQueue.Arn': ['sqs:SendMessage'],
       'CorridorAvWorkerLogs.Arn': LOGS,
+    },
+    'av-segment-worker': {
+      [TABLE]: DATA,
+      [INCOMING]: ['s3:DeleteObject'],
+      [WORK]: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+      'CorridorStorageIncoming.Arn if {"StringLike":{"s3:prefix":["work/*"]}}': ['s3:ListBucket'],
+      'CorridorStorageSite.Arn/media/*': ['s3:PutObject'],
+      'CorridorSegmentsQueue.Arn': [...CONSUME, 'sqs:SendMessage'].sort(),
+      'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
+      'CorridorAvSegmentWorkerLogs.Arn': LOGS,
     },
     fanout: {
       [TABLE]: DATA,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import type { MultipartInstruction } from '../../functions/core/media/multipart';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
+import { ffprobe, metadataLeaks } from '../helpers/av-judges';
 import { launchChromium } from '../helpers/browser';
 import { corpusDir, corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
@@ -50,21 +51,6 @@ interface JsonFeed {
 let corridor: TestCorridor;
 let files: string[];
 const posts = new Map<string, PostView>();
-
-async function ffprobe(path: string) {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', path]);
-  return JSON.parse(stdout) as {
-    format: { duration?: string; tags?: Record<string, string> };
-    streams: {
-      codec_type: string;
-      codec_name: string;
-      width?: number;
-      height?: number;
-      side_data_list?: { rotation?: number }[];
-      tags?: Record<string, string>;
-    }[];
-  };
-}
 
 async function download(url: string, dir: string, name: string): Promise<string> {
   const path = join(dir, name);
@@ -151,16 +137,7 @@ describe('every recording of the corpus, through the API', () => {
         }
       }
       expect(paths.length).toBeGreaterThan(files.length);
-      const { stdout } = await run('exiftool', ['-json', '-a', '-G1', ...paths], { maxBuffer: 64 * 1024 * 1024 });
-      const leaks = (JSON.parse(stdout) as Record<string, unknown>[]).flatMap((file) =>
-        Object.entries(file)
-          .filter(([tag]) =>
-            /GPS|Location|ISO6709|:Make$|:Model$|DeviceName|Software|Encoder$|Author|com\.android|com\.apple/i.test(tag),
-          )
-          // ffmpeg's own muxer tag names the tool, not the phone.
-          .filter(([tag, value]) => !(/:(Encoder|Software)$/.test(tag) && /^Lavf|^Lavc/.test(String(value))))
-          .map(([tag, value]) => `${file.SourceFile}: ${tag}=${value}`),
-      );
+      const leaks = await metadataLeaks(paths);
       expect(leaks).toEqual([]);
       for (const path of paths.filter((p) => /\.(mp4|m4a)$/.test(p))) {
         const probe = await ffprobe(path);

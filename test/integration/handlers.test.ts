@@ -12,6 +12,7 @@ import type { Job } from '../../functions/core/jobs/job';
 import { objectCreatedEvent } from '../../functions/core/media/s3-event';
 import type { SingleUploadInstruction } from '../../functions/core/media/uploads';
 import { postPublished } from '../../functions/core/notify/notification';
+import { getPostWithMedia } from '../../functions/core/posts/store';
 import { apiHandler } from '../../functions/handlers/api';
 import { deliverHandler } from '../../functions/handlers/deliver';
 import { fanoutHandler } from '../../functions/handlers/fanout';
@@ -56,6 +57,7 @@ beforeAll(async () => {
       fanout: async (job) => void sent.fanout.push(job),
       media: async (incoming) => void sent.media.push(incoming),
       notifications: async () => {},
+      segments: async () => {},
     },
     cdn: {
       changed: async (paths) => void sent.cdnChanged.push(...paths),
@@ -255,6 +257,40 @@ describe('a corpus photo through S3 → SQS → router → image worker → fan-
     const response = (await fanoutHandler(deps)(sqsEvent([poisoned, valid]), lambdaContext('Fanout'))) as SQSBatchResponse;
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned.messageId }]);
   });
+
+  it('retracts with a handful of wildcard paths and touches no other post’s media, not even of the same photo', async () => {
+    // A second post of the very same photo, processed and published.
+    const twin = await postPhoto('The same trees, posted again');
+    const upload = sqsRecord(JSON.stringify(await notificationFor(twin.key)), { queue: 'corridor-prod-image' });
+    expect(await mediaHandler(deps)(sqsEvent([upload]), lambdaContext('ImageWorker'))).toEqual({ batchItemFailures: [] });
+    const publishTwin = sqsRecord(JSON.stringify({ kind: 'publish', postId: twin.post.id }), { queue: 'corridor-prod-fanout' });
+    await fanoutHandler(deps)(sqsEvent([publishTwin]), lambdaContext('Fanout'));
+    const twinKeys = (await getPostWithMedia(deps, twin.post.id))?.media.flatMap((m) => m.outputs.map((o) => o.key)) ?? [];
+    const ownKeys = (await getPostWithMedia(deps, post.id))?.media.flatMap((m) => m.outputs.map((o) => o.key)) ?? [];
+    expect(twinKeys.length).toBeGreaterThan(0);
+    expect(ownKeys.every((key) => key.startsWith(`media/${post.id}/`))).toBe(true);
+
+    sent.fanout.length = 0;
+    sent.cdnRemoved.length = 0;
+    expect((await callApi({ method: 'DELETE', url: `/api/posts/${post.id}`, headers: bearer() })).status).toBe(200);
+    const retract = sqsRecord(JSON.stringify(sent.fanout.at(-1)), { queue: 'corridor-prod-fanout' });
+    expect(await fanoutHandler(deps)(sqsEvent([retract]), lambdaContext('Fanout'))).toEqual({ batchItemFailures: [] });
+
+    // A handful of wildcards: the school's pages and feeds, the widget, the post page, the post's media.
+    expect(sent.cdnRemoved).toEqual(expect.arrayContaining(['/s/demo*', '/embed/demo*', `/p/${post.id}*`, `/media/${post.id}*`]));
+    // …and each family and class feed it was in (four here): eight paths where there were 27.
+    expect(sent.cdnRemoved.length).toBeLessThanOrEqual(8);
+    expect(sent.cdnRemoved.every((path) => path.endsWith('*'))).toBe(true);
+    expect(sent.cdnRemoved.some((path) => path.includes(twin.post.id))).toBe(false);
+    // The retracted post's media are deleted; the twin's, under its own prefix, all stay.
+    const exists = (key: string) =>
+      siteObject(key).then(
+        () => true,
+        () => false,
+      );
+    for (const key of ownKeys) expect(await exists(key), key).toBe(false);
+    for (const key of twinKeys) expect(await exists(key), key).toBe(true);
+  }, 300_000);
 });
 
 describe('Sweeper Lambda (the EventBridge Scheduler input the stack configures)', () => {

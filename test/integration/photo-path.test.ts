@@ -79,7 +79,7 @@ describe('one phone photo, from upload to every public channel', () => {
     expect(schoolPage).not.toContain('<script>alert(1)');
     const postPage = await (await corridor.fetch(`/p/${postId}`)).text();
     expect(postPage).toContain('<meta property="og:title"');
-    expect(postPage).toMatch(/<meta property="og:image" content="http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\.jpg">/);
+    expect(postPage).toMatch(/<meta property="og:image" content="http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\/[\w-]+\.jpg">/);
     expect(postPage).toContain(`<meta property="og:url" content="${postUrl}">`);
     expect(postPage).not.toContain('<script>alert(1)');
   });

@@ -101,7 +101,7 @@ describe('every public format, judged by an independent parser', () => {
     expect(tags['og:url']).toBe(photo.url);
     expect(tags['og:title']).toContain('Sunflowers by Year 2');
     expect(tags['og:site_name']).toBe(DEMO_SCHOOL.name);
-    expect(tags['og:image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\.jpg$/);
+    expect(tags['og:image']).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\/[\w-]+\.jpg$/);
     expect(Number(tags['og:image:width'])).toBeGreaterThan(0);
     expect(Number(tags['og:image:height'])).toBeGreaterThan(0);
     expect(tags['og:image:alt']).toBe('Painted sunflowers');
@@ -120,7 +120,7 @@ describe('every public format, judged by an independent parser', () => {
     const { status, body } = await oembed(photo.url ?? '');
     expect(status).toBe(200);
     expect(body).toMatchObject({ type: 'photo', version: '1.0', provider_name: 'Corridor', author_name: DEMO_SCHOOL.name });
-    expect(body.url).toMatch(/\/media\/[\w-]+\.jpg$/);
+    expect(body.url).toMatch(/\/media\/[\w-]+\/[\w-]+\.jpg$/);
     expect(Number(body.width)).toBeGreaterThan(0);
     expect(Number(body.height)).toBeGreaterThan(0);
     expect((await fetch(String(body.url))).status).toBe(200);

@@ -34,7 +34,7 @@ beforeAll(async () => {
   emulators = await startCorridorEmulators(dataDir);
   deps = emulatorDeps(emulators, {
     publicUrl: 'https://corridor.example',
-    queues: { fanout: async () => {}, media: async () => {}, notifications: async () => {} },
+    queues: { fanout: async () => {}, media: async () => {}, notifications: async () => {}, segments: async () => {} },
     cdn: { changed: async () => {}, removed: async () => {} },
   });
   await seedDemo(deps, dataDir);

@@ -22,7 +22,7 @@ beforeAll(async () => {
   const noop = async () => {};
   deps = emulatorDeps(emulators, {
     publicUrl: 'https://corridor.example',
-    queues: { fanout: noop, media: noop, notifications: noop },
+    queues: { fanout: noop, media: noop, notifications: noop, segments: noop },
     cdn: { changed: noop, removed: noop },
   });
   build = await buildWeb();

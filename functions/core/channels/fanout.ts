@@ -85,13 +85,31 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
     await retireOldKeys(deps, current); // the channels no longer show the old media addresses
   }
   deps.faults?.('fanout:before-confirm');
-  if (paths.length > 0) await (visible ? deps.cdn.changed(paths) : deps.cdn.removed(paths));
+  if (paths.length > 0) await (visible ? deps.cdn.changed(paths) : deps.cdn.removed(wildcards(paths)));
   // Who hears about the post is fixed before it is confirmed live (a crash in between leaves the plan
   // for the sweeper); the notifications themselves go out in their own job, never delaying "live".
   const notify = visible && (await planNotifications(deps, post));
   await confirmRendered(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
   if (notify) await deps.queues.fanout({ kind: 'notify', postId: post.id });
+}
+
+/**
+ * What a retract invalidates: each path's first two segments and a wildcard — `/s/<school>*`,
+ * `/c/<token>*`, `/w/<trust>*`, `/embed/<school>*`, `/p/<post>*`, `/media/<post>*` — a handful of paths
+ * instead of every document and media file (CloudFront bills each path, a wildcard as one). The wildcard
+ * follows the segment directly so it also covers the page itself (`/s/demo`, stored as
+ * `s/demo/index.html`). Post ids and capability tokens are random and of one length, so `/media/<post>*`
+ * reaches no other post's files; `/s/demo*` may also refresh a school whose id starts the same, which
+ * costs a cache miss and nothing else. Media stored before per-post prefixes (`/media/<hash>.webp`)
+ * become `/media/<hash>.webp*`: that file alone.
+ */
+export function wildcards(paths: string[]): string[] {
+  const collapsed = paths.map((path) => {
+    const segments = path.split('/').filter(Boolean);
+    return segments.length >= 2 ? `/${segments.slice(0, 2).join('/')}*` : path;
+  });
+  return [...new Set(collapsed)].sort();
 }
 
 /**

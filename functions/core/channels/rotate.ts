@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { deleteKeys, listKeys } from '../../aws/s3-prefix';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
 import { bumpRevision, newestPage } from './channel-index';
@@ -16,27 +16,7 @@ export async function rotateChannel(deps: Deps, channel: Channel): Promise<void>
   const { count } = await bumpRevision(deps, channel.id);
   const pages = Array.from({ length: newestPage(count, deps.config.feedPageSize) + 1 }, (_, i) => i);
   await renderChannel(deps, channel, pages);
-  const oldKeys = await listKeys(deps, `c/${previous}/`);
-  for (let i = 0; i < oldKeys.length; i += 1000) {
-    await deps.clients.s3.send(
-      new DeleteObjectsCommand({
-        Bucket: deps.config.siteBucket,
-        Delete: { Objects: oldKeys.slice(i, i + 1000).map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
-  }
+  const oldKeys = await listKeys(deps.clients.s3, deps.config.siteBucket, `c/${previous}/`);
+  await deleteKeys(deps.clients.s3, deps.config.siteBucket, oldKeys);
   await deps.cdn.removed([`/c/${previous}/*`, ...oldKeys.map((key) => `/${key}`)]);
-}
-
-async function listKeys(deps: Deps, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await deps.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: deps.config.siteBucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys;
 }

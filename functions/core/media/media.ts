@@ -28,7 +28,8 @@ export type RejectionCode = keyof typeof rejectionMessages;
 export class MediaRejected extends Error {
   constructor(
     readonly code: RejectionCode,
-    detail?: string,
+    /** What exactly was wrong, in a few words (kept apart so a caller can say where it happened). */
+    readonly detail?: string,
   ) {
     // One short line: it ends up in a teacher's status line and a CLI's one-line error.
     const shown = detail?.split('\n')[0]?.trim().slice(0, 160);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { DeleteObjectsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { siteKeys } from '../../aws/keys';
+import { deleteKeys } from '../../aws/s3-prefix';
 import type { Deps } from '../deps';
 import type { MediaOutput, StoredOutput } from './media';
 
@@ -10,14 +11,18 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /**
  * Stores one media item's processed outputs under content-addressed keys. Storing the same bytes twice (a
  * retried job) writes the same key, so retries cannot leave a second copy behind. The address includes
- * the media item: two posts of the very same photo get their own objects, so retracting one (which
- * deletes its media) leaves the other whole.
+ * the media item and the key sits under the post's prefix: two posts of the very same photo get their own
+ * objects, so retracting one (which deletes its media and invalidates its prefix) leaves the other whole.
  */
-export async function storeOutputs(deps: Deps, mediaId: string, outputs: MediaOutput[]): Promise<StoredOutput[]> {
+export async function storeOutputs(
+  deps: Deps,
+  { postId, mediaId }: { postId: string; mediaId: string },
+  outputs: MediaOutput[],
+): Promise<StoredOutput[]> {
   return Promise.all(
     outputs.map(async (output) => {
       const hash = createHash('sha256').update(mediaId).update('\u0000').update(output.bytes).digest('base64url').slice(0, 32);
-      const key = siteKeys.media(`${hash}.${output.extension}`);
+      const key = siteKeys.media(postId, `${hash}.${output.extension}`);
       await deps.clients.s3.send(
         new PutObjectCommand({
           Bucket: deps.config.siteBucket,
@@ -41,13 +46,5 @@ export async function storeOutputs(deps: Deps, mediaId: string, outputs: MediaOu
 
 /** Deletes stored outputs (retract). Missing keys are fine: deleting is idempotent. */
 export async function deleteOutputs(deps: Deps, keys: string[]): Promise<void> {
-  for (let start = 0; start < keys.length; start += 1000) {
-    const batch = keys.slice(start, start + 1000);
-    await deps.clients.s3.send(
-      new DeleteObjectsCommand({
-        Bucket: deps.config.siteBucket,
-        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
-  }
+  await deleteKeys(deps.clients.s3, deps.config.siteBucket, keys);
 }

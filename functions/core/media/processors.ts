@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type AvOptions, processAudio, processVideo } from './av/process';
+import { type AvOptions, processAudio, processVideoOrSplit, type SplitPolicy, type SplitVideo } from './av/process';
 import { processImage } from './image/process';
 import type { MediaKind, ProcessedMedia } from './media';
 import type { Sniffed } from './sniff';
@@ -15,9 +15,15 @@ export interface ProcessInput {
   /** Where ffmpeg and ffprobe live (a Lambda layer); absent means on PATH. */
   ffmpegDir?: string;
   onProgress: (percent: number) => Promise<void>;
+  /** When a long video is split into pieces encoded in parallel rather than encoded in this job. */
+  split: SplitPolicy;
 }
 
-const avOptions = ({ workDir, ffmpegDir, onProgress }: ProcessInput): AvOptions => ({
+export const avOptions = ({
+  workDir,
+  ffmpegDir,
+  onProgress,
+}: Pick<ProcessInput, 'workDir' | 'ffmpegDir' | 'onProgress'>): AvOptions => ({
   workDir,
   onProgress,
   ...(ffmpegDir ? { ffmpegPath: join(ffmpegDir, 'ffmpeg'), ffprobePath: join(ffmpegDir, 'ffprobe') } : {}),
@@ -25,10 +31,11 @@ const avOptions = ({ workDir, ffmpegDir, onProgress }: ProcessInput): AvOptions 
 
 /**
  * One processor per media kind. A `Record` over the kind union: adding a kind without a processor is a
- * compile error. Photos are decoded in memory (at most 50 MB); audio and video stream from the file.
+ * compile error. Photos are decoded in memory (at most 50 MB); audio and video stream from the file. A
+ * long video comes back split (`SplitVideo`), for the worker to hand to the piece jobs.
  */
-export const processors: Record<MediaKind, (input: ProcessInput) => Promise<ProcessedMedia>> = {
+export const processors: Record<MediaKind, (input: ProcessInput) => Promise<ProcessedMedia | SplitVideo>> = {
   image: async ({ path, sniffed }) => processImage(await readFile(path), { format: sniffed.format }),
-  video: (input) => processVideo(input.path, avOptions(input)),
+  video: (input) => processVideoOrSplit(input.path, avOptions(input), input.split),
   audio: (input) => processAudio(input.path, avOptions(input)),
 };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { parseIncomingKey, tableKeys } from '../../aws/keys';
@@ -12,26 +12,39 @@ import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
 import { getPostWithMedia } from '../posts/store';
-import { type MediaKind, type MediaOutput, MediaRejected, type ProcessedMedia } from './media';
-import { storeOutputs } from './outputs';
+import type { SplitVideo } from './av/segments';
+import {
+  deleteOriginal,
+  finishTail,
+  MEDIA_LEASE_MS,
+  markFailed,
+  recordProgress,
+  releaseLease,
+  storeAndMarkReady,
+} from './item-state';
+import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
 import { processors } from './processors';
+import { resumeSegments, startSegments } from './segments/start';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
 import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
 
-/** How long one worker may hold a media item before another may take it over (crash recovery). */
-export const MEDIA_LEASE_MS = 15 * 60 * 1000;
+export { MEDIA_LEASE_MS } from './item-state';
 
 /** Thrown when another worker holds the item: the message is retried later, not dropped. */
 export class MediaBusy extends Error {
   override name = 'MediaBusy';
 }
 
-export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored';
+export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored' | 'split';
 
 /**
  * Processes one uploaded original: claim → sniff → process → store outputs → mark ready → delete the
  * original → settle the post. Every step is safe to repeat, so at-least-once S3 events and retries after
  * a crash end in one set of outputs and one publish.
+ *
+ * A long video is instead split into pieces encoded in parallel (segments/): this job ends once the
+ * pieces are stored and their jobs queued (`split`), and the join job settles the item. A retry that
+ * finds the item already split re-queues the unfinished pieces rather than splitting again.
  */
 export async function processIncoming(deps: Deps, object: { key: string }): Promise<IncomingOutcome> {
   const ids = parseIncomingKey(object.key);
@@ -51,20 +64,13 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   await claim(deps, ids.postId, ids.mediaId);
   try {
     deps.faults?.('media:after-claim');
-    const processed = await fetchAndProcess(deps, object.key, item);
-    const outputs = await storeOutputs(deps, ids.mediaId, [...processed.outputs, ...captionsOutput(item, processed)]);
-    deps.faults?.('media:after-store');
-    await settleMedia(deps, ids.postId, ids.mediaId, {
-      state: 'ready',
-      kind: processed.kind,
-      width: processed.width,
-      height: processed.height,
-      durationSeconds: processed.durationSeconds,
-      placeholder: processed.placeholder,
-      dominantColor: processed.dominantColor,
-      outputs,
-      progress: 100,
-    });
+    if (item.segments) {
+      await resumeSegments(deps, item);
+      return 'split';
+    }
+    const processed = await fetchAndProcess(deps, object.key, item, (split) => startSegments(deps, item, split));
+    if (processed === 'split') return 'split';
+    await storeAndMarkReady(deps, item, processed, () => deps.faults?.('media:after-store'));
   } catch (error) {
     if (!(error instanceof MediaRejected)) {
       // Not the file's fault (a crash, S3 hiccup): let the queue's retry claim it at once rather than
@@ -72,29 +78,19 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
       await releaseLease(deps, ids.postId, ids.mediaId);
       throw error;
     }
-    await settleMedia(deps, ids.postId, ids.mediaId, {
-      state: 'failed',
-      failure: { code: error.code, message: error.message },
-    });
-    await finishTail(deps, object.key, ids.postId);
+    await markFailed(deps, ids, error, object.key);
     return 'rejected';
   }
   await finishTail(deps, object.key, ids.postId);
   return 'processed';
 }
 
-/**
- * After a file settled (ready or failed): delete its original and settle the post. A crash before the
- * settle is finished by the queue's redelivery (the duplicate path) or, with the message gone, by the
- * sweeper's settle partition.
- */
-async function finishTail(deps: Deps, key: string, postId: string): Promise<void> {
-  deps.faults?.('media:before-settle');
-  await deleteOriginal(deps, key);
-  await settlePost(deps, postId);
-}
-
-async function fetchAndProcess(deps: Deps, key: string, item: MediaItem): Promise<ProcessedMedia> {
+async function fetchAndProcess(
+  deps: Deps,
+  key: string,
+  item: MediaItem,
+  onSplit: (split: SplitVideo) => Promise<void>,
+): Promise<ProcessedMedia | 'split'> {
   const bucket = deps.config.incomingBucket;
   const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   const size = head.ContentLength ?? 0;
@@ -116,7 +112,7 @@ async function fetchAndProcess(deps: Deps, key: string, item: MediaItem): Promis
     refuseKindMismatch(item.declaredType, sniffed);
     if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
     let lastReported = -1;
-    return await processors[sniffed.kind]({
+    const result = await processors[sniffed.kind]({
       sniffed,
       path,
       workDir,
@@ -126,7 +122,12 @@ async function fetchAndProcess(deps: Deps, key: string, item: MediaItem): Promis
         lastReported = percent;
         await recordProgress(deps, item.postId, item.id, percent);
       },
+      split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
     });
+    if (!('pieces' in result)) return result;
+    // The pieces are in this job's scratch folder: they go to storage before it is removed.
+    await onSplit(result);
+    return 'split';
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -149,14 +150,6 @@ const kindWords: Record<MediaKind, string> = { image: 'a photo', video: 'a video
 
 /** Exact sizes for a size mismatch: `formatBytes` rounds away the difference a teacher needs to see. */
 const describeBytes = (bytes: number) => (bytes < 10_000 ? `${bytes} bytes` : formatBytes(bytes));
-
-/** The poster's WebVTT captions, kept with a video (never with audio or photos, which have no track). */
-function captionsOutput(item: MediaItem, processed: ProcessedMedia): MediaOutput[] {
-  if (!item.captions || processed.kind !== 'video') return [];
-  return [
-    { role: 'captions', contentType: 'text/vtt; charset=utf-8', extension: 'vtt', bytes: Buffer.from(item.captions, 'utf8') },
-  ];
-}
 
 async function readHead(path: string): Promise<Buffer> {
   const file = await open(path);
@@ -210,58 +203,4 @@ async function claim(deps: Deps, postId: string, mediaId: string): Promise<void>
     if (isConditionFailed(error)) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
     throw error;
   }
-}
-
-async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET leaseUntil = :expired',
-        ConditionExpression: '#state = :processing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':expired': new Date(0).toISOString(), ':processing': 'processing' },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
-}
-
-async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
-  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.media(postId, mediaId),
-      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
-
-async function recordProgress(deps: Deps, postId: string, mediaId: string, percent: number): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET progress = :p',
-        ConditionExpression: '#state = :processing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
-}
-
-async function deleteOriginal(deps: Deps, key: string): Promise<void> {
-  // Originals may carry GPS and faces at full resolution: they are never served and never kept.
-  await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
 }

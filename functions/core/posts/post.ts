@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { mediaKinds, storedOutputSchema } from '../media/media';
+import { segmentPlanSchema } from '../media/segments/jobs';
 
 /**
  * Who may see a post. `public` reaches every public channel; `school` and `class:<id>` reach only
@@ -98,6 +99,9 @@ export const mediaItemSchema = z.object({
   attempts: z.number().int().default(0),
   /** WebVTT captions given with a video; stored beside its outputs once the video is ready. */
   captions: z.string().optional(),
+  /** A long video while its pieces are encoded in parallel: the split's plan, and the pieces done. */
+  segments: segmentPlanSchema.optional(),
+  segmentsDone: z.set(z.number()).optional(),
   /** A large file's S3 multipart upload, and the ETag of each part the client reported as arrived. */
   uploadId: z.string().optional(),
   parts: z.record(z.string(), z.string()).optional(),

@@ -23,7 +23,12 @@ export const artworkSource = (school: Pick<School, 'name'>) =>
 export async function withArtwork(deps: Deps, school: School): Promise<School> {
   const source = artworkSource(school);
   if (school.artwork?.source === source) return school;
-  const [image, icon, favicon] = await storeOutputs(deps, `artwork:${school.id}`, await renderArtwork(school.name));
+  const [image, icon, favicon] = await storeOutputs(
+    deps,
+    // Under media/school-<id>/: no post's id (22 characters, no '/') can be a prefix of it, so no retract's wildcard reaches it.
+    { postId: `school-${school.id}`, mediaId: `artwork:${school.id}` },
+    await renderArtwork(school.name),
+  );
   if (!image || !icon || !favicon) throw new Error('artwork rendering gave fewer files than expected');
   const artwork: Artwork = { source, image, icon, favicon };
   try {

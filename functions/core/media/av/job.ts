@@ -49,7 +49,7 @@ export async function withJob<T>(options: AvOptions, body: (job: AvJob) => Promi
   };
   try {
     const result = await body(job);
-    progress.report(100);
+    progress.report(progress.endsAt);
     await progress.flush();
     return result;
   } catch (error) {

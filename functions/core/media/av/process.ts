@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { MediaRejected, type ProcessedMedia } from '../media';
 import { publishAudio } from './audio';
 import { asRejection } from './failure';
-import { type AvOptions, checkSize, probeFile, withJob } from './job';
+import { type AvJob, type AvOptions, checkSize, probeFile, withJob } from './job';
 import { DEFAULT_TIME_BUDGET_MS, MAX_AUDIO_BYTES, MAX_VIDEO_BYTES } from './limits';
 import type { AvProbe } from './probe';
 import { Deadline } from './run';
+import { type SplitPolicy, type SplitVideo, shouldSplit, splitVideo } from './segments';
 import { publishVideo } from './video';
 
 /**
@@ -18,6 +20,7 @@ import { publishVideo } from './video';
 
 export type { AvOptions } from './job';
 export * from './limits';
+export type { SplitPolicy, SplitVideo } from './segments';
 
 /**
  * Publishes a video upload (MOV/MP4/WebM/3GP): upright H.264/AAC MP4 within 1280×720, `+faststart`,
@@ -28,13 +31,36 @@ export * from './limits';
 export function processVideo(inputPath: string, options: AvOptions): Promise<ProcessedMedia> {
   return withJob(options, async (job) => {
     await checkSize(inputPath, MAX_VIDEO_BYTES);
+    return publishProbed(job, inputPath, await job.probe(inputPath));
+  });
+}
+
+async function publishProbed(job: AvJob, inputPath: string, probe: AvProbe): Promise<ProcessedMedia> {
+  if (hasVideo(probe)) return publishVideo(job, inputPath, probe);
+  if (hasAudio(probe)) {
+    await checkSize(inputPath, MAX_AUDIO_BYTES);
+    return publishAudio(job, inputPath, probe);
+  }
+  throw new MediaRejected('damaged', 'no audio or video streams');
+}
+
+/**
+ * As {@link processVideo}, except that a video longer than `policy.afterSeconds` that needs a re-encode
+ * is only split (segments.ts): its pieces and sound are left in `<workDir>/pieces` for the caller to
+ * encode in parallel and join.
+ */
+export function processVideoOrSplit(
+  inputPath: string,
+  options: AvOptions,
+  policy: SplitPolicy,
+): Promise<ProcessedMedia | SplitVideo> {
+  return withJob<ProcessedMedia | SplitVideo>(options, async (job) => {
+    await checkSize(inputPath, MAX_VIDEO_BYTES);
     const probe = await job.probe(inputPath);
-    if (hasVideo(probe)) return publishVideo(job, inputPath, probe);
-    if (hasAudio(probe)) {
-      await checkSize(inputPath, MAX_AUDIO_BYTES);
-      return publishAudio(job, inputPath, probe);
+    if (hasVideo(probe) && shouldSplit(probe, policy)) {
+      return splitVideo(job, inputPath, probe, policy, join(options.workDir, 'pieces'));
     }
-    throw new MediaRejected('damaged', 'no audio or video streams');
+    return publishProbed(job, inputPath, probe);
   });
 }
 

@@ -16,6 +16,8 @@ export class ProgressReporter {
   private last = -1;
   private wanted = -1;
   private inFlight: Promise<void> | undefined;
+  /** What the job reports when it ends: 100, unless it only did the first part of the work (a split). */
+  endsAt = 100;
 
   constructor(private readonly onProgress?: (percent: number) => void | Promise<void>) {}
 

@@ -1,7 +1,7 @@
 import { ffmpegPreamble, stripMetadataArgs } from './args';
 import { displaySize, fitWithin, type Size } from './geometry';
 import { MAX_FRAME_RATE, MAX_PASSTHROUGH_BITS_PER_SECOND, MAX_VIDEO_SECONDS } from './limits';
-import type { AvProbe, VideoStream } from './probe';
+import type { AudioStream, AvProbe, VideoStream } from './probe';
 
 /**
  * Pure ffmpeg argument builders for video (Style rule 4): they decide, the runner spawns.
@@ -44,13 +44,13 @@ export function planVideo(probe: AvProbe & { video: VideoStream }): VideoPlan {
 }
 
 /** MP4 with the index first, so playback starts before the download ends. */
-const mp4Output = (output: string) => ['-movflags', '+faststart', '-f', 'mp4', output];
+export const mp4Output = (output: string) => ['-movflags', '+faststart', '-f', 'mp4', output];
 
 /**
  * `-t` on the input stops reading a file whose container hid its length at just over the limit, so the
  * caller can refuse it by the output's duration instead of encoding an endless stream.
  */
-const inputArgs = (input: string) => ['-t', String(MAX_VIDEO_SECONDS + 1), '-i', input];
+export const inputArgs = (input: string) => ['-t', String(MAX_VIDEO_SECONDS + 1), '-i', input];
 
 const audioMap = (probe: AvProbe) => (probe.audio ? ['-map', `0:${probe.audio.index}`] : []);
 
@@ -70,45 +70,24 @@ export function videoRemuxArgs(probe: AvProbe & { video: VideoStream }, input: s
 }
 
 /**
- * Re-encode to H.264 (High, CRF 23, capped at 3 Mb/s) + AAC-LC, upright and within the box.
+ * The picture half of the profile, shared by the single job and every segment job of a long video
+ * (segment-profile.ts), so the pieces of a joined video cannot differ in any encoder setting.
  *
- * Rotation is left to ffmpeg's autorotate (on by default), which turns the decoded frames *and* clears the
- * display matrix; with `-noautorotate` plus our own `transpose`, ffmpeg 5.1 copies the input's matrix to the
- * output and players rotate a second time. So the filter chain sees upright frames and scales straight to
- * `plan.size`. Scaling happens before the encoder on the decoded frames — the only place it can — with
- * the bilinear scaler, which for a downscale of ≤ 1.5× is indistinguishable at 720p and cheaper than bicubic.
+ * Scaling happens before the encoder on the decoded (already upright) frames — the only place it can —
+ * with the bilinear scaler, which for a downscale of ≤ 1.5× is indistinguishable at 720p and cheaper than
+ * bicubic. `turn` is the explicit rotation a segment job needs (its stream-copied piece carries no display
+ * matrix); the single job leaves turning to autorotate.
  *
- * x264 `veryfast`: each faster preset buys 10–15% of speed for as many more bytes, and `ultrafast` three
- * times the bytes — every parent pays those on a phone plan (measured in docs/media.md).
+ * x264 `veryfast` at CRF 23: each faster preset buys 10–15% of speed for as many more bytes, and
+ * `ultrafast` three times the bytes — every parent pays those on a phone plan (measured in docs/media.md;
+ * issue 4's decision: quality and bytes win). `+cgop` keeps every GOP closed (x264's default, stated so a
+ * segment's first frame never refers to a previous segment); GOP length and scene-cut stay x264's defaults,
+ * the same in both paths.
  */
-export function videoTranscodeArgs(
-  probe: AvProbe & { video: VideoStream },
-  input: string,
-  output: string,
-  size: Size = fitWithin(displaySize(probe.video)),
-): string[] {
-  const audio = probe.audio;
-  const audioArgs = audio
-    ? [
-        '-c:a',
-        'aac',
-        '-b:a',
-        audio.channels >= 2 ? '128k' : '64k',
-        '-ac',
-        String(Math.min(2, audio.channels)),
-        // AMR (8 kHz) and other odd rates are lifted to a rate every player handles.
-        '-ar',
-        audio.sampleRate === 44_100 ? '44100' : '48000',
-      ]
-    : [];
+export function x264Args(size: Size, turn: string[] = []): string[] {
   return [
-    ...ffmpegPreamble(),
-    ...inputArgs(input),
-    '-map',
-    `0:${probe.video.index}`,
-    ...audioMap(probe),
     '-vf',
-    `scale=${size.width}:${size.height}:flags=bilinear,setsar=1,format=yuv420p`,
+    [...turn, `scale=${size.width}:${size.height}:flags=bilinear`, 'setsar=1', 'format=yuv420p'].join(','),
     '-fpsmax',
     String(MAX_FRAME_RATE),
     '-c:v',
@@ -123,7 +102,48 @@ export function videoTranscodeArgs(
     '3M',
     '-bufsize',
     '6M',
-    ...audioArgs,
+    '-flags',
+    '+cgop',
+  ];
+}
+
+/** The sound half of the profile: AAC-LC, at most stereo, at a rate every player handles. */
+export function aacArgs(audio: AudioStream): string[] {
+  return [
+    '-c:a',
+    'aac',
+    '-b:a',
+    audio.channels >= 2 ? '128k' : '64k',
+    '-ac',
+    String(Math.min(2, audio.channels)),
+    // AMR (8 kHz) and other odd rates are lifted to a rate every player handles.
+    '-ar',
+    audio.sampleRate === 44_100 ? '44100' : '48000',
+  ];
+}
+
+/**
+ * Re-encode to H.264 (High, CRF 23, capped at 3 Mb/s) + AAC-LC, upright and within the box.
+ *
+ * Rotation is left to ffmpeg's autorotate (on by default), which turns the decoded frames *and* clears the
+ * display matrix; with `-noautorotate` plus our own `transpose`, ffmpeg 5.1 copies the input's matrix to the
+ * output and players rotate a second time. So the filter chain sees upright frames and scales straight to
+ * `plan.size`.
+ */
+export function videoTranscodeArgs(
+  probe: AvProbe & { video: VideoStream },
+  input: string,
+  output: string,
+  size: Size = fitWithin(displaySize(probe.video)),
+): string[] {
+  return [
+    ...ffmpegPreamble(),
+    ...inputArgs(input),
+    '-map',
+    `0:${probe.video.index}`,
+    ...audioMap(probe),
+    ...x264Args(size),
+    ...(probe.audio ? aacArgs(probe.audio) : []),
     ...stripMetadataArgs(),
     ...mp4Output(output),
   ];

@@ -16,19 +16,40 @@ const ENCODE_SHARE = 90;
  * @throws MediaRejected `too_long`, `too_many_pixels`, `damaged`, `timed_out`.
  */
 export async function publishVideo(job: AvJob, input: string, probe: AvProbe & { video: VideoStream }): Promise<ProcessedMedia> {
-  checkInputDuration(probe, MAX_VIDEO_SECONDS);
-  if (probe.video.width * probe.video.height > MAX_VIDEO_PIXELS) {
-    throw new MediaRejected('too_many_pixels', `${probe.video.width}x${probe.video.height}`);
-  }
+  checkVideoInput(probe);
   const plan = planVideo(probe);
   const output = join(job.scratch, 'video.mp4');
   const args = plan.mode === 'copy' ? videoRemuxArgs(probe, input, output) : videoTranscodeArgs(probe, input, output, plan.size);
   await job.ffmpeg(args, { onStdoutLine: job.progress.step(0, ENCODE_SHARE, probe.durationSeconds) });
+  return finishVideo(job, output, probe.durationSeconds, ENCODE_SHARE);
+}
 
+/** @throws MediaRejected `too_long` or `too_many_pixels` before anything decodes the file. */
+export function checkVideoInput(probe: AvProbe & { video: VideoStream }): void {
+  checkInputDuration(probe, MAX_VIDEO_SECONDS);
+  if (probe.video.width * probe.video.height > MAX_VIDEO_PIXELS) {
+    throw new MediaRejected('too_many_pixels', `${probe.video.width}x${probe.video.height}`);
+  }
+}
+
+/**
+ * The published MP4's checks and the poster, shared by the single job and the join of a long video's
+ * pieces: it must have a picture and (about) the length the source promised.
+ */
+export async function finishVideo(
+  job: AvJob,
+  output: string,
+  promisedSeconds: number | undefined,
+  encodedPercent: number,
+): Promise<ProcessedMedia> {
   const published = await job.probe(output);
   if (!published.video) throw new MediaRejected('damaged', 'no picture could be decoded');
-  const durationSeconds = checkOutputDuration(probe, published.durationSeconds ?? 0, MAX_VIDEO_SECONDS);
-  job.progress.report(ENCODE_SHARE);
+  const durationSeconds = checkOutputDuration(
+    { formatName: 'source', durationSeconds: promisedSeconds },
+    published.durationSeconds ?? 0,
+    MAX_VIDEO_SECONDS,
+  );
+  job.progress.report(encodedPercent);
 
   const poster = await makePoster(job, output, durationSeconds);
   const { width, height } = published.video;

@@ -1,0 +1,141 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+import type { MediaItem } from '../posts/post';
+import { settlePost } from '../posts/settle';
+import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
+import { storeOutputs } from './outputs';
+
+/**
+ * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.
+ * Shared by the single-job worker (worker.ts) and the stages of a long video (segments/), so both end a
+ * media item the same way.
+ */
+
+/** How long one worker may hold a media item before another may take it over (crash recovery). */
+export const MEDIA_LEASE_MS = 15 * 60 * 1000;
+
+export interface MediaIds {
+  postId: string;
+  mediaId: string;
+}
+
+export async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
+  await setLease(deps, { postId, mediaId }, new Date(0));
+}
+
+/** Extends the lease of an item still processing (each stage of a long video holds it while it works). */
+export async function renewLease(deps: Deps, ids: MediaIds): Promise<void> {
+  await setLease(deps, ids, new Date(deps.now().getTime() + MEDIA_LEASE_MS));
+}
+
+async function setLease(deps: Deps, { postId, mediaId }: MediaIds, until: Date): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: '#state = :processing',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':until': until.toISOString(), ':processing': 'processing' },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+}
+
+export async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
+  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.media(postId, mediaId),
+      // A long video's split plan and finished pieces go with the lease: they only mattered while processing.
+      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil, #segments, segmentsDone`,
+      ExpressionAttributeNames: { ...names, '#segments': 'segments' },
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Stores a percent while the item is processing; only ever upwards (parallel pieces report out of order). */
+export async function recordProgress(deps: Deps, postId: string, mediaId: string, percent: number): Promise<void> {
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(postId, mediaId),
+        UpdateExpression: 'SET progress = :p',
+        ConditionExpression: '#state = :processing AND (attribute_not_exists(progress) OR progress < :p)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error;
+    });
+}
+
+export async function deleteOriginal(deps: Deps, key: string): Promise<void> {
+  // Originals may carry GPS and faces at full resolution: they are never served and never kept.
+  await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
+}
+
+/** The poster's WebVTT captions, kept with a video (never with audio or photos, which have no track). */
+function captionsOutput(item: MediaItem, processed: ProcessedMedia): MediaOutput[] {
+  if (!item.captions || processed.kind !== 'video') return [];
+  return [
+    { role: 'captions', contentType: 'text/vtt; charset=utf-8', extension: 'vtt', bytes: Buffer.from(item.captions, 'utf8') },
+  ];
+}
+
+/**
+ * Stores what a processor made (with the item's captions) and marks the item ready. `afterStore` is the
+ * crash point between the two: outputs are content-addressed, so a retry rewrites the same keys.
+ */
+export async function storeAndMarkReady(
+  deps: Deps,
+  item: MediaItem,
+  processed: ProcessedMedia,
+  afterStore: () => void,
+): Promise<void> {
+  const outputs = await storeOutputs(deps, { postId: item.postId, mediaId: item.id }, [
+    ...processed.outputs,
+    ...captionsOutput(item, processed),
+  ]);
+  afterStore();
+  await settleMedia(deps, item.postId, item.id, {
+    state: 'ready',
+    kind: processed.kind,
+    width: processed.width,
+    height: processed.height,
+    durationSeconds: processed.durationSeconds,
+    placeholder: processed.placeholder,
+    dominantColor: processed.dominantColor,
+    outputs,
+    progress: 100,
+  });
+}
+
+/** Marks the item failed with the rejection's code and words, and settles the post (it fails with them). */
+export async function markFailed(deps: Deps, ids: MediaIds, error: MediaRejected, originalKey: string): Promise<void> {
+  await settleMedia(deps, ids.postId, ids.mediaId, { state: 'failed', failure: { code: error.code, message: error.message } });
+  await finishTail(deps, originalKey, ids.postId);
+}
+
+/**
+ * After a file settled (ready or failed): delete its original and settle the post. A crash before the
+ * settle is finished by the queue's redelivery (the duplicate path) or, with the message gone, by the
+ * sweeper's settle partition.
+ */
+export async function finishTail(deps: Deps, key: string, postId: string): Promise<void> {
+  deps.faults?.('media:before-settle');
+  await deleteOriginal(deps, key);
+  await settlePost(deps, postId);
+}

@@ -1,0 +1,108 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../../aws/dynamo';
+import { tableKeys } from '../../../aws/keys';
+import type { Deps } from '../../deps';
+import type { MediaItem } from '../../posts/post';
+import { withJob } from '../av/job';
+import { encodePiece, PROGRESS } from '../av/segments';
+import { recordProgress, renewLease, settleMedia } from '../item-state';
+import { MediaRejected } from '../media';
+import { avOptions } from '../processors';
+import type { SegmentJob, SegmentPlan } from './jobs';
+import { loadItem } from './start';
+import { finishSettled, getWorkFile, putWorkFile, workKeys } from './store';
+
+type PieceJob = Extract<SegmentJob, { kind: 'piece' }>;
+
+/**
+ * Encodes one piece of a long video and marks it done; the job that finishes the last piece queues the
+ * join. Safe to repeat: a piece already done (a duplicate message, or a retry after a crash past the
+ * mark) only re-checks whether the join is due; a job of an older split, or for an item that has
+ * settled, does nothing but finish the settled item's tail.
+ *
+ * A piece the encoder refuses fails the whole video, with the reason and which part it was.
+ */
+export async function runPiece(deps: Deps, job: PieceJob): Promise<void> {
+  const item = await loadItem(deps, job);
+  if (!item) return;
+  if (item.state === 'ready' || item.state === 'failed') return finishSettled(deps, item);
+  const plan = item.segments;
+  if (item.state !== 'processing' || plan?.id !== job.splitId) return;
+  const count = plan.seconds.length;
+  if (item.segmentsDone?.has(job.index)) {
+    if (item.segmentsDone.size === count) await deps.queues.segments({ ...job, kind: 'join' });
+    return;
+  }
+  await renewLease(deps, { postId: item.postId, mediaId: item.id });
+  try {
+    await encodeAndStore(deps, item, plan, job.index);
+  } catch (error) {
+    if (!(error instanceof MediaRejected)) throw error;
+    const which = `part ${job.index + 1} of ${count}`;
+    const failure = new MediaRejected(error.code, error.detail ? `${which}: ${error.detail}` : which);
+    await settleMedia(deps, item.postId, item.id, { state: 'failed', failure: { code: failure.code, message: failure.message } });
+    return finishSettled(deps, item);
+  }
+  deps.faults?.('segments:after-piece', String(job.index));
+  const done = await markDone(deps, item, job);
+  if (done === undefined) return;
+  await recordProgress(deps, item.postId, item.id, overall(done.size, 0, count));
+  if (done.size === count)
+    await deps.queues.segments({ postId: job.postId, mediaId: job.mediaId, splitId: job.splitId, kind: 'join' });
+}
+
+/** The whole video's percent: the split, then the pieces (those done, and this one's part), then the join. */
+const overall = (done: number, fraction: number, count: number) =>
+  PROGRESS.split + ((PROGRESS.join - PROGRESS.split) * Math.min(count, done + fraction)) / count;
+
+async function encodeAndStore(deps: Deps, item: MediaItem, plan: SegmentPlan, index: number): Promise<void> {
+  const workDir = await mkdtemp(join(tmpdir(), 'corridor-piece-'));
+  const doneBefore = item.segmentsDone?.size ?? 0;
+  let lastReported = -1;
+  try {
+    const source = join(workDir, 'source');
+    const encoded = join(workDir, 'encoded');
+    await getWorkFile(deps, workKeys.source(item, plan.id, index), source);
+    const onProgress = async (percent: number) => {
+      const whole = Math.floor(overall(doneBefore, percent / 100, plan.seconds.length));
+      // Parallel pieces each nudge the one number; a write per two percent of the whole is plenty.
+      if (whole - lastReported < 2) return;
+      lastReported = whole;
+      await recordProgress(deps, item.postId, item.id, whole);
+    };
+    await withJob(avOptions({ workDir, ffmpegDir: deps.config.ffmpegDir, onProgress }), (job) =>
+      encodePiece(job, source, encoded, {
+        seconds: plan.seconds[index] ?? 0,
+        size: { width: plan.width, height: plan.height },
+        rotation: plan.rotation,
+      }),
+    );
+    await putWorkFile(deps, workKeys.encoded(item, plan.id, index), encoded);
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Adds the piece to the done set; undefined when the item moved on (settled, or split again) meanwhile. */
+async function markDone(deps: Deps, item: MediaItem, job: PieceJob): Promise<Set<number> | undefined> {
+  try {
+    const { Attributes } = await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(item.postId, item.id),
+        UpdateExpression: 'ADD segmentsDone :piece',
+        ConditionExpression: '#state = :processing AND #segments.id = :split',
+        ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
+        ExpressionAttributeValues: { ':piece': new Set([job.index]), ':processing': 'processing', ':split': job.splitId },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return (Attributes?.segmentsDone as Set<number> | undefined) ?? new Set();
+  } catch (error) {
+    if (isConditionFailed(error)) return undefined;
+    throw error;
+  }
+}
