@@ -8,6 +8,8 @@ import type { PostView } from '../../functions/api/views';
 import { buildClients } from '../../functions/aws/clients';
 import { configSchema } from '../../functions/aws/config';
 import { tableKeys } from '../../functions/aws/keys';
+import { tableOnlyDeps } from '../../functions/cli/local-table';
+import { createToken } from '../../functions/core/auth/tokens';
 import { channel } from '../../functions/core/channels/channels';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
 import { LOCAL_NAMES } from '../../functions/local/runtime';
@@ -95,7 +97,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
   const push = await startPushService();
   let server = await startServer(dataDir, port, env);
   try {
-    const adminToken = (await readFile(join(dataDir, 'demo-admin-token'), 'utf8')).trim();
+    let adminToken = (await readFile(join(dataDir, 'demo-admin-token'), 'utf8')).trim();
     /**
      * The running server's table and bucket, through the real SDK as an operator's tool would reach them
      * (its emulators listen on new ports after every start: endpoints.json says where).
@@ -204,6 +206,16 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
     }[] = [];
     let resends = 0;
     for (let trial = 1; trial <= TRIALS; trial++) {
+      // A different teacher each trial: one caller's 20 posts a trial would reach the per-caller limit
+      // (100 posts in 10 minutes) by the sixth trial. Written straight into the running server's table.
+      const { dynamoEndpoint } = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+        dynamoEndpoint: string;
+      };
+      ({ token: adminToken } = await createToken(tableOnlyDeps({ tableName: LOCAL_NAMES.table, dynamoEndpoint }), {
+        schoolId: 'demo',
+        role: 'admin',
+        label: `teacher ${trial}`,
+      }));
       const killAfter = Math.floor(Math.random() * KILL_WITHIN_MS);
       const phonesDone = Promise.all(Array.from({ length: POSTS }, (_, i) => phone(trial, i)));
       await sleep(killAfter);
