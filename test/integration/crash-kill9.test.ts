@@ -116,6 +116,7 @@ it(`loses nothing and repeats nothing over ${TRIALS} kill -9s of the server duri
           mediaQueueUrl: 'local://media',
           fanoutQueueUrl: 'local://fanout',
           notificationsQueueUrl: 'local://notifications',
+          segmentsQueueUrl: 'local://segments',
           dynamoEndpoint: endpoints.dynamoEndpoint,
           s3Endpoint: endpoints.s3Endpoint,
         }),
