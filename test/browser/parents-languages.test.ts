@@ -27,6 +27,8 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  * screenshots of each land in test/.artifacts/screenshots/. Before the evening the school turns caption
  * translation on (a local server STANDS IN for a LibreTranslate server): the digest then shows each
  * family the caption in its language, marked, with the English original beside it marked as English.
+ * The phone is added as docs/security.md requires: the family approves it from the e-mail sent to the
+ * address it confirmed (that e-mail and the approval page are English only for now, marked en-GB).
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
@@ -185,12 +187,34 @@ describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) 
     const manageUrl = String(parent.manageUrl);
     const phone = push.browser();
     parent.phoneId = phone.id;
-    const subscribed = await fetch(`${manageUrl}/push`, {
+    // A new phone joins only once the family approves it through a channel it already had (docs/security.md):
+    // the page only asks, and the approval goes to the address the family confirmed above, not to the phone.
+    const before = (await sentEmails(corridor, parent.address)).length;
+    const asked = await fetch(`${manageUrl}/push`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ subscription: phone.subscription }),
     });
-    expect(subscribed.status).toBe(200);
+    expect(asked.status).toBe(202);
+    const family = async () => getFamily(corridor.local.deps, familyIdOf(manageUrl));
+    expect(Object.keys((await family())?.push ?? {})).toEqual([]);
+
+    // The family opens the approval e-mail and taps its button. The approval e-mail and page are still in
+    // English only (not yet in the catalogues), and say so with lang="en-GB".
+    const approvalMail = (await sentEmails(corridor, parent.address))
+      .slice(before)
+      .find((m) => m.body.text?.includes('/family/approve/'));
+    const mailPage = await showEmail(parent, approvalMail, `approve-phone-email-${lang}-phone`);
+    expect(await documentLanguage(mailPage)).toMatchObject({ lang: 'en-GB' });
+    const link = await mailPage.locator('a[href*="/family/approve/"]').getAttribute('href');
+    await mailPage.close();
+    const page = await (parent.context as BrowserContext).newPage();
+    await page.goto(String(link));
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Yes, add it' }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe('That phone now gets your family’s notifications.');
+    await page.close();
+    expect(Object.keys((await family())?.push ?? {})).toHaveLength(1);
     await savePreferences(manageUrl, { push: 'instant', email: 'digest' });
   });
 });
