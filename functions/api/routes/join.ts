@@ -7,7 +7,7 @@ import { sendConfirmation } from '../../core/notify/confirmation';
 import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
-import { parentLinks, signLink, verifyLink } from '../../core/notify/signed-links';
+import { parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { languageHeaders, requestLocale } from '../locale';
 import { checkInboxPage, joinPage, messagePage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 import { POSTER_JS, posterPage } from '../poster-page';

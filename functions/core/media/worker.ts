@@ -10,7 +10,6 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { parseIncomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
-import { settlePost } from '../posts/settle';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
 import {
