@@ -96,7 +96,7 @@ describe('podcast feeds', () => {
   it('draws square JPEG artwork of 1400–3000 px from the school name, stored content-addressed', async () => {
     const feed = await parseWithFeedparser(await text(schoolRss()));
     const artwork = /<itunes:image href="([^"]+)"\/>/.exec(await text(schoolRss()))?.[1] ?? '';
-    expect(artwork).toMatch(new RegExp(`^${corridor.url}/media/[\\w-]{32}\\.jpg$`));
+    expect(artwork).toMatch(new RegExp(`^${corridor.url}/media/school-demo/[\\w-]{32}\\.jpg$`));
     const response = await fetch(artwork);
     expect(response.headers.get('content-type')).toBe('image/jpeg');
     expect(response.headers.get('cache-control')).toContain('immutable');
@@ -204,12 +204,12 @@ describe('sharing cards', () => {
       expect(result.ogType, kind).toBe(kind === 'video' ? 'video.other' : 'article');
       expect(result.ogUrl, kind).toBe(url);
       const image = result.ogImage?.[0];
-      expect(image?.url, kind).toMatch(/\/media\/[\w-]+\.jpg$/);
+      expect(image?.url, kind).toMatch(/\/media\/[\w-]+\/[\w-]+\.jpg$/);
       const fetched = await fetch(image?.url ?? '');
       expect(fetched.headers.get('content-type'), kind).toBe('image/jpeg');
       if (kind === 'audio') expect(image?.url).toBe(artwork);
       if (kind === 'video') {
-        expect(result.ogVideo?.[0]?.url).toMatch(/\/media\/[\w-]+\.mp4$/);
+        expect(result.ogVideo?.[0]?.url).toMatch(/\/media\/[\w-]+\/[\w-]+\.mp4$/);
         expect(result.ogVideo?.[0]?.type).toBe('video/mp4');
       }
     }
@@ -248,14 +248,14 @@ describe('sharing cards', () => {
           const photo = await sharp(Buffer.from(await (await fetch(String(embed.url))).arrayBuffer())).metadata();
           expect([photo.width, photo.height], where).toEqual([embed.width, embed.height]);
         } else if (embed.thumbnail_url !== undefined) {
-          expect(embed.thumbnail_url, where).toMatch(/\/media\/[\w-]+\.(jpg|png)$/);
+          expect(embed.thumbnail_url, where).toMatch(/\/media\/[\w-]+\/[\w-]+\.(jpg|png)$/);
           expect(embed.thumbnail_width as number, where).toBeLessThanOrEqual(maxwidth);
           expect(embed.thumbnail_height as number, where).toBeLessThanOrEqual(maxheight);
         } else {
           // Left out only when no rendition is small enough (the portrait video's posters are ≥ 320×569).
           expect(Object.keys(bound).length, `${where}: a thumbnail when nothing limits it`).toBeGreaterThan(0);
         }
-        if (kind === 'video') expect(embed.html, where).toMatch(/ poster="[^"]+\/media\/[\w-]+\.jpg"/);
+        if (kind === 'video') expect(embed.html, where).toMatch(/ poster="[^"]+\/media\/[\w-]+\/[\w-]+\.jpg"/);
         if (kind === 'video' && embed.thumbnail_url) expect(embed.html, where).toContain(`poster="${embed.thumbnail_url}"`);
       }
     }
@@ -265,6 +265,6 @@ describe('sharing cards', () => {
     const page = await text(posts.video.url ?? '');
     const videos = [...page.matchAll(/<video [^>]*>/g)].map((m) => m[0]);
     expect(videos.length).toBeGreaterThan(0);
-    for (const video of videos) expect(video).toMatch(/ poster="[^"]+\/media\/[\w-]+\.jpg"/);
+    for (const video of videos) expect(video).toMatch(/ poster="[^"]+\/media\/[\w-]+\/[\w-]+\.jpg"/);
   });
 });
