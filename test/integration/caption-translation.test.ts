@@ -6,7 +6,15 @@ import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { translationSpend } from '../../functions/core/translate/post-translations';
 import { corpusPath } from '../helpers/corpus';
 import { settle, startTestCorridor, type TestCorridor } from '../helpers/corridor';
-import { type JoinLink, joinByEmail, joinLinks, savePreferences, sentEmails, testClock } from '../helpers/parents';
+import {
+  addPhoneToFamily,
+  type JoinLink,
+  joinByEmail,
+  joinLinks,
+  savePreferences,
+  sentEmails,
+  testClock,
+} from '../helpers/parents';
 import { type PushService, startPushService } from '../helpers/push-service';
 import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/translation-services';
 
@@ -67,12 +75,8 @@ describe('a school that turns translation on', () => {
     const polish = await joinByEmail(corridor, year1, address('pl'), 'pl');
     const phone = push.browser();
     polishPhone = phone.id;
-    const subscribed = await fetch(`${polish}/push`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ subscription: phone.subscription }),
-    });
-    expect(subscribed.status).toBe(200);
+    // The family approves its new phone from its confirmed address first (a forwarded link adds nobody).
+    await addPhoneToFamily(polish, phone, { corridor, address: address('pl') });
     await savePreferences(polish, { push: 'instant', email: 'digest' });
     for (const lang of ['ur', 'ro', undefined]) {
       const manage = await joinByEmail(corridor, year1, address(lang ?? 'en'), lang);
