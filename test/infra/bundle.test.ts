@@ -13,9 +13,10 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
  * twelve languages: their catalogues (functions/core/i18n/catalogues, ~127 kB of JSON, mostly non-Latin
  * scripts at 2–3 bytes a character) and intl-messageformat are bundled (was 500 kB; the API was 545 kB
  * with them). Shipping the catalogues beside the bundle and reading only the locale asked for would win
- * most of that back.
+ * most of that back. 750 kB since the operator, school, trust and school-year routes, the admin screens'
+ * routes and the school artwork joined the API (723 kB measured); the catalogues step above is the way down.
  */
-const API_BUNDLE_LIMIT_BYTES = 600 * 1000;
+const API_BUNDLE_LIMIT_BYTES = 750 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
 async function bundle(entry: string, external: string[] = []) {
