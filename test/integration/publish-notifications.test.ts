@@ -39,7 +39,9 @@ describe('families', () => {
   });
 
   it('refuses a class the school does not have', async () => {
-    await expect(createFamily(corridor.local.deps, { schoolId: 'demo', classIds: ['nope'] })).rejects.toThrow('unknown class');
+    await expect(createFamily(corridor.local.deps, { schoolId: 'demo', classIds: ['nope'] })).rejects.toThrow(
+      'unknown or archived class',
+    );
   });
 });
 

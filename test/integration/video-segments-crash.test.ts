@@ -11,7 +11,7 @@ import { lambdaContext } from '../../functions/local/queue';
 import { sqsEvent, sqsRecord } from '../helpers/aws-events';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor } from '../helpers/corridor';
-import { listSiteKeys } from '../helpers/site-state';
+import { listPostMediaKeys } from '../helpers/site-state';
 
 /**
  * Issue 20, acceptance 2: crash a long video's jobs at every new fault point — after the split, after
@@ -64,7 +64,7 @@ describe.each(segmentFaults.map((point) => [point]))('crashing a long video at %
       expect(feed.items.filter((item) => item.id === post.url)).toHaveLength(1);
       const outputs = (await getPostWithMedia(deps, post.id))?.media[0]?.outputs.map((o) => o.key) ?? [];
       expect(outputs.length).toBeGreaterThan(1);
-      expect((await listSiteKeys(deps, 'media/')).sort()).toEqual([...outputs].sort());
+      expect((await listPostMediaKeys(deps)).sort()).toEqual([...outputs].sort());
 
       // Nothing of the split, and not the original, is left in the incoming bucket.
       expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
@@ -111,7 +111,7 @@ describe('a piece the encoder refuses', () => {
       expect(post.media[0]?.failure?.code).toBe('damaged');
       expect(post.media[0]?.failure?.message).toMatch(/part 2 of \d+/);
       expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
-      expect(await listSiteKeys(deps, 'media/')).toEqual([]);
+      expect(await listPostMediaKeys(deps)).toEqual([]);
     } finally {
       await corridor.stop();
     }
