@@ -64,17 +64,10 @@ export interface Whoami {
   name: string;
 }
 
-/** How far a published post went, in counts (functions/core/notify/reach.ts). */
-export interface PostReach {
-  families: number;
-  push: number;
-  emailNow: number;
-  afterQuietHours: number;
-  digest: number;
-  noWay: number;
-  turnedOff: number;
-  onTheWay: number;
-}
+/** How far a published post went, in counts: the API's own type (a type import, erased from the bundle). */
+import type { PostReach } from '../../functions/core/notify/reach';
+
+export type { PostReach };
 
 export interface CreatePostRequest {
   idempotencyKey: string;
