@@ -23,6 +23,10 @@ export const tableKeys = {
   /** A post's caption and alt texts machine-translated into one language (core/translate). */
   postTranslation: (postId: string, locale: string) => ({ pk: `POST#${postId}`, sk: `TRANSLATION#${locale}` }),
   postTranslationPrefix: 'TRANSLATION#',
+  /** A recent failure to translate a post into a language: kept a short while so re-driven senders do not ask again. */
+  postTranslationFailure: (postId: string, locale: string) => ({ pk: `POST#${postId}`, sk: `TRANSLATION-FAILED#${locale}` }),
+  /** Both of the above (a retract deletes translations and failures alike). */
+  postTranslationAnyPrefix: 'TRANSLATION',
   /** Characters a school sent to the translator in one month (UTC), against its monthly budget. */
   translationSpend: (schoolId: string, month: string) => ({ pk: `SCHOOL#${schoolId}#TRANSLATION`, sk: month }),
   /** A school's posts by creation time (pointer items: sk `<createdAt>#<postId>`). */

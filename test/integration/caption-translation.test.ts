@@ -2,8 +2,9 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableKeys } from '../../functions/aws/keys';
 import type { FaultPoint } from '../../functions/core/deps';
+import { getSchool } from '../../functions/core/schools/school';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
-import { translationSpend } from '../../functions/core/translate/post-translations';
+import { FAILURE_MEMORY_MS, translationFor, translationSpend } from '../../functions/core/translate/post-translations';
 import { corpusPath } from '../helpers/corpus';
 import { settle, startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import {
@@ -129,6 +130,17 @@ describe('a school that turns translation on', () => {
     expect(mail?.body.html).toContain(`<p lang="en-GB" dir="auto" style="white-space:pre-line;margin:8px 0">${caption}</p>`);
     expect(mail?.body.html).toContain('Traducerea automată nu este disponibilă pentru această postare; iată originalul.');
     expect(mail?.body.html).not.toContain('[ro]');
+    // The failure is remembered a short while: another message of the same moment (a re-driven sender)
+    // goes with the original without asking again; once that while is over, the next one asks.
+    const school = await getSchool(corridor.local.deps, 'demo');
+    if (!school) throw new Error('no demo school');
+    const text = { postId, caption, alts: ['Bean pots'] };
+    const asked = calls('ro');
+    expect(await translationFor(corridor.local.deps, school, text, 'ro')).toBe('failed');
+    expect(calls('ro')).toBe(asked);
+    clock.advance(FAILURE_MEMORY_MS);
+    expect(await translationFor(corridor.local.deps, school, text, 'ro')).toBe('failed');
+    expect(calls('ro')).toBe(asked + 1);
   });
 
   it('the English family reads the caption as written, with no note', async () => {

@@ -14,8 +14,10 @@ import { billedCharacters } from './translator';
  * the post, and read from the table every time after: a second message, a digest, a retry after a crash
  * never ask the translator again. The item records a digest of the texts it translated, so an edited
  * caption is translated again; a retract deletes them with the post's media. A failure (the service down,
- * the month's budget spent) is not stored: that message goes with the original and a note, and the next
- * one tries again. Within one process concurrent senders share one request per (post, language, text);
+ * the month's budget spent) sends that message with the original and a note, and is remembered for
+ * FAILURE_MEMORY_MS (`TRANSLATION-FAILED#<locale>`, same texts only): the other messages of the same
+ * moment — a sender re-driven after a crash, the family's second channel — go with the original too
+ * instead of asking (and paying) again; a later message (the evening digest, an edit) tries again. Within one process concurrent senders share one request per (post, language, text);
  * two Lambdas meeting the same new post at the same moment may both ask — the conditional write keeps one.
  */
 const storedSchema = z.object({
@@ -38,6 +40,9 @@ export interface TranslatableText {
   alts: string[];
 }
 
+/** How long a failure to translate stands before the next message asks the translator again. */
+export const FAILURE_MEMORY_MS = 15 * 60_000;
+
 const inFlight = new Map<string, Promise<TranslationOutcome>>();
 
 const sourceHash = (text: TranslatableText) =>
@@ -59,6 +64,7 @@ export async function translationFor(
   const hash = sourceHash(text);
   const stored = await readTranslation(deps, text.postId, locale);
   if (stored?.sourceHash === hash) return { caption: stored.caption, alts: stored.alts };
+  if (await failedRecently(deps, text.postId, locale, hash)) return 'failed';
   const key = `${text.postId}\0${locale}\0${hash}`;
   let pending = inFlight.get(key);
   if (!pending) {
@@ -80,6 +86,7 @@ async function translate(
   const texts = [text.caption, ...text.alts];
   if (!(await spendBudget(deps, school, billedCharacters(texts)))) {
     console.warn(`translation budget of school ${school.id} is spent for this month; post ${text.postId} goes untranslated`);
+    await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
   let translated: string[];
@@ -91,6 +98,7 @@ async function translate(
     });
   } catch (error) {
     console.error(`translating post ${text.postId} into ${locale} with ${translator.name} failed; the original goes out`, error);
+    await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
   const [caption = '', ...alts] = translated;
@@ -105,6 +113,38 @@ async function readTranslation(deps: Deps, postId: string, locale: Locale) {
     new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale), ConsistentRead: true }),
   );
   return Item ? storedSchema.parse(Item) : undefined;
+}
+
+const failureSchema = z.object({ sourceHash: z.string(), retryAfter: z.string() });
+
+async function failedRecently(deps: Deps, postId: string, locale: Locale, hash: string): Promise<boolean> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.postTranslationFailure(postId, locale),
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) return false;
+  const failure = failureSchema.parse(Item);
+  return failure.sourceHash === hash && deps.now().toISOString() < failure.retryAfter;
+}
+
+async function rememberFailure(deps: Deps, postId: string, locale: Locale, hash: string) {
+  const retryAfter = new Date(deps.now().getTime() + FAILURE_MEMORY_MS);
+  await deps.clients.dynamo.send(
+    new PutCommand({
+      TableName: deps.config.tableName,
+      Item: {
+        ...tableKeys.postTranslationFailure(postId, locale),
+        type: 'post-translation-failure',
+        sourceHash: hash,
+        retryAfter: retryAfter.toISOString(),
+        // The table's TTL sweeps it away a day later; it is only read within FAILURE_MEMORY_MS.
+        expiresAt: Math.floor(retryAfter.getTime() / 1000) + 86_400,
+      },
+    }),
+  );
 }
 
 async function storeTranslation(deps: Deps, postId: string, locale: Locale, value: z.infer<typeof storedSchema>, by: string) {
@@ -171,18 +211,18 @@ export async function translationSpend(deps: Deps, schoolId: string): Promise<nu
   return Number(Item?.chars ?? 0);
 }
 
-/** Deletes every translation of a post (a retract is total). Returns how many there were. */
+/** Deletes every translation of a post, and any remembered failure (a retract is total). Returns how many translations there were. */
 export async function forgetTranslations(deps: Deps, postId: string): Promise<number> {
   const { Items = [] } = await deps.clients.dynamo.send(
     new QueryCommand({
       TableName: deps.config.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':prefix': tableKeys.postTranslationPrefix },
+      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':prefix': tableKeys.postTranslationAnyPrefix },
       ProjectionExpression: 'pk, sk',
       ConsistentRead: true,
     }),
   );
   for (const { pk, sk } of Items)
     await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: { pk, sk } }));
-  return Items.length;
+  return Items.filter((item) => String(item.sk).startsWith(tableKeys.postTranslationPrefix)).length;
 }
