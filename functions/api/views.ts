@@ -39,6 +39,9 @@ export function postView(publicUrl: string, { post, media, revision }: PostWithM
       width: m.width,
       height: m.height,
       durationSeconds: m.durationSeconds,
+      /** The faces found (boxes as fractions of the picture) and whether each is blurred: the composer outlines them. */
+      faceChoice: m.faceChoice,
+      faces: m.faces,
     })),
   };
 }

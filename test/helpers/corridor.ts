@@ -29,7 +29,7 @@ export interface TestCorridor {
 export interface PostInput {
   audience: string | string[];
   caption?: string;
-  files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string; captions?: string }[];
+  files?: { path?: string; bytes?: Buffer; contentType?: string; alt?: string; captions?: string; faces?: 'blur' | 'keep' }[];
   idempotencyKey?: string;
   /** Admin only: parents hear at once, through digests and quiet hours. */
   urgent?: boolean;
@@ -71,6 +71,7 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           contentType: f.contentType ?? 'image/jpeg',
           alt: f.alt ?? '',
           captions: f.captions,
+          faces: f.faces,
         })),
       );
       const created = await corridor.api<{ post: PostView; uploads: UploadInstruction[]; error?: { message: string } }>(
@@ -81,7 +82,13 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           audience: input.audience,
           caption: input.caption ?? '',
           urgent: input.urgent,
-          media: files.map((f) => ({ contentType: f.contentType, bytes: f.bytes.length, alt: f.alt, captions: f.captions })),
+          media: files.map((f) => ({
+            contentType: f.contentType,
+            bytes: f.bytes.length,
+            alt: f.alt,
+            captions: f.captions,
+            faces: f.faces,
+          })),
           ...input.extra,
         },
         input.token,

@@ -79,12 +79,30 @@ export async function checkConsent(
   school: School,
   input: { audience: readonly string[]; pictured?: readonly string[]; confirmed: boolean },
 ): Promise<RestrictedPupil[]> {
-  const restricted = await pupilsNotToIdentify(deps, school, input.audience, input.pictured);
-  if (restricted.length > 0 && !input.confirmed) throw new ConsentRequired(restricted, audienceWords(school, input.audience));
+  return confirmedOrRefused(
+    school,
+    input.audience,
+    await pupilsNotToIdentify(deps, school, input.audience, input.pictured),
+    input.confirmed,
+  );
+}
+
+/** The pupils the poster confirmed for, or ConsentRequired naming them when the poster has not confirmed. */
+export function confirmedOrRefused(
+  school: School,
+  audience: readonly string[],
+  restricted: RestrictedPupil[],
+  confirmed: boolean,
+): RestrictedPupil[] {
+  if (restricted.length > 0 && !confirmed) throw new ConsentRequired(restricted, audienceWords(school, audience));
   return restricted;
 }
 
-/** Records in the audit log that the poster confirmed these pupils cannot be identified. */
+/**
+ * Records in the audit log that the poster confirmed these pupils cannot be identified. Keeping faces
+ * clear that the rules would blur (media/faces/rules.ts) is such a confirmation too, even when it is the
+ * school's "blur faces in public posts" setting rather than a pupil's consent that asked for the blur.
+ */
 export async function recordConsentConfirmation(
   deps: Deps,
   actor: Actor,
@@ -92,10 +110,12 @@ export async function recordConsentConfirmation(
   postId: string,
   audience: readonly string[],
   pupils: RestrictedPupil[],
+  faces?: { kept: string; reason: string },
 ): Promise<void> {
-  if (pupils.length === 0) return;
+  if (pupils.length === 0 && !faces) return;
   await recordAudit(deps, school.id, actor, 'consent_confirmed', postId, {
     audience: [...audience],
     pupils: pupils.map(describePupil),
+    ...(faces ? { facesKept: faces.kept, blurReason: faces.reason } : {}),
   });
 }

@@ -118,6 +118,7 @@ export async function storeAndMarkReady(
     durationSeconds: processed.durationSeconds,
     placeholder: processed.placeholder,
     dominantColor: processed.dominantColor,
+    faces: processed.faces,
     outputs,
     progress: 100,
   });

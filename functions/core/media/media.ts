@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { Face } from './faces/box';
 
 /**
  * Media as the rest of Corridor sees it: what a processor produced, and the named reasons it refuses
@@ -62,6 +63,8 @@ export interface ProcessedMedia {
   placeholder?: string;
   /** `#rrggbb`. */
   dominantColor?: string;
+  /** The faces found in a photo or a video's poster, each blurred in every output or not. */
+  faces?: Face[];
   outputs: MediaOutput[];
 }
 

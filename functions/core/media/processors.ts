@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type AvOptions, processAudio, processVideoOrSplit, type SplitPolicy, type SplitVideo } from './av/process';
+import type { FaceStep } from './faces/step';
 import { processImage } from './image/process';
 import type { MediaKind, ProcessedMedia } from './media';
 import type { Sniffed } from './sniff';
@@ -17,15 +18,19 @@ export interface ProcessInput {
   onProgress: (percent: number) => Promise<void>;
   /** When a long video is split into pieces encoded in parallel rather than encoded in this job. */
   split: SplitPolicy;
+  /** Finds and blurs faces in a photo or a video's poster before any output is made. */
+  faces?: FaceStep;
 }
 
 export const avOptions = ({
   workDir,
   ffmpegDir,
   onProgress,
-}: Pick<ProcessInput, 'workDir' | 'ffmpegDir' | 'onProgress'>): AvOptions => ({
+  faces,
+}: Pick<ProcessInput, 'workDir' | 'ffmpegDir' | 'onProgress' | 'faces'>): AvOptions => ({
   workDir,
   onProgress,
+  faces,
   ...(ffmpegDir ? { ffmpegPath: join(ffmpegDir, 'ffmpeg'), ffprobePath: join(ffmpegDir, 'ffprobe') } : {}),
 });
 
@@ -35,7 +40,7 @@ export const avOptions = ({
  * long video comes back split (`SplitVideo`), for the worker to hand to the piece jobs.
  */
 export const processors: Record<MediaKind, (input: ProcessInput) => Promise<ProcessedMedia | SplitVideo>> = {
-  image: async ({ path, sniffed }) => processImage(await readFile(path), { format: sniffed.format }),
+  image: async ({ path, sniffed, faces }) => processImage(await readFile(path), { format: sniffed.format, faces }),
   video: (input) => processVideoOrSplit(input.path, avOptions(input), input.split),
   audio: (input) => processAudio(input.path, avOptions(input)),
 };

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { incomingKey } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { MAX_AUDIO_BYTES, MAX_VIDEO_BYTES } from './av/limits';
+import { faceChoices } from './faces/box';
 import type { MediaKind } from './media';
 
 /**
@@ -49,6 +50,11 @@ export const uploadRequestSchema = z
       // https://www.w3.org/TR/webvtt1/#file-structure: an optional BOM, then "WEBVTT" and a space, tab or line end.
       .regex(/^\uFEFF?WEBVTT(?:[ \t\r\n]|$)/, 'captions must be a WebVTT file (its first line is WEBVTT)')
       .optional(),
+    /**
+     * Blur every face found in this photo (or video poster), or keep them clear. Absent: the consent
+     * rules decide (media/faces/rules.ts).
+     */
+    faces: z.enum(faceChoices, { error: 'faces is "blur" or "keep"' }).optional(),
   })
   .superRefine((value, ctx) => {
     const kind = declaredKind(value.contentType);

@@ -12,6 +12,7 @@ import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
+import { faceStepOf } from './faces/step';
 import {
   deleteOriginal,
   finishTail,
@@ -122,6 +123,7 @@ async function fetchAndProcess(
         await recordProgress(deps, item.postId, item.id, percent);
       },
       split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
+      faces: faceStepOf(item),
     });
     if (!('pieces' in result)) return result;
     // The pieces are in this job's scratch folder: they go to storage before it is removed.

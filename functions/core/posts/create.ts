@@ -5,9 +5,10 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
-import { checkConsent, picturedSchema, recordConsentConfirmation } from '../consent/check';
+import { confirmedOrRefused, picturedSchema, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
+import { blurReason, choiceFor, keptAgainstRules, needsConsentConfirmation } from '../media/faces/rules';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
 import { closedClassReason } from '../schools/classes';
@@ -80,14 +81,18 @@ export async function createPost(
   if (input.urgent && principal.role !== 'admin') {
     throw new PostInputError('only an admin can mark a post urgent: it reaches parents at once, even at night');
   }
-  const consentConfirmedFor =
-    input.media.length > 0
-      ? await checkConsent(deps, school, {
-          audience: input.audience,
-          pictured: input.pictured,
-          confirmed: input.consentConfirmed,
-        })
-      : [];
+  const restricted = input.media.length > 0 ? await pupilsNotToIdentify(deps, school, input.audience, input.pictured) : [];
+  // Faces start blurred when the rules say so; blurred pictures then need no confirmation, anything else does.
+  const reason = blurReason({
+    audience: input.audience,
+    restrictedPupils: restricted.length,
+    blurFacesInPublic: school.blurFacesInPublic,
+  });
+  const files = input.media.map((file) => ({ ...file, faces: choiceFor(file.faces, reason) }));
+  const consentConfirmedFor = needsConsentConfirmation(reason, files)
+    ? confirmedOrRefused(school, input.audience, restricted, input.consentConfirmed)
+    : [];
+  const kept = keptAgainstRules(reason, files);
   await consumeRateLimit(
     deps,
     POSTS_PER_CALLER,
@@ -97,7 +102,7 @@ export async function createPost(
 
   const postId = deriveId(school.id, input.idempotencyKey);
   const now = deps.now().toISOString();
-  const media: MediaItem[] = input.media.map((file, index) => ({
+  const media: MediaItem[] = files.map((file, index) => ({
     id: deriveId(postId, String(index)),
     postId,
     schoolId: school.id,
@@ -106,6 +111,7 @@ export async function createPost(
     declaredType: file.contentType,
     declaredBytes: file.bytes,
     captions: file.captions,
+    faceChoice: file.faces,
     state: 'awaiting_upload',
     outputs: [],
     attempts: 0,
@@ -151,7 +157,7 @@ export async function createPost(
       files: media.length,
       state: input.draft ? 'draft' : 'submitted',
     });
-    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor);
+    await recordConsentConfirmation(deps, principal, school, postId, input.audience, consentConfirmedFor, kept);
   }
   if (media.length === 0) await settlePost(deps, postId);
   const current = await getPostWithMedia(deps, postId);

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { faceChoices, faceSchema } from '../media/faces/box';
 import { mediaKinds, storedOutputSchema } from '../media/media';
 import { segmentPlanSchema } from '../media/segments/jobs';
 
@@ -105,6 +106,13 @@ export const mediaItemSchema = z.object({
   /** A large file's S3 multipart upload, and the ETag of each part the client reported as arrived. */
   uploadId: z.string().optional(),
   parts: z.record(z.string(), z.string()).optional(),
+  /**
+   * Blur the faces found in this photo (or video poster), or keep them: set when the post is created,
+   * from the poster's choice or the consent rules (media/faces/rules.ts).
+   */
+  faceChoice: z.enum(faceChoices).optional(),
+  /** The faces found, in relative coordinates, each blurred in every output or not. */
+  faces: z.array(faceSchema).optional(),
   /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
   keyEpoch: z.number().int().optional(),
   /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */

@@ -101,6 +101,8 @@ export const schoolSchema = z.object({
   rosterOutOfDate: z.boolean().default(false),
   /** The last change of school year (core/schools/year): in progress, or done. */
   yearChange: yearChangeSchema.optional(),
+  /** Faces in photos of public posts start blurred, whatever the consent roster says (media/faces/rules.ts). */
+  blurFacesInPublic: z.boolean().default(false),
   /** Captions and alt texts are machine-translated into the languages the school's families chose. */
   translateCaptions: z.boolean().default(false),
   /** At most this many characters a month go to the translator (Amazon Translate bills per character). */

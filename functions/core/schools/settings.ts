@@ -9,7 +9,14 @@ import { resyncWall } from './wall';
 
 /** What an admin may change about their school here (each field optional: send only what changes). */
 export const settingsSchema = schoolSchema
-  .pick({ requiresApproval: true, retentionDays: true, timezone: true, translateCaptions: true, translationBudgetChars: true })
+  .pick({
+    requiresApproval: true,
+    retentionDays: true,
+    timezone: true,
+    translateCaptions: true,
+    translationBudgetChars: true,
+    blurFacesInPublic: true,
+  })
   .extend({
     name: z.string().trim().min(1, 'the school needs a name').max(120),
     /** Show the school's public posts on its trust's regional wall (false takes them off again). */
@@ -29,6 +36,7 @@ export interface Settings {
   wallOptIn: boolean;
   translateCaptions: boolean;
   translationBudgetChars: number;
+  blurFacesInPublic: boolean;
 }
 
 export const settingsOf = (school: School): Settings => ({
@@ -40,6 +48,7 @@ export const settingsOf = (school: School): Settings => ({
   wallOptIn: school.wallTrustId !== undefined,
   translateCaptions: school.translateCaptions,
   translationBudgetChars: school.translationBudgetChars,
+  blurFacesInPublic: school.blurFacesInPublic,
 });
 
 /** A setting the admin cannot have as asked, with the words to show them. */

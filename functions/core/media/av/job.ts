@@ -1,5 +1,6 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { FaceStep } from '../faces/step';
 import { MediaRejected } from '../media';
 import { asRejection } from './failure';
 import { DEFAULT_TIME_BUDGET_MS } from './limits';
@@ -19,6 +20,8 @@ export interface AvOptions {
   ffmpegPath?: string;
   /** ffprobe binary. Default `ffprobe` on PATH. */
   ffprobePath?: string;
+  /** The face step for a video's poster (the only frame whose faces are blurred). */
+  faces?: FaceStep;
 }
 
 /** One processing job: its deadline, binaries, progress, scratch folder. */
@@ -28,6 +31,7 @@ export interface AvJob {
   scratch: string;
   ffmpeg(args: string[], options?: Omit<RunOptions, 'deadline'>): Promise<RunResult>;
   probe(path: string): Promise<AvProbe>;
+  faces?: FaceStep;
 }
 
 /**
@@ -46,6 +50,7 @@ export async function withJob<T>(options: AvOptions, body: (job: AvJob) => Promi
     scratch,
     ffmpeg: (args, runOptions) => run(ffmpegPath, args, { ...runOptions, deadline }),
     probe: (path) => probeFile(ffprobePath, path, deadline),
+    faces: options.faces,
   };
   try {
     const result = await body(job);

@@ -60,6 +60,7 @@ export async function finishVideo(
     durationSeconds,
     placeholder: poster.placeholder,
     dominantColor: poster.dominantColor,
+    faces: poster.faces,
     outputs: [
       { role: 'video', contentType: 'video/mp4', extension: 'mp4', bytes: await readFile(output), width, height },
       ...poster.outputs,

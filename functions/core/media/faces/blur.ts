@@ -3,9 +3,9 @@ import type { RawImage } from '../image/placeholder';
 import { type Face, toPixels } from './box';
 
 /** Boxes grow by this much before blurring: detectors box the face tightly, and hair and ears identify too. */
-const GROW = 0.3;
+const GROW = 0.5;
 /** A blurred face keeps at most this many blocks across: too few for anyone to recognise the child. */
-const BLOCKS_ACROSS = 5;
+const BLOCKS_ACROSS = 3;
 
 /**
  * Destroys the faces marked `blur` in a decoded picture, before any output is made from it: each region
@@ -26,7 +26,7 @@ export async function blurFaces(image: RawImage, faces: readonly Face[]): Promis
         .resize(across, down, { fit: 'fill' })
         .raw()
         .toBuffer();
-      const sigma = Math.max(0.3, Math.min(region.width, region.height) / 6);
+      const sigma = Math.max(0.3, Math.min(region.width, region.height) / 4);
       const input = await sharp(tiny, { raw: { width: across, height: down, channels } })
         .resize(region.width, region.height, { fit: 'fill', kernel: 'linear' })
         .blur(sigma)

@@ -1,5 +1,9 @@
 import * as z from 'zod';
 
+/** What the poster chose for a file's faces: blur every face found, or keep them as they are. */
+export const faceChoices = ['blur', 'keep'] as const;
+export type FaceChoice = (typeof faceChoices)[number];
+
 /**
  * A face found in a picture: where it is, as fractions of the upright picture's width and height (so a
  * box holds at every published width), and whether it is blurred. Nothing else about the face is kept:

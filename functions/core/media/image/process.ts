@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import type { FaceStep } from '../faces/step';
 import { type MediaOutput, MediaRejected, type ProcessedMedia } from '../media';
 import { decodeUpright, downscale, uploadInputOptions } from './decode';
 import { type ImageHeader, readHeader } from './header';
@@ -10,20 +11,32 @@ import { animatedWebpOptions, JPEG_BACKGROUND, jpegOptions, targetWidths, webpOp
  * each width as WebP and JPEG, plus a ThumbHash placeholder and the dominant colour. Animations keep
  * their motion as animated WebP, with a still JPEG for readers that cannot play it.
  * @param options.format what `sniff` found (HEIC needs its own decoder).
+ * @param options.faces finds (and blurs) faces on the decoded picture before any output is made. An
+ *   animation whose faces must be blurred is published as its blurred first frame: motion cannot be
+ *   blurred frame by frame here, and the faces must not go out.
  * @throws MediaRejected when the file is damaged, too large or has too many frames.
  */
-export async function processImage(input: Buffer, options: { format: string }): Promise<ProcessedMedia> {
+export async function processImage(input: Buffer, options: { format: string; faces?: FaceStep }): Promise<ProcessedMedia> {
   const header = await readHeader(input);
-  const processed = header.frames > 1 ? await processAnimation(input, header) : await processStill(input, options.format, header);
+  const processed =
+    header.frames > 1 && !options.faces?.blurs
+      ? await processAnimation(input, header)
+      : await processStill(input, options.format, header, options.faces);
   return { kind: 'image', width: header.width, height: header.height, ...processed };
 }
 
-type Variants = Pick<ProcessedMedia, 'outputs' | 'placeholder' | 'dominantColor'>;
+type Variants = Pick<ProcessedMedia, 'outputs' | 'placeholder' | 'dominantColor' | 'faces'>;
 
-/** Decode once at the largest width, then each smaller width from the one before (a cascade). */
-async function processStill(input: Buffer, format: string, header: ImageHeader): Promise<Variants> {
+/**
+ * Decode once at the largest width, then each smaller width from the one before (a cascade). The face
+ * step runs on that first decode, so every width, format, the placeholder and the colour come from the
+ * blurred pixels.
+ */
+async function processStill(input: Buffer, format: string, header: ImageHeader, faces?: FaceStep): Promise<Variants> {
   const [largest, ...smaller] = targetWidths(header.width, false);
   let current = await decodeUpright(input, format, largest ?? header.width);
+  const found = faces ? await faces.apply(current) : undefined;
+  if (found) current = found.image;
   // Encodes run on libuv's thread pool while the cascade goes on: both cores stay busy.
   const encodes = [encodeStill(current)];
   for (const width of smaller) {
@@ -31,7 +44,7 @@ async function processStill(input: Buffer, format: string, header: ImageHeader):
     encodes.push(encodeStill(current));
   }
   const [outputs, placeholder, color] = await Promise.all([Promise.all(encodes), thumbHash(current), dominantColor(current)]);
-  return { outputs: outputs.reverse().flat(), placeholder, dominantColor: color };
+  return { outputs: outputs.reverse().flat(), placeholder, dominantColor: color, ...(found ? { faces: found.faces } : {}) };
 }
 
 async function encodeStill(image: RawImage): Promise<MediaOutput[]> {

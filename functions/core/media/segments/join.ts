@@ -5,6 +5,7 @@ import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
 import { withJob } from '../av/job';
 import { joinPieces, PROGRESS } from '../av/segments';
+import { faceStepOf } from '../faces/step';
 import { recordProgress, renewLease, settleMedia, storeAndMarkReady } from '../item-state';
 import { MediaRejected, type ProcessedMedia } from '../media';
 import { avOptions } from '../processors';
@@ -55,7 +56,7 @@ async function joinStored(deps: Deps, item: MediaItem, plan: SegmentPlan): Promi
     if (audio) await getWorkFile(deps, workKeys.audio(item, plan.id), audio);
     const onProgress = (percent: number) =>
       recordProgress(deps, item.postId, item.id, PROGRESS.join + ((100 - PROGRESS.join) * percent) / 100);
-    return await withJob(avOptions({ workDir, ffmpegDir: deps.config.ffmpegDir, onProgress }), (av) =>
+    return await withJob(avOptions({ workDir, ffmpegDir: deps.config.ffmpegDir, onProgress, faces: faceStepOf(item) }), (av) =>
       joinPieces(av, pieces, audio, plan.durationSeconds),
     );
   } finally {
