@@ -136,13 +136,13 @@ describe('photo consent', () => {
     });
   });
 
-  it('posting photos to public with a class that has a “school only” pupil needs the confirmation, which is audited', async () => {
+  it('keeping faces clear in photos to public with a class that has a “school only” pupil needs the confirmation, which is audited', async () => {
     const request = {
       idempotencyKey: crypto.randomUUID(),
       audience: 'public',
       caption: 'Our class paintings',
       pictured: ['year-2'],
-      media: [{ contentType: 'image/png', bytes: 9331, alt: 'paintings' }],
+      media: [{ contentType: 'image/png', bytes: 9331, alt: 'paintings', faces: 'keep' }],
     };
     const refused = await teacher.api<ErrorAnswer>('POST', '/api/posts', request);
     expect(refused.status).toBe(409);
@@ -156,17 +156,65 @@ describe('photo consent', () => {
     const confirmed = await corridor.post({
       audience: 'public',
       caption: 'Our class paintings',
-      files: [photo],
+      files: [{ ...photo, faces: 'keep' }],
       idempotencyKey: request.idempotencyKey,
       extra: { pictured: ['year-2'], consentConfirmed: true },
     });
     expect(confirmed.state).toBe('published');
+    expect(confirmed.media[0]?.faceChoice).toBe('keep');
     const log = await corridor.api<AuditAnswer>('GET', '/api/audit');
     const entry = log.body.entries.find((e) => e.action === 'consent_confirmed' && e.target === confirmed.id);
     expect(entry).toMatchObject({
       actor: 'demo admin',
-      details: { audience: ['public'], pupils: ['Ava Brown (Year 2, school only)', 'Sam Lee (Year 2, no photos)'] },
+      details: {
+        audience: ['public'],
+        pupils: ['Ava Brown (Year 2, school only)', 'Sam Lee (Year 2, no photos)'],
+        facesKept: 'faces kept clear in file 1 of 1',
+        blurReason: 'pupils pictured without consent for this audience',
+      },
     });
+  });
+
+  it('the same photos without a choice start with their faces blurred, and need no confirmation', async () => {
+    const blurred = await corridor.post({
+      audience: 'public',
+      caption: 'Our class paintings, faces blurred',
+      files: [photo],
+      extra: { pictured: ['year-2'] },
+    });
+    expect(blurred.state).toBe('published');
+    expect(blurred.media[0]?.faceChoice).toBe('blur');
+    const log = await corridor.api<AuditAnswer>('GET', '/api/audit');
+    expect(log.body.entries.filter((e) => e.action === 'consent_confirmed' && e.target === blurred.id)).toEqual([]);
+    // A video's frames other than its poster are not blurred: it still needs the confirmation.
+    const video = await teacher.api<ErrorAnswer>('POST', '/api/posts', {
+      idempotencyKey: crypto.randomUUID(),
+      audience: 'public',
+      pictured: ['year-2'],
+      media: [{ contentType: 'video/mp4', bytes: 242752 }],
+    });
+    expect(video.status).toBe(409);
+    expect(video.body.error.code).toBe('consent_required');
+  });
+
+  it('the school setting “blur faces in public posts” blurs by default; keeping faces clear is audited', async () => {
+    const on = await corridor.api('PATCH', '/api/settings', { blurFacesInPublic: true });
+    expect(on.status).toBe(200);
+    try {
+      const byDefault = await corridor.post({ audience: 'public', files: [photo], extra: { pictured: ['year-1'] } });
+      expect(byDefault.media[0]?.faceChoice).toBe('blur');
+      const classOnly = await corridor.post({ audience: 'class:year-1', files: [photo], extra: { pictured: ['year-1'] } });
+      expect(classOnly.media[0]?.faceChoice).toBe('keep');
+      const kept = await corridor.post({ audience: 'public', files: [{ ...photo, faces: 'keep' }], extra: { pictured: ['year-1'] } });
+      expect(kept.state).toBe('published');
+      const log = await corridor.api<AuditAnswer>('GET', '/api/audit');
+      expect(log.body.entries.find((e) => e.action === 'consent_confirmed' && e.target === kept.id)?.details).toMatchObject({
+        pupils: [],
+        blurReason: 'the school blurs faces in public posts',
+      });
+    } finally {
+      await corridor.api('PATCH', '/api/settings', { blurFacesInPublic: false });
+    }
   });
 
   it('a class whose pupils all consent needs no confirmation; a post without files is not checked', async () => {
@@ -190,7 +238,7 @@ describe('photo consent', () => {
     const unconfirmed = await corridor.api<ErrorAnswer>('POST', '/api/posts', {
       idempotencyKey: crypto.randomUUID(),
       audience: 'class:year-2',
-      media: [{ contentType: 'image/png', bytes: 9331 }],
+      media: [{ contentType: 'image/png', bytes: 9331, faces: 'keep' }],
     });
     expect(unconfirmed.status).toBe(409);
     expect(unconfirmed.body.error.details).toEqual(['Sam Lee (Year 2, no photos)']);
@@ -198,7 +246,7 @@ describe('photo consent', () => {
     const confirmedClassPost = await corridor.post({
       audience: 'class:year-2',
       caption: 'Class assembly',
-      files: [photo],
+      files: [{ ...photo, faces: 'keep' }],
       extra: { consentConfirmed: true },
     });
     expect(confirmedClassPost.state).toBe('published');

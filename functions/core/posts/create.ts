@@ -8,7 +8,7 @@ import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, picturedSchema, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
-import { blurReason, choiceFor, keptAgainstRules, needsConsentConfirmation } from '../media/faces/rules';
+import { planFaces } from '../media/faces/rules';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { uploadRequestSchema } from '../media/uploads';
 import { closedClassReason } from '../schools/classes';
@@ -83,16 +83,15 @@ export async function createPost(
   }
   const restricted = input.media.length > 0 ? await pupilsNotToIdentify(deps, school, input.audience, input.pictured) : [];
   // Faces start blurred when the rules say so; blurred pictures then need no confirmation, anything else does.
-  const reason = blurReason({
+  const { files, needsConfirmation, kept } = planFaces({
     audience: input.audience,
     restrictedPupils: restricted.length,
     blurFacesInPublic: school.blurFacesInPublic,
+    files: input.media,
   });
-  const files = input.media.map((file) => ({ ...file, faces: choiceFor(file.faces, reason) }));
-  const consentConfirmedFor = needsConsentConfirmation(reason, files)
+  const consentConfirmedFor = needsConfirmation
     ? confirmedOrRefused(school, input.audience, restricted, input.consentConfirmed)
     : [];
-  const kept = keptAgainstRules(reason, files);
   await consumeRateLimit(
     deps,
     POSTS_PER_CALLER,

@@ -57,3 +57,18 @@ export function keptAgainstRules(
   if (!reason || kept.length === 0) return undefined;
   return { kept: `faces kept clear in file ${kept.join(', ')} of ${files.length}`, reason: reasonWords[reason] };
 }
+
+/**
+ * The faces plan of a new post: each file's choice, whether the poster must confirm consent, and what
+ * keeping faces clear against the rules records in the audit log.
+ */
+export function planFaces<F extends { contentType: string; faces?: FaceChoice }>(input: {
+  audience: readonly string[];
+  restrictedPupils: number;
+  blurFacesInPublic: boolean;
+  files: readonly F[];
+}) {
+  const reason = blurReason(input);
+  const files = input.files.map((file) => ({ ...file, faces: choiceFor(file.faces, reason) }));
+  return { reason, files, needsConfirmation: needsConsentConfirmation(reason, files), kept: keptAgainstRules(reason, files) };
+}
