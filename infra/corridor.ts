@@ -519,10 +519,11 @@ export class CorridorInfra extends Construct {
     const translate = (f: CorridorFunction) => f.allow(['translate:TranslateText'], ['*']);
 
     // API: the table; presigned single and multipart uploads (the URL carries the signer's rights);
-    // publish/retract jobs; the opt-in email; the VAPID public key for subscribing browsers.
+    // publish/retract jobs; face edits for the image worker (through the router, like an upload); the
+    // opt-in email; the VAPID public key for subscribing browsers.
     api.allow(TABLE_ACTIONS, [table.tableArn]);
     api.allow(['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], [incomingObjects]);
-    send(api, this.queues.fanout);
+    send(api, this.queues.fanout, this.queues.media);
     sendEmail(api);
 
     // Router: 64 bytes of each upload; forwards to one of the two worker queues.
@@ -539,6 +540,10 @@ export class CorridorInfra extends Construct {
       worker.allow(['s3:PutObject'], [site.arnForObjects('media/*')]);
       send(worker, this.queues.fanout);
     }
+    // A face edit (media/faces/reblur.ts): the image worker re-renders from the stored largest JPEG and,
+    // for a post no channel shows yet, deletes the old variants and invalidates them itself.
+    image.allow(['s3:GetObject', 's3:DeleteObject'], [site.arnForObjects('media/*')]);
+    this.cdn.distribution.grantCreateInvalidation(image.role);
 
     // Long videos: the audio/video worker stores the split's pieces (under work/, which notifies nothing)
     // and queues their jobs; the piece and join jobs read, write and list them, delete them and the

@@ -205,7 +205,11 @@ describe('photo consent', () => {
       expect(byDefault.media[0]?.faceChoice).toBe('blur');
       const classOnly = await corridor.post({ audience: 'class:year-1', files: [photo], extra: { pictured: ['year-1'] } });
       expect(classOnly.media[0]?.faceChoice).toBe('keep');
-      const kept = await corridor.post({ audience: 'public', files: [{ ...photo, faces: 'keep' }], extra: { pictured: ['year-1'] } });
+      const kept = await corridor.post({
+        audience: 'public',
+        files: [{ ...photo, faces: 'keep' }],
+        extra: { pictured: ['year-1'] },
+      });
       expect(kept.state).toBe('published');
       const log = await corridor.api<AuditAnswer>('GET', '/api/audit');
       expect(log.body.entries.find((e) => e.action === 'consent_confirmed' && e.target === kept.id)?.details).toMatchObject({

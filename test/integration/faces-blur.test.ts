@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
@@ -30,9 +31,9 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => corridor?.stop());
 
-async function publishedImages(): Promise<string[]> {
+async function publishedImages(of: PostView = post): Promise<string[]> {
   const feed = (await (await corridor.fetch('/s/demo/feed.json')).json()) as JsonFeed;
-  const item = feed.items.find((i) => i.id === post.url);
+  const item = feed.items.find((i) => i.id === of.url);
   return item?._corridor.media.flatMap((m) => m.outputs.map((o) => o.url)) ?? [];
 }
 
@@ -99,5 +100,66 @@ describe('a group photo posted to public with its faces blurred', () => {
     // JPEG re-encoding alone differs by a level or two; a face turned into a soft patch by tens.
     expect(outside).toBeLessThan(4);
     expect(inside).toBeGreaterThan(10);
+  });
+});
+
+describe('blurring the faces of a published post afterwards (acceptance 4)', () => {
+  it('re-renders under new addresses; the old ones answer 404, are gone from storage, and were invalidated', async () => {
+    const clear = await corridor.post({ audience: 'public', caption: 'Sports day', files: [{ path: PHOTO, faces: 'keep' }] });
+    const media = clear.media[0];
+    expect(media?.faces?.length).toBeGreaterThanOrEqual(5);
+    expect(media?.faces?.every((f) => !f.blur)).toBe(true);
+    const oldUrls = await publishedImages(clear);
+    expect(oldUrls.length).toBeGreaterThanOrEqual(6);
+    const largestOld = await (await fetch(oldUrls.find((u) => u.endsWith('.jpg')) ?? '')).arrayBuffer();
+    expect((await judgeFaces(Buffer.from(largestOld))).filter((f) => f.score >= FACE).length).toBeGreaterThanOrEqual(4);
+
+    const cdn = corridor.local.deps.cdn;
+    const invalidated: string[] = [];
+    const removed = cdn.removed;
+    cdn.removed = async (paths) => {
+      invalidated.push(...paths);
+      await removed(paths);
+    };
+    try {
+      const edit = await corridor.api('PATCH', `/api/posts/${clear.id}/media/${media?.id}/faces`, {
+        blur: media?.faces?.map(() => true),
+      });
+      expect(edit.status).toBe(200);
+      await corridor.local.idle();
+    } finally {
+      cdn.removed = removed;
+    }
+    const after = (await corridor.api<{ post: PostView }>('GET', `/api/posts/${clear.id}`)).body.post;
+    expect(after.media[0]?.faces?.every((f) => f.blur)).toBe(true);
+    const newUrls = await publishedImages(after);
+    expect(newUrls.length).toBe(oldUrls.length);
+    expect(newUrls.filter((u) => oldUrls.includes(u))).toEqual([]);
+    for (const url of oldUrls) {
+      expect((await fetch(url)).status, url).toBe(404);
+      const key = new URL(url).pathname.slice(1);
+      const head = corridor.local.deps.clients.s3.send(
+        new HeadObjectCommand({ Bucket: corridor.local.deps.config.siteBucket, Key: key }),
+      );
+      await expect(head, key).rejects.toMatchObject({ name: 'NotFound' });
+      expect(invalidated).toContain(`/${key}`);
+    }
+    for (const url of newUrls) {
+      const judged = await judgeFaces(Buffer.from(await (await fetch(url)).arrayBuffer()));
+      expect(
+        judged.filter((f) => f.score >= FACE),
+        url,
+      ).toEqual([]);
+    }
+  });
+
+  it('refuses to show a blurred face again, in words: its pixels are gone', async () => {
+    const answer = await corridor.api<{ error: { message: string } }>(
+      'PATCH',
+      `/api/posts/${post.id}/media/${post.media[0]?.id}/faces`,
+      { blur: post.media[0]?.faces?.map(() => false) },
+    );
+    expect(answer.status).toBe(422);
+    expect(answer.body.error.message).toContain('A blurred face cannot be shown again');
   });
 });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
+import { editFaces } from '../../core/media/faces/edit';
 import { postReach } from '../../core/notify/reach';
 import { createPost } from '../../core/posts/create';
 import { editPost, submitDraft } from '../../core/posts/edit';
@@ -44,6 +45,11 @@ export function postRoutes(deps: Deps) {
 
   app.patch('/:id', async (c) => {
     await editPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);
+    return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
+  });
+
+  app.patch('/:id/media/:mediaId/faces', async (c) => {
+    await editFaces(deps, c.get('principal'), c.req.param('id'), c.req.param('mediaId'), (await jsonBody(c)) as never);
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 

@@ -12,6 +12,8 @@ import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
+import { parseFaceEditKey } from './faces/edit';
+import { applyFaceEdit } from './faces/reblur';
 import { faceStepOf } from './faces/step';
 import {
   deleteOriginal,
@@ -47,6 +49,11 @@ export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored'
  * finds the item already split re-queues the unfinished pieces rather than splitting again.
  */
 export async function processIncoming(deps: Deps, object: { key: string }): Promise<IncomingOutcome> {
+  const edit = parseFaceEditKey(object.key);
+  if (edit) {
+    await applyFaceEdit(deps, edit);
+    return 'processed';
+  }
   const ids = parseIncomingKey(object.key);
   if (!ids) return 'ignored';
   const current = await getPostWithMedia(deps, ids.postId);

@@ -113,6 +113,8 @@ export const mediaItemSchema = z.object({
   faceChoice: z.enum(faceChoices).optional(),
   /** The faces found, in relative coordinates, each blurred in every output or not. */
   faces: z.array(faceSchema).optional(),
+  /** A face edit waiting for the media worker: the new blur flag of each face (media/faces/edit.ts). */
+  faceEdit: z.array(z.boolean()).optional(),
   /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
   keyEpoch: z.number().int().optional(),
   /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */

@@ -36,19 +36,34 @@ let loading: Promise<Detector> | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Loaded on first use through a created `require`, so bundlers leave the packages (and their weights and
- * WASM files, which are read from disk) in node_modules: the API never carries them, only the media worker.
+ * Where the two files read from disk are: the detector's weights and TensorFlow's WASM. On Lambda the
+ * bundle carries them in one folder named by CORRIDOR_FACE_ASSETS (infra/lambda.ts copies them there);
+ * elsewhere they are read from the packages in node_modules.
+ */
+export function faceAssets(): { model: string; wasm: string } {
+  const bundled = process.env.CORRIDOR_FACE_ASSETS;
+  if (bundled) return { model: bundled, wasm: bundled };
+  const require = createRequire(import.meta.url);
+  return {
+    model: join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'),
+    wasm: join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist'),
+  };
+}
+
+/**
+ * Loaded on first use (a dynamic import: a process that never looks for faces never loads TensorFlow).
+ * Only the media workers import this module; the API bundle never contains it.
  */
 function load(): Promise<Detector> {
   loading ??= (async () => {
-    const require = createRequire(import.meta.url);
-    const tf = require('@tensorflow/tfjs') as Tf;
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
-    wasm.setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+    const tf = commonJs<Tf>(await import('@tensorflow/tfjs'));
+    const wasm = commonJs<typeof import('@tensorflow/tfjs-backend-wasm')>(await import('@tensorflow/tfjs-backend-wasm'));
+    const faceapi = commonJs<FaceApi>(await import('@vladmandic/face-api/dist/face-api.node-wasm.js'));
+    const assets = faceAssets();
+    wasm.setWasmPaths(`${assets.wasm}/`);
     await tf.setBackend('wasm');
     await tf.ready();
-    await faceapi.nets.ssdMobilenetv1.loadFromDisk(join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model'));
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(assets.model);
     return { tf, faceapi, options: new faceapi.SsdMobilenetv1Options({ minConfidence: MIN_CONFIDENCE, maxResults: 200 }) };
   })();
   loading.catch(() => {
@@ -56,6 +71,9 @@ function load(): Promise<Detector> {
   });
   return loading;
 }
+
+/** The three packages are CommonJS: imported from ESM, the whole `module.exports` is `default`. */
+const commonJs = <T>(namespace: unknown): T => ((namespace as { default?: T }).default ?? namespace) as T;
 
 /** The squares the picture is searched in: the whole picture, then overlapping tiles for small faces. */
 export function searchRegions(width: number, height: number, tile = TILE): PixelBox[] {

@@ -1,0 +1,94 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../../aws/dynamo';
+import { tableKeys } from '../../../aws/keys';
+import { retireOldKeys } from '../../channels/rekey';
+import type { Deps } from '../../deps';
+import type { MediaItem } from '../../posts/post';
+import { getPostWithMedia, pendingPartitions } from '../../posts/store';
+import { processImage } from '../image/process';
+import type { OutputRole, StoredOutput } from '../media';
+import { storeOutputs } from '../outputs';
+import { faceStep } from './step';
+
+/**
+ * The media worker's half of a face edit (edit.ts): re-renders the file's pictures (a photo's widths, or
+ * a video's poster) from its largest stored JPEG with the new faces blurred, stores them under new
+ * content-addressed keys, and retires the old ones — deleted from storage and invalidated at the CDN once
+ * the channels show the new ones (the fan-out's step, as after a narrowing), at once if none ever did.
+ * The original is gone by now, so this can only blur more, never less. Safe to repeat: a retry finds the
+ * edit done (no `faceEdit`) or does it again to the same content-addressed keys.
+ */
+export async function applyFaceEdit(deps: Deps, ids: { schoolId: string; postId: string; mediaId: string }): Promise<void> {
+  const current = await getPostWithMedia(deps, ids.postId);
+  const item = current?.media.find((m) => m.id === ids.mediaId);
+  if (!current || !item?.faceEdit || !item.faces || current.post.schoolId !== ids.schoolId) return;
+  const role: OutputRole = item.kind === 'video' ? 'poster' : 'image';
+  const source = largestJpeg(item, role);
+  if (!source) return;
+  const bytes = await readOutput(deps, source.key);
+  const boxes = item.faces.map(({ blur: _blur, ...box }) => box);
+  const redrawn = await processImage(bytes, {
+    format: 'jpeg',
+    faces: faceStep('keep', { chosen: item.faceEdit, detect: async () => boxes }),
+  });
+  const fresh = await storeOutputs(
+    deps,
+    { postId: item.postId, mediaId: item.id },
+    redrawn.outputs.map((o) => ({ ...o, role })),
+  );
+  const kept = item.outputs.filter((o) => o.role !== role);
+  const outputs = role === 'poster' ? [...kept, ...fresh] : [...fresh, ...kept];
+  const freshKeys = new Set(fresh.map((o) => o.key));
+  const retired = item.outputs.filter((o) => o.role === role && !freshKeys.has(o.key)).map((o) => o.key);
+  const retiredKeys = [...(item.retiredKeys ?? []), ...retired];
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(item.postId, item.id),
+        UpdateExpression:
+          'SET outputs = :outputs, faces = :faces, placeholder = :placeholder, dominantColor = :color, retiredKeys = :retired REMOVE faceEdit',
+        ConditionExpression: 'attribute_exists(faceEdit)',
+        ExpressionAttributeValues: {
+          ':outputs': outputs,
+          ':faces': redrawn.faces ?? item.faces,
+          ':placeholder': redrawn.placeholder ?? item.placeholder ?? '',
+          ':color': redrawn.dominantColor ?? item.dominantColor ?? '',
+          ':retired': retiredKeys,
+        },
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailed(error)) return; // another attempt finished it
+    throw error;
+  }
+  const updated = { ...item, outputs, retiredKeys };
+  if (current.post.state === 'published') await rerender(deps, current.post.id);
+  else await retireOldKeys(deps, { ...current, media: [updated] });
+}
+
+function largestJpeg(item: MediaItem, role: OutputRole): StoredOutput | undefined {
+  return item.outputs
+    .filter((o) => o.role === role && o.contentType === 'image/jpeg')
+    .sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
+}
+
+async function readOutput(deps: Deps, key: string): Promise<Buffer> {
+  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.config.siteBucket, Key: key }));
+  return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+}
+
+/** A new version for the fan-out: it renders every channel with the new files, then retires the old ones. */
+async function rerender(deps: Deps, postId: string): Promise<void> {
+  const now = deps.now().toISOString();
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: tableKeys.post(postId),
+      UpdateExpression: 'SET version = version + :one, updatedAt = :now, gsi1pk = :pending, gsi1sk = :now',
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ':pending': pendingPartitions.fanout },
+    }),
+  );
+  await deps.queues.fanout({ kind: 'publish', postId });
+}
