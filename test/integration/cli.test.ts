@@ -58,6 +58,26 @@ describe('the corridor CLI', () => {
     expect(feed).toContain(url);
   });
 
+  it('blurs faces with --faces blur, per file, and says what it found', async () => {
+    const result = await cli([
+      'post',
+      '--audience',
+      'public',
+      '--faces',
+      'blur',
+      '--faces',
+      'keep',
+      corpusPath('group_faces_window.jpg'),
+      corpusPath('group_faces_stairs.jpg'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/Photo 1: \d+ faces found, all blurred\./);
+    expect(result.stderr).toMatch(/Photo 2: \d+ faces found, none blurred\./);
+    const wrong = await cli(['post', '--audience', 'public', '--faces', 'hide', corpusPath('group_faces_stairs.jpg')]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('--faces is blur or keep, not "hide".');
+  });
+
   it('returns at once with --no-wait', async () => {
     const result = await cli([
       'post',

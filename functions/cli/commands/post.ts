@@ -22,6 +22,10 @@ Options:
   --alt <text>         alt text for each file, in order (repeat per file)
   --captions <file>    WebVTT captions (.vtt) for the first video
   --pictured <class>   a class whose pupils appear (repeat; default: the audience's classes, or all)
+  --faces blur|keep    blur every face found in the photos (and video posters), or keep them clear;
+                       once for every file, or repeated per file in order. Without it, faces start
+                       blurred when pictured pupils lack consent for the audience or the school blurs
+                       faces in public posts. Only a video's poster is blurred, not the video itself.
   --confirm-consent    confirm that no pupil whose photo consent is narrower than the audience
                        can be identified (Corridor names them when this is needed)
   --no-wait            return once uploaded, without waiting for publishing
@@ -46,6 +50,7 @@ export async function postCommand(args: string[]): Promise<void> {
       alt: { type: 'string', multiple: true, default: [] },
       captions: { type: 'string' },
       pictured: { type: 'string', multiple: true },
+      faces: { type: 'string', multiple: true, default: [] },
       'confirm-consent': { type: 'boolean', default: false },
       'no-wait': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -61,6 +66,7 @@ export async function postCommand(args: string[]): Promise<void> {
       return { path, bytes: info.size, contentType: declaredTypeFor(path), alt: values.alt[i] ?? '' };
     }),
   );
+  const faces = faceChoicesFor(values.faces, files.length);
   const captions = values.captions ? await readFile(values.captions, 'utf8').catch(() => undefined) : undefined;
   if (values.captions && captions === undefined) throw new CliError(`${values.captions}: no such file`);
   const captioned = files.findIndex((f) => f.contentType.startsWith('video/'));
@@ -78,6 +84,7 @@ export async function postCommand(args: string[]): Promise<void> {
       bytes,
       alt,
       ...(i === captioned && captions ? { captions } : {}),
+      ...(faces[i] ? { faces: faces[i] } : {}),
     })),
   };
   // One idempotency key for the whole command: if the network drops after the server created the post,
@@ -102,5 +109,28 @@ export async function postCommand(args: string[]): Promise<void> {
     return;
   }
   const post = await waitForPost(target, created.post.id);
+  for (const line of facesSummary(post)) say(line);
   console.log(post.url ?? `post ${post.id} (visible to ${post.audience.join(', ')} only)`);
+}
+
+/** `--faces` once means every file; repeated, one per file in order (files left over follow the rules). */
+function faceChoicesFor(given: string[], files: number): ('blur' | 'keep')[] {
+  for (const choice of given) {
+    if (choice !== 'blur' && choice !== 'keep') throw new CliError(`--faces is blur or keep, not "${choice}".`);
+  }
+  if (given.length > files) throw new CliError(`--faces was given ${given.length} times for ${files} files.`);
+  const choices = given as ('blur' | 'keep')[];
+  return choices.length === 1 ? Array.from({ length: files }, () => choices[0] as 'blur' | 'keep') : choices;
+}
+
+/** What happened to the faces of each file, in words (`Photo 1: 5 faces found, all blurred.`). */
+export function facesSummary(post: PostView): string[] {
+  return post.media.flatMap((m, i) => {
+    if (!m.faces) return [];
+    const blurred = m.faces.filter((f) => f.blur).length;
+    const what = m.kind === 'video' ? `Video ${i + 1} (its poster)` : `Photo ${i + 1}`;
+    if (m.faces.length === 0) return [`${what}: no faces found.`];
+    const state = blurred === m.faces.length ? 'all blurred' : blurred === 0 ? 'none blurred' : `${blurred} blurred`;
+    return [`${what}: ${m.faces.length} face${m.faces.length === 1 ? '' : 's'} found, ${state}.`];
+  });
 }

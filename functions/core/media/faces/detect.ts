@@ -1,8 +1,10 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { RawImage } from '../image/placeholder';
 import { type FaceBox, mergeDetections, type PixelBox, toRelative } from './box';
+import { loadNet, type Net, type NetDetection } from './net.mjs';
 
 /**
  * Face DETECTION only: where faces are, as boxes. The model is face-api's SSD MobileNet v1 (trained on
@@ -22,16 +24,7 @@ export const MIN_CONFIDENCE = 0.35;
 /** Tiles are this many pixels square (of the decoded picture) and overlap by a quarter. */
 export const TILE = 768;
 
-type Tf = typeof import('@tensorflow/tfjs');
-type FaceApi = typeof import('@vladmandic/face-api');
-
-interface Detector {
-  tf: Tf;
-  faceapi: FaceApi;
-  options: InstanceType<FaceApi['SsdMobilenetv1Options']>;
-}
-
-let loading: Promise<Detector> | undefined;
+let net: Promise<Net> | undefined;
 /** TensorFlow.js is one global engine: one picture at a time. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -51,29 +44,44 @@ export function faceAssets(): { model: string; wasm: string } {
 }
 
 /**
- * Loaded on first use (a dynamic import: a process that never looks for faces never loads TensorFlow).
- * Only the media workers import this module; the API bundle never contains it.
+ * The network, loaded on first use (a process that never looks for faces never loads TensorFlow). A
+ * Lambda handles one photo at a time, so it runs in place; a long-running server runs it in a worker
+ * thread, because each pass holds its thread for a second or more and the server must keep answering.
+ * The API never imports this module.
  */
-function load(): Promise<Detector> {
-  loading ??= (async () => {
-    const tf = commonJs<Tf>(await import('@tensorflow/tfjs'));
-    const wasm = commonJs<typeof import('@tensorflow/tfjs-backend-wasm')>(await import('@tensorflow/tfjs-backend-wasm'));
-    const faceapi = commonJs<FaceApi>(await import('@vladmandic/face-api/dist/face-api.node-wasm.js'));
-    const assets = faceAssets();
-    wasm.setWasmPaths(`${assets.wasm}/`);
-    await tf.setBackend('wasm');
-    await tf.ready();
-    await faceapi.nets.ssdMobilenetv1.loadFromDisk(assets.model);
-    return { tf, faceapi, options: new faceapi.SsdMobilenetv1Options({ minConfidence: MIN_CONFIDENCE, maxResults: 200 }) };
-  })();
-  loading.catch(() => {
-    loading = undefined;
+function loadDetector(): Promise<Net> {
+  net ??= (process.env.AWS_LAMBDA_FUNCTION_NAME ? loadNet(faceAssets(), MIN_CONFIDENCE) : threadNet()).catch((error) => {
+    net = undefined;
+    throw error;
   });
-  return loading;
+  return net;
 }
 
-/** The three packages are CommonJS: imported from ESM, the whole `module.exports` is `default`. */
-const commonJs = <T>(namespace: unknown): T => ((namespace as { default?: T }).default ?? namespace) as T;
+async function threadNet(): Promise<Net> {
+  const worker = new Worker(new URL('./net-thread.mjs', import.meta.url), {
+    workerData: { assets: faceAssets(), minConfidence: MIN_CONFIDENCE },
+  });
+  worker.unref();
+  const waiting = new Map<number, { resolve: (found: NetDetection[]) => void; reject: (error: Error) => void }>();
+  let next = 0;
+  worker.on('message', ({ id, found, error }: { id: number; found?: NetDetection[]; error?: string }) => {
+    const request = waiting.get(id);
+    waiting.delete(id);
+    if (error) request?.reject(new Error(`face detector: ${error}`));
+    else request?.resolve(found ?? []);
+  });
+  worker.on('error', (error) => {
+    net = undefined;
+    for (const request of waiting.values()) request.reject(error);
+    waiting.clear();
+  });
+  return (input) =>
+    new Promise((resolve, reject) => {
+      const id = next++;
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, input });
+    });
+}
 
 /** The squares the picture is searched in: the whole picture, then overlapping tiles for small faces. */
 export function searchRegions(width: number, height: number, tile = TILE): PixelBox[] {
@@ -94,19 +102,23 @@ export function searchRegions(width: number, height: number, tile = TILE): Pixel
 
 /**
  * Finds the faces in a decoded, upright picture. Small faces in a class photo are a few dozen pixels:
- * the whole picture squeezed into 512 px would lose them, so the picture is also searched tile by tile.
+ * the whole picture squeezed into 512 px would lose them, so when `thorough` the picture is also searched
+ * tile by tile (each tile costs as much as the whole picture: see docs/media.md for the figures).
  */
-export function detectFaces(image: RawImage, options: { tile?: number } = {}): Promise<FaceBox[]> {
-  const run = queue.then(() => detectNow(image, options.tile ?? TILE));
+export function detectFaces(image: RawImage, options: { thorough?: boolean; tile?: number } = {}): Promise<FaceBox[]> {
+  const tile = options.thorough === false ? Number.POSITIVE_INFINITY : (options.tile ?? TILE);
+  const run = queue.then(() => detectNow(image, tile));
   queue = run.catch(() => undefined);
   return run;
 }
 
 async function detectNow(image: RawImage, tile: number): Promise<FaceBox[]> {
-  const { tf, faceapi, options } = await load();
+  const detect = await loadDetector();
   const { width, height } = image.info;
   const found: (PixelBox & { score: number })[] = [];
   for (const region of searchRegions(width, height, tile)) {
+    // Each pass holds the thread for a while (WASM runs synchronously): let other work in between.
+    await new Promise((resolve) => setImmediate(resolve));
     // Each region goes in as RGB at most NET_SIZE across: the detector would shrink it anyway.
     const scale = Math.min(1, NET_SIZE / Math.max(region.width, region.height));
     const { data, info } = await sharp(image.data, { raw: image.info })
@@ -115,20 +127,18 @@ async function detectNow(image: RawImage, tile: number): Promise<FaceBox[]> {
       .removeAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
-    const input = tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.length), [info.height, info.width, 3], 'int32');
-    try {
-      const detections = await faceapi.detectAllFaces(input as never, options);
-      for (const d of detections) {
-        found.push({
-          left: region.left + d.box.x / scale,
-          top: region.top + d.box.y / scale,
-          width: d.box.width / scale,
-          height: d.box.height / scale,
-          score: d.score,
-        });
-      }
-    } finally {
-      input.dispose();
+    for (const d of await detect({
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      width: info.width,
+      height: info.height,
+    })) {
+      found.push({
+        left: region.left + d.left / scale,
+        top: region.top + d.top / scale,
+        width: d.width / scale,
+        height: d.height / scale,
+        score: d.score,
+      });
     }
   }
   return mergeDetections(found).map((box) => toRelative(box, width, height));
