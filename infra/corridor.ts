@@ -17,7 +17,7 @@ import { TABLE_OUTPUT, tableShape } from '../functions/aws/table';
 import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
 import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
-import { CorridorFunction, type HandlerName, sharpBundling } from './lambda';
+import { CorridorFunction, FACE_ASSETS_ON_LAMBDA, faceBundling, type HandlerName, sharpBundling } from './lambda';
 import { deadLetterAlarm, WorkQueue } from './queues';
 import { Storage } from './storage';
 
@@ -333,24 +333,24 @@ export class CorridorInfra extends Construct {
       }),
       image: fn('ImageWorker', {
         entry: entry('media'),
-        description: 'Corridor image worker (sharp)',
+        description: 'Corridor image worker (sharp, face detection)',
         ...sizing.image,
-        environment: configEnv(),
-        extra: { bundling: sharpBundling },
+        environment: { ...configEnv(), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        extra: { bundling: faceBundling },
       }),
       av: fn('AvWorker', {
         entry: entry('media'),
         description: 'Corridor audio/video worker (ffmpeg layer + sharp for posters)',
         ...sizing.av,
-        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }),
-        extra: { bundling: sharpBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.av.ephemeralMiB },
+        environment: { ...configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        extra: { bundling: faceBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.av.ephemeralMiB },
       }),
       segments: fn('AvSegmentWorker', {
         entry: entry('segments'),
         description: "Corridor long videos: one piece's encode, or the join (ffmpeg layer + sharp for posters)",
         ...sizing.segments,
-        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }),
-        extra: { bundling: sharpBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.segments.ephemeralMiB },
+        environment: { ...configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        extra: { bundling: faceBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.segments.ephemeralMiB },
       }),
       fanout: fn('Fanout', {
         entry: entry('fanout'),
@@ -541,9 +541,8 @@ export class CorridorInfra extends Construct {
       send(worker, this.queues.fanout);
     }
     // A face edit (media/faces/reblur.ts): the image worker re-renders from the stored largest JPEG and,
-    // for a post no channel shows yet, deletes the old variants and invalidates them itself.
+    // for a post no channel shows yet, deletes the old variants (only the fan-out invalidates the CDN).
     image.allow(['s3:GetObject', 's3:DeleteObject'], [site.arnForObjects('media/*')]);
-    this.cdn.distribution.grantCreateInvalidation(image.role);
 
     // Long videos: the audio/video worker stores the split's pieces (under work/, which notifies nothing)
     // and queues their jobs; the piece and join jobs read, write and list them, delete them and the

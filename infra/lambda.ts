@@ -51,6 +51,37 @@ export const sharpBundling = {
   environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
 } as const satisfies nodejs.BundlingOptions;
 
+/**
+ * The face detector (functions/core/media/faces) is bundled into the media workers by esbuild, but two
+ * kinds of file it reads from disk cannot be: the detector's weights (from @vladmandic/face-api) and
+ * TensorFlow.js's WASM binaries. They are copied beside the bundle, into `faces/`, which the workers find
+ * through CORRIDOR_FACE_ASSETS. Installing the packages instead (`nodeModules`) would bring ~330 MB of
+ * TensorFlow.js builds and break Lambda's 250 MB limit; the copied files are ~11 MB.
+ */
+export const FACE_ASSETS_DIR = 'faces';
+export const FACE_ASSETS_ON_LAMBDA = `/var/task/${FACE_ASSETS_DIR}`;
+/** The files copied, relative to the project root. */
+export const faceAssetFiles = [
+  'node_modules/@vladmandic/face-api/model/ssd_mobilenetv1_model-weights_manifest.json',
+  'node_modules/@vladmandic/face-api/model/ssd_mobilenetv1_model.bin',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
+] as const;
+
+/** The media workers' bundling: sharp installed for linux-arm64, the face detector's files copied. */
+export const faceBundling = {
+  ...sharpBundling,
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `mkdir -p "${outputDir}/${FACE_ASSETS_DIR}"`,
+      ...faceAssetFiles.map((file) => `cp "${inputDir}/${file}" "${outputDir}/${FACE_ASSETS_DIR}/"`),
+    ],
+  },
+} as const satisfies nodejs.BundlingOptions;
+
 /** The handler files (under `functions/handlers/`) that Corridor deploys. */
 export const handlerNames = ['api', 'media', 'segments', 'fanout', 'deliver', 'sweeper', 'digest', 'email-events'] as const;
 export type HandlerName = (typeof handlerNames)[number];

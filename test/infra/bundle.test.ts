@@ -1,11 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { CorridorInfra } from '../../infra/corridor';
-import { bundlingDefaults, sharpBundling } from '../../infra/lambda';
+import { bundlingDefaults, FACE_ASSETS_DIR, faceAssetFiles, faceBundling, sharpBundling } from '../../infra/lambda';
 import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
 
 /**
@@ -81,6 +82,84 @@ describe('bundles (esbuild, node24 target; arm64 does not matter to JavaScript)'
       expect(mentionsSharp).toBe(importsSharp);
     },
   );
+});
+
+/** Lambda's limit on a function's code, unzipped (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). */
+const LAMBDA_UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
+
+/** Bytes of every file under a folder. */
+function folderBytes(path: string): number {
+  if (!existsSync(path)) return 0;
+  const info = statSync(path);
+  if (!info.isDirectory()) return info.size;
+  return readdirSync(path).reduce((sum, name) => sum + folderBytes(join(path, name)), 0);
+}
+
+describe('the face detector in the media workers (issue 19)', () => {
+  it.skipIf(!existsSync(mediaEntry))(
+    'the media worker bundle carries TensorFlow.js and the model within Lambda limits; the API carries neither',
+    async () => {
+      const media = await bundle(mediaEntry, sharpBundling.nodeModules as unknown as string[]);
+      // TensorFlow.js and face-api are bundled in, not left to node_modules (which `nodeModules` would fill).
+      expect(media.text).not.toMatch(/require\("@tensorflow\/tfjs/);
+      expect(media.text).toContain('ssdMobilenetv1');
+      const assets = faceAssetFiles.reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0);
+      // sharp as `npm ci` installs it (this machine's build stands in for linux-arm64's, of about the same size).
+      const sharp =
+        folderBytes(join(projectRoot, 'node_modules', 'sharp')) + folderBytes(join(projectRoot, 'node_modules', '@img'));
+      const total = media.bytes + assets + sharp;
+      console.log(
+        `media worker: bundle ${(media.bytes / 1e6).toFixed(1)} MB + face files ${(assets / 1e6).toFixed(1)} MB + sharp ` +
+          `${(sharp / 1e6).toFixed(1)} MB = ${(total / 1e6).toFixed(1)} MB unzipped (limit ${LAMBDA_UNZIPPED_LIMIT_BYTES / 1024 / 1024} MiB)`,
+      );
+      expect(total).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
+      const api = await bundle(apiEntry, sharpBundling.nodeModules as unknown as string[]);
+      expect(api.text).not.toContain('ssdMobilenetv1');
+      expect(api.text).not.toContain('tfjs-backend-wasm');
+      expect(faceBundling.nodeModules).toEqual(['sharp']);
+    },
+  );
+
+  it('the bundled detector finds the faces of a group photo from the copied files alone, as on Lambda', async () => {
+    // The detector bundled exactly as the workers are (same esbuild options), its files copied as the
+    // bundling hook copies them, then run in a fresh Node with the Lambda environment: no node_modules
+    // for TensorFlow.js or face-api to fall back on (sharp stays external, as on Lambda).
+    const out = join(projectRoot, 'test', '.artifacts', `face-bundle-${process.pid}`);
+    mkdirSync(join(out, FACE_ASSETS_DIR), { recursive: true });
+    try {
+      for (const file of faceAssetFiles)
+        copyFileSync(join(projectRoot, file), join(out, FACE_ASSETS_DIR, file.split('/').at(-1)!));
+      await build({
+        stdin: {
+          contents: `import { readFileSync } from 'node:fs';
+import { detectFaces } from './functions/core/media/faces/detect';
+import { decodeUpright } from './functions/core/media/image/decode';
+const path = process.argv.at(-1);
+decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(image)).then((faces) => console.log(faces.length));`,
+          resolveDir: projectRoot,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        target: bundlingDefaults.target,
+        format: bundlingDefaults.format,
+        minify: bundlingDefaults.minify,
+        external: [...bundlingDefaults.externalModules, ...(sharpBundling.nodeModules as unknown as string[])],
+        // .cjs: the repository's package.json says ESM; on Lambda the asset has no package.json.
+        outfile: join(out, 'index.cjs'),
+        logLevel: 'silent',
+      });
+      const photo = join(projectRoot, 'test', 'corpus', 'group_faces_window.jpg');
+      const found = execFileSync(process.execPath, [join(out, 'index.cjs'), photo], {
+        cwd: out,
+        encoding: 'utf8',
+        env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bundle-test', CORRIDOR_FACE_ASSETS: join(out, FACE_ASSETS_DIR) },
+      });
+      expect(Number(found.trim().split('\n').at(-1))).toBeGreaterThanOrEqual(4);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
 
 describe('the workers that draw pictures ship sharp for linux-arm64', () => {

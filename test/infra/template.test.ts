@@ -396,9 +396,10 @@ describe('environment: exactly what configFromEnv needs', () => {
   const optionalNames = (Object.keys(shape) as (keyof Config)[]).filter((k) => !required.includes(k)).map(nameOf);
   const extras: Record<string, string[]> = {
     api: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET'],
-    'image-worker': [],
-    'av-worker': [nameOf('ffmpegDir' as keyof Config)],
-    'av-segment-worker': [nameOf('ffmpegDir' as keyof Config)],
+    // Where the bundle carries the face detector's weights and WASM (infra/lambda.ts).
+    'image-worker': ['CORRIDOR_FACE_ASSETS'],
+    'av-worker': [nameOf('ffmpegDir' as keyof Config), 'CORRIDOR_FACE_ASSETS'],
+    'av-segment-worker': [nameOf('ffmpegDir' as keyof Config), 'CORRIDOR_FACE_ASSETS'],
     fanout: [nameOf('cdnDistributionId' as keyof Config)],
     deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     sweeper: [],
@@ -689,6 +690,8 @@ describe('IAM: least privilege', () => {
       [TABLE]: DATA,
       [INCOMING]: ['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject'],
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
+      // A face edit goes to the image worker through the media queue, like an upload.
+      'CorridorMediaQueue.Arn': ['sqs:SendMessage'],
       [SES_IDENTITY]: SES,
       [SES_SET]: SES,
       'CorridorApiLogs.Arn': LOGS,
@@ -705,7 +708,8 @@ describe('IAM: least privilege', () => {
       [TABLE]: DATA,
       [INCOMING]: ['s3:DeleteObject', 's3:GetObject'],
       [LIST_INCOMING]: ['s3:ListBucket'],
-      'CorridorStorageSite.Arn/media/*': ['s3:PutObject'],
+      // A face edit re-renders from the stored variants and deletes the old ones (media/faces/reblur.ts).
+      'CorridorStorageSite.Arn/media/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
       'CorridorImageQueue.Arn': CONSUME,
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
       'CorridorImageWorkerLogs.Arn': LOGS,
