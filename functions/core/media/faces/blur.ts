@@ -3,9 +3,9 @@ import type { RawImage } from '../image/placeholder';
 import { type Face, toPixels } from './box';
 
 /** Boxes grow by this much before blurring: detectors box the face tightly, and hair and ears identify too. */
-const GROW = 0.5;
+const GROW = 0.6;
 /** A blurred face keeps at most this many blocks across: too few for anyone to recognise the child. */
-const BLOCKS_ACROSS = 3;
+const BLOCKS_ACROSS = 2;
 
 /**
  * Destroys the faces marked `blur` in a decoded picture, before any output is made from it: each region
