@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
@@ -24,8 +25,11 @@ export const TASK_LEASE_MS = 60_000;
 const TASK_RETENTION_S = 30 * 24 * 3600;
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */
-export class TaskBusy extends Error {
+export class TaskBusy extends DomainError {
   override name = 'TaskBusy';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('busy', 503, message, options);
+  }
 }
 
 /**
