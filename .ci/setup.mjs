@@ -15,7 +15,7 @@ const requirements = [
     debian: 'python3-feedparser',
   },
   {
-    // The W3C Feed Validation Service's own code is vendored in test/judges/feedvalidator; it needs these two.
+    // The W3C Feed Validation Service's own code is vendored in test/vendor/w3c-feedvalidator; it needs these two.
     what: 'html5lib and rdflib (W3C feed validator)',
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import html5lib, rdflib'], { stdio: 'ignore' }).status === 0,
     debian: 'python3-html5lib python3-rdflib',

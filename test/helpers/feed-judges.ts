@@ -146,11 +146,11 @@ export interface W3cFeedEvent {
   column: number | null;
 }
 
-const w3cValidator = new URL('../judges/feedvalidator/validate.py', import.meta.url).pathname;
+const w3cValidator = new URL('../judges/w3c-feedvalidator.py', import.meta.url).pathname;
 
 /**
  * What the W3C Feed Validation Service (validator.w3.org/feed) says of a feed as served: its own code,
- * vendored in test/judges/feedvalidator (MIT), run by Debian's python3 — the same checks as the online
+ * vendored in test/vendor/w3c-feedvalidator (MIT), run by test/judges/w3c-feedvalidator.py with Debian's python3 — the same checks as the online
  * service, at its level ("AA"), including the served Content-Type. Errors and warnings; [] is a clean feed.
  */
 export async function w3cFeedValidator(url: string): Promise<W3cFeedEvent[]> {

@@ -6,7 +6,7 @@ import { w3cFeedValidator } from '../helpers/feed-judges';
 
 /**
  * Issue 18, acceptance 1 (first half): the W3C Feed Validation Service — its own code, vendored in
- * test/judges/feedvalidator and run by Debian's python3, at the online service's level and with the
+ * test/vendor/w3c-feedvalidator and run by Debian's python3, at the online service's level and with the
  * served Content-Type — finds no error and no warning in any RSS document Corridor serves: the school's
  * current feed and its RFC 5005 archive pages, a hashtag feed, the trust's wall, the private feed for
  * families and every class's private feed (with a photo, a recording and a video in them).

@@ -1,8 +1,9 @@
-"""Runs the W3C Feed Validation Service's own code (vendored beside this file, MIT licence: LICENSE) on
+"""Runs the W3C Feed Validation Service's own code (vendored in test/vendor/w3c-feedvalidator, MIT
+licence: its LICENSE) on
 one feed read from stdin, as validator.w3.org/feed does for a URL: the served Content-Type is checked
 against the feed's type, and only the events of the online validator's level ("AA") are kept.
 
-  python3 validate.py <url the feed was served at> <its Content-Type> < feed.xml
+  python3 w3c-feedvalidator.py <url the feed was served at> <its Content-Type> < feed.xml
 
 Prints a JSON list of events: level (error / warning), type (the validator's name for it), message,
 line and column. Uses Debian's python3-html5lib and python3-rdflib (installed by .ci/setup.mjs)."""
@@ -11,7 +12,7 @@ import json
 import os
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'vendor', 'w3c-feedvalidator'))
 sys.dont_write_bytecode = True
 
 import feedvalidator  # noqa: E402
