@@ -18,6 +18,7 @@ import { TrustExists } from '../core/schools/trust';
 import { YearChangeRefused } from '../core/schools/year/plan';
 import { cleanDeep } from '../core/security/text';
 import { StaffChangeRefused } from '../core/staff/invite';
+import { CorrectionRefused } from '../core/translate/corrections';
 import { plainIssues } from './plain-issues';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
@@ -42,6 +43,11 @@ export function handleError(error: Error, c: Context): Response {
   if (error instanceof SchoolExists || error instanceof TrustExists) return c.json(errorBody('conflict', error.message), 409);
   if (error instanceof SchoolChangeRefused || error instanceof ClassChangeRefused || error instanceof SettingRefused)
     return c.json(errorBody('refused', error.message), 422);
+  if (error instanceof CorrectionRefused)
+    return c.json(
+      errorBody(error.kind === 'conflict' ? 'conflict' : 'invalid_translation', error.message),
+      error.kind === 'conflict' ? 409 : 422,
+    );
   if (error instanceof YearChangeRefused) return c.json(errorBody('invalid_year_change', error.message), 422);
   if (error instanceof ConsentRequired) {
     return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
