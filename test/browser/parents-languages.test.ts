@@ -28,7 +28,7 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  * translation on (a local server STANDS IN for a LibreTranslate server): the digest then shows each
  * family the caption in its language, marked, with the English original beside it marked as English.
  * The phone is added as docs/security.md requires: the family approves it from the e-mail sent to the
- * address it confirmed (that e-mail and the approval page are English only for now, marked en-GB).
+ * address it confirmed — that e-mail and the approval page in the family's language too.
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
@@ -80,6 +80,9 @@ const expected = {
     digestHeading: 'Dziś w szkole · środa, 10 czerwca',
     unsubscribe: 'Wypisz ten adres',
     translated: 'Przetłumaczono automatycznie · Oryginał:',
+    approveSubject: 'Dodać nowy telefon do wiadomości ze szkoły?',
+    approveButton: 'Tak, dodaj',
+    phoneAdded: 'Ten telefon otrzymuje teraz powiadomienia Twojej rodziny.',
   },
   ur: {
     joinTitle: 'Demo Primary School میں Year 1 میں شامل ہوں',
@@ -96,6 +99,9 @@ const expected = {
     digestHeading: 'آج اسکول میں · بدھ، 10 جون',
     unsubscribe: 'اس پتے کو ان سبسکرائب کریں',
     translated: 'خودکار ترجمہ · اصل:',
+    approveSubject: 'کیا ایک نیا فون اسکول کے پیغامات میں شامل کیا جائے؟',
+    approveButton: 'ہاں، شامل کریں',
+    phoneAdded: 'اب اس فون پر آپ کے خاندان کی اطلاعات آئیں گی۔',
   },
 };
 
@@ -199,20 +205,21 @@ describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) 
     const family = async () => getFamily(corridor.local.deps, familyIdOf(manageUrl));
     expect(Object.keys((await family())?.push ?? {})).toEqual([]);
 
-    // The family opens the approval e-mail and taps its button. The approval e-mail and page are still in
-    // English only (not yet in the catalogues), and say so with lang="en-GB".
+    // The family opens the approval e-mail, in its language, and taps its button.
     const approvalMail = (await sentEmails(corridor, parent.address))
       .slice(before)
       .find((m) => m.body.text?.includes('/family/approve/'));
+    expect(approvalMail?.subject).toBe(words.approveSubject);
     const mailPage = await showEmail(parent, approvalMail, `approve-phone-email-${lang}-phone`);
-    expect(await documentLanguage(mailPage)).toMatchObject({ lang: 'en-GB' });
+    expect(await documentLanguage(mailPage)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
     const link = await mailPage.locator('a[href*="/family/approve/"]').getAttribute('href');
     await mailPage.close();
     const page = await (parent.context as BrowserContext).newPage();
     await page.goto(String(link));
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Yes, add it' }).click();
-    expect(await page.getByRole('status').first().textContent()).toBe('That phone now gets your family’s notifications.');
+    expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
+    await page.getByRole('button', { name: words.approveButton }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe(words.phoneAdded);
     await page.close();
     expect(Object.keys((await family())?.push ?? {})).toHaveLength(1);
     await savePreferences(manageUrl, { push: 'instant', email: 'digest' });
