@@ -2,9 +2,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../../functions/core/families/family';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
-import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import { axeViolations, launchChromium, PHONE } from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import type { TestCorridor } from '../helpers/corridor';
+import { checkLocalisedPage, documentLanguage, showEmail as showEmailPage } from '../helpers/page-language';
 import {
   familyIdOf,
   type JoinLink,
@@ -107,44 +108,10 @@ const expected = {
 
 const caption = 'Year 1 planted beans today';
 
-/** The document's language and direction, and the direction the browser actually lays the body out in. */
-const documentLanguage = (page: Page) =>
-  page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    dir: document.documentElement.dir,
-    laidOut: getComputedStyle(document.body).direction,
-  }));
-
-/** Where the heading's text sits: at the right edge for right-to-left pages, at the left for the rest. */
-const headingEdges = (page: Page) =>
-  page.evaluate(() => {
-    const range = document.createRange();
-    range.selectNodeContents(document.querySelector('h1') as Node);
-    const box = range.getBoundingClientRect();
-    return { left: box.left, right: window.innerWidth - box.right };
-  });
-
-async function checkPage(page: Page, parent: Parent, lang: string, name: string): Promise<void> {
-  expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
-  const edges = await headingEdges(page);
-  // 16 px of page padding on the side the language starts from.
-  expect(parent.dir === 'rtl' ? edges.right : edges.left).toBeLessThanOrEqual(17);
-  const layout = await phoneLayoutProblems(page);
-  expect(layout.horizontalOverflow, name).toBeLessThanOrEqual(0);
-  expect(layout.smallTargets, name).toEqual([]);
-  expect(await axeViolations(page), name).toEqual([]);
-  await screenshot(page, name);
-}
-
-/** An e-mail as a phone's mail app shows it: its HTML part in a 390 px browser page. */
-async function showEmail(parent: Parent, mail: SentEmail | undefined, name: string): Promise<Page> {
-  expect(mail, name).toBeDefined();
-  const page = await (parent.context as BrowserContext).newPage();
-  await page.setContent(mail?.body.html ?? '', { waitUntil: 'load' });
-  expect(await axeViolations(page), name).toEqual([]);
-  await screenshot(page, name);
-  return page;
-}
+const checkPage = (page: Page, parent: Parent, lang: string, name: string) =>
+  checkLocalisedPage(page, { lang, dir: parent.dir }, name);
+const showEmail = (parent: Parent, mail: SentEmail | undefined, name: string) =>
+  showEmailPage(parent.context as BrowserContext, mail, name);
 
 describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) => {
   const parent = parents[lang];
