@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../functions/core/auth/tokens';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
@@ -61,6 +61,16 @@ async function judge(page: Page, name: string) {
   await screenshot(page, name);
 }
 
+/** A phone signed in as the teacher, on My posts, with the harvest post's translations open. */
+async function openTranslations(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await signIn(page);
+  await page.getByRole('link', { name: 'My posts' }).tap();
+  await card(page).getByRole('button', { name: 'Translations' }).tap();
+  return { context, page };
+}
+
 const card = (page: Page) => page.locator('.my-posts .card').filter({ hasText: 'Harvest festival' });
 
 describe('translations in the composer (390 px, touch)', () => {
@@ -87,11 +97,7 @@ describe('translations in the composer (390 px, touch)', () => {
   });
 
   it('before publishing: the teacher writes the Polish herself; the translator is not asked', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
-    await page.getByRole('link', { name: 'My posts' }).tap();
-    await card(page).getByRole('button', { name: 'Translations' }).tap();
+    const { context, page } = await openTranslations();
     const polishRow = card(page).locator('li.translation').filter({ hasText: 'Polski' });
     await expect.poll(() => polishRow.locator('.status').textContent()).toMatch(/^Not translated yet/);
     await polishRow.getByRole('button', { name: 'Write it (Polski)' }).tap();
@@ -117,11 +123,7 @@ describe('translations in the composer (390 px, touch)', () => {
     const [mail] = (await sentEmails(corridor, address('pl'))).filter((m) => m.body.html?.includes(polish.caption));
     expect(mail?.body.html).toContain('Przetłumaczone przez szkołę');
 
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
-    await page.getByRole('link', { name: 'My posts' }).tap();
-    await card(page).getByRole('button', { name: 'Translations' }).tap();
+    const { context, page } = await openTranslations();
     const urduRow = card(page).locator('li.translation').filter({ hasText: 'اردو' });
     await expect.poll(() => urduRow.locator('.status').textContent()).toMatch(/^Translated automatically/);
     await urduRow.getByRole('button', { name: 'Correct it (اردو)' }).tap();

@@ -42,7 +42,7 @@ export async function messageFamily(deps: Deps, family: Family, message: FamilyM
         identity: `${message.identity}:${addressId}`,
         text: `${message.lines.join('\n\n')}\n\n${message.button.label}:\n${message.button.url}\n`,
         html: `<!doctype html>\n${
-          html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><title>${message.subject}</title></head>
+          html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${message.subject}</title></head>
 <body style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Naskh Arabic','Noto Nastaliq Urdu',sans-serif;line-height:1.5;padding:16px;text-align:start">
 ${message.lines.map((line) => html`<p>${line}</p>`)}
 <p><a href="${message.button.url}" style="display:inline-block;padding:12px 20px;background:#1d5fa8;color:#fff;border-radius:6px;text-decoration:none">${message.button.label}</a></p>
