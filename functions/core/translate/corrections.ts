@@ -72,19 +72,21 @@ export async function postTranslations(deps: Deps, principal: Principal, postId:
   const plan = await translationPlan(deps, school, current.post.audience);
   const translations: PostTranslations['translations'] = {};
   const outdated: Locale[] = [];
-  for (const { locale } of plan.languages) {
-    const stored = await readTranslation(deps, postId, locale);
-    if (!stored) continue;
-    if (stored.sourceHash !== hash) {
+  // One read per language, side by side: a school's twelve languages are twelve small reads.
+  const stored = await Promise.all(plan.languages.map(({ locale }) => readTranslation(deps, postId, locale)));
+  for (const [i, { locale }] of plan.languages.entries()) {
+    const found = stored[i];
+    if (!found) continue;
+    if (found.sourceHash !== hash) {
       outdated.push(locale);
       continue;
     }
     translations[locale] = {
-      caption: stored.caption,
-      alts: stored.alts,
-      by: translatedBy(stored),
-      ...(stored.translatedAt ? { at: stored.translatedAt } : {}),
-      ...(stored.correctedBy ? { correctedBy: stored.correctedBy } : {}),
+      caption: found.caption,
+      alts: found.alts,
+      by: translatedBy(found),
+      ...(found.translatedAt ? { at: found.translatedAt } : {}),
+      ...(found.correctedBy ? { correctedBy: found.correctedBy } : {}),
     };
   }
   return { ...plan, source: { ...source, sourceHash: hash }, translations, outdated };
