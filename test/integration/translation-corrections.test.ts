@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../functions/core/audit/audit';
 import { createToken } from '../../functions/core/auth/tokens';
+import type { FaultPoint } from '../../functions/core/deps';
 import { getSchool } from '../../functions/core/schools/school';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { translationFor } from '../../functions/core/translate/post-translations';
@@ -28,6 +29,12 @@ interface Translations {
 }
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
+let crashAt: FaultPoint | undefined;
+function faults(point: FaultPoint) {
+  if (point !== crashAt) return;
+  crashAt = undefined;
+  throw new Error(`injected crash at ${point}`);
+}
 let corridor: TestCorridor;
 let libre: TranslationStandIn;
 let teacher: string;
@@ -55,7 +62,7 @@ const mailsWith = async (who: string, text: string) =>
 
 beforeAll(async () => {
   libre = await startLibreTranslateStandIn();
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0, translator: libreTranslator(libre.url) });
+  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0, faults, translator: libreTranslator(libre.url) });
   ({ token: teacher } = await createToken(corridor.local.deps, { schoolId: 'demo', role: 'staff', label: 'Year 1 teacher' }));
   links = await joinLinks(corridor);
   expect((await corridor.api('PATCH', '/api/settings', { translateCaptions: true, requiresApproval: true })).status).toBe(200);
@@ -187,6 +194,10 @@ describe('correcting a translation', () => {
 
   it('after publishing: the Urdu correction replaces the machine’s, and the evening digest carries it', async () => {
     const { sourceHash } = (await translations()).source;
+    // The first save crashes after storing, before the audit log: the author sees it fail and saves again.
+    crashAt = 'correction:after-store';
+    const crashed = await correct('ur', { sourceHash, ...urdu });
+    expect([crashed.status, crashed.body.error?.message]).toEqual([500, 'Something went wrong on our side. Please try again.']);
     expect((await correct('ur', { sourceHash, ...urdu })).status).toBe(200);
     clock.set('2026-06-10T17:00:00Z'); // 18:00 in London
     await corridor.local.runDigest();

@@ -144,6 +144,9 @@ export async function correctTranslation(
       },
     }),
   );
+  // A crash here leaves the correction stored and unlogged; the author's retry (the composer says it
+  // failed) stores the same words again and logs them once.
+  deps.faults?.('correction:after-store', `${postId}:${locale.data}`);
   // A retract that ran meanwhile already deleted the post's translations: this one must not outlive it.
   if (!translatable.has((await getPostWithMedia(deps, postId))?.post.state ?? 'retracted')) {
     await deps.clients.dynamo.send(
