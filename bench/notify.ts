@@ -218,7 +218,7 @@ async function inBatches<T>(items: T[], concurrency: number, work: (item: T) => 
  * Writes `count` families of one class straight into the table (record + school membership, 25 items a
  * request), shaped as joining makes them: seeding is not what is measured.
  */
-async function seedFamilies(
+export async function seedFamilies(
   deps: Deps,
   count: number,
   classId: string,

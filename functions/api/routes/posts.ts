@@ -9,6 +9,7 @@ import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';
 import { jsonOf } from '../validate';
 import { postView } from '../views';
+import { postTranslationRoutes } from './translations';
 import { uploadRoutes } from './uploads';
 
 const notFound = () => new HTTPException(404, { message: 'There is no such post in your school.' });
@@ -53,6 +54,7 @@ export function postRoutes(deps: Deps) {
   });
 
   app.route('/:postId/uploads', uploadRoutes(deps));
+  app.route('/:postId/translations', postTranslationRoutes(deps));
 
   app.delete('/:id', async (c) => {
     if (!(await retractPost(deps, c.get('principal'), c.req.param('id')))) throw notFound();
