@@ -7,6 +7,7 @@ import { renderEmbedPage } from './render/embed-page';
 import { renderJsonFeed } from './render/json-feed';
 import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
+import { localisedKey, pageLocales } from './render/site-chrome';
 import { artifactTypes } from './site';
 import type { ChannelView, DocumentLinks } from './view';
 
@@ -84,7 +85,11 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
   return [
     { key: keys.json, body: renderJsonFeed(view, entries), contentType: artifactTypes.json },
     { key: keys.rss, body: renderRss(view, entries), contentType: artifactTypes.rss },
-    { key: keys.page, body: renderChannelPage(view, entries), contentType: artifactTypes.html },
+    ...pageLocales.map((locale) => ({
+      key: localisedKey(keys.page, locale),
+      body: renderChannelPage(view, entries, locale),
+      contentType: artifactTypes.html,
+    })),
     ...(slot === 'current' && place.embedFor ? embedArtifacts(place.embedFor, view, entries) : []),
   ];
 }
@@ -100,16 +105,19 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
       body: renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)),
       contentType: artifactTypes.json,
     },
-    {
-      key: siteKeys.embedPage(schoolId),
-      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS)),
+    ...pageLocales.map((locale) => ({
+      key: localisedKey(siteKeys.embedPage(schoolId), locale),
+      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS), locale),
       contentType: artifactTypes.html,
-    },
+    })),
   ];
 }
 
-/** A public post's own page. */
-export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact {
+/** The keys of a public post's own page, one per language. */
+export const postPageKeys = (postId: string) => pageLocales.map((locale) => localisedKey(siteKeys.postPage(postId), locale));
+
+/** A public post's own page, in every language. */
+export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact[] {
   const artwork = school.artwork?.image;
   const view = {
     schoolName: school.name,
@@ -118,5 +126,9 @@ export function postPage(publicUrl: string, school: School, entry: FeedEntry): A
     publicUrl,
     ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
   };
-  return { key: siteKeys.postPage(entry.postId), body: renderPostPage(view, entry), contentType: artifactTypes.html };
+  return pageLocales.map((locale) => ({
+    key: localisedKey(siteKeys.postPage(entry.postId), locale),
+    body: renderPostPage(view, entry, locale),
+    contentType: artifactTypes.html,
+  }));
 }
