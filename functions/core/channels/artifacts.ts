@@ -8,6 +8,7 @@ import { renderJsonFeed } from './render/json-feed';
 import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
 import { localisedKey, pageLocales } from './render/site-chrome';
+import { widgetWords } from './render/widget-chrome';
 import { artifactTypes } from './site';
 import type { ChannelView, DocumentLinks } from './view';
 
@@ -102,7 +103,7 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
   return [
     {
       key: siteKeys.embedFeed(schoolId),
-      body: renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)),
+      body: withWidgetWords(renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)), view.timezone),
       contentType: artifactTypes.json,
     },
     ...pageLocales.map((locale) => ({
@@ -115,6 +116,13 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
 
 /** The keys of a public post's own page, one per language. */
 export const postPageKeys = (postId: string) => pageLocales.map((locale) => localisedKey(siteKeys.postPage(postId), locale));
+
+/** The widget's feed also carries its words in every language and the school's time zone for dates. */
+function withWidgetWords(feed: string, timezone: string): string {
+  const parsed = JSON.parse(feed) as { _corridor?: Record<string, unknown> };
+  parsed._corridor = { ...parsed._corridor, widget: { timezone, languages: widgetWords() } };
+  return JSON.stringify(parsed, null, 2);
+}
 
 /** A public post's own page, in every language. */
 export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact[] {
