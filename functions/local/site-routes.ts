@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { chooseLanguage, languageRedirectHeaders } from '../core/channels/language-choice';
+import { chooseLanguage, LANGUAGE_VARY, languageRedirectHeaders } from '../core/channels/language-choice';
 import type { SiteCache } from './site-cache';
 
 /**
@@ -37,6 +37,7 @@ export function siteRoutes(cache: SiteCache) {
     // Normally refused before any route (api/malformed-path.ts); kept so this router stands on its own.
     if (key === 'malformed') return c.html(malformedPage, 400, { 'cache-control': 'no-store' });
     if (!key) return next();
+    let negotiated = false;
     if (key.endsWith('/index.html') && !key.startsWith('media/')) {
       // In front of the cache, as the CloudFront viewer-request function does on AWS: each language is its own URL.
       const choice = chooseLanguage({
@@ -52,6 +53,7 @@ export function siteRoutes(cache: SiteCache) {
           ...(choice.setCookie ? { 'set-cookie': choice.setCookie } : {}),
         });
       }
+      negotiated = choice.negotiated;
     }
     const object = await cache.get(key);
     if (!object) return c.html(notFoundPage, 404, { 'cache-control': 'no-store' });
@@ -61,6 +63,8 @@ export function siteRoutes(cache: SiteCache) {
       etag: object.etag,
       'accept-ranges': 'bytes',
       ...corsHeaders,
+      // The English page at a plain address was chosen for this browser: its cache keys it on what chose it.
+      ...(negotiated ? { vary: LANGUAGE_VARY } : {}),
     };
     if (c.req.header('if-none-match') === object.etag) return c.body(null, 304, headers);
     const range = parseRange(c.req.header('range'), object.body.length);

@@ -6,7 +6,12 @@ export const LANGUAGE_COOKIE = 'corridor_lang';
 const COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 /** What the edge does with a request for a public page, before any cache. */
-export type LanguageChoice = { kind: 'serve' } | { kind: 'redirect'; location: string; setCookie?: string };
+export type LanguageChoice =
+  /**
+   * `negotiated`: the plain address, whose answer depended on the cookie and Accept-Language — a browser
+   * must not reuse it from its own cache once either changes (`Vary`).
+   */
+  { kind: 'serve'; negotiated: boolean } | { kind: 'redirect'; location: string; setCookie?: string };
 
 export interface PageRequest {
   /** The URL path, e.g. `/s/demo` or `/s/demo/pl/`. */
@@ -49,10 +54,15 @@ export function chooseLanguage(request: PageRequest): LanguageChoice {
       setCookie: `${LANGUAGE_COOKIE}=${picked}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECONDS}; SameSite=Lax`,
     };
   }
-  if (current) return { kind: 'serve' };
+  if (current) return { kind: 'serve', negotiated: false };
   const wanted = cookieLocale(request.cookie) ?? negotiateLocale(request.acceptLanguage);
-  return wanted === DEFAULT_PAGE_LOCALE ? { kind: 'serve' } : { kind: 'redirect', location: localisedUrl(plainPath, wanted) };
+  return wanted === DEFAULT_PAGE_LOCALE
+    ? { kind: 'serve', negotiated: true }
+    : { kind: 'redirect', location: localisedUrl(plainPath, wanted) };
 }
 
+/** What a negotiated answer depends on, for every cache between (a browser's own included). */
+export const LANGUAGE_VARY = 'Accept-Language, Cookie';
+
 /** Headers of a language redirect: personal (it depends on the browser), so never stored by a shared cache. */
-export const languageRedirectHeaders = { 'cache-control': 'private, no-store', vary: 'Accept-Language, Cookie' };
+export const languageRedirectHeaders = { 'cache-control': 'private, no-store', vary: LANGUAGE_VARY };

@@ -161,11 +161,12 @@ export function galleryHtml(media: EntryMedia[], options: GalleryOptions = {}): 
   const { largeViewUrl } = options;
   if (!largeViewUrl) {
     return html`<ul class="gallery-large" aria-label="${label}">${media.map(
-      (m, i) => html`<li id="${mediaAnchor(i)}">${mediaHtml(m, { ...options, eager: options.eager && i === 0 })}</li>`,
+      // The first two share a phone's first screen (a portrait photo under a landscape one): neither waits.
+      (m, i) => html`<li id="${mediaAnchor(i)}">${mediaHtml(m, { ...options, eager: options.eager && i < 2 })}</li>`,
     )}</ul>`;
   }
   return html`<ul class="gallery" aria-label="${label}">${media.map((m, i) => {
-    const item = mediaHtml(m, { ...options, size: 'half', eager: options.eager && i === 0 });
+    const item = mediaHtml(m, { ...options, size: 'half', eager: options.eager && i < 2 });
     // Photos open large; a player stays a player (its own controls go full screen).
     return html`<li>${m.kind === 'image' ? html`<a href="${largeViewUrl}#${mediaAnchor(i)}">${item}</a>` : item}</li>`;
   })}</ul>`;

@@ -38,7 +38,7 @@ const metaDescription = (text: string) => {
   return html`<meta name="description" content="${line.length > 160 ? `${line.slice(0, 159)}…` : line}">`;
 };
 
-const entryArticle = (view: ChannelView, entry: FeedEntry, index: number, locale: Locale) => {
+const entryArticle = (view: ChannelView, entry: FeedEntry, eager: boolean, locale: Locale) => {
   const link = entryLink(view, entry);
   const { title, text } = headingAndText(entry);
   const href = entry.url ? localisedUrl(link.href, locale) : undefined;
@@ -52,13 +52,15 @@ const entryArticle = (view: ChannelView, entry: FeedEntry, index: number, locale
 <h2>${href ? html`<a href="${href}">${heading}</a>` : heading}</h2>
 ${title ? when : ''}
 ${text ? captionHtml(text, publicTagHref(view.publicUrl, entry), { locale }) : ''}
-${galleryHtml(entry.media, { eager: index === 0, locale, largeViewUrl: href })}
+${galleryHtml(entry.media, { eager, locale, largeViewUrl: href })}
 </article>`;
 };
 
 /** A channel's page: the school page, a tag page, a regional wall, a family feed or an archive page. */
 export function renderChannelPage(view: ChannelView, entries: FeedEntry[], locale: Locale = 'en-GB'): string {
   const here = (url: string) => localisedUrl(url, locale);
+  // The page's first photo is what a phone paints largest first: it loads at once, the rest lazily.
+  const firstPictured = entries.findIndex((entry) => entry.media.some((m) => m.kind === 'image'));
   return page({
     title: view.title,
     ...langAttributes(locale),
@@ -71,7 +73,7 @@ ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : langua
 ${languageShortcut(locale)}</header>
 ${view.private ? privateNotice(locale, view.title) : ''}
 <main>
-${entries.length === 0 ? html`<p>${t(locale, 'site.noPosts')}</p>` : entries.map((entry, i) => entryArticle(view, entry, i, locale))}
+${entries.length === 0 ? html`<p>${t(locale, 'site.noPosts')}</p>` : entries.map((entry, i) => entryArticle(view, entry, i === firstPictured, locale))}
 </main>
 ${getUpdates(locale, view.self.rssUrl, { public: !view.private })}
 <footer><nav aria-label="${t(locale, 'site.olderPosts')}">${[

@@ -70,6 +70,6 @@ article h2{font-size:1.1rem;margin:0}article h2 a{display:inline-block;padding:1
 .updates{max-width:720px;margin:0 auto;padding:8px 16px}.updates h2,.languages h2{font-size:1.1rem}
 .updates ul,.languages ul{list-style:none;padding:0;margin:0}.updates li{margin:0 0 12px}
 .updates a{display:inline-block;min-height:44px;padding:10px 0}.updates span{display:block}
-.languages ul{display:flex;flex-wrap:wrap;gap:0 16px}.languages a{display:inline-block;min-height:44px;padding:10px 4px}
+.languages ul{display:flex;flex-wrap:wrap;gap:0 16px}.languages a{display:inline-block;min-height:44px;min-width:44px;padding:10px 4px;text-align:center}
 .language-link{display:inline-block;min-height:44px;padding:10px 0}
 `;
