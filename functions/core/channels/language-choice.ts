@@ -3,7 +3,7 @@ import { DEFAULT_PAGE_LOCALE, localisedUrl, pageLocales } from './render/site-ch
 
 /** The cookie that remembers a language picked with the switcher (a year; the site's own, never a tracker). */
 export const LANGUAGE_COOKIE = 'corridor_lang';
-const COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
+export const LANGUAGE_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60;
 
 /** What the edge does with a request for a public page, before any cache. */
 export type LanguageChoice =
@@ -51,7 +51,7 @@ export function chooseLanguage(request: PageRequest): LanguageChoice {
     return {
       kind: 'redirect',
       location: localisedUrl(plainPath, picked),
-      setCookie: `${LANGUAGE_COOKIE}=${picked}; Path=/; Max-Age=${COOKIE_MAX_AGE_SECONDS}; SameSite=Lax`,
+      setCookie: `${LANGUAGE_COOKIE}=${picked}; Path=/; Max-Age=${LANGUAGE_COOKIE_MAX_AGE_SECONDS}; SameSite=Lax`,
     };
   }
   if (current) return { kind: 'serve', negotiated: false };
