@@ -62,6 +62,8 @@ export const backArrow = (locale: Locale) => (localeInfo[locale].dir === 'rtl' ?
 /** Styles of the public pages' own parts (the shell's are in layout.ts). Logical properties: RTL pages mirror. */
 export const siteStyles = `
 .gallery{grid-template-columns:repeat(2,minmax(0,1fr))}.gallery a{display:block}
+.gallery img{aspect-ratio:1;object-fit:cover}
+article h2 time{color:inherit;font-size:inherit}
 .gallery-large{list-style:none;padding:0;margin:8px 0}.gallery-large li{margin:0 0 12px}
 article h1.caption{font-size:1.25rem;font-weight:600;white-space:pre-line}
 article h2{font-size:1.1rem;margin:0}article h2 a{display:inline-block;padding:10px 0;min-height:44px}
