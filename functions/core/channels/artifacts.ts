@@ -133,6 +133,7 @@ export function postPage(publicUrl: string, school: School, entry: FeedEntry): A
     timezone: school.timezone,
     publicUrl,
     ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
+    ...(school.artwork ? { faviconUrl: `${publicUrl}/${school.artwork.favicon.key}` } : {}),
   };
   return pageLocales.map((locale) => ({
     key: localisedKey(siteKeys.postPage(entry.postId), locale),

@@ -38,6 +38,9 @@ const metaDescription = (text: string) => {
   return html`<meta name="description" content="${line.length > 160 ? `${line.slice(0, 159)}…` : line}">`;
 };
 
+const faviconLink = (url: string | undefined) =>
+  url ? html`<link rel="icon" type="image/png" sizes="64x64" href="${url}">` : '';
+
 const entryArticle = (view: ChannelView, entry: FeedEntry, eager: boolean, locale: Locale) => {
   const link = entryLink(view, entry);
   const { title, text } = headingAndText(entry);
@@ -65,6 +68,7 @@ export function renderChannelPage(view: ChannelView, entries: FeedEntry[], local
     title: view.title,
     ...langAttributes(locale),
     head: html`${metaDescription(view.description || view.title)}
+${faviconLink(view.publisher.artwork?.favicon.url)}
 <link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
 <link rel="alternate" type="application/feed+json" title="${view.title}" href="${view.self.jsonFeedUrl}">
 ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : languageAlternates(view.self.pageUrl)}
@@ -147,6 +151,8 @@ export interface PostPageView {
   publicUrl: string;
   /** The school's artwork: the preview of posts without a picture (a recording, say). */
   artwork?: ArtworkFile;
+  /** The school's 64 px icon, for the browser tab (and no favicon.ico 404 in the console). */
+  faviconUrl?: string;
 }
 
 /** One public post's page, with Open Graph and Twitter card tags for link previews. It is the gallery's large view. */
@@ -161,6 +167,7 @@ export function renderPostPage(view: PostPageView, entry: FeedEntry, locale: Loc
     ...langAttributes(locale),
     head: html`${metaDescription(entry.caption || `${view.schoolName}: ${title}`)}
 <link rel="canonical" href="${localisedUrl(pageUrl, locale)}">
+${faviconLink(view.faviconUrl)}
 ${languageAlternates(pageUrl)}
 <link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(pageUrl)}&amp;format=json" title="${title}">
 ${openGraph(view, entry, title)}
