@@ -2,7 +2,15 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
-import { axeViolations, DESKTOP, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import {
+  axeViolations,
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  phoneLayoutProblems,
+  screenshot,
+  startHostSite,
+} from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
@@ -125,6 +133,42 @@ describe('in the browser’s language', () => {
       await context.close();
     });
   }
+});
+
+describe('the widget on a school website', () => {
+  it('speaks the visitor’s language: Urdu right to left, the date on the school’s clock, "+2 more" in Urdu', async () => {
+    const host = await startHostSite({
+      '/': {
+        contentType: 'text/html; charset=utf-8',
+        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>School website</title></head><body><main><h1>News</h1><script src="${corridor.url}/embed.js" data-school="demo" async></script></main></body></html>`,
+      },
+    });
+    const context = await browser.newContext({ ...PHONE, locale: 'ur-PK' });
+    const page = await context.newPage();
+    await page.goto(host.url);
+    const widget = page.locator('corridor-feed section');
+    await page.locator('corridor-feed li').first().waitFor();
+    expect(await widget.getAttribute('lang')).toBe('ur');
+    expect(await widget.getAttribute('dir')).toBe('rtl');
+    const galleryItem = page.locator('corridor-feed li', { hasText: 'Year 2 found out' });
+    expect(await galleryItem.locator('.caption').getAttribute('lang')).toBe('en-GB');
+    // Formatted by the browser's own Intl, as the widget does (its ICU may differ from Node's).
+    const when = await page.evaluate(
+      (iso) =>
+        new Intl.DateTimeFormat('ur', {
+          dateStyle: 'medium',
+          timeStyle: 'short',
+          hourCycle: 'h23',
+          timeZone: 'Europe/London',
+        }).format(new Date(iso)),
+      gallery.publishedAt ?? '',
+    );
+    expect(await galleryItem.locator('.meta a').textContent()).toBe(`${when} کی پوسٹ · +2 مزید`);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'public-widget-ur-phone');
+    await context.close();
+    await host.stop();
+  });
 });
 
 describe('accessible', () => {
