@@ -15,8 +15,11 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
  * with them). Shipping the catalogues beside the bundle and reading only the locale asked for would win
  * most of that back. 750 kB since the operator, school, trust and school-year routes, the admin screens'
  * routes and the school artwork joined the API (723 kB measured); the catalogues step above is the way down.
+ * 775 kB since the public pages speak the twelve languages too (their words, ~19 kB of JSON across the
+ * catalogues, and the page chrome; 757.7 kB measured): the renderers ride in the API because a private
+ * feed's address rotation re-renders its pages there. The catalogues step is still the way down.
  */
-const API_BUNDLE_LIMIT_BYTES = 750 * 1000;
+const API_BUNDLE_LIMIT_BYTES = 775 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
 async function bundle(entry: string, external: string[] = []) {
