@@ -34,6 +34,14 @@ export interface JsonFeed {
   title: string;
   home_page_url?: string;
   items?: FeedItem[];
+  /** The school's look: the accent becomes the widget's default `--corridor-accent`. */
+  _corridor?: { look?: { accent?: string } };
+}
+
+/** The school's accent, when the feed carries a well-formed one (it goes into a CSS value). */
+export function schoolAccent(feed: JsonFeed): string | undefined {
+  const accent = feed._corridor?.look?.accent;
+  return typeof accent === 'string' && /^#[0-9a-fA-F]{6}$/.test(accent) ? accent : undefined;
 }
 
 const widest = (outputs: FeedOutput[]) =>

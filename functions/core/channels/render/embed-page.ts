@@ -3,6 +3,7 @@ import { html, raw } from '../html';
 import { type ChannelView, entryLink } from '../view';
 import { displayDate, page } from './layout';
 import { captionHtml, mediaHtml } from './media-html';
+import { publisherLook } from './page-look';
 
 /** The iframe is a narrow box on someone else's page: cards in a grid, each with its first item. */
 const styles = `
@@ -25,6 +26,7 @@ h1{font-size:1.25rem}
 export function renderEmbedPage(view: ChannelView, entries: FeedEntry[]): string {
   return page({
     title: view.title,
+    look: publisherLook(view.publisher, 'none'),
     head: html`<base target="_top"><meta name="robots" content="noindex"><style>${raw(styles)}</style>`,
     body: html`<main>
 <h1>${view.title}</h1>

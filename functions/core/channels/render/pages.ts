@@ -2,8 +2,9 @@ import { entryTitle, type FeedEntry, largestOutput } from '../entry';
 import { html } from '../html';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
-import { displayDate, page } from './layout';
+import { displayDate, type PageLook, page } from './layout';
 import { captionHtml, galleryHtml, publicTagHref } from './media-html';
+import { publisherLook } from './page-look';
 
 const entryArticle = (view: ChannelView, entry: FeedEntry, index: number) => {
   const link = entryLink(view, entry);
@@ -19,6 +20,7 @@ ${entry.url ? html`<a class="permalink" href="${link.href}">Open this post<span 
 export function renderChannelPage(view: ChannelView, entries: FeedEntry[]): string {
   return page({
     title: view.title,
+    look: publisherLook(view.publisher, 'welcome'),
     head: html`<link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
 <link rel="alternate" type="application/feed+json" title="${view.title}" href="${view.self.jsonFeedUrl}">
 ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : ''}`,
@@ -94,6 +96,8 @@ export interface PostPageView {
   publicUrl: string;
   /** The school's artwork: the preview of posts without a picture (a recording, say). */
   artwork?: ArtworkFile;
+  /** The school's look (accent, logo band, favicon). */
+  look?: PageLook;
 }
 
 /** One public post's page, with Open Graph and Twitter card tags for link previews. */
@@ -101,6 +105,7 @@ export function renderPostPage(view: PostPageView, entry: FeedEntry): string {
   const title = entryTitle(entry);
   return page({
     title: `${title} — ${view.schoolName}`,
+    look: view.look,
     head: html`<link rel="canonical" href="${entry.url}">
 <link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(entry.url ?? '')}&amp;format=json" title="${title}">
 ${openGraph(view, entry, title)}`,
