@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,18 @@ let artworkBefore: string;
 const text = async (url: string) => (await fetch(url)).text();
 const bytesOf = async (url: string) => Buffer.from(await (await fetch(url)).arrayBuffer());
 const artworkUrl = async () => /<itunes:image href="([^"]+)"\/>/.exec(await text(`${corridor.url}/s/demo/rss.xml`))?.[1] ?? '';
+
+/** Runs the real `corridor` bin as the school's admin. */
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['functions/cli/bin.js', ...args],
+      { env: { ...process.env, CORRIDOR_URL: corridor.url, CORRIDOR_TOKEN: corridor.token } },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /** Sends a logo as the composer and the CLI do: the picture's own bytes. */
 async function putLogo(bytes: Buffer, contentType = 'image/jpeg') {
@@ -210,6 +223,33 @@ describe('where the look shows', () => {
     const plain = await text(`${corridor.url}/s/demo`);
     expect(plain).not.toContain('class="brand"');
     expect(plain).not.toContain('--brand:');
+  });
+
+  it('is set from the CLI too: corridor school look, with --help and refusals in words', async () => {
+    const help = await cli(['school', 'look', '--help']);
+    expect(help.stdout).toContain('Usage: corridor school look');
+    const light = await cli(['school', 'look', '--accent', '#ffcc00']);
+    expect(light.code).toBe(1);
+    expect(light.stderr).toContain('#ffcc00 is too light to read: its contrast with white is 1.5:1');
+    const set = await cli([
+      'school',
+      'look',
+      '--logo',
+      corpusPath('png_exif_gps_1x1.png'),
+      '--accent',
+      '#0B6E4F',
+      '--welcome',
+      'Hello from the CLI',
+    ]);
+    expect(set.stderr).toContain('Saved the logo.');
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain('accent   #0b6e4f');
+    expect(set.stdout).toContain('welcome  Hello from the CLI');
+    const logo = /logo {5}(\S+)/.exec(set.stdout)?.[1] ?? '';
+    const file = join(tmpdir(), `corridor-cli-logo-${process.pid}.jpg`);
+    await writeFile(file, await bytesOf(logo));
+    expect(await metadataLeaks([file])).toEqual([]);
+    expect(await text(`${corridor.url}/s/demo`)).toContain('<p>Hello from the CLI</p>');
   });
 
   // Last: the server answers 413 before reading the body and closes the connection, which the client's
