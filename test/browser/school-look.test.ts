@@ -4,6 +4,7 @@ import { createToken } from '../../functions/core/auth/tokens';
 import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot, startHostSite } from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { joinByEmail, joinLinks, savePreferences, sentEmails, testClock } from '../helpers/parents';
 
 /**
  * Issue 18, a school's look, from the head's phone: the composer's admin "Look" screen at 390 px in
@@ -15,9 +16,13 @@ let corridor: TestCorridor;
 let browser: Browser;
 let page: Page;
 let adminToken: string;
+const PARENT = 'parent@families.example';
+const clock = testClock('2026-06-10T09:00:00Z'); // 10:00 in London: an instant e-mail is not held for quiet hours
 
 beforeAll(async () => {
-  corridor = await startTestCorridor();
+  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0 });
+  const manageUrl = await joinByEmail(corridor, (await joinLinks(corridor))['year-1']?.url ?? '', PARENT);
+  await savePreferences(manageUrl, { email: 'instant' });
   ({ token: adminToken } = await createToken(corridor.local.deps, { schoolId: 'demo', role: 'admin', label: 'Mrs Patel' }));
   await corridor.post({
     audience: 'public',
@@ -130,5 +135,20 @@ describe('the Look screen on a phone', () => {
     } finally {
       await host.stop();
     }
+  });
+
+  it('sends parents an e-mail signed by the school, its header in the accent, readable at 390 px', async () => {
+    await corridor.post({
+      audience: 'class:year-1',
+      caption: 'Year 1 planted beans today',
+      files: [{ path: corpusPath('orient_portrait_1.jpg'), contentType: 'image/jpeg', alt: 'Children with bean pots' }],
+    });
+    const mail = (await sentEmails(corridor, PARENT)).find((m) => m.subject.includes('planted beans'));
+    expect(mail?.from).toBe('"Demo Primary School" <no-reply@corridor.localhost>');
+    await page.setContent(mail?.body.html ?? '', { waitUntil: 'load' });
+    const header = page.getByText('Demo Primary School', { exact: true });
+    expect(await header.evaluate((el) => getComputedStyle(el.parentElement as Element).backgroundColor)).toBe('rgb(122, 31, 92)');
+    await screenshot(page, 'look-email');
+    expect(await axeViolations(page)).toEqual([]);
   });
 });
