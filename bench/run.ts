@@ -12,6 +12,7 @@ const benches = {
   cost: () => import('./cost'),
   notify: () => import('./notify'),
   publish: () => import('./publish'),
+  look: () => import('./look'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

@@ -203,8 +203,10 @@ describe('where the look shows', () => {
     for (const artifact of artifacts) expect(artifact, artifact.key).toEqual(rebuilt.get(artifact.key));
   });
 
-  it('falls back to the name-drawn favicon and no band once the logo is removed', async () => {
+  it('falls back to the name-drawn favicon and no band once the logo is removed, and deletes its files', async () => {
     const pageBefore = await text(`${corridor.url}/s/demo`);
+    const logoUrl = /<div class="brand"><div><img src="([^"]+)"/.exec(pageBefore)?.[1] ?? '';
+    expect((await fetch(logoUrl)).status).toBe(200);
     const faviconBefore = /<link rel="icon"[^>]+href="([^"]+)">/.exec(pageBefore)?.[1];
     const response = await corridor.fetch('/api/settings/logo', {
       method: 'DELETE',
@@ -215,6 +217,7 @@ describe('where the look shows', () => {
     const page = await text(`${corridor.url}/s/demo`);
     expect(page).not.toContain('<img src="" alt=""');
     expect(page).toContain(`<div class="brand"><div><p>${WELCOME}</p></div></div>`);
+    expect((await fetch(logoUrl)).status).toBe(404);
     const favicon = /<link rel="icon"[^>]+href="([^"]+)">/.exec(page)?.[1];
     expect(favicon).toBeTruthy();
     expect(favicon).not.toBe(faviconBefore);

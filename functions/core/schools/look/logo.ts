@@ -2,7 +2,7 @@ import { recordAudit } from '../../audit/audit';
 import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { MediaRejected, type StoredOutput } from '../../media/media';
-import { storeOutputs } from '../../media/outputs';
+import { deleteOutputs, storeOutputs } from '../../media/outputs';
 import { sniff } from '../../media/sniff';
 import { formatBytes } from '../../media/uploads';
 import { getSchool, type School, updateSchoolFields } from '../school';
@@ -51,7 +51,21 @@ export async function setLogo(deps: Deps, admin: Principal, bytes: Buffer): Prom
   await updateSchoolFields(deps, school.id, { logo });
   await recordAudit(deps, school.id, admin, 'settings_changed', 'settings', { logo: `${image.width ?? '?'} px wide` });
   await showLook(deps, { ...school, logo });
+  await forget(deps, school.logo, logo);
   return logo;
+}
+
+/**
+ * Deletes a replaced or removed logo's files once no page names them any more: "take it off" means gone,
+ * not merely unlinked. The same picture sent again has the same keys, which stay.
+ */
+async function forget(deps: Deps, previous: Logo | undefined, current?: Logo): Promise<void> {
+  const keep = new Set([current?.image.key, current?.small.key]);
+  const stale = [previous?.image.key, previous?.small.key].filter((key): key is string => key !== undefined && !keep.has(key));
+  if (stale.length === 0) return;
+  await deleteOutputs(deps, [...new Set(stale)]);
+  // Media is cached for a year: the CDN (and the local server's cache) must forget it too.
+  await deps.cdn.removed([...new Set(stale)].map((key) => `/${key}`));
 }
 
 /** Takes the logo off: pages, artwork and favicon go back to the name alone. */
@@ -60,8 +74,9 @@ export async function removeLogo(deps: Deps, admin: Principal): Promise<void> {
   if (!school.logo) return;
   await updateSchoolFields(deps, school.id, {}, ['logo']);
   await recordAudit(deps, school.id, admin, 'settings_changed', 'settings', { logo: 'removed' });
-  const { logo: _removed, ...without } = school;
+  const { logo: removed, ...without } = school;
   await showLook(deps, without);
+  await forget(deps, removed);
 }
 
 const PICTURES_ONLY = 'A logo must be a picture: PNG, JPEG, WebP, HEIC or GIF (an SVG or PDF logo can be saved as PNG first).';
