@@ -55,6 +55,11 @@ export const faultPoints = [
   'segments:after-piece',
   /** After the joined video's outputs are stored, before the item is marked ready. */
   'segments:after-join',
+  /**
+   * A school's look (core/schools/look/): saved on the school, before the artwork and pages are made
+   * again. The admin sees a failure and saves again: the same look renders everything.
+   */
+  'look:after-save',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

@@ -28,7 +28,9 @@ import { type PushService, startPushService, type TestBrowser } from '../helpers
 // change of school year has its own test, school-year.test.ts).
 // Long videos' piece jobs have their own crash test (video-segments-crash.test.ts); these posts carry photos.
 const crashPoints: FaultPoint[] = faultPoints.filter(
-  (point) => !point.startsWith('media:') && !point.startsWith('year:') && !point.startsWith('segments:'),
+  // A school's look has its own crash test (school-look.test.ts).
+  (point) =>
+    !point.startsWith('media:') && !point.startsWith('year:') && !point.startsWith('segments:') && !point.startsWith('look:'),
 );
 
 /** Crash at `point` the next `times` times it is reached. */

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { renderSite } from '../../functions/core/channels/rebuild';
+import type { FaultPoint } from '../../functions/core/deps';
 import type { Settings } from '../../functions/core/schools/settings';
 import { metadataLeaks } from '../helpers/av-judges';
 import { corpusPath } from '../helpers/corpus';
@@ -24,6 +25,8 @@ const WELCOME = 'Welcome to Demo Primary — where every child shines.';
 const PARENT = 'look-parent@example.org';
 let corridor: TestCorridor;
 let earlier: PostView;
+/** The fault point the next save crashes at, once. */
+let crashAt: FaultPoint | undefined;
 let artworkBefore: string;
 
 const text = async (url: string) => (await fetch(url)).text();
@@ -53,7 +56,15 @@ async function putLogo(bytes: Buffer, contentType = 'image/jpeg') {
 }
 
 beforeAll(async () => {
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0 });
+  corridor = await startTestCorridor({
+    now: clock.now,
+    digestEveryMs: 0,
+    faults: (point) => {
+      if (point !== crashAt) return;
+      crashAt = undefined;
+      throw new Error(`injected crash at ${point}`);
+    },
+  });
   const manageUrl = await joinByEmail(corridor, (await joinLinks(corridor))['year-1']?.url ?? '', PARENT);
   await savePreferences(manageUrl, { email: 'instant' });
   earlier = await corridor.post({
@@ -194,6 +205,27 @@ describe('where the look shows', () => {
     expect(mails[0]?.from).toBe('"Demo Primary School" <no-reply@corridor.localhost>');
     expect(mails[0]?.body.html).toContain(`background:${ACCENT};color:#ffffff`);
     expect(mails[0]?.body.html).toContain('<bdi>Demo Primary School</bdi></div>');
+  });
+
+  it('recovers from a crash between saving the look and rendering it: the admin saves again', async () => {
+    crashAt = 'look:after-save';
+    const crashed = await corridor.api<{ error: { message: string } }>('PATCH', '/api/settings', { welcome: 'Crash test' });
+    expect(crashed.status).toBe(500);
+    expect(crashed.body.error.message).toBe('Something went wrong on our side. Please try again.');
+    // Saved, not yet shown: the page still has the welcome line from before.
+    expect(await text(`${corridor.url}/s/demo`)).toContain(`<p>${WELCOME}</p>`);
+    const again = await corridor.api<{ settings: Settings }>('PATCH', '/api/settings', { welcome: WELCOME });
+    expect(again.status).toBe(200);
+    expect(await text(`${corridor.url}/s/demo`)).toContain(`<p>${WELCOME}</p>`);
+    // A logo sent again after a crash: the same picture, the same files, shown everywhere.
+    const { body } = await corridor.api<{ settings: Settings }>('GET', '/api/settings');
+    crashAt = 'look:after-save';
+    const picture = await readFile(corpusPath('photo_iphone5_gps_orient3.jpg'));
+    expect((await putLogo(picture)).status).toBe(500);
+    const resent = await putLogo(picture);
+    expect(resent.status).toBe(200);
+    expect(resent.body.settings.logo?.path).toBe(body.settings.logo?.path);
+    expect((await fetch(`${corridor.url}${resent.body.settings.logo?.path}`)).status).toBe(200);
   });
 
   it('leaves the site what a rebuild from the table makes, byte for byte', async () => {

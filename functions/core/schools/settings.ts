@@ -102,7 +102,9 @@ export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<
   const school = await getSchool(deps, admin.schoolId);
   if (!school) throw new Error(`school ${admin.schoolId} vanished`);
   // The look is on every page and the artwork; a name or time zone only on the channels' current documents.
-  if (changes.accent !== undefined || changes.welcome !== undefined) await showLook(deps, school);
-  else if (changes.name !== undefined || changes.timezone !== undefined) await renderSchoolChannels(deps, school);
+  if (changes.accent !== undefined || changes.welcome !== undefined) {
+    deps.faults?.('look:after-save');
+    await showLook(deps, school);
+  } else if (changes.name !== undefined || changes.timezone !== undefined) await renderSchoolChannels(deps, school);
   return settingsOf(school);
 }

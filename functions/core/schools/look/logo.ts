@@ -50,6 +50,7 @@ export async function setLogo(deps: Deps, admin: Principal, bytes: Buffer): Prom
   const logo: Logo = { image, small: smallStored ?? image, uploadedAt: deps.now().toISOString() };
   await updateSchoolFields(deps, school.id, { logo });
   await recordAudit(deps, school.id, admin, 'settings_changed', 'settings', { logo: `${image.width ?? '?'} px wide` });
+  deps.faults?.('look:after-save');
   await showLook(deps, { ...school, logo });
   await forget(deps, school.logo, logo);
   return logo;
