@@ -1,4 +1,5 @@
 import { type Html, html, raw } from '../html';
+import { lookBand, lookHead, type PageLook } from './page-look';
 
 /** Phone-first, readable without JavaScript, no external fonts or trackers. */
 const styles = `
@@ -16,36 +17,7 @@ footer{padding:24px 16px;font-size:.9rem}
 .gallery{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
 .gallery img,.gallery video{margin:0}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.brand{background:var(--brand,#1d5fa8);color:#fff}.brand div{max-width:720px;margin:0 auto;padding:12px 16px;display:flex;align-items:center;gap:12px}
-.brand img{width:auto;height:64px;max-width:160px;margin:0;border-radius:8px;background:#fff;object-fit:contain}.brand p{margin:0;font-size:1.05rem}
 `;
-
-/** A school's look on a page (schools/look/): its accent, its favicon, and the band with logo and welcome line. */
-export interface PageLook {
-  /** `#rrggbb`, already checked for WCAG AA against white (the band's text, the page's background). */
-  accent?: string;
-  /** The favicon's URL: drawn from the logo when there is one, else from the name (schools/artwork.ts). */
-  favicon?: string;
-  /** The band above the header; absent on pages framed by someone else's site (the widget's iframe). */
-  band?: { logo?: { url: string; width?: number; height?: number }; welcome?: string };
-}
-
-/**
- * The accent replaces the default in light mode, where the page is white; dark mode keeps its light
- * link colour (a dark accent on a dark page would fail contrast), while the band keeps the accent.
- */
-function lookHead(look: PageLook | undefined): Html {
-  const accent = look?.accent && /^#[0-9a-f]{6}$/.test(look.accent) ? look.accent : undefined;
-  return html`${look?.favicon ? html`<link rel="icon" type="image/png" sizes="64x64" href="${look.favicon}">` : ''}
-${accent ? html`<style>${raw(`:root{--brand:${accent};--accent:${accent}}@media (prefers-color-scheme:dark){:root{--accent:#8cbcf5}}`)}</style>` : ''}`;
-}
-
-function lookBand(look: PageLook | undefined): Html {
-  const band = look?.band;
-  if (!band || (!band.logo && !band.welcome)) return html``;
-  // The logo is decorative: the school's name is the heading right below it.
-  return html`<div class="brand"><div>${band.logo ? html`<img src="${band.logo.url}" alt=""${band.logo.width && band.logo.height ? html` width="${band.logo.width}" height="${band.logo.height}"` : ''}>` : ''}${band.welcome ? html`<p>${band.welcome}</p>` : ''}</div></div>`;
-}
 
 export interface PageOptions {
   title: string;
@@ -54,7 +26,7 @@ export interface PageOptions {
   dir?: 'ltr' | 'rtl';
   /** Extra `<head>` markup (Open Graph tags, feed links). */
   head?: Html;
-  /** The school's look; pages of a wall, or of a school without one, have the default. */
+  /** The school's look (page-look.ts); pages of a wall, or of a school without one, have the default. */
   look?: PageLook;
   body: Html;
 }

@@ -2,9 +2,9 @@ import { entryTitle, type FeedEntry, largestOutput } from '../entry';
 import { html } from '../html';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
-import { displayDate, type PageLook, page } from './layout';
+import { displayDate, page } from './layout';
 import { captionHtml, galleryHtml, publicTagHref } from './media-html';
-import { publisherLook } from './page-look';
+import { type PageLook, publisherLook } from './page-look';
 
 const entryArticle = (view: ChannelView, entry: FeedEntry, index: number) => {
   const link = entryLink(view, entry);
