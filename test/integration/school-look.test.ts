@@ -136,7 +136,7 @@ describe('the logo', () => {
     const sound = await putLogo(await readFile(corpusPath('audio_pcm16_stereo.wav')), 'image/png');
     expect(sound.status).toBe(422);
     expect(sound.body.error?.message).toBe(
-      'A logo must be a picture: PNG, JPEG, WebP, HEIC or GIF (an SVG or PDF logo can be saved as PNG first). This file is a audio recording (wav).',
+      'A logo must be a picture: PNG, JPEG, WebP, HEIC or GIF (an SVG or PDF logo can be saved as PNG first). This file is a sound recording (wav).',
     );
     const svg = await putLogo(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml');
     expect(svg.status).toBe(422);

@@ -37,10 +37,11 @@ export async function setLogo(deps: Deps, admin: Principal, bytes: Buffer): Prom
     .filter((o) => o.role === 'image' && o.contentType === 'image/jpeg')
     .sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
   const largest = jpegs[0];
-  const small = jpegs.reduce((best, o) =>
-    Math.abs((o.width ?? 0) - SMALL_WIDTH) < Math.abs((best.width ?? 0) - SMALL_WIDTH) ? o : best,
-  );
   if (!largest) throw new Error('the photo pipeline made no JPEG of the logo');
+  const small = jpegs.reduce(
+    (best, o) => (Math.abs((o.width ?? 0) - SMALL_WIDTH) < Math.abs((best.width ?? 0) - SMALL_WIDTH) ? o : best),
+    largest,
+  );
   const [image, smallStored] = (await storeOutputs(
     deps,
     // Under media/school-<id>/ like the artwork: no post's retract reaches it.
@@ -87,7 +88,9 @@ async function processLogo(bytes: Buffer) {
   try {
     const sniffed = sniff(bytes.subarray(0, 64));
     if (sniffed.kind !== 'image') {
-      throw new SettingRefused(`${PICTURES_ONLY} This file is a ${sniffed.kind} recording (${sniffed.format}).`);
+      throw new SettingRefused(
+        `${PICTURES_ONLY} This file is ${sniffed.kind === 'video' ? 'a video' : 'a sound recording'} (${sniffed.format}).`,
+      );
     }
     // sharp loads only here (and for the artwork): the API's other routes never pay for it.
     const { processImage } = await import('../../media/image/process');
