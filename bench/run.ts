@@ -14,6 +14,7 @@ const benches = {
   publish: () => import('./publish'),
   translations: () => import('./translations'),
   lighthouse: () => import('./lighthouse'),
+  look: () => import('./look'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

@@ -55,6 +55,16 @@ export const sharpBundling = {
   environment: { npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' },
 } as const satisfies nodejs.BundlingOptions;
 
+/**
+ * The API: sharp beside the bundle (the artwork, a school's logo), and heic-decode too — a head's logo may
+ * be an iPhone photo, and libheif's ~2 MB of JavaScript-wrapped WASM would otherwise be parsed at every
+ * cold start of every API request, for the rare HEIC logo (test/infra/bundle.test.ts keeps the budget).
+ */
+export const apiBundling = {
+  ...sharpBundling,
+  nodeModules: [...sharpBundling.nodeModules, 'heic-decode'],
+} as const satisfies nodejs.BundlingOptions;
+
 /** The handler files (under `functions/handlers/`) that Corridor deploys. */
 export const handlerNames = ['api', 'media', 'segments', 'fanout', 'deliver', 'sweeper', 'digest', 'email-events'] as const;
 export type HandlerName = (typeof handlerNames)[number];

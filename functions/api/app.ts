@@ -14,6 +14,7 @@ import { familyRoutes } from './routes/family';
 import { feedExtensionRoutes } from './routes/feed-extension';
 import { guidelinesRoutes } from './routes/guidelines';
 import { joinRoutes } from './routes/join';
+import { logoRoutes } from './routes/logo';
 import { oembedRoutes } from './routes/oembed';
 import { operatorSchoolRoutes, trustRoutes } from './routes/operator';
 import { postRoutes } from './routes/posts';
@@ -23,7 +24,7 @@ import { staffRoutes } from './routes/staff';
 import { translationPlanRoutes } from './routes/translations';
 import { securityHeadersMiddleware } from './security-headers';
 
-/** JSON requests are small: files never pass through the API (they go straight to S3). */
+/** JSON requests are small: files never pass through the API (they go straight to S3), but for a school's logo. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
 
 /**
@@ -58,6 +59,8 @@ function parentPages(deps: Deps) {
 
 function jsonApi(deps: Deps) {
   const api = new Hono();
+  // Before the JSON limit: the one route that takes a file (a school's logo) has its own.
+  api.route('/settings/logo', logoRoutes(deps));
   api.use(
     '*',
     bodyLimit({

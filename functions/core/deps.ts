@@ -57,6 +57,11 @@ export const faultPoints = [
   'segments:after-join',
   /** A staff correction of a translation: stored, not yet audit-logged (`detail`: post and language). */
   'correction:after-store',
+  /**
+   * A school's look (core/schools/look/): saved on the school, before the artwork and pages are made
+   * again. The admin sees a failure and saves again: the same look renders everything.
+   */
+  'look:after-save',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

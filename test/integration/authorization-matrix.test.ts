@@ -305,6 +305,12 @@ const rules: Record<string, Rule> = {
     call: () => ({ path: '/api/settings', body: { requiresApproval: true } }),
     expect: signedIn(403, 200, 200),
   },
+  // Bytes that are no picture: an admin gets past the door to the refusal in words (422).
+  'PUT /api/settings/logo': {
+    call: () => ({ path: '/api/settings/logo', body: 'not a picture', contentType: 'image/png' }),
+    expect: signedIn(403, 422, 422),
+  },
+  'DELETE /api/settings/logo': { call: () => ({ path: '/api/settings/logo' }), expect: signedIn(403, 200, 200) },
   'GET /api/audit': { call: () => ({ path: '/api/audit' }), expect: signedIn(403, 200, 200) },
   'GET /api/consent/check': { call: () => ({ path: '/api/consent/check?audience=public' }), expect: signedIn(200, 200, 200) },
   'GET /api/consent/roster': { call: () => ({ path: '/api/consent/roster' }), expect: signedIn(403, 200, 200) },

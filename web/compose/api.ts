@@ -153,7 +153,7 @@ export class Api {
       response = await fetch(`${this.base}/api${path}`, {
         method,
         headers: { ...credentialHeaders(this.credential), ...(body === undefined ? {} : { 'content-type': contentType }) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch {
@@ -185,6 +185,11 @@ export class Api {
   /** A CSV body (the consent roster), answered with JSON. */
   async sendCsv<T>(method: string, path: string, csv: string): Promise<T> {
     return (await (await this.send(method, path, csv, 'text/csv')).json()) as T;
+  }
+
+  /** A file's own bytes as the body (the school's logo), answered with JSON. */
+  async sendFile<T>(method: string, path: string, file: Blob): Promise<T> {
+    return (await (await this.send(method, path, file, file.type || 'application/octet-stream')).json()) as T;
   }
 
   /** A file the API offers for download (audit CSV, data export), with the name it suggests. */

@@ -9,7 +9,16 @@
  * styles are set through the CSSOM). When the feed cannot be read it shows a link to the school page.
  */
 import { type Child, h, replace } from '../shared/dom';
-import { type FeedItem, type FeedMedia, type JsonFeed, pickLanguage, pickOutputs, srcset, type WidgetWords } from './feed';
+import {
+  type FeedItem,
+  type FeedMedia,
+  type JsonFeed,
+  pickLanguage,
+  pickOutputs,
+  schoolAccent,
+  srcset,
+  type WidgetWords,
+} from './feed';
 import { drawPlaceholder } from './placeholder';
 import { styles } from './styles';
 
@@ -193,6 +202,10 @@ function render(root: ShadowRoot, options: WidgetOptions, feed: JsonFeed): void 
   const schoolUrl = feed.home_page_url || `${options.origin}/s/${options.school}`;
   const items = (feed.items ?? []).slice(0, options.limit);
   const headingId = `corridor-${options.school}-${Math.random().toString(36).slice(2, 8)}`;
+  // A default only: the host's own --corridor-accent (inherited from outside) still wins. Set through the
+  // CSSOM, which a strict CSP allows.
+  const accent = schoolAccent(feed);
+  if (accent) (root.lastChild as HTMLElement).style.setProperty('--corridor-school-accent', accent);
   const heading = h(`h${options.headingLevel}` as 'h2', { id: headingId, class: 'title' }, options.title ?? feed.title);
   replace(
     section,

@@ -46,7 +46,8 @@ export interface JsonFeed {
   title: string;
   home_page_url?: string;
   items?: FeedItem[];
-  _corridor?: { widget?: { timezone?: string; languages?: Record<string, WidgetWords> } };
+  /** The widget's words and time zone; the school's look (its accent becomes the default `--corridor-accent`). */
+  _corridor?: { widget?: { timezone?: string; languages?: Record<string, WidgetWords> }; look?: { accent?: string } };
 }
 
 /**
@@ -64,6 +65,12 @@ export function pickLanguage(wanted: readonly string[], available: string[]): st
     if (byLanguage) return byLanguage;
   }
   return 'en-GB';
+}
+
+/** The school's accent, when the feed carries a well-formed one (it goes into a CSS value). */
+export function schoolAccent(feed: JsonFeed): string | undefined {
+  const accent = feed._corridor?.look?.accent;
+  return typeof accent === 'string' && /^#[0-9a-fA-F]{6}$/.test(accent) ? accent : undefined;
 }
 
 const widest = (outputs: FeedOutput[]) =>

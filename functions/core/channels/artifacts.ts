@@ -1,10 +1,12 @@
 import { siteKeys, sitePath } from '../../aws/keys';
+import { publicLook } from '../schools/look/look';
 import type { School } from '../schools/school';
 import { newestArchiveLinked } from './channel-index';
 import type { FeedEntry } from './entry';
 import type { ChannelPlace } from './locate';
 import { renderEmbedPage } from './render/embed-page';
 import { renderJsonFeed } from './render/json-feed';
+import { pageLook } from './render/page-look';
 import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
 import { localisedKey, pageLocales } from './render/site-chrome';
@@ -127,13 +129,17 @@ function withWidgetWords(feed: string, timezone: string): string {
 /** A public post's own page, in every language. */
 export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact[] {
   const artwork = school.artwork?.image;
+  const favicon = school.artwork?.favicon;
   const view = {
     schoolName: school.name,
     schoolUrl: `${publicUrl}/s/${school.id}`,
     timezone: school.timezone,
     publicUrl,
     ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
-    ...(school.artwork ? { faviconUrl: `${publicUrl}/${school.artwork.favicon.key}` } : {}),
+    look: pageLook(
+      { look: publicLook(school, publicUrl), ...(favicon ? { favicon: `${publicUrl}/${favicon.key}` } : {}) },
+      'logo',
+    ),
   };
   return pageLocales.map((locale) => ({
     key: localisedKey(siteKeys.postPage(entry.postId), locale),

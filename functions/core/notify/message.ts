@@ -21,6 +21,8 @@ export interface NotifiedPost {
   urgent: boolean;
   /** The caption and alt texts in the family's language, or 'failed' when the translator could not. */
   translation?: PostTranslationText | 'failed';
+  /** The school that posted it: its name signs the email, its accent colours the email's header. */
+  school?: { name: string; accent?: string };
 }
 
 export interface PostTranslationText {
@@ -188,7 +190,30 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** The sender's display name: the school, when every post in the message is from one school. */
+  fromName?: string;
 }
+
+/** Corridor's default accent (the pages' too), for a school that chose none. */
+const DEFAULT_ACCENT = '#1d5fa8';
+
+/** The one school every post is from (a family may follow classes at two schools: a digest then has none). */
+function soleSchool(posts: NotifiedPost[]): NotifiedPost['school'] {
+  const [first] = posts;
+  return first?.school && posts.every((p) => p.school?.name === first.school?.name) ? first.school : undefined;
+}
+
+/** The email's header: the school's name in white on its accent (checked for WCAG AA when it was set). */
+function schoolHeader(school: NotifiedPost['school']): Html {
+  if (!school) return html``;
+  const accent = school.accent && /^#[0-9a-f]{6}$/.test(school.accent) ? school.accent : DEFAULT_ACCENT;
+  return html`<div style="background:${accent};color:#ffffff;padding:12px 16px;margin:0 0 16px;border-radius:8px;font-size:18px;font-weight:700">${isolated(school.name)}</div>`;
+}
+
+const sender = (posts: NotifiedPost[]) => {
+  const school = soleSchool(posts);
+  return school ? { fromName: school.name } : {};
+};
 
 /** One post, as an instant email. */
 export function postEmail(post: NotifiedPost, links: MessageLinks, reader: Reader): RenderedEmail {
@@ -199,8 +224,9 @@ export function postEmail(post: NotifiedPost, links: MessageLinks, reader: Reade
   });
   return {
     subject,
-    html: shell(subject, html`${postBlockHtml(post, reader)}${footerHtml(links, locale)}`, locale),
+    html: shell(subject, html`${schoolHeader(post.school)}${postBlockHtml(post, reader)}${footerHtml(links, locale)}`, locale),
     text: `${postBlockText(post, reader)}${footerText(links, locale)}`,
+    ...sender([post]),
   };
 }
 
@@ -217,11 +243,11 @@ export function digestEmail(date: string, posts: NotifiedPost[], links: MessageL
   const day = formatDay(locale, date);
   const groups = groupByLabel(posts);
   const subject = t(locale, 'digest.subject', { day, count: posts.length });
-  const body = html`<h1 style="font-size:22px;margin:0 0 16px">${tHtml(locale, 'digest.heading', { day })}</h1>
+  const body = html`${schoolHeader(soleSchool(posts))}<h1 style="font-size:22px;margin:0 0 16px">${tHtml(locale, 'digest.heading', { day })}</h1>
 ${groups.map(([label, group]) => html`<h2 style="font-size:18px;margin:24px 0 8px">${isolated(label)}</h2>${group.map((p) => postBlockHtml(p, reader))}`)}
 ${footerHtml(links, locale)}`;
   const text = `${t(locale, 'digest.heading', { day })}\n\n${groups
     .map(([label, group]) => `== ${label} ==\n\n${group.map((p) => postBlockText(p, reader)).join('\n')}`)
     .join('\n')}${footerText(links, locale)}`;
-  return { subject, html: shell(subject, body, locale), text };
+  return { subject, html: shell(subject, body, locale), text, ...sender(posts) };
 }

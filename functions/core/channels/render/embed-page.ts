@@ -5,6 +5,7 @@ import { html, raw } from '../html';
 import { type ChannelView, entryLink } from '../view';
 import { page } from './layout';
 import { captionHtml, mediaHtml } from './media-html';
+import { publisherLook } from './page-look';
 import { localisedUrl } from './site-chrome';
 
 /** The iframe is a narrow box on someone else's page: cards in a grid, each with its first item. */
@@ -29,6 +30,7 @@ export function renderEmbedPage(view: ChannelView, entries: FeedEntry[], locale:
   return page({
     title: view.title,
     ...langAttributes(locale),
+    look: publisherLook(view.publisher, 'none'),
     head: html`<base target="_top"><meta name="robots" content="noindex"><style>${raw(styles)}</style>`,
     body: html`<main>
 <h1>${view.title}</h1>

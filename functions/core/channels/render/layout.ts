@@ -1,4 +1,5 @@
 import { type Html, html, raw } from '../html';
+import { lookBand, lookHead, type PageLook } from './page-look';
 
 /** Phone-first, readable without JavaScript, no external fonts or trackers. */
 const styles = `
@@ -25,6 +26,8 @@ export interface PageOptions {
   dir?: 'ltr' | 'rtl';
   /** Extra `<head>` markup (Open Graph tags, feed links). */
   head?: Html;
+  /** The school's look (page-look.ts); pages of a wall, or of a school without one, have the default. */
+  look?: PageLook;
   body: Html;
 }
 
@@ -37,9 +40,11 @@ export function page(options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title}</title>
 <style>${raw(styles)}</style>
+${lookHead(options.look)}
 ${options.head}
 </head>
 <body>
+${lookBand(options.look)}
 ${options.body}
 </body>
 </html>`.value

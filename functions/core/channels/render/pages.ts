@@ -6,6 +6,7 @@ import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
 import { page } from './layout';
 import { captionHtml, galleryHtml, publicTagHref } from './media-html';
+import { type PageLook, publisherLook } from './page-look';
 import {
   backArrow,
   getUpdates,
@@ -38,9 +39,6 @@ const metaDescription = (text: string) => {
   return html`<meta name="description" content="${line.length > 160 ? `${line.slice(0, 159)}…` : line}">`;
 };
 
-const faviconLink = (url: string | undefined) =>
-  url ? html`<link rel="icon" type="image/png" sizes="64x64" href="${url}">` : '';
-
 const entryArticle = (view: ChannelView, entry: FeedEntry, eager: boolean, locale: Locale) => {
   const link = entryLink(view, entry);
   const { title, text } = headingAndText(entry);
@@ -67,8 +65,8 @@ export function renderChannelPage(view: ChannelView, entries: FeedEntry[], local
   return page({
     title: view.title,
     ...langAttributes(locale),
+    look: publisherLook(view.publisher, 'welcome'),
     head: html`${metaDescription(view.description || view.title)}
-${faviconLink(view.publisher.artwork?.favicon.url)}
 <link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
 <link rel="alternate" type="application/feed+json" title="${view.title}" href="${view.self.jsonFeedUrl}">
 ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : languageAlternates(view.self.pageUrl)}
@@ -151,8 +149,8 @@ export interface PostPageView {
   publicUrl: string;
   /** The school's artwork: the preview of posts without a picture (a recording, say). */
   artwork?: ArtworkFile;
-  /** The school's 64 px icon, for the browser tab (and no favicon.ico 404 in the console). */
-  faviconUrl?: string;
+  /** The school's look (accent, logo band, favicon). */
+  look?: PageLook;
 }
 
 /** One public post's page, with Open Graph and Twitter card tags for link previews. It is the gallery's large view. */
@@ -165,9 +163,9 @@ export function renderPostPage(view: PostPageView, entry: FeedEntry, locale: Loc
   return page({
     title: `${title} — ${view.schoolName}`,
     ...langAttributes(locale),
+    look: view.look,
     head: html`${metaDescription(entry.caption || `${view.schoolName}: ${title}`)}
 <link rel="canonical" href="${localisedUrl(pageUrl, locale)}">
-${faviconLink(view.faviconUrl)}
 ${languageAlternates(pageUrl)}
 <link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(pageUrl)}&amp;format=json" title="${title}">
 ${openGraph(view, entry, title)}
