@@ -21,9 +21,11 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
  * 775 kB since the public pages speak the twelve languages too (their words, ~19 kB of JSON across the
  * catalogues, and the page chrome; 757.7 kB measured): the renderers ride in the API because a private
  * feed's address rotation re-renders its pages there. The catalogues step is still the way down.
- * A school's logo brought the photo pipeline into the API (744 kB measured, with heic-decode beside it).
+ * A school's logo brought the photo pipeline into the API (744 kB measured on its own, with heic-decode
+ * beside it). All of them together: 787.4 kB, so 800 kB — and the catalogues step (each Lambda reading
+ * only the locale it renders, the JSON shipped beside the bundle) is the way back under 650 kB.
  */
-const API_BUNDLE_LIMIT_BYTES = 775 * 1000;
+const API_BUNDLE_LIMIT_BYTES = 800 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
 async function bundle(entry: string, external: string[] = []) {
