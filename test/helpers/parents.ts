@@ -157,7 +157,14 @@ export async function joinByEmail(corridor: TestCorridor, joinUrl: string, addre
 /** Saves the family's preferences through its manage page form. */
 export async function savePreferences(
   manageUrl: string,
-  preferences: Partial<{ push: string; email: string; digestTime: string; quietStart: string; quietEnd: string }>,
+  preferences: Partial<{
+    push: string;
+    email: string;
+    digestTime: string;
+    digestEmailToo: 'yes';
+    quietStart: string;
+    quietEnd: string;
+  }>,
 ): Promise<void> {
   const response = await submitForm(`${manageUrl}/preferences`, {
     push: 'digest',
