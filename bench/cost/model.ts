@@ -104,14 +104,20 @@ export interface Usage {
 
 /**
  * A post's usage; `memoryMb` is each function's configured memory (infra `sizing`); `familyScale` is
- * the fleet's families per school over the sample's.
+ * the fleet's families per school over the sample's (delivery work is scaled by it).
  */
-export function usageOf(measure: PostMeasure, memoryMb: Record<FunctionName, number>, familyScale: number): Usage {
+export function usageOf(
+  measure: PostMeasure,
+  memoryMb: Record<FunctionName, number>,
+  familyScale: number,
+  /** Publishing's units for the fleet's families beyond the sample's (the outbox). */
+  outbox: Pick<Usage, 'writeUnits' | 'indexWriteUnits' | 'readUnits'>,
+): Usage {
   const invocations = Object.entries(measure.lambda) as [FunctionName, { invocations: number; billedMs: number }][];
   return {
-    readUnits: measure.tally.readUnits,
-    writeUnits: measure.tally.writeUnits,
-    indexWriteUnits: measure.tally.indexWriteUnits,
+    readUnits: measure.tally.readUnits + outbox.readUnits,
+    writeUnits: measure.tally.writeUnits + outbox.writeUnits,
+    indexWriteUnits: measure.tally.indexWriteUnits + outbox.indexWriteUnits,
     s3PutClass: measure.tally.s3PutClass,
     // CloudFront fills its cache from S3 once per object (one regional edge cache serves the UK).
     s3GetClass: measure.tally.s3GetClass + measure.familyView.requests,
