@@ -1,17 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { TestCorridor } from '../helpers/corridor';
+import { expect, it } from 'vitest';
 import {
   addPhoneToFamily,
   type JoinLink,
   joinByEmail,
   savePreferences,
   sentEmails,
-  startParentsWorld,
-  stopParentsWorld,
   subscribePush,
   testClock,
+  useParentsWorld,
 } from '../helpers/parents';
-import type { PushService } from '../helpers/push-service';
 
 /**
  * Issue 20, the bill: the evening digest goes by e-mail only to families who chose e-mail. A family
@@ -21,22 +18,17 @@ import type { PushService } from '../helpers/push-service';
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
-let corridor: TestCorridor;
-let push: PushService;
-let links: Record<string, JoinLink>;
-beforeAll(async () => {
-  ({ corridor, push, links } = await startParentsWorld(clock.now));
-});
-afterAll(() => stopParentsWorld({ corridor, push }));
+const world = useParentsWorld(clock.now);
 
 const stamp = Date.now();
 const address = (who: string) => `${who}-${stamp}@example.org`;
 const eveningEmails = async (to: string) =>
-  (await sentEmails(corridor, to)).filter((m) => m.subject.startsWith('Today at school') || m.subject.startsWith('Dziś'));
+  (await sentEmails(world.corridor, to)).filter((m) => m.subject.startsWith('Today at school') || m.subject.startsWith('Dziś'));
 const digestPushes = (browserId: string) =>
-  push.received.filter((m) => m.browserId === browserId && String(m.payload.tag).startsWith('digest-'));
+  world.push.received.filter((m) => m.browserId === browserId && String(m.payload.tag).startsWith('digest-'));
 
 it('e-mail families get the evening e-mail, push-first families a digest push in their language, both only when asked', async () => {
+  const { corridor, push, links } = world;
   const year1 = (links['year-1'] as JoinLink).url;
   // An e-mail family: joined with its address, no phone.
   await joinByEmail(corridor, year1, address('email-only'));

@@ -63,7 +63,8 @@ beforeAll(async () => {
     const item = feed.items.find((entry) => entry.id.endsWith(`/p/${id}`));
     if (item?._corridor.media[0]) published.set(name, item._corridor.media[0]);
   }
-}, 240_000);
+  // ~40 photos at once; AVIF (issue 20) about doubles each photo's CPU, so a loaded 2-core machine needs longer.
+}, 420_000);
 afterAll(() => corridor?.stop());
 
 const largestJpeg = (media: FeedMedia) =>
