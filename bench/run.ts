@@ -13,6 +13,8 @@ const benches = {
   cost: () => import('./cost'),
   notify: () => import('./notify'),
   publish: () => import('./publish'),
+  translations: () => import('./translations'),
+  lighthouse: () => import('./lighthouse'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

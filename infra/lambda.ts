@@ -34,6 +34,10 @@ export const bundlingDefaults = {
   target: ESBUILD_TARGET,
   format: nodejs.OutputFormat.CJS,
   minify: true,
+  // The parents' catalogues are in twelve languages, mostly non-Latin scripts: esbuild's default (ASCII)
+  // writes each of those characters as a 6-byte \u escape, about 140 kB of the API bundle for nothing.
+  // Node reads UTF-8 source as is.
+  charset: nodejs.Charset.UTF8,
   sourceMap: true,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],

@@ -20,6 +20,7 @@ import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
 import { settingsRoutes } from './routes/settings';
 import { staffRoutes } from './routes/staff';
+import { translationPlanRoutes } from './routes/translations';
 import { securityHeadersMiddleware } from './security-headers';
 
 /** JSON requests are small: files never pass through the API (they go straight to S3). */
@@ -67,6 +68,7 @@ function jsonApi(deps: Deps) {
   );
   api.get('/health', (c) => c.json({ ok: true }));
   api.route('/posts', postRoutes(deps));
+  api.route('/translations', translationPlanRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
   api.route('/schools', operatorSchoolRoutes(deps));
   api.route('/trusts', trustRoutes(deps));

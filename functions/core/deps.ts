@@ -55,6 +55,8 @@ export const faultPoints = [
   'segments:after-piece',
   /** After the joined video's outputs are stored, before the item is marked ready. */
   'segments:after-join',
+  /** A staff correction of a translation: stored, not yet audit-logged (`detail`: post and language). */
+  'correction:after-store',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

@@ -15,8 +15,14 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
  * with them). Shipping the catalogues beside the bundle and reading only the locale asked for would win
  * most of that back. 750 kB since the operator, school, trust and school-year routes, the admin screens'
  * routes and the school artwork joined the API (723 kB measured); the catalogues step above is the way down.
+ * The family-link safety pages' words in all twelve languages and the translation corrections took it to
+ * 864 kB with esbuild's default ASCII output (each Urdu, Tamil… character a 6-byte \u escape); bundling
+ * as UTF-8 (bundlingDefaults.charset) brings it to 741 kB (655 kB before those words).
+ * 775 kB since the public pages speak the twelve languages too (their words, ~19 kB of JSON across the
+ * catalogues, and the page chrome; 757.7 kB measured): the renderers ride in the API because a private
+ * feed's address rotation re-renders its pages there. The catalogues step is still the way down.
  */
-const API_BUNDLE_LIMIT_BYTES = 750 * 1000;
+const API_BUNDLE_LIMIT_BYTES = 775 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
 async function bundle(entry: string, external: string[] = []) {
@@ -27,6 +33,7 @@ async function bundle(entry: string, external: string[] = []) {
     target: bundlingDefaults.target,
     format: bundlingDefaults.format,
     minify: bundlingDefaults.minify,
+    charset: bundlingDefaults.charset,
     external: [...bundlingDefaults.externalModules, ...external],
     write: false,
     metafile: true,

@@ -69,6 +69,12 @@ import type { PostReach } from '../../functions/core/notify/reach';
 
 export type { PostReach };
 
+/** A post's languages and translations, and the plan for a post not yet written: the API's own types. */
+import type { CorrectionInput, LanguageTranslation, PostTranslations } from '../../functions/core/translate/corrections';
+import type { TranslationPlan } from '../../functions/core/translate/languages';
+
+export type { CorrectionInput, LanguageTranslation, PostTranslations, TranslationPlan };
+
 export interface CreatePostRequest {
   idempotencyKey: string;
   audience: string[];
@@ -222,6 +228,23 @@ export class Api {
 
   async reach(postId: string): Promise<PostReach> {
     return (await this.call<{ reach: PostReach }>('GET', `/posts/${encodeURIComponent(postId)}/reach`)).reach;
+  }
+
+  /** Which languages the post is translated into, and each translation so far. */
+  translations(postId: string): Promise<PostTranslations> {
+    return this.call<PostTranslations>('GET', `/posts/${encodeURIComponent(postId)}/translations`);
+  }
+
+  /** Stores the author's own translation into one language (the translator is not asked). */
+  async correctTranslation(postId: string, language: string, correction: CorrectionInput): Promise<LanguageTranslation> {
+    const path = `/posts/${encodeURIComponent(postId)}/translations/${encodeURIComponent(language)}`;
+    return (await this.call<{ translation: LanguageTranslation }>('PUT', path, correction)).translation;
+  }
+
+  /** The languages a post for this audience would be translated into (before it is sent). */
+  plannedLanguages(audience: string[]): Promise<TranslationPlan> {
+    const query = audience.map((a) => `audience=${encodeURIComponent(a)}`).join('&');
+    return this.call<TranslationPlan>('GET', `/translations/languages?${query}`);
   }
 
   /** How many staff posts wait for an admin (the Admin tab's badge). */

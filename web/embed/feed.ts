@@ -30,10 +30,40 @@ export interface FeedItem {
   _corridor?: { media: FeedMedia[] };
 }
 
+/** The widget's words in one language (core/channels/render/widget-chrome.ts writes them into the feed). */
+export interface WidgetWords {
+  dir: 'ltr' | 'rtl';
+  postFrom: string;
+  moreFrom: string;
+  latestNews: string;
+  noPosts: string;
+  video: string;
+  recording: string;
+  more: Record<string, string>;
+}
+
 export interface JsonFeed {
   title: string;
   home_page_url?: string;
   items?: FeedItem[];
+  _corridor?: { widget?: { timezone?: string; languages?: Record<string, WidgetWords> } };
+}
+
+/**
+ * The visitor's language among those the feed has words for: the first of the browser's languages that
+ * matches exactly, else by language alone (`pt-BR` → `pt`), else English — as the pages choose.
+ */
+export function pickLanguage(wanted: readonly string[], available: string[]): string {
+  for (const tag of wanted) {
+    const lower = tag.toLowerCase();
+    const exact = available.find((a) => a.toLowerCase() === lower);
+    if (exact) return exact;
+    const [language, script] = lower.split('-');
+    if (language === 'pa' && script === 'arab') continue;
+    const byLanguage = available.find((a) => a.split('-')[0]?.toLowerCase() === language);
+    if (byLanguage) return byLanguage;
+  }
+  return 'en-GB';
 }
 
 const widest = (outputs: FeedOutput[]) =>

@@ -1,7 +1,8 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
-import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
+import { sitePath, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
@@ -10,7 +11,7 @@ import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
-import { postPage } from './artifacts';
+import { postPage, postPageKeys } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
@@ -24,8 +25,11 @@ export const TASK_LEASE_MS = 60_000;
 const TASK_RETENTION_S = 30 * 24 * 3600;
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */
-export class TaskBusy extends Error {
+export class TaskBusy extends DomainError {
   override name = 'TaskBusy';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('busy', 503, message, options);
+  }
 }
 
 /**
@@ -221,15 +225,16 @@ async function taskedChannels(deps: Deps, postId: string): Promise<string[]> {
   return Items.map((item) => String(item.channelId));
 }
 
-/** The public post page exists exactly while the post is published to `public`. */
+/** The public post page (one per language) exists exactly while the post is published to `public`. */
 async function syncPostPage(deps: Deps, { post, media }: PostWithMedia, school: School, visible: boolean): Promise<string[]> {
-  const key = siteKeys.postPage(post.id);
+  const keys = postPageKeys(post.id);
   if (visible && isPublic(post.audience)) {
-    await writeArtifact(deps, postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media)));
+    const pages = postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media));
+    await Promise.all(pages.map((page) => writeArtifact(deps, page)));
   } else {
-    await deleteArtifact(deps, key);
+    await Promise.all(keys.map((key) => deleteArtifact(deps, key)));
   }
-  return [sitePath(key)];
+  return keys.map(sitePath);
 }
 
 /** Records the version the channels now show; the sweeper stops re-driving the post. */

@@ -9,6 +9,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { parseIncomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
@@ -30,8 +31,11 @@ import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
 export { MEDIA_LEASE_MS } from './item-state';
 
 /** Thrown when another worker holds the item: the message is retried later, not dropped. */
-export class MediaBusy extends Error {
+export class MediaBusy extends DomainError {
   override name = 'MediaBusy';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('busy', 503, message, options);
+  }
 }
 
 export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored' | 'split';

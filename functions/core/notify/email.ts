@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { oneLine } from '../security/text';
 
 /** One rendered message to one address. */
@@ -19,8 +20,11 @@ export interface EmailMessage {
 }
 
 /** SES refused this address for good (invalid, or on the account's suppression list): never retry. */
-export class EmailRejected extends Error {
+export class EmailRejected extends DomainError {
   override name = 'EmailRejected';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('email_rejected', 502, message, options);
+  }
 }
 
 const DEFAULT_FROM = 'Corridor <no-reply@corridor.localhost>';

@@ -27,6 +27,12 @@ export interface PostTranslationText {
   caption: string;
   /** One per media item, in the entry's order. */
   alts: string[];
+  /**
+   * `school`: staff wrote or corrected it. Families are told so in words ("Translated by the school")
+   * rather than "Translated automatically": the school stands behind it, and it is still a translation,
+   * so the original stays beside it.
+   */
+  by?: 'machine' | 'school';
 }
 
 export interface MessageLinks {
@@ -59,6 +65,12 @@ const translated = (post: NotifiedPost) => (typeof post.translation === 'object'
 /** The caption's translation, when there is a caption (a photo with only alt text has nothing to mark). */
 const translatedCaption = (post: NotifiedPost) => (post.entry.caption.trim() === '' ? undefined : translated(post)?.caption);
 
+/** How a translation is marked: by the machine, or by the school (words and push line). */
+const markKeys = (post: NotifiedPost): { mark: MessageKey; push: MessageKey } =>
+  translated(post)?.by === 'school'
+    ? { mark: 'translation.school', push: 'translation.pushBodySchool' }
+    : { mark: 'translation.auto', push: 'translation.pushBody' };
+
 /** The caption the family reads: the translation when there is one. */
 const captionOf = (post: NotifiedPost) => translatedCaption(post) ?? post.entry.caption;
 
@@ -84,7 +96,7 @@ export function postPush(post: NotifiedPost, manageUrl: string, locale: Locale):
   const text = captionOf(post).trim() || titleOf(post, locale);
   return {
     title: post.urgent ? t(locale, 'message.urgentLabel', { label: post.label }) : post.label,
-    body: truncate(translatedCaption(post) !== undefined ? t(locale, 'translation.pushBody', { text }) : text, 200),
+    body: truncate(translatedCaption(post) !== undefined ? t(locale, markKeys(post).push, { text }) : text, 200),
     url: post.url,
     manageUrl,
     tag: `post-${post.entry.postId}`,
@@ -128,7 +140,7 @@ function captionHtml(post: NotifiedPost, locale: Locale): Html {
   const translation = translatedCaption(post);
   if (translation !== undefined) {
     return html`<p ${langAttributesHtml(locale)} style="white-space:pre-line;margin:8px 0">${translation}</p>
-<p style="font-size:14px;color:#555;margin:0">${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')}</p>
+<p style="font-size:14px;color:#555;margin:0">${t(locale, markKeys(post).mark)} · ${t(locale, 'translation.original')}</p>
 <blockquote lang="${CAPTION_LOCALE}" dir="auto" style="white-space:pre-line;margin:4px 0 8px;padding-inline-start:8px;border-inline-start:3px solid #ddd;color:#555">${post.entry.caption}</blockquote>`;
   }
   if (post.translation === 'failed' && post.entry.caption.trim() !== '') {
@@ -158,7 +170,7 @@ function postBlockText(post: NotifiedPost, reader: Reader): string {
   const translation = translatedCaption(post);
   const caption =
     translation !== undefined
-      ? `${translation.trim()}\n(${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
+      ? `${translation.trim()}\n(${t(locale, markKeys(post).mark)} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
       : post.translation === 'failed' && post.entry.caption.trim() !== ''
         ? `${post.entry.caption.trim()}\n(${t(locale, 'translation.failed')})`
         : post.entry.caption.trim();

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { registerRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { renderSchoolChannels } from './pages';
 import { getSchool, type School, schoolSchema, updateSchoolFields } from './school';
 import { resyncWall } from './wall';
@@ -43,8 +44,11 @@ export const settingsOf = (school: School): Settings => ({
 });
 
 /** A setting the admin cannot have as asked, with the words to show them. */
-export class SettingRefused extends Error {
+export class SettingRefused extends DomainError {
   override name = 'SettingRefused';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('refused', 422, message, options);
+  }
 }
 
 /**

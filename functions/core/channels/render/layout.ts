@@ -45,16 +45,3 @@ ${options.body}
 </html>`.value
   }\n`;
 }
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with it. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Dates as parents read them, in the school's time zone. */
-export function displayDate(iso: string, timezone: string): string {
-  let format = dateFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
-    dateFormats.set(timezone, format);
-  }
-  return format.format(new Date(iso));
-}
