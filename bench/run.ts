@@ -7,6 +7,7 @@ export {};
 const benches = {
   'photo-path': () => import('./photo-path'),
   image: () => import('./image'),
+  avif: () => import('./avif'),
   av: () => import('./av'),
   'av-segments': () => import('./av-segments'),
   cost: () => import('./cost'),

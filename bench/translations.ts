@@ -9,8 +9,8 @@ import { correctTranslation, plannedLanguages, postTranslations } from '../funct
 import type { Translator } from '../functions/core/translate/translator';
 import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
+import { seedFamilies } from './families';
 import { medianMs, ms, printTable } from './measure';
-import { seedFamilies } from './notify';
 
 const FAMILIES = Number(process.env.BENCH_TRANSLATION_FAMILIES ?? 2_000);
 

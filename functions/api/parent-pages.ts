@@ -294,6 +294,7 @@ export function managePage(view: ManageView): string {
 ${modeFieldset(locale, 'push', say('manage.pushLegend'), prefs.push)}
 ${modeFieldset(locale, 'email', say('manage.emailLegend'), prefs.email)}
 ${hourSelect('digestTime', say('manage.digestTime', { timezone: prefs.timezone }), prefs.digestTime)}
+${devices.length > 0 ? html`<label class="check"><input type="checkbox" name="digestEmailToo" value="yes"${prefs.digestEmailToo ? raw(' checked') : ''}> ${say('manage.digestEmailToo')}</label>` : ''}
 <fieldset><legend>${say('manage.quietLegend')}</legend>
 ${hourSelect('quietStart', say('manage.quietFrom'), prefs.quietHours.start)}${hourSelect('quietEnd', say('manage.quietUntil'), prefs.quietHours.end)}
 <p class="note">${say('manage.urgentNote')}</p></fieldset>

@@ -51,6 +51,8 @@ const preferencesFormSchema = z.object({
   push: preferencesSchema.shape.push,
   email: preferencesSchema.shape.email,
   digestTime: z.string(),
+  /** A checkbox: present ("yes") only when ticked. */
+  digestEmailToo: z.literal('yes').optional(),
   quietStart: z.string(),
   quietEnd: z.string(),
 });
@@ -224,6 +226,7 @@ export function familyRoutes(deps: Deps) {
         push: input.push,
         email: input.email,
         digestTime: input.digestTime,
+        digestEmailToo: input.digestEmailToo === 'yes',
         quietHours: { start: input.quietStart, end: input.quietEnd },
       });
       if (!preferences.success)

@@ -48,7 +48,7 @@ export interface Reader {
   timezone: string;
 }
 
-/** The width of the photo an email shows (the variant sizes are 320/640/1280/2048). */
+/** The width of the photo an email shows (the variant sizes are 320/640/1080/1280/2048). */
 const EMAIL_IMAGE_WIDTH = 640;
 
 /** A JPEG (every mail client shows JPEG; not all show WebP) of a photo, or of a video's poster. */

@@ -2,12 +2,14 @@ import sharp from 'sharp';
 import { type MediaOutput, MediaRejected, type ProcessedMedia } from '../media';
 import { decodeUpright, downscale, uploadInputOptions } from './decode';
 import { type ImageHeader, readHeader } from './header';
+import { AVIF_MAX_WIDTH } from './limits';
 import { dominantColor, type RawImage, thumbHash } from './placeholder';
-import { animatedWebpOptions, JPEG_BACKGROUND, jpegOptions, targetWidths, webpOptions } from './profile';
+import { animatedWebpOptions, avifOptions, JPEG_BACKGROUND, jpegOptions, targetWidths, webpOptions } from './profile';
 
 /**
  * Turns one phone photo into web variants: upright, sRGB, no metadata (sharp writes none unless asked),
- * each width as WebP and JPEG, plus a ThumbHash placeholder and the dominant colour. Animations keep
+ * each width as WebP and JPEG (and, up to 1,280 px, AVIF where it is smaller than the WebP), plus a ThumbHash placeholder
+ * and the dominant colour. Animations keep
  * their motion as animated WebP, with a still JPEG for readers that cannot play it.
  * @param options.format what `sniff` found (HEIC needs its own decoder).
  * @throws MediaRejected when the file is damaged, too large or has too many frames.
@@ -36,15 +38,20 @@ async function processStill(input: Buffer, format: string, header: ImageHeader):
 
 async function encodeStill(image: RawImage): Promise<MediaOutput[]> {
   const source = () => sharp(image.data, { raw: image.info });
-  const [webp, jpeg] = await Promise.all([
+  const [webp, jpeg, avif] = await Promise.all([
     source().webp(webpOptions).toBuffer(),
     source().flatten({ background: JPEG_BACKGROUND }).jpeg(jpegOptions).toBuffer(),
+    image.info.width <= AVIF_MAX_WIDTH ? source().avif(avifOptions).toBuffer() : undefined,
   ]);
   const { width, height } = image.info;
-  return [
+  const outputs: MediaOutput[] = [
     { role: 'image', contentType: 'image/webp', extension: 'webp', bytes: webp, width, height },
     { role: 'image', contentType: 'image/jpeg', extension: 'jpg', bytes: jpeg, width, height },
   ];
+  // Only where it saves bytes: a page offers AVIF first, so a larger one would cost AVIF phones more.
+  if (avif && avif.length < webp.length)
+    outputs.unshift({ role: 'image', contentType: 'image/avif', extension: 'avif', bytes: avif, width, height });
+  return outputs;
 }
 
 /** Animated GIF/WebP: an animated WebP and a still JPEG (the first frame) per width. */
