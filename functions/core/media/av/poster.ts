@@ -9,7 +9,7 @@ import { posterArgs } from './video-profile';
  * The photo pipeline as the poster needs it. Typed as a two-argument function so this compiles whether
  * `processImage` takes the format hint (`{ format: 'jpeg' }`, skipping sniffing) or only the bytes.
  */
-const imagePipeline: (input: Buffer, options: { format: 'jpeg' }) => Promise<ProcessedMedia> = processImage;
+const imagePipeline: (input: Buffer, options: { format: 'jpeg'; avif: false }) => Promise<ProcessedMedia> = processImage;
 
 /**
  * Extracts one frame of the published MP4 as JPEG and runs it through the photo pipeline, so posters get
@@ -21,7 +21,7 @@ export async function makePoster(job: AvJob, video: string, durationSeconds: num
   await job.ffmpeg(posterArgs(video, jpeg, durationSeconds));
   if (!(await nonEmpty(jpeg))) await job.ffmpeg(posterArgs(video, jpeg, 0));
   if (!(await nonEmpty(jpeg))) throw new MediaRejected('damaged', 'no picture could be decoded');
-  const image = await imagePipeline(await readFile(jpeg), { format: 'jpeg' });
+  const image = await imagePipeline(await readFile(jpeg), { format: 'jpeg', avif: false });
   return { ...image, outputs: image.outputs.map((output) => ({ ...output, role: 'poster' as const })) };
 }
 

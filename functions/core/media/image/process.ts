@@ -12,36 +12,41 @@ import { animatedWebpOptions, avifOptions, JPEG_BACKGROUND, jpegOptions, targetW
  * and the dominant colour. Animations keep
  * their motion as animated WebP, with a still JPEG for readers that cannot play it.
  * @param options.format what `sniff` found (HEIC needs its own decoder).
+ * @param options.avif false for a video's poster: pages show posters as `<video poster>`, a single
+ *   JPEG, so AVIF would cost ~1 s of CPU a video for files nothing fetches.
  * @throws MediaRejected when the file is damaged, too large or has too many frames.
  */
-export async function processImage(input: Buffer, options: { format: string }): Promise<ProcessedMedia> {
+export async function processImage(input: Buffer, options: { format: string; avif?: boolean }): Promise<ProcessedMedia> {
   const header = await readHeader(input);
-  const processed = header.frames > 1 ? await processAnimation(input, header) : await processStill(input, options.format, header);
+  const processed =
+    header.frames > 1
+      ? await processAnimation(input, header)
+      : await processStill(input, options.format, header, options.avif ?? true);
   return { kind: 'image', width: header.width, height: header.height, ...processed };
 }
 
 type Variants = Pick<ProcessedMedia, 'outputs' | 'placeholder' | 'dominantColor'>;
 
 /** Decode once at the largest width, then each smaller width from the one before (a cascade). */
-async function processStill(input: Buffer, format: string, header: ImageHeader): Promise<Variants> {
+async function processStill(input: Buffer, format: string, header: ImageHeader, avif: boolean): Promise<Variants> {
   const [largest, ...smaller] = targetWidths(header.width, false);
   let current = await decodeUpright(input, format, largest ?? header.width);
   // Encodes run on libuv's thread pool while the cascade goes on: both cores stay busy.
-  const encodes = [encodeStill(current)];
+  const encodes = [encodeStill(current, avif)];
   for (const width of smaller) {
     current = await downscale(current, width);
-    encodes.push(encodeStill(current));
+    encodes.push(encodeStill(current, avif));
   }
   const [outputs, placeholder, color] = await Promise.all([Promise.all(encodes), thumbHash(current), dominantColor(current)]);
   return { outputs: outputs.reverse().flat(), placeholder, dominantColor: color };
 }
 
-async function encodeStill(image: RawImage): Promise<MediaOutput[]> {
+async function encodeStill(image: RawImage, withAvif: boolean): Promise<MediaOutput[]> {
   const source = () => sharp(image.data, { raw: image.info });
   const [webp, jpeg, avif] = await Promise.all([
     source().webp(webpOptions).toBuffer(),
     source().flatten({ background: JPEG_BACKGROUND }).jpeg(jpegOptions).toBuffer(),
-    image.info.width <= AVIF_MAX_WIDTH ? source().avif(avifOptions).toBuffer() : undefined,
+    withAvif && image.info.width <= AVIF_MAX_WIDTH ? source().avif(avifOptions).toBuffer() : undefined,
   ]);
   const { width, height } = image.info;
   const outputs: MediaOutput[] = [
