@@ -97,7 +97,7 @@ describe('the Look screen on a phone', () => {
     expect(await page.locator('.brand img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     expect(
       await page
-        .locator('a.permalink')
+        .locator('article h2 a')
         .first()
         .evaluate((a) => getComputedStyle(a).color),
     ).toBe('rgb(122, 31, 92)');

@@ -12,7 +12,7 @@ article{border-bottom:1px solid color-mix(in srgb,CanvasText 15%,transparent);pa
 img,video{display:block;width:100%;height:auto;border-radius:8px;margin:8px 0}audio{width:100%;margin:8px 0}
 .caption{white-space:pre-line;overflow-wrap:anywhere;margin:.25rem 0}
 time{color:color-mix(in srgb,CanvasText 65%,transparent);font-size:.9rem}
-nav a,.permalink{display:inline-block;padding:12px 0;min-height:44px}
+nav a{display:inline-block;padding:12px 0;min-height:44px}
 footer{padding:24px 16px;font-size:.9rem}
 .gallery{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
 .gallery img,.gallery video{margin:0}
