@@ -1,5 +1,6 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
+import type { Table } from '../aws/lease';
 import type { Job } from './jobs/job';
 import type { SegmentJob } from './media/segments/jobs';
 import type { Notification } from './notify/notification';
@@ -81,3 +82,6 @@ export interface Deps {
    */
   faults?: (point: FaultPoint, detail?: string) => void;
 }
+
+/** The table and its client, as the lease primitive (aws/lease.ts) takes them. */
+export const tableOf = (deps: Deps): Table => ({ client: deps.clients.dynamo, name: deps.config.tableName });

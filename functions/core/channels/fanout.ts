@@ -1,7 +1,8 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { sitePath, tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
@@ -169,34 +170,22 @@ async function syncChannel(
  */
 async function claimTask(deps: Deps, key: { pk: string; sk: string }, channelId: string): Promise<number[] | undefined> {
   const now = deps.now();
-  try {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: key,
-        UpdateExpression:
-          'SET #type = :type, channelId = :channelId, #state = :claimed, leaseUntil = :lease, expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state', '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':type': 'fanout-task',
-          ':channelId': channelId,
-          ':claimed': 'claimed',
-          ':lease': new Date(now.getTime() + TASK_LEASE_MS).toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
-          ':now': now.toISOString(),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return (Attributes?.pages as number[] | undefined) ?? [];
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: key, ConsistentRead: true }),
-  );
-  if (Item?.state === 'done') return undefined;
+  const answer = await takeLease(tableOf(deps), {
+    key,
+    free: 'attribute_not_exists(pk)',
+    held: 'claimed',
+    now,
+    leaseMs: TASK_LEASE_MS,
+    set: ['#type = :type', 'channelId = :channelId', 'expiresAt = :expires'],
+    names: { '#type': 'type' },
+    values: {
+      ':type': 'fanout-task',
+      ':channelId': channelId,
+      ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
+    },
+  });
+  if (answer.taken) return (answer.item.pages as number[] | undefined) ?? [];
+  if (answer.holder?.state === 'done') return undefined;
   throw new TaskBusy(`fan-out task ${key.sk} is held by another worker`);
 }
 
