@@ -30,17 +30,10 @@ export interface FeedItem {
   _corridor?: { media: FeedMedia[] };
 }
 
-/** The widget's words in one language (core/channels/render/widget-chrome.ts writes them into the feed). */
-export interface WidgetWords {
-  dir: 'ltr' | 'rtl';
-  postFrom: string;
-  moreFrom: string;
-  latestNews: string;
-  noPosts: string;
-  video: string;
-  recording: string;
-  more: Record<string, string>;
-}
+/** The widget's words in one language: the type core writes into the feed (a type import, erased from the bundle). */
+import type { WidgetWords } from '../../functions/core/channels/render/widget-chrome';
+
+export type { WidgetWords };
 
 export interface JsonFeed {
   title: string;
