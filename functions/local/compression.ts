@@ -39,12 +39,18 @@ function compress(body: Buffer, encoding: Encoding): Buffer {
     : gzipSync(body, { level: 6 });
 }
 
+/** A response with `body` and every header, status and status text of `from`, copied explicitly. */
+const rebuilt = (body: Buffer, from: Response) =>
+  new Response(new Uint8Array(body), { status: from.status, statusText: from.statusText, headers: new Headers(from.headers) });
+
 export function compression(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const response = c.res;
     const type = response.headers.get('content-type') ?? '';
-    if (!COMPRESSIBLE.test(type) || c.req.method === 'HEAD') return;
+    // The API's answers are small and uncached (API Gateway does not compress them either); leaving them
+    // alone also keeps their security headers, which a replaced small response lost on the Node adapter.
+    if (!COMPRESSIBLE.test(type) || c.req.method === 'HEAD' || c.req.path.startsWith('/api/')) return;
     response.headers.append('vary', 'Accept-Encoding');
     const encoding = pickEncoding(c.req.header('accept-encoding'));
     if (!encoding || response.status !== 200 || response.headers.has('content-encoding') || response.headers.has('content-range'))
@@ -52,7 +58,11 @@ export function compression(): MiddlewareHandler {
     if (!response.body) return;
     const body = Buffer.from(await response.arrayBuffer());
     if (body.length < MIN_BYTES) {
-      c.res = new Response(new Uint8Array(body), response);
+      // Set a header on the new response, as below: a replaced response whose headers were never touched
+      // went out with none of them on the Node adapter (the API's security headers lost;
+      // security-headers.test.ts caught it).
+      c.res = rebuilt(body, response);
+      c.res.headers.set('content-length', String(body.length));
       return;
     }
     const etag = response.headers.get('etag');
@@ -65,8 +75,8 @@ export function compression(): MiddlewareHandler {
         memo.set(memoKey, packed);
       }
     }
-    // Hono copies the old response's headers onto the new one: the length and ranges are corrected after.
-    c.res = new Response(new Uint8Array(packed), response);
+    // The new response carries the old one's headers (security headers included); length and ranges are corrected.
+    c.res = rebuilt(packed, response);
     c.res.headers.set('content-encoding', encoding);
     c.res.headers.set('content-length', String(packed.length));
     c.res.headers.delete('accept-ranges');
