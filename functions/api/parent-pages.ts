@@ -47,7 +47,10 @@ function parentPage(locale: Locale, title: string, heading: Html, body: Html, op
     title,
     lang,
     dir,
+    // Corridor's own icon (the composer's, served by the web build on both runtimes): without a link the
+    // browser asks for /favicon.ico, and the 404 is a console error on every parent's page.
     head: html`<style>${raw(parentStyles)}</style>
+<link rel="icon" href="/compose/icon.svg" type="image/svg+xml">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 ${options.script ? html`<script src="${PARENTS_SCRIPT_PATH}" defer></script>` : ''}`,
