@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Installs the system packages Corridor needs (ffmpeg, Chromium, exiftool, feedparser, libheif tools, Noto fonts)
+// Installs the system packages Corridor needs (ffmpeg, Chromium, exiftool, feedparser, the W3C feed validator's
+// html5lib and rdflib, libheif tools, Noto fonts)
 // with apt when they are missing. Idempotent: when everything is present it only checks and exits.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -12,6 +13,12 @@ const requirements = [
     what: 'python3-feedparser (feed judge)',
     present: () => spawnSync('/usr/bin/python3', ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0,
     debian: 'python3-feedparser',
+  },
+  {
+    // The W3C Feed Validation Service's own code is vendored in test/vendor/w3c-feedvalidator; it needs these two.
+    what: 'html5lib and rdflib (W3C feed validator)',
+    present: () => spawnSync('/usr/bin/python3', ['-c', 'import html5lib, rdflib'], { stdio: 'ignore' }).status === 0,
+    debian: 'python3-html5lib python3-rdflib',
   },
   { what: 'libheif tools (HEIC judge)', present: () => has('heif-dec') || has('heif-convert'), debian: 'libheif-examples' },
   {
@@ -38,7 +45,7 @@ function exists(path) {
 const missing = requirements.filter((r) => !r.present());
 if (missing.length === 0) process.exit(0);
 
-const names = missing.map((r) => r.debian);
+const names = missing.flatMap((r) => r.debian.split(' '));
 console.log(`corridor setup: installing ${missing.map((r) => r.what).join(', ')} (apt: ${names.join(' ')})`);
 const isRoot = process.getuid?.() === 0;
 const sudo = isRoot ? [] : ['sudo'];

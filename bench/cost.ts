@@ -7,10 +7,13 @@ import { startCorridorEmulators } from '../functions/local/runtime';
 import { SWEEP_EVERY, sizing } from '../infra/corridor';
 import { LAMBDA_ARCHITECTURE } from '../infra/lambda';
 import { synth } from '../test/infra/synth';
+import { BEFORE_ISSUE_20 } from './cost/baseline';
 import { itemBytes } from './cost/meter';
-import { blend, costLines, FLEET, type FleetFixed, mean, type Usage, usageOf } from './cost/model';
+import { blend, type CostLine, computeOf, costLines, FLEET, type FleetFixed, mean, type Usage, usageOf } from './cost/model';
+import { PHONE } from './cost/phone-view';
 import { type LambdaArchitecture, PRICES_AS_OF, PRICES_REGION } from './cost/prices';
 import { CostSample, type FunctionName, type PostMeasure } from './cost/sample';
+import { startReceiver } from './families';
 import { printColumns } from './measure';
 
 const CORPUS = new URL('../test/corpus/', import.meta.url).pathname;
@@ -28,7 +31,11 @@ const VIDEO = { path: `${CORPUS}video_iphone6_h264_rot90_gps.mov`, contentType: 
  * The scaled-down sample: a day of posts at a few schools, one post in ten a video, as in the fleet. Each
  * school's feeds are first filled to a full page, the state every school is in after its first days.
  */
-const SAMPLE = { schools: 3, postsPerSchool: 10 };
+const SAMPLE = { schools: 3, postsPerSchool: 10, familiesPerSchool: 20 };
+/** The sample's families stand for the fleet's: delivery and digest work scale with their number. */
+const FAMILY_SCALE = FLEET.familiesPerSchool / SAMPLE.familiesPerSchool;
+/** Bounces reported by SES in the sample (each through the e-mail-events function). */
+const SAMPLE_BOUNCES = 10;
 const SWEEP_RUNS = 5;
 
 const memoryMb: Record<FunctionName, number> = {
@@ -38,6 +45,9 @@ const memoryMb: Record<FunctionName, number> = {
   av: sizing.av.memory,
   fanout: sizing.fanout.memory,
   sweeper: sizing.sweeper.memory,
+  deliver: sizing.deliver.memory,
+  digest: sizing.digest.memory,
+  emailEvents: sizing.emailEvents.memory,
 };
 
 /**
@@ -50,6 +60,7 @@ const memoryMb: Record<FunctionName, number> = {
 export default async function costBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-cost-'));
   const emulators = await startCorridorEmulators(dataDir);
+  const phones = await startReceiver();
   try {
     const sample = CostSample.create(emulators, 'https://d111111abcdef8.cloudfront.net');
     // Warm-up (not counted): the first photo and video load sharp, libheif and ffmpeg, as a cold start would.
@@ -60,18 +71,27 @@ export default async function costBench(): Promise<void> {
     const measures: PostMeasure[] = [];
     let tableGrowth = 0;
     const tokens: string[] = [];
+    const addresses: string[] = [];
+    let withoutFamilies: PostMeasure | undefined;
+    const digests = [];
     for (let s = 0; s < SAMPLE.schools; s++) {
       const school = `school-${s + 1}`;
       const token = await sample.addSchool(school);
       tokens.push(token);
       await sample.prefill(token, sample.deps.config.feedPageSize);
+      // The same photo before and after the families join: what the outbox adds per family (below).
+      if (s === 0) withoutFamilies = await sample.post(school, token, PHOTOS[0] ?? VIDEO);
+      addresses.push(...(await sample.addFamilies(school, SAMPLE.familiesPerSchool, FLEET.emailShare, phones.url)));
       const tableBefore = await tableBytes(sample);
       for (let p = 0; p < SAMPLE.postsPerSchool; p++) {
         const file = p === SAMPLE.postsPerSchool - 1 ? VIDEO : (PHOTOS[(s * SAMPLE.postsPerSchool + p) % PHOTOS.length] ?? VIDEO);
         measures.push(await sample.post(school, token, file));
       }
+      // The school's evening: each family's one message of the day (push or e-mail).
+      digests.push(computeOf(await sample.digest(), memoryMb, FAMILY_SCALE));
       tableGrowth += (await tableBytes(sample)) - tableBefore;
     }
+    const bounces = computeOf(await sample.bounces(addresses.slice(0, SAMPLE_BOUNCES)), memoryMb, 1 / SAMPLE_BOUNCES);
     const dynamoBytesPerPost = tableGrowth / measures.length;
     // Retract one post per school (after the table was measured): what an invalidation costs.
     const retracted: number[] = [];
@@ -86,13 +106,26 @@ export default async function costBench(): Promise<void> {
 
     const photos = measures.filter((m) => m.kind === 'photo');
     const videos = measures.filter((m) => m.kind === 'video');
-    const photo = mean(photos.map((m) => usageOf(m, memoryMb)));
-    const video = mean(videos.map((m) => usageOf(m, memoryMb)));
+    // Publishing writes one outbox record per family (and its pending-index entry): the sample's
+    // families are in every post's tally; the fleet's other families are added from the difference.
+    const outbox = outboxPerFamily(measures[0], withoutFamilies, FLEET.familiesPerSchool - SAMPLE.familiesPerSchool);
+    const photo = mean(photos.map((m) => usageOf(m, memoryMb, FAMILY_SCALE, outbox)));
+    const video = mean(videos.map((m) => usageOf(m, memoryMb, FAMILY_SCALE, outbox)));
     const average = blend([
       { usage: photo, weight: 1 - FLEET.videoShare },
       { usage: video, weight: FLEET.videoShare },
     ]);
+    const digestRuns = digests.length;
     const fixed: FleetFixed = {
+      digestPerSchoolDay: {
+        gbSeconds: digests.reduce((sum, d) => sum + d.gbSeconds, 0) / digestRuns,
+        invocations: digests.reduce((sum, d) => sum + d.invocations, 0) / digestRuns,
+        readUnits: digests.reduce((sum, d) => sum + d.readUnits, 0) / digestRuns,
+        writeUnits: digests.reduce((sum, d) => sum + d.writeUnits, 0) / digestRuns,
+        sqsRequests: 0,
+        logBytes: digests.reduce((sum, d) => sum + d.logBytes, 0) / digestRuns,
+      },
+      perSesEvent: bounces,
       sweepsPerMonth: (30 * 24 * 60) / SWEEP_EVERY.toMinutes(),
       sweepGbSeconds: ((sweep?.billedMs ?? 0) / 1000) * (memoryMb.sweeper / 1024),
       sweepReadUnits: sweep?.tally.readUnits ?? 0,
@@ -126,12 +159,57 @@ export default async function costBench(): Promise<void> {
       `\n  a retract invalidated ${pathsPerRetract.toFixed(1)} CloudFront paths (mean of ${retracted.length}).` +
         `\n  per school-month: ${dollars(perSchool)}; fleet of ${FLEET.schools.toLocaleString('en-GB')}: ${dollars(perSchool * FLEET.schools)} a month.` +
         `\n  audio/video worker: ${avGbSecondsPerVideoSecond.toFixed(2)} GB-s per second of this clip; longer and 1080p newsletters scale with duration × pixels (docs/scale.md).` +
-        '\n  Not counted: cold-start init, CloudWatch Logs, the compute of delivery, digest and e-mail-events (the sample has no families), free tiers.',
+        `\n  delivery and digest measured with ${SAMPLE.familiesPerSchool} families a school (${FLEET.emailShare * 100}% e-mail, the rest push-first), scaled ×${FAMILY_SCALE} to ${FLEET.familiesPerSchool}.` +
+        "\n  Not counted: cold-start init, the ledger's table storage for 300 families (the sample's 20 are in the DynamoDB storage line), free tiers.",
     );
+    printBeforeAfter(lines, photo, average, pathsPerRetract, perSchool);
   } finally {
+    await phones.stop();
     await emulators.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The DynamoDB units a post's publishing spends per family (the outbox), × `families`. */
+function outboxPerFamily(
+  withFamilies: PostMeasure | undefined,
+  without: PostMeasure | undefined,
+  families: number,
+): Pick<Usage, 'writeUnits' | 'indexWriteUnits' | 'readUnits'> {
+  const per = (pick: (m: PostMeasure) => number) =>
+    withFamilies && without ? (Math.max(0, pick(withFamilies) - pick(without)) / SAMPLE.familiesPerSchool) * families : 0;
+  return {
+    writeUnits: per((m) => m.tally.writeUnits),
+    indexWriteUnits: per((m) => m.tally.indexWriteUnits),
+    readUnits: per((m) => m.tally.readUnits),
+  };
+}
+
+/** Issue 20's figures beside the ones before it (bench/cost/baseline.ts). */
+function printBeforeAfter(lines: CostLine[], photo: Usage, average: Usage, pathsPerRetract: number, total: number): void {
+  const line = (start: string) => lines.find((l) => l.service.startsWith(start))?.perSchoolMonth ?? 0;
+  const before = BEFORE_ISSUE_20;
+  printColumns(
+    `Before issue 20 and now (a ${PHONE.viewportCssPx} px phone at ${PHONE.dpr}×, choosing from the post page's real markup: bench/cost/phone-view.ts)`,
+    ['figure', 'before', 'now'],
+    [
+      ['KB one family downloads to see a photo post', String(before.photoFamilyKb), (photo.familyBytes / 1024).toFixed(0)],
+      ['KB one family downloads, mix', String(before.mixFamilyKb), (average.familyBytes / 1024).toFixed(0)],
+      ['CloudFront paths a retract invalidates', String(before.pathsPerRetract), pathsPerRetract.toFixed(1)],
+      [
+        '$ per school-month: CloudFront delivery',
+        dollars(before.dollarsPerSchoolMonth.cloudfront),
+        dollars(line('CloudFront (')),
+      ],
+      [
+        '$ per school-month: invalidations',
+        dollars(before.dollarsPerSchoolMonth.invalidations),
+        dollars(line('CloudFront invalidations')),
+      ],
+      ['$ per school-month: SES evening e-mail', dollars(before.dollarsPerSchoolMonth.ses), dollars(line('SES: the evening'))],
+      ['$ per school-month: total', dollars(before.dollarsPerSchoolMonth.total), dollars(total)],
+    ],
+  );
 }
 
 function printUsage(photo: Usage, video: Usage, average: Usage): void {
@@ -155,6 +233,9 @@ function printUsage(photo: Usage, video: Usage, average: Usage): void {
       row('KB kept in the site bucket', (u) => u.storedBytes / 1024, 0),
       row('KB one family downloads to see it', (u) => u.familyBytes / 1024, 0),
       row('CloudFront requests per family', (u) => u.familyRequests),
+      row('KB logged (write path)', (u) => u.logBytes / 1024),
+      row('Delivery to 300 families: Lambda GB-s', (u) => u.delivery.gbSeconds, 2),
+      row('Delivery to 300 families: DynamoDB units', (u) => u.delivery.readUnits + u.delivery.writeUnits, 0),
     ],
   );
 }
@@ -166,7 +247,7 @@ function printFunctions(measures: PostMeasure[], sweepMs: number): void {
     'Lambda per invocation (mean billed duration on this machine × memory from infra/corridor.ts)',
     ['function', 'memory MB', 'invocations', 'mean ms', 'GB-s each'],
     names.map((name) => {
-      const entries = measures.flatMap((m) => (m.lambda[name] ? [m.lambda[name]] : []));
+      const entries = measures.flatMap((m) => [m.lambda[name], m.delivery.lambda[name]].filter((e) => e !== undefined));
       const invocations = name === 'sweeper' ? 1 : entries.reduce((sum, e) => sum + e.invocations, 0);
       const ms = name === 'sweeper' ? sweepMs : entries.reduce((sum, e) => sum + e.billedMs, 0) / Math.max(1, invocations);
       return [

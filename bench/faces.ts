@@ -40,8 +40,14 @@ export default async function facesBench(): Promise<void> {
   const peak = await inChild(TWELVE_MP, 'blur');
   printTable(`Faces: photo pipeline on a 12 MP JPEG (4048×3036, median of ${RUNS}, one run)`, [
     ['without the face step', ms(plain)],
-    ['keep faces clear (whole-picture search)', `${ms(keep)}  (${ratio(keep / plain)}; +${(((keep - plain) / plain) * 100).toFixed(0)} %)`],
-    ['blur faces (whole picture + tiles)', `${ms(blur)}  (${ratio(blur / plain)}; +${(((blur - plain) / plain) * 100).toFixed(0)} %)`],
+    [
+      'keep faces clear (whole-picture search)',
+      `${ms(keep)}  (${ratio(keep / plain)}; +${(((keep - plain) / plain) * 100).toFixed(0)} %)`,
+    ],
+    [
+      'blur faces (whole picture + tiles)',
+      `${ms(blur)}  (${ratio(blur / plain)}; +${(((blur - plain) / plain) * 100).toFixed(0)} %)`,
+    ],
     ['peak memory, blurring, own process', `${peak.peakMb.toFixed(0)} MB`],
   ]);
 

@@ -2,16 +2,11 @@ import { fork } from 'node:child_process';
 import { createECDH, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { tableKeys } from '../functions/aws/keys';
-import type { Deps } from '../functions/core/deps';
-import { type Family, familySchema, type SchoolFamily } from '../functions/core/families/family';
-import { addressIdOf, pushDeviceId } from '../functions/core/families/recipients';
+import { familySchema } from '../functions/core/families/family';
+import { pushDeviceId } from '../functions/core/families/recipients';
 import { addToDigest } from '../functions/core/notify/ledger';
 import { postPublished } from '../functions/core/notify/notification';
 import { digestSlot } from '../functions/core/notify/policy';
@@ -21,6 +16,7 @@ import { createPost } from '../functions/core/posts/create';
 import type { Emulators } from '../functions/local/emulators';
 import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
+import { inBatches, seedFamilies, startReceiver } from './families';
 import { ms, printTable } from './measure';
 
 const PUSH_FAMILIES = Number(process.env.BENCH_PUSH ?? 2_000);
@@ -177,83 +173,7 @@ async function startEmulatorProcess(dataDir: string): Promise<Remote> {
   return { emulators: { ...endpoints, onS3Event: () => undefined, stop }, stop };
 }
 
-/** A push service stand-in that accepts every message (decrypting is what the tests do). */
-async function startReceiver() {
-  let received = 0;
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      received++;
-      response.writeHead(201).end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    count: () => received,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function countMail(sesEndpoint: string): Promise<number> {
   const { emails } = (await (await fetch(`${sesEndpoint}/store`)).json()) as { emails: unknown[] };
   return emails.length;
-}
-
-async function inBatches<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-/**
- * Writes `count` families of one class straight into the table (record + school membership, 25 items a
- * request), shaped as joining makes them: seeding is not what is measured.
- */
-async function seedFamilies(
-  deps: Deps,
-  count: number,
-  classId: string,
-  make: (i: number) => { preferences: Partial<Family['preferences']>; push?: Family['push']; emails?: Family['emails'] },
-): Promise<Family[]> {
-  const families: Family[] = [];
-  const items: Record<string, unknown>[] = [];
-  for (let i = 0; i < count; i++) {
-    const shape = make(i);
-    const emails = Object.fromEntries(
-      await Promise.all(Object.values(shape.emails ?? {}).map(async (e) => [await addressIdOf(deps, e.address), e] as const)),
-    );
-    const family = familySchema.parse({
-      id: randomBytes(12).toString('base64url'),
-      classes: { demo: [classId] },
-      preferences: shape.preferences,
-      push: shape.push ?? {},
-      emails,
-      createdAt: new Date().toISOString(),
-    });
-    const membership: SchoolFamily = { id: family.id, schoolId: 'demo', classIds: [classId], createdAt: family.createdAt };
-    families.push(family);
-    items.push({ ...tableKeys.familyRecord(family.id), type: 'family', ...family });
-    items.push({ ...tableKeys.family('demo', family.id), type: 'school-family', ...membership });
-  }
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  await inBatches(batches, 4, async (batch) => {
-    let requests = batch.map((Item) => ({ PutRequest: { Item } }));
-    while (requests.length > 0) {
-      const { UnprocessedItems } = await deps.clients.dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [deps.config.tableName]: requests } }),
-      );
-      requests = (UnprocessedItems?.[deps.config.tableName] ?? []) as typeof requests;
-    }
-  });
-  return families;
 }

@@ -8,11 +8,15 @@ const benches = {
   'photo-path': () => import('./photo-path'),
   image: () => import('./image'),
   faces: () => import('./faces'),
+  avif: () => import('./avif'),
   av: () => import('./av'),
   'av-segments': () => import('./av-segments'),
   cost: () => import('./cost'),
   notify: () => import('./notify'),
   publish: () => import('./publish'),
+  translations: () => import('./translations'),
+  lighthouse: () => import('./lighthouse'),
+  look: () => import('./look'),
 } satisfies Record<string, () => Promise<{ default: () => Promise<void> }>>;
 
 const requested = process.argv.slice(2);

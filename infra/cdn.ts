@@ -4,6 +4,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { languageEdgeSource } from '../functions/core/channels/language-edge';
 import {
   apiCsp,
   embedCsp,
@@ -14,13 +15,18 @@ import {
 } from '../functions/core/security/headers';
 
 /**
- * Viewer-request rewrite for site paths: the site bucket's keys are URL paths, and pages are stored as
- * `…/index.html` (`functions/aws/keys.ts`). `/s/demo` and `/s/demo/` → `/s/demo/index.html`; paths whose
- * last segment has a dot (`feed.json`, `rss.xml`) pass unchanged. Plain ES5 for cloudfront-js-2.0; a test
- * evaluates this exact source.
+ * Viewer-request function for site paths. First the reader's language (functions/core/channels/
+ * language-edge.ts): a plain page address may be redirected to its language's URL, before the cache, so
+ * each language stays its own cached object. Then the rewrite: the site bucket's keys are URL paths, and
+ * pages are stored as `…/index.html` (`functions/aws/keys.ts`). `/s/demo` and `/s/demo/` →
+ * `/s/demo/index.html`; paths whose last segment has a dot (`feed.json`, `rss.xml`) pass unchanged.
+ * Plain ES5 for cloudfront-js-2.0; a test evaluates this exact source.
  */
-export const rewriteFunctionSource = `function handler(event) {
+export const rewriteFunctionSource = `${languageEdgeSource}
+function handler(event) {
   var request = event.request;
+  var language = corridorLanguage(request);
+  if (language) return language;
   var uri = request.uri;
   if (uri.charAt(uri.length - 1) === '/') {
     request.uri = uri + 'index.html';
@@ -96,7 +102,7 @@ export class Cdn extends Construct {
     });
 
     const rewrite = new cloudfront.Function(this, 'Rewrite', {
-      comment: 'Corridor: /s/<school> -> /s/<school>/index.html',
+      comment: 'Corridor: language redirect; /s/<school> -> /s/<school>/index.html',
       code: cloudfront.FunctionCode.fromInline(rewriteFunctionSource),
       runtime: cloudfront.FunctionRuntime.JS_2_0,
     });

@@ -17,7 +17,7 @@ import { TABLE_OUTPUT, tableShape } from '../functions/aws/table';
 import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
 import { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer } from './ffmpeg-layer';
-import { CorridorFunction, FACE_ASSETS_ON_LAMBDA, faceBundling, type HandlerName, sharpBundling } from './lambda';
+import { apiBundling, CorridorFunction, FACE_ASSETS_ON_LAMBDA, faceBundling, type HandlerName, sharpBundling } from './lambda';
 import { deadLetterAlarm, WorkQueue } from './queues';
 import { Storage } from './storage';
 
@@ -318,8 +318,9 @@ export class CorridorInfra extends Construct {
         description: 'Corridor HTTP API (Hono)',
         ...sizing.api,
         environment: { ...configEnv(), ...emailEnv },
-        // Rotating a private feed renders it, which draws the school's artwork if it has none yet.
-        extra: { bundling: sharpBundling },
+        // Rotating a private feed renders it, which draws the school's artwork if it has none yet; a
+        // school's logo goes through the photo pipeline in the request (core/schools/look/logo.ts).
+        extra: { bundling: apiBundling },
       }),
       router: fn('MediaRouter', {
         // Found from the project root, not import.meta: SST bundles sst.config.ts (and this file) elsewhere.

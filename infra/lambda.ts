@@ -34,6 +34,10 @@ export const bundlingDefaults = {
   target: ESBUILD_TARGET,
   format: nodejs.OutputFormat.CJS,
   minify: true,
+  // The parents' catalogues are in twelve languages, mostly non-Latin scripts: esbuild's default (ASCII)
+  // writes each of those characters as a 6-byte \u escape, about 140 kB of the API bundle for nothing.
+  // Node reads UTF-8 source as is.
+  charset: nodejs.Charset.UTF8,
   sourceMap: true,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
@@ -80,6 +84,16 @@ export const faceBundling = {
       ...faceAssetFiles.map((file) => `cp "${inputDir}/${file}" "${outputDir}/${FACE_ASSETS_DIR}/"`),
     ],
   },
+} as const satisfies nodejs.BundlingOptions;
+
+/**
+ * The API: sharp beside the bundle (the artwork, a school's logo), and heic-decode too — a head's logo may
+ * be an iPhone photo, and libheif's ~2 MB of JavaScript-wrapped WASM would otherwise be parsed at every
+ * cold start of every API request, for the rare HEIC logo (test/infra/bundle.test.ts keeps the budget).
+ */
+export const apiBundling = {
+  ...sharpBundling,
+  nodeModules: [...sharpBundling.nodeModules, 'heic-decode'],
 } as const satisfies nodejs.BundlingOptions;
 
 /** The handler files (under `functions/handlers/`) that Corridor deploys. */

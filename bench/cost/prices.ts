@@ -9,7 +9,7 @@
  * - SQS standard queues: https://aws.amazon.com/sqs/pricing/ (per request, each 64 KB chunk)
  * - CloudFront, Europe edge, first 10 TB: https://aws.amazon.com/cloudfront/pricing/
  * - SES outbound email: https://aws.amazon.com/ses/pricing/
- * - CloudWatch standard-resolution alarms: https://aws.amazon.com/cloudwatch/pricing/
+ * - CloudWatch standard-resolution alarms and Logs (standard class): https://aws.amazon.com/cloudwatch/pricing/
  */
 export const PRICES_AS_OF = '2025-06';
 export const PRICES_REGION = 'eu-west-2 (London)';
@@ -37,7 +37,8 @@ export const PRICES = {
   /** Invalidation paths beyond the first 1,000 a month (a wildcard counts as one path). */
   cloudfront: { perGbOut: 0.085, perTenThousandHttpsRequests: 0.012, perInvalidationPath: 0.005 },
   ses: { perThousandEmails: 0.1 },
-  cloudwatch: { perAlarmMonth: 0.1 },
+  /** Logs: standard class; a month's logs are kept a month (infra/lambda.ts `RetentionDays.ONE_MONTH`). */
+  cloudwatch: { perAlarmMonth: 0.1, logsPerGbIngested: 0.5985, logsPerGbMonthStored: 0.0315 },
 } as const;
 
 export type LambdaArchitecture = keyof typeof PRICES.lambda.perGbSecond;

@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -9,11 +10,16 @@ import { channel } from '../../functions/core/channels/channels';
 import { renderChannel } from '../../functions/core/channels/render-channel';
 import type { Deps } from '../../functions/core/deps';
 import type { Job } from '../../functions/core/jobs/job';
-import type { StoredOutput } from '../../functions/core/media/media';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
+import type { Notification } from '../../functions/core/notify/notification';
+import { digestSlot } from '../../functions/core/notify/policy';
+import { defaultPreferences } from '../../functions/core/notify/preferences';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { putSchool } from '../../functions/core/schools/school';
 import { apiHandler } from '../../functions/handlers/api';
+import { deliverHandler } from '../../functions/handlers/deliver';
+import { digestHandler } from '../../functions/handlers/digest';
+import { emailEventsHandler } from '../../functions/handlers/email-events';
 import { fanoutHandler } from '../../functions/handlers/fanout';
 import { mediaHandler } from '../../functions/handlers/media';
 import { sweeperHandler } from '../../functions/handlers/sweeper';
@@ -23,18 +29,30 @@ import { emulatorDeps } from '../../functions/local/runtime';
 import { awsPorts, routerHandler } from '../../infra/media-router/handler';
 import type { Lane } from '../../infra/media-router/route';
 import { type HttpRequest, httpApiEvent, s3ObjectCreated, sqsEvent, sqsRecord } from '../../test/helpers/aws-events';
+import { seedFamilies } from '../families';
 import { Meter, type Tally } from './meter';
+import { phoneFetches } from './phone-view';
 
 /** The Lambda functions a post passes through, named as in `infra/corridor.ts` `sizing`. */
-export type FunctionName = 'api' | 'router' | 'image' | 'av' | 'fanout' | 'sweeper';
+export type FunctionName = 'api' | 'router' | 'image' | 'av' | 'fanout' | 'sweeper' | 'deliver' | 'digest' | 'emailEvents';
+
+/** Billed milliseconds (each invocation rounded up to 1 ms), invocations and log bytes, per function. */
+export type LambdaTimes = Partial<Record<FunctionName, { invocations: number; billedMs: number; logBytes: number }>>;
+
+/** What delivering to the sample's families cost: the deliver, digest or e-mail-events functions. */
+export interface DeliveryMeasure {
+  tally: Tally;
+  lambda: LambdaTimes;
+  /** SQS messages (one per family notified, or per SES event). */
+  sqsMessages: number;
+}
 
 /** Everything one post cost, counted while it went through the real handlers. */
 export interface PostMeasure {
   postId: string;
   kind: 'photo' | 'video';
   tally: Tally;
-  /** Billed milliseconds (each invocation rounded up to 1 ms) and invocations, per function. */
-  lambda: Partial<Record<FunctionName, { invocations: number; billedMs: number }>>;
+  lambda: LambdaTimes;
   /** SQS messages the post caused (S3 notification, router forward, fan-out jobs). */
   sqsMessages: number;
   apiRequests: number;
@@ -44,10 +62,12 @@ export interface PostMeasure {
   familyView: { bytes: number; requests: number };
   /** Source duration of a video, for per-second figures. */
   videoSeconds?: number;
+  /** Delivering the post to the school's sample families (the deliver function, from the outbox). */
+  delivery: DeliveryMeasure;
 }
 
-/** A phone-sized viewport: 390 CSS px at 3× density picks the first WebP ≥ 1,170 px from the srcset. */
-const PHONE_IMAGE_PIXELS = 390 * 3;
+/** The deliver function's queue batch (infra `sizing.deliver.batch`). */
+const DELIVER_BATCH = 100;
 
 /**
  * Runs posts through every handler with AWS-shaped events on the emulators — API Gateway → Api, the
@@ -64,6 +84,8 @@ export class CostSample {
     private readonly sent: Job[],
     /** Paths the handlers asked CloudFront to invalidate (on retract). */
     private readonly invalidated: string[],
+    /** The outbox's notifications, delivered by the sample as the notifications queue would. */
+    private readonly notified: Notification[],
   ) {
     const uncountedClients = buildClients(deps.config);
     this.meter = new Meter(deps.clients, deps.config, uncountedClients);
@@ -74,20 +96,20 @@ export class CostSample {
   static create(emulators: Emulators, publicUrl: string): CostSample {
     const sent: Job[] = [];
     const invalidated: string[] = [];
+    const notified: Notification[] = [];
     const deps = emulatorDeps(emulators, {
       publicUrl,
       queues: {
         fanout: async (job) => void sent.push(job),
         media: async () => {},
-        // The sample has no families; delivery is priced per family in the model (SES digest line).
-        notifications: async () => {},
+        notifications: async (notification) => void notified.push(notification),
         // The sample's video is 4 s: one job, never split.
         segments: async () => {},
       },
       // CloudFront is told only on retract (an invalidation); publishing relies on the 60 s TTL.
       cdn: { changed: async () => {}, removed: async (paths) => void invalidated.push(...paths) },
     });
-    return new CostSample(deps, sent, invalidated);
+    return new CostSample(deps, sent, invalidated, notified);
   }
 
   /** A school with its empty public channel and an admin token (not counted). */
@@ -96,6 +118,37 @@ export class CostSample {
     await renderChannel(this.uncounted, channel.public(id));
     const { token } = await createToken(this.uncounted, { schoolId: id, role: 'admin', label: 'cost bench' });
     return token;
+  }
+
+  /**
+   * `count` families of the school (not counted): `emailShare` of them chose e-mail (an address, no
+   * phone), the others are push-first (a phone at `pushUrl`, the evening message there).
+   */
+  async addFamilies(schoolId: string, count: number, emailShare: number, pushUrl: string): Promise<string[]> {
+    const emailFamilies = Math.round(count * emailShare);
+    const families = await seedFamilies(
+      this.uncounted,
+      count,
+      'families',
+      (i) =>
+        i < emailFamilies
+          ? {
+              preferences: { push: 'digest', email: 'digest' },
+              emails: { [`a${i}`]: { address: `parent-${i}@${schoolId}.example.org`, confirmedAt: new Date().toISOString() } },
+            }
+          : {
+              preferences: { push: 'digest', email: 'digest' },
+              push: {
+                [`phone-${i}`]: {
+                  endpoint: `${pushUrl}/push/${schoolId}-${i}`,
+                  keys: { p256dh: PHONE_KEY, auth: randomBytes(16).toString('base64url') },
+                  addedAt: new Date().toISOString(),
+                },
+              },
+            },
+      schoolId,
+    );
+    return families.flatMap((f) => Object.values(f.emails).map((e) => e.address));
   }
 
   /**
@@ -109,6 +162,7 @@ export class CostSample {
       await this.createPost(watch, token, { caption: `Earlier news ${i} #year2`, media: [] });
       await this.fanOut(watch);
     }
+    this.notified.length = 0; // earlier news reached the families before the day measured
     this.meter.take();
   }
 
@@ -152,6 +206,7 @@ export class CostSample {
 
     const tally = this.meter.take();
     const view = await this.familyView(post.id);
+    const delivery = await this.deliver();
     return {
       postId: post.id,
       kind: route.lane === 'image' ? 'photo' : 'video',
@@ -162,7 +217,52 @@ export class CostSample {
       storedBytes: view.storedBytes,
       familyView: { bytes: view.bytes, requests: view.requests },
       videoSeconds: post.media[0]?.kind === 'video' ? post.media[0].durationSeconds : undefined,
+      delivery,
     };
+  }
+
+  /** The deliver function on the outbox's notifications so far, in queue batches. */
+  private async deliver(): Promise<DeliveryMeasure> {
+    this.meter.take();
+    const watch = new Stopwatch();
+    const notifications = this.notified.splice(0);
+    for (let i = 0; i < notifications.length; i += DELIVER_BATCH) {
+      const records = notifications
+        .slice(i, i + DELIVER_BATCH)
+        .map((n) => sqsRecord(JSON.stringify(n), { queue: 'notifications' }));
+      const response = await watch.time('deliver', () => deliverHandler(this.deps)(sqsEvent(records), lambdaContext('Deliver')));
+      if (response.batchItemFailures.length > 0) throw new Error('a delivery failed');
+    }
+    return { tally: this.meter.take(), lambda: watch.lambda, sqsMessages: notifications.length };
+  }
+
+  /** The evening run at the digest time: every family's one evening message (push or e-mail). */
+  async digest(): Promise<DeliveryMeasure> {
+    this.meter.take();
+    const watch = new Stopwatch();
+    const { dueAt } = digestSlot(new Date(), defaultPreferences());
+    const report = await watch.time('digest', () => digestHandler(this.deps)({ time: dueAt.toISOString() }));
+    if (report.failed > 0) throw new Error(`${report.failed} digests failed`);
+    return { tally: this.meter.take(), lambda: watch.lambda, sqsMessages: 0 };
+  }
+
+  /** SES reporting a permanent bounce for each address, through the e-mail-events queue (batch 10). */
+  async bounces(addresses: string[]): Promise<DeliveryMeasure> {
+    this.meter.take();
+    const watch = new Stopwatch();
+    for (let i = 0; i < addresses.length; i += 10) {
+      const records = addresses.slice(i, i + 10).map((address) =>
+        sqsRecord(
+          JSON.stringify({
+            eventType: 'Bounce',
+            bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: address }] },
+          }),
+          { queue: 'email-events' },
+        ),
+      );
+      await watch.time('emailEvents', () => emailEventsHandler(this.deps)(sqsEvent(records), lambdaContext('EmailEvents')));
+    }
+    return { tally: this.meter.take(), lambda: watch.lambda, sqsMessages: addresses.length };
   }
 
   private createPost(watch: Stopwatch, token: string, input: { caption: string; media: unknown[] }) {
@@ -223,48 +323,79 @@ export class CostSample {
     return s3ObjectCreated({ bucket, key, size: head.ContentLength ?? 0, eTag: head.ETag ?? '' });
   }
 
-  /** The post page plus the media a phone shows on it; and what the post added to the bucket. */
+  /**
+   * What a phone fetches to see the post: its page, and what the page's real markup makes a 390 px, 3×
+   * phone download (phone-view.ts), at the sizes stored; and what the post added to the bucket.
+   */
   private async familyView(postId: string): Promise<{ bytes: number; requests: number; storedBytes: number }> {
     const current = await getPostWithMedia(this.uncounted, postId);
     if (!current) throw new Error('the post vanished');
     const page = await this.uncounted.clients.s3.send(
       new GetObjectCommand({ Bucket: this.deps.config.siteBucket, Key: siteKeys.postPage(postId) }),
     );
-    const pageBytes = (await page.Body?.transformToByteArray())?.length ?? 0;
-    const shown = current.media.flatMap((m) => shownOutputs(m.outputs));
+    const html = (await page.Body?.transformToString()) ?? '';
+    const fetched = await Promise.all(phoneFetches(html).map((f) => this.siteObjectBytes(f.url)));
     const mediaBytes = current.media.flatMap((m) => m.outputs).reduce((sum, o) => sum + o.bytes, 0);
+    const pageBytes = Buffer.byteLength(html);
     return {
-      bytes: pageBytes + shown.reduce((sum, o) => sum + o.bytes, 0),
-      requests: 1 + shown.length,
+      bytes: pageBytes + fetched.reduce((sum, n) => sum + n, 0),
+      requests: 1 + fetched.length,
       storedBytes: pageBytes + mediaBytes,
     };
   }
+
+  /** The size of the site object behind one of the page's URLs. */
+  private async siteObjectBytes(url: string): Promise<number> {
+    const prefix = `${this.deps.config.publicUrl}/`;
+    if (!url.startsWith(prefix)) throw new Error(`the page fetches ${url}, outside the site`);
+    const key = decodeURIComponent(url.slice(prefix.length));
+    const head = await this.uncounted.clients.s3.send(new HeadObjectCommand({ Bucket: this.deps.config.siteBucket, Key: key }));
+    return head.ContentLength ?? 0;
+  }
 }
 
+/** Any valid P-256 public key: the receiver accepts pushes without decrypting them. */
+const PHONE_KEY = createECDH('prime256v1').generateKeys().toString('base64url');
+
 /**
- * What a phone downloads of one media item: for a photo, the WebP the page's srcset gives a 390 px, 3×
- * screen; for a video, the poster and the whole MP4 (watched to the end — an upper bound).
+ * What Lambda sends CloudWatch Logs besides the function's own output: the START, END and REPORT lines
+ * of every invocation (~90 + 60 + 200 bytes, with the request id and the REPORT's figures).
  */
-function shownOutputs(outputs: StoredOutput[]): StoredOutput[] {
-  const webp = outputs
-    .filter((o) => o.role === 'image' && o.contentType === 'image/webp')
-    .sort((a, b) => (a.width ?? 0) - (b.width ?? 0));
-  if (webp.length > 0) return [webp.find((o) => (o.width ?? 0) >= PHONE_IMAGE_PIXELS) ?? (webp.at(-1) as StoredOutput)];
-  return outputs.filter((o) => o.role === 'video' || (o.role === 'poster' && o.contentType === 'image/jpeg'));
+const PLATFORM_LOG_BYTES = 350;
+
+/** Counts what the process writes to stdout and stderr (on Lambda, each line is a CloudWatch Logs event). */
+function countOutput(): () => number {
+  let bytes = 0;
+  const streams = [process.stdout, process.stderr];
+  const originals = streams.map((stream) => stream.write.bind(stream));
+  streams.forEach((stream, i) => {
+    stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      return (originals[i] as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+  });
+  return () => {
+    streams.forEach((stream, i) => {
+      stream.write = originals[i] as typeof stream.write;
+    });
+    return bytes;
+  };
 }
 
 /** Billed Lambda time per function: each invocation's wall time, rounded up to the millisecond as Lambda bills. */
 class Stopwatch {
-  readonly lambda: PostMeasure['lambda'] = {};
+  readonly lambda: LambdaTimes = {};
 
   async time<T>(name: FunctionName, work: () => Promise<T>): Promise<T> {
     const start = performance.now();
+    const logged = countOutput();
     try {
       return await work();
     } finally {
-      const entry = this.lambda[name] ?? { invocations: 0, billedMs: 0 };
+      const entry = this.lambda[name] ?? { invocations: 0, billedMs: 0, logBytes: 0 };
       entry.invocations++;
       entry.billedMs += Math.ceil(performance.now() - start);
+      entry.logBytes += logged() + PLATFORM_LOG_BYTES;
       this.lambda[name] = entry;
     }
   }

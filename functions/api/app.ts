@@ -14,15 +14,17 @@ import { familyRoutes } from './routes/family';
 import { feedExtensionRoutes } from './routes/feed-extension';
 import { guidelinesRoutes } from './routes/guidelines';
 import { joinRoutes } from './routes/join';
+import { logoRoutes } from './routes/logo';
 import { oembedRoutes } from './routes/oembed';
 import { operatorSchoolRoutes, trustRoutes } from './routes/operator';
 import { postRoutes } from './routes/posts';
 import { schoolRoutes } from './routes/schools';
 import { settingsRoutes } from './routes/settings';
 import { staffRoutes } from './routes/staff';
+import { translationPlanRoutes } from './routes/translations';
 import { securityHeadersMiddleware } from './security-headers';
 
-/** JSON requests are small: files never pass through the API (they go straight to S3). */
+/** JSON requests are small: files never pass through the API (they go straight to S3), but for a school's logo. */
 export const MAX_API_BODY_BYTES = 256 * 1024;
 
 /**
@@ -57,6 +59,8 @@ function parentPages(deps: Deps) {
 
 function jsonApi(deps: Deps) {
   const api = new Hono();
+  // Before the JSON limit: the one route that takes a file (a school's logo) has its own.
+  api.route('/settings/logo', logoRoutes(deps));
   api.use(
     '*',
     bodyLimit({
@@ -67,6 +71,7 @@ function jsonApi(deps: Deps) {
   );
   api.get('/health', (c) => c.json({ ok: true }));
   api.route('/posts', postRoutes(deps));
+  api.route('/translations', translationPlanRoutes(deps));
   api.route('/schools', schoolRoutes(deps));
   api.route('/schools', operatorSchoolRoutes(deps));
   api.route('/trusts', trustRoutes(deps));

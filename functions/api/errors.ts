@@ -2,22 +2,8 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
-import { ApprovalConflict } from '../core/approval/approval';
-import { ConsentRequired, describePupil } from '../core/consent/check';
-import { RosterRejected } from '../core/consent/import';
-import { FamilyNotFound } from '../core/data-protection/erase';
-import { RateLimited } from '../core/limits/rate-limit';
-import { UploadIncomplete } from '../core/media/multipart';
-import { PostInputError } from '../core/posts/create';
-import { PostNotFound } from '../core/posts/edit';
-import { ClassChangeRefused } from '../core/schools/classes';
-import { SchoolChangeRefused, SchoolExists } from '../core/schools/create';
-import { JoinLinkConflict } from '../core/schools/join-link-rotation';
-import { SettingRefused } from '../core/schools/settings';
-import { TrustExists } from '../core/schools/trust';
-import { YearChangeRefused } from '../core/schools/year/plan';
+import { DomainError } from '../core/errors';
 import { cleanDeep } from '../core/security/text';
-import { StaffChangeRefused } from '../core/staff/invite';
 import { plainIssues } from './plain-issues';
 
 /** Every error body has one shape: a stable code for programs and a sentence for people. */
@@ -35,23 +21,12 @@ export function handleError(error: Error, c: Context): Response {
     const details = plainIssues(error);
     return c.json(errorBody('invalid_request', `Please check: ${details.join(' ')}`, details), 400);
   }
-  if (error instanceof PostInputError) return c.json(errorBody('invalid_post', error.message), 422);
-  if (error instanceof UploadIncomplete) return c.json(errorBody('upload_incomplete', error.message), 409);
-  if (error instanceof PostNotFound || error instanceof FamilyNotFound) return c.json(errorBody('not_found', error.message), 404);
-  if (error instanceof StaffChangeRefused) return c.json(errorBody('refused', error.message), 409);
-  if (error instanceof SchoolExists || error instanceof TrustExists) return c.json(errorBody('conflict', error.message), 409);
-  if (error instanceof SchoolChangeRefused || error instanceof ClassChangeRefused || error instanceof SettingRefused)
-    return c.json(errorBody('refused', error.message), 422);
-  if (error instanceof YearChangeRefused) return c.json(errorBody('invalid_year_change', error.message), 422);
-  if (error instanceof ConsentRequired) {
-    return c.json(errorBody('consent_required', error.message, error.pupils.map(describePupil)), 409);
-  }
-  if (error instanceof RosterRejected) return c.json(errorBody('invalid_roster', error.message, error.problems), 422);
-  if (error instanceof ApprovalConflict || error instanceof JoinLinkConflict)
-    return c.json(errorBody('conflict', error.message), 409);
-  if (error instanceof RateLimited) {
-    c.header('retry-after', String(error.retryAfterSeconds));
-    return c.json(errorBody('rate_limited', error.message), 429);
+  if (error instanceof DomainError) {
+    // The error knows its answer (core/errors.ts): no list of classes here.
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+    if (error.exposed) return c.json(errorBody(error.code, error.message, error.details), error.status);
+    console.error(`API error ${error.code}`, error);
+    return c.json(errorBody(error.code, 'Something went wrong on our side. Please try again.'), error.status);
   }
   if (error instanceof HTTPException) {
     return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);

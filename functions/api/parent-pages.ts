@@ -47,7 +47,10 @@ function parentPage(locale: Locale, title: string, heading: Html, body: Html, op
     title,
     lang,
     dir,
+    // Corridor's own icon (the composer's, served by the web build on both runtimes): without a link the
+    // browser asks for /favicon.ico, and the 404 is a console error on every parent's page.
     head: html`<style>${raw(parentStyles)}</style>
+<link rel="icon" href="/compose/icon.svg" type="image/svg+xml">
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 ${options.script ? html`<script src="${PARENTS_SCRIPT_PATH}" defer></script>` : ''}`,
@@ -162,18 +165,10 @@ export function noticePage(locale: Locale, titleKey: MessageKey, textKey: Messag
 
 /** A short page with a message in English (the API's generic errors, before any language is known). */
 export function messagePage(title: string, text: string, link?: { href: string; label: string }): string {
-  return englishPage(
-    title,
-    html`<p class="status" role="status">${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}`,
-  );
-}
-
-/** A parents' page in English only (the family-link safety pages, not yet in the catalogues). */
-function englishPage(title: string, main: ReturnType<typeof html>): string {
   return page({
     title,
     body: html`<header><h1>${title}</h1></header>
-<main>${main}</main>`,
+<main><p class="status" role="status">${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}</main>`,
     head: html`<style>${raw(parentStyles)}</style><meta name="robots" content="noindex, nofollow">`,
   });
 }
@@ -181,26 +176,37 @@ function englishPage(title: string, main: ReturnType<typeof html>): string {
 /**
  * A family link that no longer works (expired after 30 days, ended by "Sign out everywhere", or not
  * ours), with the two ways to a new one: any newer message, or a fresh link mailed to a confirmed address.
+ * In the browser's language (nobody is known from a dead link); the form carries it on to the answer.
  */
-export function expiredLinkPage(): string {
-  return englishPage(
-    'This link has expired',
-    html`<p class="status" role="status">Links to your family page work for 30 days, and stop at once when your family chooses “Sign out everywhere”, so that an old or forwarded email cannot be used by someone else.</p>
-<p>The newest message from school has a link that works. Or get a new one by email:</p>
-<form method="post" action="/family/new-link"><label for="link-email">An email address that gets our messages</label>
-<input id="link-email" name="email" type="email" autocomplete="email" inputmode="email" required>
-<button type="submit">Email me a new link</button></form>
-<p class="note">If you only get notifications on a phone, tap the newest one and choose Settings.</p>`,
+export function expiredLinkPage(locale: Locale): string {
+  return simplePage(
+    locale,
+    'safety.expiredTitle',
+    html`<p class="status" role="status">${t(locale, 'safety.expired')}</p>
+<p>${t(locale, 'safety.expiredNewest')}</p>
+<form method="post" action="/family/new-link"><input type="hidden" name="lang" value="${locale}">
+<label for="link-email">${t(locale, 'safety.expiredEmailLabel')}</label>
+<input id="link-email" name="email" type="email" dir="ltr" autocomplete="email" inputmode="email" required>
+<button type="submit">${t(locale, 'safety.expiredButton')}</button></form>
+<p class="note">${t(locale, 'safety.expiredPhoneNote')}</p>`,
   );
 }
 
-/** Approving a new address or phone, from the link sent to the family's existing channels. */
-export function approvePage(what: string, action: string): string {
-  return englishPage(
-    'Add to your family?',
-    html`<p>Add <strong>${what}</strong> to the messages your family gets from school?</p>
-<p class="note">If you did not ask for this, close this page: nothing is added. Then choose “Sign out everywhere” on your family page.</p>
-<form method="post" action="${action}"><button type="submit">Yes, add it</button></form>`,
+/** What an approval adds: an address (shown whole: the link went to the family's own channels) or a phone. */
+export type ApprovalTarget = { kind: 'email'; address: string } | { kind: 'push' };
+
+/** Approving a new address or phone, from the link sent to the family's existing channels, in the family's language. */
+export function approvePage(locale: Locale, target: ApprovalTarget, action: string): string {
+  const question =
+    target.kind === 'email'
+      ? tHtml(locale, 'safety.approveEmail', { address: html`<bdi>${target.address}</bdi>` })
+      : tHtml(locale, 'safety.approvePhone');
+  return simplePage(
+    locale,
+    'safety.approveTitle',
+    html`<p>${question}</p>
+<p class="note">${t(locale, 'safety.approveNote')}</p>
+<form method="post" action="${action}"><button type="submit">${t(locale, 'safety.approveButton')}</button></form>`,
   );
 }
 
@@ -291,6 +297,7 @@ export function managePage(view: ManageView): string {
 ${modeFieldset(locale, 'push', say('manage.pushLegend'), prefs.push)}
 ${modeFieldset(locale, 'email', say('manage.emailLegend'), prefs.email)}
 ${hourSelect('digestTime', say('manage.digestTime', { timezone: prefs.timezone }), prefs.digestTime)}
+${devices.length > 0 ? html`<label class="check"><input type="checkbox" name="digestEmailToo" value="yes"${prefs.digestEmailToo ? raw(' checked') : ''}> ${say('manage.digestEmailToo')}</label>` : ''}
 <fieldset><legend>${say('manage.quietLegend')}</legend>
 ${hourSelect('quietStart', say('manage.quietFrom'), prefs.quietHours.start)}${hourSelect('quietEnd', say('manage.quietUntil'), prefs.quietHours.end)}
 <p class="note">${say('manage.urgentNote')}</p></fieldset>
@@ -303,7 +310,7 @@ ${hourSelect('quietStart', say('manage.quietFrom'), prefs.quietHours.start)}${ho
     )}</ul>
 <form method="post" action="${base}/emails"><label for="new-email">${say('manage.addEmailLabel')}</label>
 <input id="new-email" name="email" type="email" dir="ltr" autocomplete="email" required><button type="submit">${say('manage.addEmailButton')}</button></form>
-<p class="note" lang="en-GB" dir="ltr">To keep a forwarded link from adding a stranger, we first ask you to approve it through the addresses and phones above; then the new address confirms it.</p></section>
+<p class="note">${say('safety.addEmailNote')}</p></section>
 <section aria-labelledby="devices-heading"><h2 id="devices-heading">${say('manage.devicesHeading')}</h2>
 ${devices.length === 0 ? html`<p>${say('manage.noDevices')}</p>` : ''}
 <ul class="plain">${devices.map(
@@ -311,9 +318,9 @@ ${devices.length === 0 ? html`<p>${say('manage.noDevices')}</p>` : ''}
         html`<li><span>${say('manage.phone', { number: i + 1, date: formatShortDate(locale, d.addedAt, prefs.timezone) })}</span><form method="post" action="${base}/devices/remove"><input type="hidden" name="deviceId" value="${id}"><button type="submit" class="secondary">${tHtml(locale, 'manage.removePhone', { number: i + 1 })}</button></form></li>`,
     )}</ul></section>
 ${pushSection(locale, { vapidKey: view.vapidKey, subscribeUrl: `${base}/push` })}
-<section aria-labelledby="links-heading" lang="en-GB" dir="ltr"><h2 id="links-heading">Links to this page</h2>
-<p class="note">Every message from school carries a link to this page; each works for 30 days. If you forwarded one by mistake, end them all: a new link goes to your email addresses and phones.</p>
-<form method="post" action="${base}/sign-out"><button type="submit" class="secondary">Sign out everywhere</button></form></section>
+<section aria-labelledby="links-heading"><h2 id="links-heading">${say('safety.linksHeading')}</h2>
+<p class="note">${say('safety.linksNote')}</p>
+<form method="post" action="${base}/sign-out"><button type="submit" class="secondary">${say('safety.signOutButton')}</button></form></section>
 <section aria-labelledby="erase-heading"><h2 id="erase-heading">${say('manage.eraseHeading')}</h2>
 <form method="post" action="${base}/erase"><label class="check"><input type="checkbox" name="confirm" value="yes" required> ${say('manage.eraseConfirm')}</label>
 <button type="submit" class="danger">${say('manage.eraseButton')}</button></form></section>`,

@@ -25,6 +25,8 @@ const nouns: Record<string, string> = {
   requiresApproval: 'approval setting',
   consentConfirmed: 'consent confirmation',
   etag: 'part receipt (ETag)',
+  accent: 'accent colour',
+  welcome: 'welcome line',
 };
 
 const words = (name: string) => nouns[name] ?? name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();

@@ -10,6 +10,14 @@ export function apiTargetFromEnv(env = process.env): ApiTarget {
   return { baseUrl: (env.CORRIDOR_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), token: env.CORRIDOR_TOKEN };
 }
 
+/** A file's own bytes as the request body (a school's logo), instead of JSON. */
+export interface RawBody {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+const isRaw = (body: unknown): body is RawBody => typeof body === 'object' && body !== null && 'bytes' in body;
+
 /** Calls the Corridor API; turns every failure into one readable line. */
 export async function callApi<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
   if (!target.token)
@@ -22,8 +30,11 @@ export async function callApi<T>(target: ApiTarget, method: string, path: string
   try {
     response = await fetch(`${target.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${target.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
+      headers: {
+        authorization: `Bearer ${target.token}`,
+        ...(body ? { 'content-type': isRaw(body) ? body.contentType : 'application/json' } : {}),
+      },
+      body: isRaw(body) ? new Uint8Array(body.bytes) : body ? JSON.stringify(body) : undefined,
     });
   } catch (error) {
     throw new CliError(

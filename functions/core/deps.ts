@@ -1,5 +1,6 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
+import type { Table } from '../aws/lease';
 import type { Job } from './jobs/job';
 import type { SegmentJob } from './media/segments/jobs';
 import type { Notification } from './notify/notification';
@@ -55,6 +56,13 @@ export const faultPoints = [
   'segments:after-piece',
   /** After the joined video's outputs are stored, before the item is marked ready. */
   'segments:after-join',
+  /** A staff correction of a translation: stored, not yet audit-logged (`detail`: post and language). */
+  'correction:after-store',
+  /**
+   * A school's look (core/schools/look/): saved on the school, before the artwork and pages are made
+   * again. The admin sees a failure and saves again: the same look renders everything.
+   */
+  'look:after-save',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 
@@ -74,3 +82,6 @@ export interface Deps {
    */
   faults?: (point: FaultPoint, detail?: string) => void;
 }
+
+/** The table and its client, as the lease primitive (aws/lease.ts) takes them. */
+export const tableOf = (deps: Deps): Table => ({ client: deps.clients.dynamo, name: deps.config.tableName });

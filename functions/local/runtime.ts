@@ -17,6 +17,7 @@ import { digestHandler } from '../handlers/digest';
 import { fanoutHandler } from '../handlers/fanout';
 import { mediaHandler } from '../handlers/media';
 import { segmentsHandler } from '../handlers/segments';
+import { compression } from './compression';
 import { type Emulators, startEmulators } from './emulators';
 import { InProcessQueue, type InProcessQueueOptions } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
@@ -180,6 +181,8 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   };
 
   const root = new Hono();
+  // Outermost, so it compresses the finished response with every header already on it.
+  root.use('*', compression());
   root.use('*', securityHeadersMiddleware(config));
   root.route(
     '/',

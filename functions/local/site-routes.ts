@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { chooseLanguage, LANGUAGE_VARY, languageRedirectHeaders } from '../core/channels/language-choice';
 import type { SiteCache } from './site-cache';
 
 /**
@@ -26,7 +27,8 @@ const corsHeaders = { 'access-control-allow-origin': '*' };
 
 /**
  * Serves the public site like CloudFront: Content-Type and Cache-Control as stored, ETag with 304,
- * byte ranges (podcast apps and `<video>` seek with them), and CORS.
+ * byte ranges (podcast apps and `<video>` seek with them), and CORS. A page's plain address first goes
+ * to the reader's language (core/channels/language-choice.ts); compression is the server's (compression.ts).
  */
 export function siteRoutes(cache: SiteCache) {
   const app = new Hono();
@@ -35,6 +37,24 @@ export function siteRoutes(cache: SiteCache) {
     // Normally refused before any route (api/malformed-path.ts); kept so this router stands on its own.
     if (key === 'malformed') return c.html(malformedPage, 400, { 'cache-control': 'no-store' });
     if (!key) return next();
+    let negotiated = false;
+    if (key.endsWith('/index.html') && !key.startsWith('media/')) {
+      // In front of the cache, as the CloudFront viewer-request function does on AWS: each language is its own URL.
+      const choice = chooseLanguage({
+        path: c.req.path,
+        lang: c.req.query('lang'),
+        cookie: c.req.header('cookie'),
+        acceptLanguage: c.req.header('accept-language'),
+      });
+      if (choice.kind === 'redirect') {
+        return c.body(null, 302, {
+          location: choice.location,
+          ...languageRedirectHeaders,
+          ...(choice.setCookie ? { 'set-cookie': choice.setCookie } : {}),
+        });
+      }
+      negotiated = choice.negotiated;
+    }
     const object = await cache.get(key);
     if (!object) return c.html(notFoundPage, 404, { 'cache-control': 'no-store' });
     const headers: Record<string, string> = {
@@ -43,6 +63,8 @@ export function siteRoutes(cache: SiteCache) {
       etag: object.etag,
       'accept-ranges': 'bytes',
       ...corsHeaders,
+      // The English page at a plain address was chosen for this browser: its cache keys it on what chose it.
+      ...(negotiated ? { vary: LANGUAGE_VARY } : {}),
     };
     if (c.req.header('if-none-match') === object.etag) return c.body(null, 304, headers);
     const range = parseRange(c.req.header('range'), object.body.length);

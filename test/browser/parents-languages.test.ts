@@ -2,9 +2,10 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFamily } from '../../functions/core/families/family';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
-import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import { axeViolations, launchChromium, PHONE } from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import type { TestCorridor } from '../helpers/corridor';
+import { checkLocalisedPage, documentLanguage, showEmail as showEmailPage } from '../helpers/page-language';
 import {
   familyIdOf,
   type JoinLink,
@@ -28,7 +29,7 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  * translation on (a local server STANDS IN for a LibreTranslate server): the digest then shows each
  * family the caption in its language, marked, with the English original beside it marked as English.
  * The phone is added as docs/security.md requires: the family approves it from the e-mail sent to the
- * address it confirmed (that e-mail and the approval page are English only for now, marked en-GB).
+ * address it confirmed — that e-mail and the approval page in the family's language too.
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
@@ -80,6 +81,9 @@ const expected = {
     digestHeading: 'Dziś w szkole · środa, 10 czerwca',
     unsubscribe: 'Wypisz ten adres',
     translated: 'Przetłumaczono automatycznie · Oryginał:',
+    approveSubject: 'Dodać nowy telefon do wiadomości ze szkoły?',
+    approveButton: 'Tak, dodaj',
+    phoneAdded: 'Ten telefon otrzymuje teraz powiadomienia Twojej rodziny.',
   },
   ur: {
     joinTitle: 'Demo Primary School میں Year 1 میں شامل ہوں',
@@ -96,49 +100,18 @@ const expected = {
     digestHeading: 'آج اسکول میں · بدھ، 10 جون',
     unsubscribe: 'اس پتے کو ان سبسکرائب کریں',
     translated: 'خودکار ترجمہ · اصل:',
+    approveSubject: 'کیا ایک نیا فون اسکول کے پیغامات میں شامل کیا جائے؟',
+    approveButton: 'ہاں، شامل کریں',
+    phoneAdded: 'اب اس فون پر آپ کے خاندان کی اطلاعات آئیں گی۔',
   },
 };
 
 const caption = 'Year 1 planted beans today';
 
-/** The document's language and direction, and the direction the browser actually lays the body out in. */
-const documentLanguage = (page: Page) =>
-  page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    dir: document.documentElement.dir,
-    laidOut: getComputedStyle(document.body).direction,
-  }));
-
-/** Where the heading's text sits: at the right edge for right-to-left pages, at the left for the rest. */
-const headingEdges = (page: Page) =>
-  page.evaluate(() => {
-    const range = document.createRange();
-    range.selectNodeContents(document.querySelector('h1') as Node);
-    const box = range.getBoundingClientRect();
-    return { left: box.left, right: window.innerWidth - box.right };
-  });
-
-async function checkPage(page: Page, parent: Parent, lang: string, name: string): Promise<void> {
-  expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
-  const edges = await headingEdges(page);
-  // 16 px of page padding on the side the language starts from.
-  expect(parent.dir === 'rtl' ? edges.right : edges.left).toBeLessThanOrEqual(17);
-  const layout = await phoneLayoutProblems(page);
-  expect(layout.horizontalOverflow, name).toBeLessThanOrEqual(0);
-  expect(layout.smallTargets, name).toEqual([]);
-  expect(await axeViolations(page), name).toEqual([]);
-  await screenshot(page, name);
-}
-
-/** An e-mail as a phone's mail app shows it: its HTML part in a 390 px browser page. */
-async function showEmail(parent: Parent, mail: SentEmail | undefined, name: string): Promise<Page> {
-  expect(mail, name).toBeDefined();
-  const page = await (parent.context as BrowserContext).newPage();
-  await page.setContent(mail?.body.html ?? '', { waitUntil: 'load' });
-  expect(await axeViolations(page), name).toEqual([]);
-  await screenshot(page, name);
-  return page;
-}
+const checkPage = (page: Page, parent: Parent, lang: string, name: string) =>
+  checkLocalisedPage(page, { lang, dir: parent.dir }, name);
+const showEmail = (parent: Parent, mail: SentEmail | undefined, name: string) =>
+  showEmailPage(parent.context as BrowserContext, mail, name);
 
 describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) => {
   const parent = parents[lang];
@@ -199,20 +172,21 @@ describe.each(['pl', 'ur'] as const)('a family whose phone asks for %s', (lang) 
     const family = async () => getFamily(corridor.local.deps, familyIdOf(manageUrl));
     expect(Object.keys((await family())?.push ?? {})).toEqual([]);
 
-    // The family opens the approval e-mail and taps its button. The approval e-mail and page are still in
-    // English only (not yet in the catalogues), and say so with lang="en-GB".
+    // The family opens the approval e-mail, in its language, and taps its button.
     const approvalMail = (await sentEmails(corridor, parent.address))
       .slice(before)
       .find((m) => m.body.text?.includes('/family/approve/'));
+    expect(approvalMail?.subject).toBe(words.approveSubject);
     const mailPage = await showEmail(parent, approvalMail, `approve-phone-email-${lang}-phone`);
-    expect(await documentLanguage(mailPage)).toMatchObject({ lang: 'en-GB' });
+    expect(await documentLanguage(mailPage)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
     const link = await mailPage.locator('a[href*="/family/approve/"]').getAttribute('href');
     await mailPage.close();
     const page = await (parent.context as BrowserContext).newPage();
     await page.goto(String(link));
     expect(await axeViolations(page)).toEqual([]);
-    await page.getByRole('button', { name: 'Yes, add it' }).click();
-    expect(await page.getByRole('status').first().textContent()).toBe('That phone now gets your family’s notifications.');
+    expect(await documentLanguage(page)).toEqual({ lang, dir: parent.dir, laidOut: parent.dir });
+    await page.getByRole('button', { name: words.approveButton }).click();
+    expect(await page.getByRole('status').first().textContent()).toBe(words.phoneAdded);
     await page.close();
     expect(Object.keys((await family())?.push ?? {})).toHaveLength(1);
     await savePreferences(manageUrl, { push: 'instant', email: 'digest' });

@@ -114,7 +114,7 @@ export async function phoneLayoutProblems(page: Page): Promise<{ horizontalOverf
         const box = el.getBoundingClientRect();
         if (box.width === 0 && box.height === 0) return false; // not rendered (hidden)
         if (el.closest('label.chip')) return false; // the chip label around it is the target
-        if (el.tagName === 'A' && el.closest('p.caption, .hint')) return false; // inline in text
+        if (el.tagName === 'A' && el.closest('.caption, .hint')) return false; // inline in text (a caption may be a post page's heading)
         const target = el.closest('label') ?? el;
         const rect = target.getBoundingClientRect();
         return rect.height < 44 || rect.width < 44;

@@ -35,9 +35,9 @@ print(json.dumps({
 }))
 `;
 
-/** Parses a feed with /usr/bin/python3 + feedparser (the Debian interpreter that has it). */
-export async function parseWithFeedparser(xml: string): Promise<ParsedFeed> {
-  const child = execFile('/usr/bin/python3', ['-c', script], { maxBuffer: 64 * 1024 * 1024 });
+/** Runs Debian's /usr/bin/python3 (the interpreter that has feedparser, html5lib, rdflib) on `input`; its stdout. */
+function python3(args: string[], input: string | Buffer, what: string): Promise<string> {
+  const child = execFile('/usr/bin/python3', args, { maxBuffer: 64 * 1024 * 1024 });
   const output = new Promise<string>((resolve, reject) => {
     let out = '';
     let err = '';
@@ -47,10 +47,15 @@ export async function parseWithFeedparser(xml: string): Promise<ParsedFeed> {
     child.stderr?.on('data', (d) => {
       err += d;
     });
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`feedparser failed: ${err}`))));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${what} failed: ${err}`))));
   });
-  child.stdin?.end(xml);
-  return JSON.parse(await output) as ParsedFeed;
+  child.stdin?.end(input);
+  return output;
+}
+
+/** Parses a feed with /usr/bin/python3 + feedparser (the Debian interpreter that has it). */
+export async function parseWithFeedparser(xml: string): Promise<ParsedFeed> {
+  return JSON.parse(await python3(['-c', script], xml, 'feedparser')) as ParsedFeed;
 }
 
 const isUrl = (value: unknown) => typeof value === 'string' && /^https?:\/\/[^\s]+$/.test(value);
@@ -130,4 +135,27 @@ export async function walkArchives(
     url = await next(body);
   }
   return seen;
+}
+
+/** One finding of the W3C feed validator. */
+export interface W3cFeedEvent {
+  level: 'error' | 'warning' | 'info';
+  type: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+}
+
+const w3cValidator = new URL('../judges/w3c-feedvalidator.py', import.meta.url).pathname;
+
+/**
+ * What the W3C Feed Validation Service (validator.w3.org/feed) says of a feed as served: its own code,
+ * vendored in test/vendor/w3c-feedvalidator (MIT), run by test/judges/w3c-feedvalidator.py with Debian's python3 — the same checks as the online
+ * service, at its level ("AA"), including the served Content-Type. Errors and warnings; [] is a clean feed.
+ */
+export async function w3cFeedValidator(url: string): Promise<W3cFeedEvent[]> {
+  const res = await fetch(url);
+  const body = Buffer.from(await res.arrayBuffer());
+  const output = await python3([w3cValidator, url, res.headers.get('content-type') ?? ''], body, 'the W3C feed validator');
+  return JSON.parse(output) as W3cFeedEvent[];
 }

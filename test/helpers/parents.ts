@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import type { LocalOptions } from '../../functions/local/runtime';
 import { startTestCorridor, type TestCorridor } from './corridor';
 import { type PushService, startPushService, type TestBrowser } from './push-service';
@@ -48,6 +49,19 @@ export async function startParentsWorld(now: () => Date, options: Partial<LocalO
   const push = await startPushService();
   const corridor = await startTestCorridor({ now, digestEveryMs: 0, ...options });
   return { corridor, push, links: await joinLinks(corridor) };
+}
+
+/**
+ * A parents' world for a whole test file: started before its tests, stopped after them. Read `corridor`,
+ * `push` and `links` from the returned object inside the tests (they are filled in by then).
+ */
+export function useParentsWorld(now: () => Date, options: Partial<LocalOptions> = {}): ParentsWorld {
+  const world = {} as ParentsWorld;
+  beforeAll(async () => {
+    Object.assign(world, await startParentsWorld(now, options));
+  });
+  afterAll(() => stopParentsWorld(world));
+  return world;
 }
 
 export async function stopParentsWorld(world: Partial<ParentsWorld>): Promise<void> {
@@ -157,7 +171,14 @@ export async function joinByEmail(corridor: TestCorridor, joinUrl: string, addre
 /** Saves the family's preferences through its manage page form. */
 export async function savePreferences(
   manageUrl: string,
-  preferences: Partial<{ push: string; email: string; digestTime: string; quietStart: string; quietEnd: string }>,
+  preferences: Partial<{
+    push: string;
+    email: string;
+    digestTime: string;
+    digestEmailToo: 'yes';
+    quietStart: string;
+    quietEnd: string;
+  }>,
 ): Promise<void> {
   const response = await submitForm(`${manageUrl}/preferences`, {
     push: 'digest',

@@ -6,7 +6,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { CorridorInfra } from '../../infra/corridor';
-import { bundlingDefaults, FACE_ASSETS_DIR, faceAssetFiles, faceBundling, sharpBundling } from '../../infra/lambda';
+import { apiBundling, bundlingDefaults, FACE_ASSETS_DIR, faceAssetFiles, faceBundling, sharpBundling } from '../../infra/lambda';
 import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
 
 /**
@@ -16,8 +16,17 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
  * with them). Shipping the catalogues beside the bundle and reading only the locale asked for would win
  * most of that back. 750 kB since the operator, school, trust and school-year routes, the admin screens'
  * routes and the school artwork joined the API (723 kB measured); the catalogues step above is the way down.
+ * The family-link safety pages' words in all twelve languages and the translation corrections took it to
+ * 864 kB with esbuild's default ASCII output (each Urdu, Tamil… character a 6-byte \u escape); bundling
+ * as UTF-8 (bundlingDefaults.charset) brings it to 741 kB (655 kB before those words).
+ * 775 kB since the public pages speak the twelve languages too (their words, ~19 kB of JSON across the
+ * catalogues, and the page chrome; 757.7 kB measured): the renderers ride in the API because a private
+ * feed's address rotation re-renders its pages there. The catalogues step is still the way down.
+ * A school's logo brought the photo pipeline into the API (744 kB measured on its own, with heic-decode
+ * beside it). All of them together: 787.4 kB, so 800 kB — and the catalogues step (each Lambda reading
+ * only the locale it renders, the JSON shipped beside the bundle) is the way back under 650 kB.
  */
-const API_BUNDLE_LIMIT_BYTES = 750 * 1000;
+const API_BUNDLE_LIMIT_BYTES = 800 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
 async function bundle(entry: string, external: string[] = []) {
@@ -28,6 +37,7 @@ async function bundle(entry: string, external: string[] = []) {
     target: bundlingDefaults.target,
     format: bundlingDefaults.format,
     minify: bundlingDefaults.minify,
+    charset: bundlingDefaults.charset,
     external: [...bundlingDefaults.externalModules, ...external],
     write: false,
     metafile: true,
@@ -60,8 +70,9 @@ if (!existsSync(mediaEntry))
 
 describe('bundles (esbuild, node24 target; arm64 does not matter to JavaScript)', () => {
   it.skipIf(!existsSync(apiEntry))(`the API bundle is at most ${API_BUNDLE_LIMIT_BYTES / 1000} kB minified`, async () => {
-    // sharp (drawing a school's artwork on a feed rotation) is installed beside the bundle, not in it.
-    const { bytes, metafile } = await bundle(apiEntry, sharpBundling.nodeModules as unknown as string[]);
+    // sharp (drawing a school's artwork on a feed rotation) and heic-decode (a school's HEIC logo) are
+    // installed beside the bundle, not in it.
+    const { bytes, metafile } = await bundle(apiEntry, apiBundling.nodeModules as unknown as string[]);
     console.log(
       `API bundle: ${(bytes / 1000).toFixed(1)} kB minified (limit ${API_BUNDLE_LIMIT_BYTES / 1000} kB); largest: ${biggest(metafile)}`,
     );
@@ -113,7 +124,7 @@ describe('the face detector in the media workers (issue 19)', () => {
           `${(sharp / 1e6).toFixed(1)} MB = ${(total / 1e6).toFixed(1)} MB unzipped (limit ${LAMBDA_UNZIPPED_LIMIT_BYTES / 1024 / 1024} MiB)`,
       );
       expect(total).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
-      const api = await bundle(apiEntry, sharpBundling.nodeModules as unknown as string[]);
+      const api = await bundle(apiEntry, apiBundling.nodeModules as unknown as string[]);
       expect(api.text).not.toContain('ssdMobilenetv1');
       expect(api.text).not.toContain('tfjs-backend-wasm');
       expect(faceBundling.nodeModules).toEqual(['sharp']);
@@ -167,8 +178,9 @@ describe('the workers that draw pictures ship sharp for linux-arm64', () => {
 
   it('each NodejsFunction declares sharp in nodeModules and npm_config_os/cpu/libc for linux-arm64 glibc', () => {
     // The media workers process photos and posters; the API and fan-out draw a school's podcast artwork.
+    // The API also runs a school's logo through the photo pipeline: heic-decode ships beside its bundle.
     for (const worker of [infra.functions.image, infra.functions.av, infra.functions.api, infra.functions.fanout]) {
-      expect(worker.bundling.nodeModules).toEqual(['sharp']);
+      expect(worker.bundling.nodeModules).toEqual(worker === infra.functions.api ? ['sharp', 'heic-decode'] : ['sharp']);
       expect(worker.bundling.environment).toEqual({ npm_config_os: 'linux', npm_config_cpu: 'arm64', npm_config_libc: 'glibc' });
       expect(worker.bundling.format).toBe(bundlingDefaults.format);
       expect(worker.bundling.target).toBe('node24');

@@ -191,6 +191,23 @@ const rules: Record<string, Rule> = {
     call: async () => ({ path: `/api/posts/${(await fixtures()).post.id}/reach` }),
     expect: signedIn(200, 200, 404),
   },
+  // A post's translations: any of its school's staff; the other school cannot see the post.
+  'GET /api/posts/:postId/translations': {
+    call: async () => ({ path: `/api/posts/${(await fixtures()).post.id}/translations` }),
+    expect: signedIn(200, 200, 404),
+  },
+  // Correcting one: this school does not translate captions, so its staff are told so (422), in words.
+  'PUT /api/posts/:postId/translations/:language': {
+    call: async () => ({
+      path: `/api/posts/${(await fixtures()).post.id}/translations/pl`,
+      body: { sourceHash: 'x', caption: 'Dzień sportu', alts: [] },
+    }),
+    expect: signedIn(422, 422, 404),
+  },
+  'GET /api/translations/languages': {
+    call: () => ({ path: '/api/translations/languages?audience=school' }),
+    expect: signedIn(200, 200, 200),
+  },
   'POST /api/posts/:id/submit': {
     call: async () => ({ path: `/api/posts/${(await fixtures()).draft.id}/submit` }),
     expect: signedIn(200, 200, 404),
@@ -288,6 +305,12 @@ const rules: Record<string, Rule> = {
     call: () => ({ path: '/api/settings', body: { requiresApproval: true } }),
     expect: signedIn(403, 200, 200),
   },
+  // Bytes that are no picture: an admin gets past the door to the refusal in words (422).
+  'PUT /api/settings/logo': {
+    call: () => ({ path: '/api/settings/logo', body: 'not a picture', contentType: 'image/png' }),
+    expect: signedIn(403, 422, 422),
+  },
+  'DELETE /api/settings/logo': { call: () => ({ path: '/api/settings/logo' }), expect: signedIn(403, 200, 200) },
   'GET /api/audit': { call: () => ({ path: '/api/audit' }), expect: signedIn(403, 200, 200) },
   'GET /api/consent/check': { call: () => ({ path: '/api/consent/check?audience=public' }), expect: signedIn(200, 200, 200) },
   'GET /api/consent/roster': { call: () => ({ path: '/api/consent/roster' }), expect: signedIn(403, 200, 200) },

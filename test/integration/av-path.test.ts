@@ -130,6 +130,7 @@ describe('every recording of the corpus, through the API', () => {
             'audio/mp4': 'm4a',
             'image/jpeg': 'jpg',
             'image/webp': 'webp',
+            'image/avif': 'avif',
             'application/json': 'json',
           }[output.mime_type];
           if (!ext || ext === 'json') continue;

@@ -27,10 +27,17 @@ const TINY_PHOTO = corpusPath('png_exif_gps_1x1.png');
 const postIdOf = (itemId: string) => /(?:\/p\/|:post:)([\w-]+)$/.exec(itemId)?.[1] ?? itemId;
 
 // Delivery to parents has its own crash test (parents-crash.test.ts), and so have the change of school year
-// (school-year.test.ts) and long videos' piece jobs (video-segments-crash.test.ts); here the notifications
+// (school-year.test.ts), long videos' piece jobs (video-segments-crash.test.ts) and staff corrections of
+// translations (translation-corrections.test.ts); here the notifications
 // queue holds what the outbox sent, the contract checked here.
 const publishingFaultPoints = faultPoints.filter(
-  (point) => !point.startsWith('deliver:') && !point.startsWith('year:') && !point.startsWith('segments:'),
+  // A school's look has its own crash test (school-look.test.ts), as do translation corrections.
+  (point) =>
+    !point.startsWith('deliver:') &&
+    !point.startsWith('year:') &&
+    !point.startsWith('segments:') &&
+    !point.startsWith('correction:') &&
+    !point.startsWith('look:'),
 );
 
 describe.each(publishingFaultPoints.map((point) => [point]))('crashing at %s, repeatedly', (point: FaultPoint) => {

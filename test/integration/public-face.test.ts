@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import FeedParser from 'feedparser';
 import ogs from 'open-graph-scraper';
 import { parseFeed } from 'podcast-partytime';
 import podparse from 'podparse';
@@ -65,10 +67,29 @@ async function pythonPodcastGuid(feedUrl: string): Promise<string> {
   return stdout.trim();
 }
 
+/** The channel's metadata as the npm `feedparser` (a streaming SAX parser, namespaced elements kept) reads it. */
+function feedparserMeta(xml: string): Promise<FeedParser.Meta> {
+  return new Promise((resolve, reject) => {
+    const parser = new FeedParser({});
+    let meta: FeedParser.Meta | undefined;
+    parser.on('error', reject);
+    parser.on('meta', (m: FeedParser.Meta) => {
+      meta = m;
+    });
+    parser.on('readable', () => {
+      while (parser.read()) {
+        // items are not needed here; reading them lets the stream end
+      }
+    });
+    parser.on('end', () => (meta ? resolve(meta) : reject(new Error('feedparser read no channel'))));
+    Readable.from([xml]).pipe(parser);
+  });
+}
+
 /**
- * What three podcast parsers from the npm registry read as the feed's artwork, podcast:guid and locked.
- * (podcast-feed-parser was a fourth, but it installs npm 6 as a dependency, whose `npm` shim then shadows
- * the real npm for every script and broke the Lambda bundling's `npm ci`.)
+ * What four podcast parsers from the npm registry read as the feed's artwork, podcast:guid and locked.
+ * (podcast-feed-parser was one, but it installs npm 6 as a dependency, whose `npm` shim then shadows the
+ * real npm for every script and broke the Lambda bundling's `npm ci`; the npm `feedparser` replaced it.)
  */
 async function podcastParsers(xml: string) {
   const partytime = parseFeed(xml);
@@ -78,10 +99,12 @@ async function podcastParsers(xml: string) {
     'podcast:locked'?: string;
   };
   const pod = podparse(xml).meta as { image?: { url?: string }; guid?: string; locked?: boolean };
+  const fp = await feedparserMeta(xml);
   return {
     'podcast-partytime': { artwork: partytime?.itunesImage, guid: partytime?.guid, locked: partytime?.locked },
     'rss-parser': { artwork: rss.itunes?.image, guid: rss['podcast:guid'], locked: rss['podcast:locked'] === 'yes' },
     podparse: { artwork: pod.image?.url, guid: pod.guid, locked: pod.locked },
+    feedparser: { artwork: fp.image?.url, guid: fp['podcast:guid']?.['#'], locked: fp['podcast:locked']?.['#'] === 'yes' },
   };
 }
 
@@ -104,14 +127,14 @@ describe('podcast feeds', () => {
     expect(feed.title).toBe('Demo Primary School');
   });
 
-  it('has three podcast parsers read the artwork, podcast:guid and locked from the school feed and a private class feed', async () => {
+  it('has four podcast parsers read the artwork, podcast:guid and locked from the school feed and a private class feed', async () => {
     expect(classRss).toMatch(/\/c\/[\w-]+\/rss\.xml$/);
     for (const url of [schoolRss(), classRss]) {
       const xml = await text(url);
       const artwork = /<itunes:image href="([^"]+)"\/>/.exec(xml)?.[1];
       const guid = await pythonPodcastGuid(url);
       const read = await podcastParsers(xml);
-      expect(Object.keys(read)).toHaveLength(3);
+      expect(Object.keys(read)).toHaveLength(4);
       for (const [parser, got] of Object.entries(read))
         expect(got, `${parser} on ${url}`).toEqual({ artwork, guid, locked: true });
     }

@@ -69,6 +69,12 @@ import type { PostReach } from '../../functions/core/notify/reach';
 
 export type { PostReach };
 
+/** A post's languages and translations, and the plan for a post not yet written: the API's own types. */
+import type { CorrectionInput, LanguageTranslation, PostTranslations } from '../../functions/core/translate/corrections';
+import type { TranslationPlan } from '../../functions/core/translate/languages';
+
+export type { CorrectionInput, LanguageTranslation, PostTranslations, TranslationPlan };
+
 export interface CreatePostRequest {
   idempotencyKey: string;
   audience: string[];
@@ -147,7 +153,7 @@ export class Api {
       response = await fetch(`${this.base}/api${path}`, {
         method,
         headers: { ...credentialHeaders(this.credential), ...(body === undefined ? {} : { 'content-type': contentType }) },
-        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        body: body === undefined ? undefined : typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body),
         cache: 'no-store',
       });
     } catch {
@@ -179,6 +185,11 @@ export class Api {
   /** A CSV body (the consent roster), answered with JSON. */
   async sendCsv<T>(method: string, path: string, csv: string): Promise<T> {
     return (await (await this.send(method, path, csv, 'text/csv')).json()) as T;
+  }
+
+  /** A file's own bytes as the body (the school's logo), answered with JSON. */
+  async sendFile<T>(method: string, path: string, file: Blob): Promise<T> {
+    return (await (await this.send(method, path, file, file.type || 'application/octet-stream')).json()) as T;
   }
 
   /** A file the API offers for download (audit CSV, data export), with the name it suggests. */
@@ -222,6 +233,23 @@ export class Api {
 
   async reach(postId: string): Promise<PostReach> {
     return (await this.call<{ reach: PostReach }>('GET', `/posts/${encodeURIComponent(postId)}/reach`)).reach;
+  }
+
+  /** Which languages the post is translated into, and each translation so far. */
+  translations(postId: string): Promise<PostTranslations> {
+    return this.call<PostTranslations>('GET', `/posts/${encodeURIComponent(postId)}/translations`);
+  }
+
+  /** Stores the author's own translation into one language (the translator is not asked). */
+  async correctTranslation(postId: string, language: string, correction: CorrectionInput): Promise<LanguageTranslation> {
+    const path = `/posts/${encodeURIComponent(postId)}/translations/${encodeURIComponent(language)}`;
+    return (await this.call<{ translation: LanguageTranslation }>('PUT', path, correction)).translation;
+  }
+
+  /** The languages a post for this audience would be translated into (before it is sent). */
+  plannedLanguages(audience: string[]): Promise<TranslationPlan> {
+    const query = audience.map((a) => `audience=${encodeURIComponent(a)}`).join('&');
+    return this.call<TranslationPlan>('GET', `/translations/languages?${query}`);
   }
 
   /** How many staff posts wait for an admin (the Admin tab's badge). */

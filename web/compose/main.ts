@@ -9,6 +9,7 @@ import { showMyPosts } from './my-posts';
 import { outbox } from './outbox';
 import { Sender } from './sender';
 import { refreshSchool, restoreSession, type Session, signIn, signOut } from './session';
+import { plannedLanguagesNote } from './translations';
 import { announcer, audienceLabel } from './ui';
 
 const root = document.getElementById('app') as HTMLElement;
@@ -99,11 +100,19 @@ function composeView(s: Session): void {
     },
   });
   const target = h('span', { class: 'post-target' });
+  const chosenAudience = () =>
+    [...composer.form.querySelectorAll<HTMLInputElement>('input[name=audience]:checked')].map((b) => b.value);
+  // Which languages the families of the chosen audience read (the school's translation setting permitting).
+  const languages = plannedLanguagesNote(() => session?.api, chosenAudience);
+  composer.form.querySelector('fieldset.audience')?.after(languages.el);
   const showTarget = () => {
-    const audience = [...composer.form.querySelectorAll<HTMLInputElement>('input[name=audience]:checked')].map((b) => b.value);
+    const audience = chosenAudience();
     target.textContent = audience.length ? `to ${audienceLabel(audience, classes)}` : '';
   };
   composer.form.addEventListener('change', showTarget);
+  composer.form.addEventListener('change', (event) => {
+    if ((event.target as HTMLInputElement | null)?.name === 'audience') languages.refresh();
+  });
   composer.form.append(
     h(
       'div',
@@ -113,6 +122,7 @@ function composeView(s: Session): void {
     ),
   );
   showTarget();
+  languages.refresh();
   composeForm = composer.form;
   replace(main, activity.el, composer.form);
 }

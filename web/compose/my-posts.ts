@@ -1,12 +1,13 @@
 /**
  * The posts view: the school's recent posts with their status and a link, an in-place caption edit,
- * and Retract (one action removes a post from every channel). The API lists the school's posts; it
+ * their translations (translations.ts), and Retract (one action removes a post from every channel). The API lists the school's posts; it
  * has no per-author filter yet.
  */
 import { h, replace } from '../shared/dom';
 import type { Api, PostView } from './api';
 import { reachButton } from './reach';
 import { describe, track } from './status';
+import { translationsButton } from './translations';
 import { audienceLabel, formatDate, snippet } from './ui';
 
 export interface MyPostsOptions {
@@ -44,6 +45,15 @@ export async function showMyPosts(container: HTMLElement, options: MyPostsOption
   );
 }
 
+/** States in which a post has, or will have, translations (as the API allows corrections). */
+const translatable: ReadonlySet<PostView['state']> = new Set([
+  'draft',
+  'processing',
+  'pending_approval',
+  'scheduled',
+  'published',
+]);
+
 function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const caption = h('p', { class: 'card-caption' });
   const meta = h('p', { class: 'meta' });
@@ -51,7 +61,8 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
   const reach = h('div');
-  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, reach, actions);
+  const translations = h('div');
+  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, reach, translations, actions);
   let latest = initial;
   let stopTracking: (() => void) | undefined;
   /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
@@ -84,6 +95,10 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
     // Published once: who it reached (counts only). Kept once shown, so a re-render does not reset it.
     if (post.state === 'published' && !reach.firstChild) replace(reach, reachButton(options.api, post.id));
     if (post.state === 'retracted') replace(reach);
+    // Before publishing (waiting for approval or its time) and after: which languages, and corrections.
+    if (translatable.has(post.state) && !translations.firstChild)
+      replace(translations, translationsButton(options.api, post.id, options.announce));
+    if (!translatable.has(post.state)) replace(translations);
   };
   const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
 

@@ -9,7 +9,16 @@
  * styles are set through the CSSOM). When the feed cannot be read it shows a link to the school page.
  */
 import { type Child, h, replace } from '../shared/dom';
-import { type FeedItem, type FeedMedia, type JsonFeed, pickOutputs, srcset } from './feed';
+import {
+  type FeedItem,
+  type FeedMedia,
+  type JsonFeed,
+  pickLanguage,
+  pickOutputs,
+  schoolAccent,
+  srcset,
+  type WidgetWords,
+} from './feed';
 import { drawPlaceholder } from './placeholder';
 import { styles } from './styles';
 
@@ -60,20 +69,58 @@ function attachStyles(root: ShadowRoot): void {
   }
 }
 
-const dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || 'en-GB', { dateStyle: 'medium' });
+/** English words for a feed that carries none (an older feed): what the widget said before it spoke other languages. */
+const ENGLISH: WidgetWords = {
+  dir: 'ltr',
+  postFrom: 'Post from {date}',
+  moreFrom: 'More from {title}',
+  latestNews: 'See our latest news',
+  noPosts: 'No posts yet.',
+  video: 'Video',
+  recording: 'Sound recording',
+  more: { one: '+# more', other: '+# more' },
+};
+
+/** The words, dates and plural rules of the visitor's language, and the school's clock. */
+interface Speech {
+  lang: string;
+  words: WidgetWords;
+  date: Intl.DateTimeFormat;
+  plural: Intl.PluralRules;
+}
+
+function speech(feed: JsonFeed | undefined): Speech {
+  const languages = feed?._corridor?.widget?.languages ?? {};
+  const lang = pickLanguage(navigator.languages ?? [navigator.language], Object.keys(languages));
+  const timeZone = feed?._corridor?.widget?.timezone;
+  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' };
+  let date: Intl.DateTimeFormat;
+  try {
+    date = new Intl.DateTimeFormat(lang, { ...options, timeZone });
+  } catch {
+    date = new Intl.DateTimeFormat(lang, options); // a time zone this browser does not know
+  }
+  return { lang, words: languages[lang] ?? ENGLISH, date, plural: new Intl.PluralRules(lang) };
+}
+
+/** Splits a template at `{name}` so the value can be an element (a `<time>`), never markup. */
+function fill(template: string, name: string, value: Child): Child[] {
+  const [before = '', after = ''] = template.split(`{${name}}`);
+  return [before, value, after];
+}
 
 function link(options: WidgetOptions, href: string, ...children: Child[]): HTMLAnchorElement {
   return h('a', { href, target: options.target, rel: options.target ? 'noopener' : undefined }, ...children);
 }
 
-function mediaNode(media: FeedMedia): HTMLElement | undefined {
+function mediaNode(media: FeedMedia, words: WidgetWords): HTMLElement | undefined {
   const o = pickOutputs(media);
   const frame = h('div', { class: 'media' });
   if (media.dominant_color) frame.style.backgroundColor = media.dominant_color;
   if (media.width && media.height) frame.style.aspectRatio = `${media.width} / ${media.height}`;
   if (media.kind === 'audio') {
     if (!o.audio) return undefined;
-    return h('audio', { controls: true, preload: 'none', src: o.audio.url, 'aria-label': media.alt || 'Sound recording' });
+    return h('audio', { controls: true, preload: 'none', src: o.audio.url, 'aria-label': media.alt || words.recording });
   }
   if (media.kind === 'video') {
     if (!o.video) return undefined;
@@ -84,7 +131,7 @@ function mediaNode(media: FeedMedia): HTMLElement | undefined {
         preload: 'none',
         src: o.video.url,
         poster: o.poster?.url,
-        'aria-label': media.alt || 'Video',
+        'aria-label': media.alt || words.video,
       }),
     );
     return frame;
@@ -114,9 +161,9 @@ function mediaNode(media: FeedMedia): HTMLElement | undefined {
   return frame;
 }
 
-function itemNode(options: WidgetOptions, item: FeedItem): HTMLLIElement {
+function itemNode(options: WidgetOptions, item: FeedItem, say: Speech): HTMLLIElement {
   const media = item._corridor?.media ?? [];
-  const first = media.map(mediaNode).find(Boolean);
+  const first = media.map((m) => mediaNode(m, say.words)).find(Boolean);
   const more = media.length - 1;
   const date = new Date(item.date_published);
   return h(
@@ -126,16 +173,21 @@ function itemNode(options: WidgetOptions, item: FeedItem): HTMLLIElement {
       'article',
       null,
       first,
-      item.content_text && h('p', { class: 'caption' }, item.content_text),
+      // Staff write in English: marked so, and laid out by its own direction inside an Urdu widget.
+      item.content_text && h('p', { class: 'caption', lang: 'en-GB', dir: 'auto' }, item.content_text),
       h(
         'p',
         { class: 'meta' },
         link(
           options,
           item.url,
-          h('span', { class: 'vh' }, 'Post from '),
-          h('time', { datetime: item.date_published }, Number.isNaN(date.getTime()) ? '' : dateFormat.format(date)),
-          more > 0 && ` · ${more} more`,
+          ...fill(
+            say.words.postFrom,
+            'date',
+            h('time', { datetime: item.date_published }, Number.isNaN(date.getTime()) ? '' : say.date.format(date)),
+          ),
+          more > 0 &&
+            ` · ${(say.words.more[say.plural.select(more)] ?? say.words.more.other ?? '+#').replace('#', more.toLocaleString(say.lang))}`,
         ),
       ),
     ),
@@ -143,28 +195,36 @@ function itemNode(options: WidgetOptions, item: FeedItem): HTMLLIElement {
 }
 
 function render(root: ShadowRoot, options: WidgetOptions, feed: JsonFeed): void {
+  const say = speech(feed);
+  const section = root.lastChild as Element;
+  section.setAttribute('lang', say.lang);
+  section.setAttribute('dir', say.words.dir);
   const schoolUrl = feed.home_page_url || `${options.origin}/s/${options.school}`;
   const items = (feed.items ?? []).slice(0, options.limit);
   const headingId = `corridor-${options.school}-${Math.random().toString(36).slice(2, 8)}`;
+  // A default only: the host's own --corridor-accent (inherited from outside) still wins. Set through the
+  // CSSOM, which a strict CSP allows.
+  const accent = schoolAccent(feed);
+  if (accent) (root.lastChild as HTMLElement).style.setProperty('--corridor-school-accent', accent);
   const heading = h(`h${options.headingLevel}` as 'h2', { id: headingId, class: 'title' }, options.title ?? feed.title);
   replace(
-    root.lastChild as Element,
+    section,
     heading,
     items.length === 0
-      ? h('p', null, 'No news yet.')
+      ? h('p', null, say.words.noPosts)
       : h(
           'ul',
           { role: 'list', 'aria-labelledby': headingId },
-          items.map((item) => itemNode(options, item)),
+          items.map((item) => itemNode(options, item, say)),
         ),
-    h('p', { class: 'more' }, link(options, schoolUrl, `More from ${feed.title}`)),
+    h('p', { class: 'more' }, link(options, schoolUrl, ...fill(say.words.moreFrom, 'title', feed.title))),
   );
 }
 
 function renderFallback(root: ShadowRoot, options: WidgetOptions): void {
   replace(
     root.lastChild as Element,
-    h('p', { class: 'more' }, link(options, `${options.origin}/s/${options.school}`, 'See our latest news')),
+    h('p', { class: 'more' }, link(options, `${options.origin}/s/${options.school}`, speech(undefined).words.latestNews)),
   );
 }
 

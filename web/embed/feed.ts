@@ -30,10 +30,40 @@ export interface FeedItem {
   _corridor?: { media: FeedMedia[] };
 }
 
+/** The widget's words in one language: the type core writes into the feed (a type import, erased from the bundle). */
+import type { WidgetWords } from '../../functions/core/channels/render/widget-chrome';
+
+export type { WidgetWords };
+
 export interface JsonFeed {
   title: string;
   home_page_url?: string;
   items?: FeedItem[];
+  /** The widget's words and time zone; the school's look (its accent becomes the default `--corridor-accent`). */
+  _corridor?: { widget?: { timezone?: string; languages?: Record<string, WidgetWords> }; look?: { accent?: string } };
+}
+
+/**
+ * The visitor's language among those the feed has words for: the first of the browser's languages that
+ * matches exactly, else by language alone (`pt-BR` → `pt`), else English — as the pages choose.
+ */
+export function pickLanguage(wanted: readonly string[], available: string[]): string {
+  for (const tag of wanted) {
+    const lower = tag.toLowerCase();
+    const exact = available.find((a) => a.toLowerCase() === lower);
+    if (exact) return exact;
+    const [language, script] = lower.split('-');
+    if (language === 'pa' && script === 'arab') continue;
+    const byLanguage = available.find((a) => a.split('-')[0]?.toLowerCase() === language);
+    if (byLanguage) return byLanguage;
+  }
+  return 'en-GB';
+}
+
+/** The school's accent, when the feed carries a well-formed one (it goes into a CSS value). */
+export function schoolAccent(feed: JsonFeed): string | undefined {
+  const accent = feed._corridor?.look?.accent;
+  return typeof accent === 'string' && /^#[0-9a-fA-F]{6}$/.test(accent) ? accent : undefined;
 }
 
 const widest = (outputs: FeedOutput[]) =>

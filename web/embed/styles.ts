@@ -2,6 +2,8 @@
  * The widget's stylesheet, inside its shadow root so the host page's CSS cannot break it. Hosts theme it
  * with custom properties, which inherit into the shadow tree, e.g.
  *   corridor-feed { --corridor-accent: #7a1f5c; --corridor-columns: 3; }
+ * A host that sets no accent gets the school's own (`--corridor-school-accent`, set from the feed on the
+ * widget's root), then Corridor's default.
  */
 export const styles = `
 :host{display:block;container-type:inline-size;font:var(--corridor-font,inherit);color:var(--corridor-text,inherit)}
@@ -20,9 +22,9 @@ audio{display:block;width:100%;margin:12px 0 0}
 .caption{margin:12px 12px 0;white-space:pre-line;overflow-wrap:anywhere;display:-webkit-box;-webkit-box-orient:vertical;
 -webkit-line-clamp:var(--corridor-caption-lines,4);overflow:hidden}
 .meta{margin:auto 0 0;padding:4px 12px 8px}
-a{color:var(--corridor-accent,#1d5fa8);text-underline-offset:2px}
+a{color:var(--corridor-accent,var(--corridor-school-accent,#1d5fa8));text-underline-offset:2px}
 .meta a{display:inline-block;min-height:44px;padding:11px 2px}
-a:focus-visible{outline:3px solid var(--corridor-accent,#1d5fa8);outline-offset:2px;border-radius:2px}
+a:focus-visible{outline:3px solid var(--corridor-accent,var(--corridor-school-accent,#1d5fa8));outline-offset:2px;border-radius:2px}
 .more a{display:inline-block;min-height:44px;padding:11px 0}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 `;

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { approvePost, pendingApprovals, sendBackPost } from '../../core/approval/approval';
+import { approvePost, pendingApprovals, sendBackPost, sendBackSchema } from '../../core/approval/approval';
 import { toFeedEntry } from '../../core/channels/entry';
 import type { Deps } from '../../core/deps';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
-import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 import { postView } from '../views';
 
 /** The admin's approval queue: look (with the pictures), approve, or send back with a reason. */
@@ -40,8 +40,8 @@ export function approvalRoutes(deps: Deps) {
     return c.json({ approved: c.req.param('id') });
   });
 
-  app.post('/:id/send-back', async (c) => {
-    await sendBackPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);
+  app.post('/:id/send-back', jsonOf(sendBackSchema), async (c) => {
+    await sendBackPost(deps, c.get('principal'), c.req.param('id'), c.req.valid('json'));
     return c.json({ sentBack: c.req.param('id') });
   });
 

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { html } from '../../core/channels/html';
 import { eraseOwnFamily } from '../../core/data-protection/erase';
 import type { Deps } from '../../core/deps';
 import { addClass, type Family, getFamily, removeClass } from '../../core/families/family';
@@ -12,7 +13,8 @@ import {
   requestRecipient,
 } from '../../core/families/pending-recipients';
 import { removeEmail, removePushDevice } from '../../core/families/recipients';
-import { localeSchema } from '../../core/i18n/locales';
+import { type Locale, localeOrUndefined, localeSchema, negotiateLocale } from '../../core/i18n/locales';
+import { type MessageKey, t } from '../../core/i18n/messages';
 import { changePreferences } from '../../core/notify/digest-schedule';
 import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
 import { preferencesSchema } from '../../core/notify/preferences';
@@ -20,7 +22,7 @@ import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
-import { requestLocale } from '../locale';
+import { languageHeaders, requestLocale } from '../locale';
 import {
   approvePage,
   confirmPage,
@@ -29,33 +31,28 @@ import {
   manageNotices,
   managePage,
   maskAddress,
-  messagePage,
   noticePage,
   staleJoinLinkPage,
   unsubscribePage,
 } from '../parent-pages';
 import { PARENTS_JS, SERVICE_WORKER_JS } from '../parent-scripts';
 
-/** What the family is told after asking to add an address or phone. */
-function recipientRequestWords(request: RecipientRequest): string {
-  switch (request.result) {
-    case 'asked':
-      return 'To keep your family safe, we sent a message to your family’s email addresses and phones. Approve it there, and it is added.';
-    case 'recently-asked':
-      return 'Your family was asked to approve several times in the last hour; please use those messages, or try again later.';
-    case 'no-channel':
-      return 'Your family has no email address or phone left to approve this from. Join again from your child’s class link.';
-    case 'already-added':
-      return 'This phone already gets your family’s notifications.';
-  }
-}
-const recipientRequestPage = (request: RecipientRequest) =>
-  messagePage('Waiting for your approval', recipientRequestWords(request));
+/** What the family is told after asking to add an address or phone (one sentence per outcome). */
+const recipientRequestWords: Record<RecipientRequest['result'], MessageKey> = {
+  asked: 'safety.asked',
+  'recently-asked': 'safety.recentlyAsked',
+  'no-channel': 'safety.noChannel',
+  'already-added': 'safety.alreadyAdded',
+};
+const recipientRequestPage = (locale: Locale, request: RecipientRequest) =>
+  noticePage(locale, 'safety.waitingTitle', recipientRequestWords[request.result]);
 
 const preferencesFormSchema = z.object({
   push: preferencesSchema.shape.push,
   email: preferencesSchema.shape.email,
   digestTime: z.string(),
+  /** A checkbox: present ("yes") only when ticked. */
+  digestEmailToo: z.literal('yes').optional(),
   quietStart: z.string(),
   quietEnd: z.string(),
 });
@@ -77,7 +74,11 @@ export function familyRoutes(deps: Deps) {
     const { linkKey } = await getSecrets(deps);
     return { claim: verifyLink(linkKey, c.req.param('token') ?? '', deps.now()), linkKey };
   };
-  const expired = (c: Context) => c.html(expiredLinkPage(), 404);
+  // Nobody is known from a dead link: the page speaks the browser's language (or the one picked, `?lang=`).
+  const expired = (c: Context) => {
+    const locale = requestLocale(c);
+    return c.html(expiredLinkPage(locale), 404, languageHeaders(locale));
+  };
 
   // --- confirming an address (double opt-in) ---
   const staleJoin = (c: Context, locale = requestLocale(c)) => c.html(staleJoinLinkPage(locale), 404);
@@ -113,18 +114,13 @@ export function familyRoutes(deps: Deps) {
 
   // --- a new link for an expired one: mailed only to a confirmed address; the answer never says whether it is known ---
   app.post('/new-link', async (c) => {
-    const email = z
-      .email()
-      .max(254)
-      .safeParse((await form(c)).email);
-    if (!email.success) return c.html(messagePage('Check the address', 'That does not look like an email address.'), 400);
+    const body = await form(c);
+    // The expired page's form carries its language; a bare POST falls back to the browser's.
+    const locale = localeOrUndefined(body.lang) ?? negotiateLocale(c.req.header('accept-language'));
+    const email = z.email().max(254).safeParse(body.email);
+    if (!email.success) return c.html(noticePage(locale, 'error.addressTitle', 'error.address'), 400);
     await mailFreshLink(deps, email.data);
-    return c.html(
-      messagePage(
-        'Check your inbox',
-        'If this address gets messages from school, a new link to your family page is on its way to it. It works for 30 days.',
-      ),
-    );
+    return c.html(noticePage(locale, 'check.title', 'safety.newLinkSent'));
   });
 
   // --- approving a new address or phone, from the link sent to the family's existing channels ---
@@ -138,21 +134,20 @@ export function familyRoutes(deps: Deps) {
   app.get('/approve/:token', async (c) => {
     const found = await approval(c);
     const recipient = found && (await pendingRecipient(deps, found.family.id, found.claim.r));
-    if (!recipient) return expired(c);
-    const what = recipient.kind === 'email' ? recipient.address : 'a new phone (notifications)';
-    return c.html(approvePage(what, c.req.path), 200, { 'cache-control': 'no-store' });
+    if (!found || !recipient) return expired(c);
+    const target =
+      recipient.kind === 'email' ? { kind: 'email' as const, address: recipient.address } : { kind: 'push' as const };
+    return c.html(approvePage(found.family.preferences.language, target, c.req.path), 200, { 'cache-control': 'no-store' });
   });
   app.post('/approve/:token', async (c) => {
     const found = await approval(c);
     const approved = found && (await approveRecipient(deps, found.family.id, found.claim.r));
-    if (!approved) return expired(c);
+    if (!found || !approved) return expired(c);
+    const locale = found.family.preferences.language;
+    if (approved.added.kind === 'push') return c.html(noticePage(locale, 'safety.phoneAddedTitle', 'safety.phoneAdded'));
+    const sentence = approved.confirmationSent ? 'safety.confirmationSent' : 'safety.confirmationSentEarlier';
     return c.html(
-      approved.added.kind === 'push'
-        ? messagePage('Phone added', 'That phone now gets your family’s notifications.')
-        : messagePage(
-            'Nearly done',
-            `${approved.confirmationSent ? 'We sent' : 'A few minutes ago we sent'} a confirmation link to ${approved.added.address}. It starts getting messages once it is opened there.`,
-          ),
+      noticePage(locale, 'safety.nearlyDoneTitle', sentence, { address: html`<bdi>${approved.added.address}</bdi>` }),
     );
   });
 
@@ -231,6 +226,7 @@ export function familyRoutes(deps: Deps) {
         push: input.push,
         email: input.email,
         digestTime: input.digestTime,
+        digestEmailToo: input.digestEmailToo === 'yes',
         quietHours: { start: input.quietStart, end: input.quietEnd },
       });
       if (!preferences.success)
@@ -284,7 +280,7 @@ export function familyRoutes(deps: Deps) {
       const locale = family.preferences.language;
       if (!email.success) return c.html(noticePage(locale, 'error.addressTitle', 'error.address'), 400);
       const request = await requestRecipient(deps, family, { kind: 'email', address: email.data });
-      return c.html(recipientRequestPage(request), request.result === 'no-channel' ? 409 : 200);
+      return c.html(recipientRequestPage(locale, request), request.result === 'no-channel' ? 409 : 200);
     }),
   );
 
@@ -294,11 +290,10 @@ export function familyRoutes(deps: Deps) {
       const reached = await endAllLinks(deps, family.id);
       const where = reached && reached.emails + reached.phones > 0;
       return c.html(
-        messagePage(
-          'Signed out everywhere',
-          where
-            ? 'Every link to your family page has stopped working, this one too. A new link is on its way to your email addresses and phones.'
-            : 'Every link to your family page has stopped working, this one too. Your family has no email address or phone left to send a new one to: join again from a class link.',
+        noticePage(
+          family.preferences.language,
+          'safety.signedOutTitle',
+          where ? 'safety.signedOut' : 'safety.signedOutNoChannel',
         ),
       );
     }),
@@ -327,7 +322,8 @@ export function familyRoutes(deps: Deps) {
       const request = await requestRecipient(deps, family, { kind: 'push', subscription });
       if (request.result !== 'already-added') {
         // A phone the family does not have yet waits for the family's approval (its script shows the words).
-        return c.json({ pending: true, message: recipientRequestWords(request) }, request.result === 'no-channel' ? 409 : 202);
+        const message = t(family.preferences.language, recipientRequestWords[request.result]);
+        return c.json({ pending: true, message }, request.result === 'no-channel' ? 409 : 202);
       }
       return c.json({
         manageUrl: parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now()),

@@ -9,6 +9,10 @@ const description = `Corridor's JSON Feed extension: _corridor
 Feed level
   about     this page
   private   true on a family's or class's private feed (a capability URL: please do not share it)
+  look      the school's look, when its admins set one:
+    accent    #rrggbb, with at least 4.5:1 contrast against white (widgets use it as --corridor-accent)
+    welcome   one line of plain text the school greets readers with
+    logo      url, width, height of the school's logo (no metadata; shown about 64 px high)
 
 Item level
   about     this page

@@ -1,9 +1,15 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../core/deps';
-import { getGuidelines, hasReadGuidelines, markGuidelinesRead, saveGuidelines } from '../../core/guidelines/guidelines';
+import {
+  getGuidelines,
+  guidelinesInputSchema,
+  hasReadGuidelines,
+  markGuidelinesRead,
+  saveGuidelines,
+} from '../../core/guidelines/guidelines';
 import { renderMarkdown } from '../../core/guidelines/markdown';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
-import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 
 /** The school's social media guidelines: written by admins in Markdown, read by every member of staff. */
 export function guidelinesRoutes(deps: Deps) {
@@ -26,8 +32,8 @@ export function guidelinesRoutes(deps: Deps) {
     return c.json({ read: true });
   });
 
-  app.put('/', requireAdmin('change the guidelines'), async (c) => {
-    await saveGuidelines(deps, c.get('principal'), (await jsonBody(c)) as never);
+  app.put('/', requireAdmin('change the guidelines'), jsonOf(guidelinesInputSchema), async (c) => {
+    await saveGuidelines(deps, c.get('principal'), c.req.valid('json'));
     const guidelines = await getGuidelines(deps, c.get('principal').schoolId);
     return c.json({ ...guidelines, html: renderMarkdown(guidelines.markdown) });
   });

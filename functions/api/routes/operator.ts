@@ -1,13 +1,13 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
-import { createSchool, listSchools, updateSchool } from '../../core/schools/create';
+import { createSchool, listSchools, newSchoolSchema, schoolUpdateSchema, updateSchool } from '../../core/schools/create';
 import { getSchool } from '../../core/schools/school';
-import { createTrust, listTrusts } from '../../core/schools/trust';
+import { createTrust, listTrusts, trustSchema } from '../../core/schools/trust';
 import { listStaff } from '../../core/staff/staff';
 import { type AppEnv, requireOperator } from '../auth';
-import { jsonBody } from '../errors';
 import { schoolView } from '../school-view';
+import { jsonOf } from '../validate';
 
 const noSuchSchool = () => new HTTPException(404, { message: 'There is no such school.' });
 
@@ -21,8 +21,8 @@ export function operatorSchoolRoutes(deps: Deps) {
 
   app.get('/', operator('list schools'), async (c) => c.json({ schools: (await listSchools(deps)).map(schoolView) }));
 
-  app.post('/', operator('create a school'), async (c) => {
-    const school = await createSchool(deps, c.get('operator'), (await jsonBody(c)) as never);
+  app.post('/', operator('create a school'), jsonOf(newSchoolSchema), async (c) => {
+    const school = await createSchool(deps, c.get('operator'), c.req.valid('json'));
     return c.json({ school: schoolView(school) }, 201);
   });
 
@@ -36,8 +36,8 @@ export function operatorSchoolRoutes(deps: Deps) {
     return c.json({ school: schoolView(school), admins });
   });
 
-  app.patch('/:id', operator('change a school'), async (c) => {
-    const school = await updateSchool(deps, c.get('operator'), c.req.param('id'), (await jsonBody(c)) as never);
+  app.patch('/:id', operator('change a school'), jsonOf(schoolUpdateSchema), async (c) => {
+    const school = await updateSchool(deps, c.get('operator'), c.req.param('id'), c.req.valid('json'));
     if (!school) throw noSuchSchool();
     return c.json({ school: schoolView(school) });
   });
@@ -49,8 +49,8 @@ export function operatorSchoolRoutes(deps: Deps) {
 export function trustRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get('/', requireOperator(deps, 'list trusts'), async (c) => c.json({ trusts: await listTrusts(deps) }));
-  app.post('/', requireOperator(deps, 'create a trust'), async (c) => {
-    const trust = await createTrust(deps, (await jsonBody(c)) as never);
+  app.post('/', requireOperator(deps, 'create a trust'), jsonOf(trustSchema), async (c) => {
+    const trust = await createTrust(deps, c.req.valid('json'));
     return c.json({ trust, wallUrl: `${deps.config.publicUrl}/w/${trust.id}` }, 201);
   });
   return app;

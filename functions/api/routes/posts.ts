@@ -1,15 +1,16 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
-import { editFaces } from '../../core/media/faces/edit';
+import { editFaces, faceEditSchema } from '../../core/media/faces/edit';
 import { postReach } from '../../core/notify/reach';
-import { createPost } from '../../core/posts/create';
-import { editPost, submitDraft } from '../../core/posts/edit';
+import { createPost, createPostSchema } from '../../core/posts/create';
+import { editPost, editPostSchema, submitDraft } from '../../core/posts/edit';
 import { retractPost } from '../../core/posts/retract';
 import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';
-import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 import { postView } from '../views';
+import { postTranslationRoutes } from './translations';
 import { uploadRoutes } from './uploads';
 
 const notFound = () => new HTTPException(404, { message: 'There is no such post in your school.' });
@@ -25,8 +26,8 @@ export function postRoutes(deps: Deps) {
     return postView(deps.config.publicUrl, current);
   };
 
-  app.post('/', async (c) => {
-    const result = await createPost(deps, c.get('principal'), (await jsonBody(c)) as never);
+  app.post('/', jsonOf(createPostSchema), async (c) => {
+    const result = await createPost(deps, c.get('principal'), c.req.valid('json'));
     return c.json({ post: postView(deps.config.publicUrl, result), uploads: result.uploads }, result.created ? 201 : 200);
   });
 
@@ -43,13 +44,13 @@ export function postRoutes(deps: Deps) {
     return c.json({ reach: await postReach(deps, c.req.param('id')) });
   });
 
-  app.patch('/:id', async (c) => {
-    await editPost(deps, c.get('principal'), c.req.param('id'), (await jsonBody(c)) as never);
+  app.patch('/:id', jsonOf(editPostSchema), async (c) => {
+    await editPost(deps, c.get('principal'), c.req.param('id'), c.req.valid('json'));
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 
-  app.patch('/:id/media/:mediaId/faces', async (c) => {
-    await editFaces(deps, c.get('principal'), c.req.param('id'), c.req.param('mediaId'), (await jsonBody(c)) as never);
+  app.patch('/:id/media/:mediaId/faces', jsonOf(faceEditSchema), async (c) => {
+    await editFaces(deps, c.get('principal'), c.req.param('id'), c.req.param('mediaId'), c.req.valid('json'));
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 
@@ -59,6 +60,7 @@ export function postRoutes(deps: Deps) {
   });
 
   app.route('/:postId/uploads', uploadRoutes(deps));
+  app.route('/:postId/translations', postTranslationRoutes(deps));
 
   app.delete('/:id', async (c) => {
     if (!(await retractPost(deps, c.get('principal'), c.req.param('id')))) throw notFound();

@@ -9,14 +9,15 @@ import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
 import { printableJoinLink } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
-import { addClass, changeClass } from '../../core/schools/classes';
+import { addClass, changeClass, classChangeSchema, newClassSchema } from '../../core/schools/classes';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
 import type { SchoolClass } from '../../core/schools/school';
 import { applyYearChange, previewYearChange } from '../../core/schools/year/apply';
+import { yearPlanSchema } from '../../core/schools/year/plan';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
-import { jsonBody } from '../errors';
 import { schoolView } from '../school-view';
+import { jsonOf } from '../validate';
 
 const classView = ({ id, name, archived }: SchoolClass) => ({ id, name, archived });
 
@@ -31,24 +32,24 @@ export function schoolRoutes(deps: Deps) {
 
   app.get('/me', async (c) => c.json(schoolView(await callerSchool(deps, c.get('principal').schoolId))));
 
-  app.post('/me/classes', requireAdmin('add a class'), async (c) => {
-    const klass = await addClass(deps, c.get('principal'), (await jsonBody(c)) as never);
+  app.post('/me/classes', requireAdmin('add a class'), jsonOf(newClassSchema), async (c) => {
+    const klass = await addClass(deps, c.get('principal'), c.req.valid('json'));
     return c.json({ class: classView(klass) }, 201);
   });
 
-  app.patch('/me/classes/:classId', requireAdmin('change a class'), async (c) => {
-    const klass = await changeClass(deps, c.get('principal'), c.req.param('classId'), (await jsonBody(c)) as never);
+  app.patch('/me/classes/:classId', requireAdmin('change a class'), jsonOf(classChangeSchema), async (c) => {
+    const klass = await changeClass(deps, c.get('principal'), c.req.param('classId'), c.req.valid('json'));
     if (!klass) throw new HTTPException(404, { message: 'There is no such class in your school.' });
     return c.json({ class: classView(klass) });
   });
 
   // What the new school year will change, in words, before anything does.
-  app.post('/me/year/preview', requireAdmin('change the school year'), async (c) =>
-    c.json(await previewYearChange(deps, c.get('principal'), (await jsonBody(c)) as never)),
+  app.post('/me/year/preview', requireAdmin('change the school year'), jsonOf(yearPlanSchema), async (c) =>
+    c.json(await previewYearChange(deps, c.get('principal'), c.req.valid('json'))),
   );
 
-  app.post('/me/year', requireAdmin('change the school year'), async (c) =>
-    c.json(await applyYearChange(deps, c.get('principal'), (await jsonBody(c)) as never)),
+  app.post('/me/year', requireAdmin('change the school year'), jsonOf(yearPlanSchema), async (c) =>
+    c.json(await applyYearChange(deps, c.get('principal'), c.req.valid('json'))),
   );
 
   // Each class's join link and printable QR codes (PNG, SVG): for the classroom door and the newsletter.

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { Deps } from '../../core/deps';
-import { settingsOf, updateSettings } from '../../core/schools/settings';
+import { settingsOf, settingsSchema, updateSettings } from '../../core/schools/settings';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
-import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 
 /** The school's settings (approval of staff posts, retention), changed by its admins. */
 export function settingsRoutes(deps: Deps) {
@@ -15,7 +15,9 @@ export function settingsRoutes(deps: Deps) {
     return c.json({ settings: settingsOf(school) });
   });
 
-  app.patch('/', async (c) => c.json({ settings: await updateSettings(deps, c.get('principal'), (await jsonBody(c)) as never) }));
+  app.patch('/', jsonOf(settingsSchema), async (c) =>
+    c.json({ settings: await updateSettings(deps, c.get('principal'), c.req.valid('json')) }),
+  );
 
   return app;
 }

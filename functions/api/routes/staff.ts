@@ -3,10 +3,11 @@ import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
 import { roleSchema } from '../../core/auth/tokens';
 import type { Deps } from '../../core/deps';
-import { changeStaffRole, inviteStaff, removeStaff } from '../../core/staff/invite';
+import { changeStaffRole, inviteSchema, inviteStaff, removeStaff } from '../../core/staff/invite';
 import { listStaff } from '../../core/staff/staff';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 
 const roleChangeSchema = z.object({ role: roleSchema });
 const noSuchMember = () => new HTTPException(404, { message: 'There is no such member of staff in your school.' });
@@ -18,8 +19,8 @@ export function staffRoutes(deps: Deps) {
 
   app.get('/', async (c) => c.json({ staff: await listStaff(deps, c.get('principal').schoolId) }));
 
-  app.post('/', async (c) => {
-    const { member, created } = await inviteStaff(deps, c.get('principal'), (await jsonBody(c)) as never);
+  app.post('/', jsonOf(inviteSchema), async (c) => {
+    const { member, created } = await inviteStaff(deps, c.get('principal'), c.req.valid('json'));
     return c.json({ member }, created ? 201 : 200);
   });
 

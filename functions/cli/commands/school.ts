@@ -1,14 +1,16 @@
 import { parseArgs } from 'node:util';
 import { apiTargetFromEnv, callApi } from '../api-client';
 import { CliError, say } from '../output';
+import { schoolLookCommand } from './school-look';
 
 export const schoolHelp = `Usage: corridor school create --id <id> --name <name> --admin <email> [--classes <names>]
                              [--timezone <zone>] [--trust <id>] [--admin-name <name>]
        corridor school list
        corridor school show <id>
        corridor school update <id> [--name <name>] [--timezone <zone>] [--trust <id> | --no-trust]
+       corridor school look [--logo <file>] [--accent <#RRGGBB>] [--welcome <text>]   (the school's admins)
 
-Operators only (CORRIDOR_TOKEN = an operator token: corridor operator token create).
+Operators only, but look (CORRIDOR_TOKEN = an operator token: corridor operator token create).
 
 create   a school with its classes; its first admin (usually the head) gets an email with a link that
          signs them in. The id is for ever: it is in the school's addresses (/s/<id>).
@@ -16,6 +18,8 @@ list     every school, one a line (tab-separated: id, name, time zone, trust, cl
 show     one school: its classes, its trust and wall, and its admins (and whether they accepted).
 update   rename, change the time zone, or put the school in a trust (or take it out: its posts leave
          the trust's wall). The school's admin opts in to the wall in their settings.
+look     the school's logo, accent colour and welcome line, set by its admins with their own token
+         (corridor school look --help).
 
 Options:
   --id <id>            lower-case letters, digits and dashes, e.g. st-marys
@@ -63,6 +67,8 @@ function describe(school: SchoolView): void {
 
 /** `corridor school …`: operators create, list, show and change schools over the API. */
 export async function schoolCommand(args: string[]): Promise<void> {
+  // `look` is an admin's command with options of its own.
+  if (args[0] === 'look') return schoolLookCommand(args.slice(1));
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options });
   const [action, id] = positionals;
   if (values.help || !action) return void console.log(schoolHelp);
@@ -128,6 +134,6 @@ export async function schoolCommand(args: string[]): Promise<void> {
       return;
     }
     default:
-      throw new CliError(`Unknown action "${action}". Use create, list, show or update (corridor school --help).`);
+      throw new CliError(`Unknown action "${action}". Use create, list, show, update or look (corridor school --help).`);
   }
 }

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { applyRevision } from '../posts/apply-revision';
 import { PostNotFound } from '../posts/edit';
 import { dropRevision } from '../posts/revision';
@@ -16,8 +17,11 @@ export const sendBackSchema = z.object({
 });
 
 /** An approval that cannot happen as asked (the post moved on meanwhile), in words. */
-export class ApprovalConflict extends Error {
+export class ApprovalConflict extends DomainError {
   override name = 'ApprovalConflict';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('conflict', 409, message, options);
+  }
 }
 
 /** The school's posts waiting for approval, oldest first, with their media (to look at before approving). */

@@ -13,6 +13,7 @@ export const auditActions = [
   'post_approved',
   'post_sent_back',
   'post_retracted',
+  'translation_corrected',
   'consent_confirmed',
   'staff_invited',
   'staff_role_changed',

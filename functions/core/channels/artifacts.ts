@@ -1,12 +1,16 @@
 import { siteKeys, sitePath } from '../../aws/keys';
+import { publicLook } from '../schools/look/look';
 import type { School } from '../schools/school';
 import { newestArchiveLinked } from './channel-index';
 import type { FeedEntry } from './entry';
 import type { ChannelPlace } from './locate';
 import { renderEmbedPage } from './render/embed-page';
 import { renderJsonFeed } from './render/json-feed';
+import { pageLook } from './render/page-look';
 import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
+import { localisedKey, pageLocales } from './render/site-chrome';
+import { widgetWords } from './render/widget-chrome';
 import { artifactTypes } from './site';
 import type { ChannelView, DocumentLinks } from './view';
 
@@ -84,7 +88,11 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
   return [
     { key: keys.json, body: renderJsonFeed(view, entries), contentType: artifactTypes.json },
     { key: keys.rss, body: renderRss(view, entries), contentType: artifactTypes.rss },
-    { key: keys.page, body: renderChannelPage(view, entries), contentType: artifactTypes.html },
+    ...pageLocales.map((locale) => ({
+      key: localisedKey(keys.page, locale),
+      body: renderChannelPage(view, entries, locale),
+      contentType: artifactTypes.html,
+    })),
     ...(slot === 'current' && place.embedFor ? embedArtifacts(place.embedFor, view, entries) : []),
   ];
 }
@@ -97,26 +105,45 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
   return [
     {
       key: siteKeys.embedFeed(schoolId),
-      body: renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)),
+      body: withWidgetWords(renderJsonFeed(view, entries.slice(0, EMBED_FEED_ITEMS)), view.timezone),
       contentType: artifactTypes.json,
     },
-    {
-      key: siteKeys.embedPage(schoolId),
-      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS)),
+    ...pageLocales.map((locale) => ({
+      key: localisedKey(siteKeys.embedPage(schoolId), locale),
+      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS), locale),
       contentType: artifactTypes.html,
-    },
+    })),
   ];
 }
 
-/** A public post's own page. */
-export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact {
+/** The keys of a public post's own page, one per language. */
+export const postPageKeys = (postId: string) => pageLocales.map((locale) => localisedKey(siteKeys.postPage(postId), locale));
+
+/** The widget's feed also carries its words in every language and the school's time zone for dates. */
+function withWidgetWords(feed: string, timezone: string): string {
+  const parsed = JSON.parse(feed) as { _corridor?: Record<string, unknown> };
+  parsed._corridor = { ...parsed._corridor, widget: { timezone, languages: widgetWords() } };
+  return JSON.stringify(parsed, null, 2);
+}
+
+/** A public post's own page, in every language. */
+export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact[] {
   const artwork = school.artwork?.image;
+  const favicon = school.artwork?.favicon;
   const view = {
     schoolName: school.name,
     schoolUrl: `${publicUrl}/s/${school.id}`,
     timezone: school.timezone,
     publicUrl,
     ...(artwork ? { artwork: { ...artwork, url: `${publicUrl}/${artwork.key}` } } : {}),
+    look: pageLook(
+      { look: publicLook(school, publicUrl), ...(favicon ? { favicon: `${publicUrl}/${favicon.key}` } : {}) },
+      'logo',
+    ),
   };
-  return { key: siteKeys.postPage(entry.postId), body: renderPostPage(view, entry), contentType: artifactTypes.html };
+  return pageLocales.map((locale) => ({
+    key: localisedKey(siteKeys.postPage(entry.postId), locale),
+    body: renderPostPage(view, entry, locale),
+    contentType: artifactTypes.html,
+  }));
 }

@@ -1,7 +1,9 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
-import { siteKeys, sitePath, tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { sitePath, tableKeys } from '../../aws/keys';
+import { takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
 import { deleteOutputs } from '../media/outputs';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
@@ -10,7 +12,7 @@ import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
-import { postPage } from './artifacts';
+import { postPage, postPageKeys } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
@@ -24,8 +26,11 @@ export const TASK_LEASE_MS = 60_000;
 const TASK_RETENTION_S = 30 * 24 * 3600;
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */
-export class TaskBusy extends Error {
+export class TaskBusy extends DomainError {
   override name = 'TaskBusy';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('busy', 503, message, options);
+  }
 }
 
 /**
@@ -165,34 +170,22 @@ async function syncChannel(
  */
 async function claimTask(deps: Deps, key: { pk: string; sk: string }, channelId: string): Promise<number[] | undefined> {
   const now = deps.now();
-  try {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: key,
-        UpdateExpression:
-          'SET #type = :type, channelId = :channelId, #state = :claimed, leaseUntil = :lease, expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state', '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':type': 'fanout-task',
-          ':channelId': channelId,
-          ':claimed': 'claimed',
-          ':lease': new Date(now.getTime() + TASK_LEASE_MS).toISOString(),
-          ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
-          ':now': now.toISOString(),
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return (Attributes?.pages as number[] | undefined) ?? [];
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: key, ConsistentRead: true }),
-  );
-  if (Item?.state === 'done') return undefined;
+  const answer = await takeLease(tableOf(deps), {
+    key,
+    free: 'attribute_not_exists(pk)',
+    held: 'claimed',
+    now,
+    leaseMs: TASK_LEASE_MS,
+    set: ['#type = :type', 'channelId = :channelId', 'expiresAt = :expires'],
+    names: { '#type': 'type' },
+    values: {
+      ':type': 'fanout-task',
+      ':channelId': channelId,
+      ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
+    },
+  });
+  if (answer.taken) return (answer.item.pages as number[] | undefined) ?? [];
+  if (answer.holder?.state === 'done') return undefined;
   throw new TaskBusy(`fan-out task ${key.sk} is held by another worker`);
 }
 
@@ -221,15 +214,16 @@ async function taskedChannels(deps: Deps, postId: string): Promise<string[]> {
   return Items.map((item) => String(item.channelId));
 }
 
-/** The public post page exists exactly while the post is published to `public`. */
+/** The public post page (one per language) exists exactly while the post is published to `public`. */
 async function syncPostPage(deps: Deps, { post, media }: PostWithMedia, school: School, visible: boolean): Promise<string[]> {
-  const key = siteKeys.postPage(post.id);
+  const keys = postPageKeys(post.id);
   if (visible && isPublic(post.audience)) {
-    await writeArtifact(deps, postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media)));
+    const pages = postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media));
+    await Promise.all(pages.map((page) => writeArtifact(deps, page)));
   } else {
-    await deleteArtifact(deps, key);
+    await Promise.all(keys.map((key) => deleteArtifact(deps, key)));
   }
-  return [sitePath(key)];
+  return keys.map(sitePath);
 }
 
 /** Records the version the channels now show; the sweeper stops re-driving the post. */

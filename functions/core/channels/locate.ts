@@ -1,6 +1,7 @@
 import type { Config } from '../../aws/config';
 import type { Deps } from '../deps';
 import type { StoredOutput } from '../media/media';
+import { type PublicLook, publicLook } from '../schools/look/look';
 import { getSchool, type School } from '../schools/school';
 import { getTrust, type Trust } from '../schools/trust';
 import { LOCAL_SENDER } from '../staff/mail';
@@ -33,6 +34,8 @@ export interface Publisher {
   email: string;
   /** Square artwork in three sizes (a school's; a wall has none). */
   artwork?: { image: ArtworkFile; icon: ArtworkFile; favicon: ArtworkFile };
+  /** The school's accent, welcome line and logo, when its admins set any (a wall has none). */
+  look?: PublicLook;
 }
 
 /**
@@ -65,11 +68,13 @@ type Placers = {
 function schoolPublisher(school: School, facts: PlaceFacts): Publisher {
   const file = ({ key, ...rest }: StoredOutput): ArtworkFile => ({ ...rest, url: `${facts.publicUrl}/${key}` });
   const { artwork } = school;
+  const look = publicLook(school, facts.publicUrl);
   return {
     name: school.name,
     url: `${facts.publicUrl}/s/${school.id}`,
     email: facts.ownerEmail,
     ...(artwork ? { artwork: { image: file(artwork.image), icon: file(artwork.icon), favicon: file(artwork.favicon) } } : {}),
+    ...(look ? { look } : {}),
   };
 }
 

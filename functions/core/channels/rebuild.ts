@@ -42,7 +42,7 @@ export function renderSite(state: SiteState): Artifact[] {
     if (!isVisible(post.state) || !school) continue;
     const entry = toFeedEntry(state.publicUrl, post, media);
     for (const channel of channelsForPost(post, school)) entries.set(channel.id, [...(entries.get(channel.id) ?? []), entry]);
-    if (isPublic(post.audience)) artifacts.push(postPage(state.publicUrl, school, entry));
+    if (isPublic(post.audience)) artifacts.push(...postPage(state.publicUrl, school, entry));
   }
   for (const { id, count, pages } of state.channels) {
     const channel = parseChannelId(id);

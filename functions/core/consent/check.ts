@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { type Actor, recordAudit } from '../audit/audit';
 import type { Deps } from '../deps';
+import { DomainError } from '../errors';
 import { isPublic } from '../posts/post';
 import type { School } from '../schools/school';
 import { type ConsentLevel, consentLevelNames, consentLevels, listRoster, type Pupil, pupilName } from './roster';
@@ -57,15 +58,18 @@ const audienceWords = (school: School, audience: readonly string[]) =>
 export const describePupil = (p: RestrictedPupil) => `${p.name} (${p.className}, ${consentLevelNames[p.consent]})`;
 
 /** Posting media where some pupils must not be identifiable needs the poster's explicit confirmation. */
-export class ConsentRequired extends Error {
+export class ConsentRequired extends DomainError {
   override name = 'ConsentRequired';
   constructor(
     readonly pupils: RestrictedPupil[],
     audience: string,
   ) {
     super(
+      'consent_required',
+      409,
       `These pupils must not be identifiable to ${audience}: ${pupils.map(describePupil).join(', ')}. ` +
         'Check that none of them can be recognised in the photos, videos or recordings, then confirm to post.',
+      { details: pupils.map(describePupil) },
     );
   }
 }

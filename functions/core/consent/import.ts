@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Actor, recordAudit } from '../audit/audit';
 import { CsvSyntaxError, parseCsv } from '../csv/csv';
 import type { Deps } from '../deps';
+import { DomainError } from '../errors';
 import { type School, updateSchoolFields } from '../schools/school';
 import { type ConsentLevel, consentLevelNames, listRoster, type Pupil, pupilName, replaceRoster } from './roster';
 
@@ -126,11 +127,14 @@ export function parseRoster(text: string, school: School): RosterParse {
 }
 
 /** A roster that could not be imported; `problems` say line by line what to fix. */
-export class RosterRejected extends Error {
+export class RosterRejected extends DomainError {
   override name = 'RosterRejected';
   constructor(readonly problems: string[]) {
     super(
+      'invalid_roster',
+      422,
       `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in the file; nothing was imported. Fix ${problems.length === 1 ? 'it' : 'them'} and import the whole file again.`,
+      { details: problems },
     );
   }
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../errors';
 /**
  * CSV as schools' management systems export it and spreadsheets open it (RFC 4180: commas, double
  * quotes doubled inside quoted fields, CRLF or LF line ends, a byte-order mark from Excel).
@@ -10,10 +11,10 @@ export interface CsvRecord {
 }
 
 /** A file that is not CSV at all (an unclosed quote), with the line where it went wrong. */
-export class CsvSyntaxError extends Error {
+export class CsvSyntaxError extends DomainError {
   override name = 'CsvSyntaxError';
   constructor(readonly line: number) {
-    super(`line ${line}: a quoted field is never closed`);
+    super('invalid_csv', 422, `line ${line}: a quoted field is never closed`);
   }
 }
 

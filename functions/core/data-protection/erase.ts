@@ -1,13 +1,14 @@
 import { type Actor, recordAudit } from '../audit/audit';
 import type { Deps } from '../deps';
+import { DomainError } from '../errors';
 import { eraseFamily, type Family, getFamily } from '../families/family';
 import { eraseFamilyAtSchool } from '../families/leave-school';
 
 /** There is no such family at this school (an admin can only erase their own school's families). */
-export class FamilyNotFound extends Error {
+export class FamilyNotFound extends DomainError {
   override name = 'FamilyNotFound';
   constructor() {
-    super('There is no such family in your school.');
+    super('not_found', 404, 'There is no such family in your school.');
   }
 }
 

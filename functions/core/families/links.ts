@@ -1,4 +1,5 @@
 import type { Deps } from '../deps';
+import { type MessageKey, t } from '../i18n/messages';
 import { claimConfirmationSlot } from '../notify/confirmation';
 import { getSecrets } from '../notify/secrets';
 import { parentLinks } from '../notify/signed-links';
@@ -13,15 +14,19 @@ import { addressIdOf, familiesOfAddress } from './recipients';
  * is out, and the family is not.
  */
 
-const freshLinkMessage = async (deps: Deps, family: Family, why: string): Promise<FamilyMessage> => {
+/** Why a new link goes out: all links were ended, or someone asked for one at an expired link. */
+type FreshLinkReason = Extract<MessageKey, 'safety.newLinkAfterSignOut' | 'safety.newLinkAsked'>;
+
+const freshLinkMessage = async (deps: Deps, family: Family, why: FreshLinkReason): Promise<FamilyMessage> => {
   const { linkKey } = await getSecrets(deps);
+  const locale = family.preferences.language;
   return {
-    subject: 'Your new link to manage messages from school',
-    lines: [
-      why,
-      'It works for 30 days; every message from school carries a fresh one. Keep it to yourself: it manages your family’s messages without a password.',
-    ],
-    button: { label: 'Open your family page', url: parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now()) },
+    subject: t(locale, 'safety.newLinkSubject'),
+    lines: [t(locale, why), t(locale, 'safety.newLinkKeep')],
+    button: {
+      label: t(locale, 'safety.newLinkButton'),
+      url: parentLinks.manage(deps.config.publicUrl, linkKey, family, deps.now()),
+    },
     identity: `manage-link:${family.id}:${family.linkGeneration}:${deps.now().toISOString()}`,
   };
 };
@@ -30,11 +35,7 @@ const freshLinkMessage = async (deps: Deps, family: Family, why: string): Promis
 export async function endAllLinks(deps: Deps, familyId: string): Promise<Reached | undefined> {
   const updated = await updateFamily(deps, familyId, (family) => ({ ...family, linkGeneration: family.linkGeneration + 1 }));
   if (!updated) return undefined;
-  const message = await freshLinkMessage(
-    deps,
-    updated.after,
-    'You (or someone with your family page open) ended every link to your family page. Here is your new one.',
-  );
+  const message = await freshLinkMessage(deps, updated.after, 'safety.newLinkAfterSignOut');
   return messageFamily(deps, updated.after, message);
 }
 
@@ -50,7 +51,7 @@ export async function mailFreshLink(deps: Deps, address: string): Promise<void> 
     const recipient = family?.emails[addressId];
     if (!family || !recipient || recipient.suppressed) continue;
     if (!(await claimConfirmationSlot(deps, addressId, `manage-link:${familyId}`))) continue;
-    const message = await freshLinkMessage(deps, family, 'You asked for a new link to your family page.');
+    const message = await freshLinkMessage(deps, family, 'safety.newLinkAsked');
     // To this address only: whoever typed it must be able to read it.
     await messageFamily(deps, { ...family, emails: { [addressId]: recipient }, push: {} }, message);
   }

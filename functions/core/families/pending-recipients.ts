@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { t } from '../i18n/messages';
 import { consumeRateLimit, type RateLimit, RateLimited } from '../limits/rate-limit';
 import { sendConfirmation } from '../notify/confirmation';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
@@ -44,9 +45,6 @@ export type RecipientRequest =
   /** The phone already belongs to the family: nothing to approve. */
   | { result: 'already-added' };
 
-const describe = (recipient: PendingRecipient) =>
-  recipient.kind === 'email' ? `the address ${recipient.address}` : 'a new phone';
-
 /** Stores the request and sends the approval link through the family's existing channels. */
 export async function requestRecipient(deps: Deps, family: Family, recipient: PendingRecipient): Promise<RecipientRequest> {
   if (recipient.kind === 'push' && family.push[pushDeviceId(recipient.subscription.endpoint)]) {
@@ -78,13 +76,18 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
       },
     }),
   );
+  const locale = family.preferences.language;
+  const address = stored.kind === 'email' ? stored.address : '';
   const reached = await messageFamily(deps, family, {
-    subject: `Add ${describe(stored)} to your messages from school?`,
+    subject: t(locale, stored.kind === 'email' ? 'safety.approveSubjectEmail' : 'safety.approveSubjectPhone', { address }),
     lines: [
-      `Someone with your family page open asked to add ${describe(stored)} to the messages your family gets from school.`,
-      'If it was you, approve it with the button below (it works for 2 days). If it was not you, ignore this message: nothing is added. Then open your family page and choose “Sign out everywhere”, because someone else has its link.',
+      t(locale, stored.kind === 'email' ? 'safety.approveAskedEmail' : 'safety.approveAskedPhone', { address }),
+      t(locale, 'safety.approveIfYou'),
     ],
-    button: { label: 'Yes, add it', url: parentLinks.approve(deps.config.publicUrl, linkKey, family, pendingId, now) },
+    button: {
+      label: t(locale, 'safety.approveButton'),
+      url: parentLinks.approve(deps.config.publicUrl, linkKey, family, pendingId, now),
+    },
     identity: `approve:${family.id}:${pendingId}`,
   });
   return { result: 'asked', reached };

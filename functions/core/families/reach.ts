@@ -1,5 +1,6 @@
 import { html } from '../channels/html';
 import type { Deps } from '../deps';
+import { langAttributes, t } from '../i18n/messages';
 import { pushSender } from '../notify/delivery-run';
 import { EmailRejected, sendEmail } from '../notify/email';
 import { PushRetryable, pushTopic } from '../notify/push';
@@ -11,7 +12,8 @@ import { removePushDevice } from './recipients';
 /**
  * Messages about the family itself (a new link, "may we add this address?"), sent only through the
  * channels the family already had: its confirmed, unsuppressed addresses and its subscribed phones. This
- * is what makes a forwarded link harmless: whoever holds it cannot read these.
+ * is what makes a forwarded link harmless: whoever holds it cannot read these. Written in the family's
+ * own language (its words come from the catalogues; the mail carries that language's `lang` and `dir`).
  */
 export interface FamilyMessage {
   subject: string;
@@ -30,6 +32,7 @@ export interface Reached {
 
 export async function messageFamily(deps: Deps, family: Family, message: FamilyMessage): Promise<Reached> {
   const reached: Reached = { emails: 0, phones: 0 };
+  const { lang, dir } = langAttributes(family.preferences.language);
   for (const [addressId, recipient] of Object.entries(family.emails)) {
     if (recipient.suppressed) continue;
     try {
@@ -39,8 +42,8 @@ export async function messageFamily(deps: Deps, family: Family, message: FamilyM
         identity: `${message.identity}:${addressId}`,
         text: `${message.lines.join('\n\n')}\n\n${message.button.label}:\n${message.button.url}\n`,
         html: `<!doctype html>\n${
-          html`<html lang="en-GB"><head><meta charset="utf-8"><title>${message.subject}</title></head>
-<body style="font-family:system-ui,sans-serif;line-height:1.5;padding:16px">
+          html`<html lang="${lang}" dir="${dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${message.subject}</title></head>
+<body style="font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans','Noto Naskh Arabic','Noto Nastaliq Urdu',sans-serif;line-height:1.5;padding:16px;text-align:start">
 ${message.lines.map((line) => html`<p>${line}</p>`)}
 <p><a href="${message.button.url}" style="display:inline-block;padding:12px 20px;background:#1d5fa8;color:#fff;border-radius:6px;text-decoration:none">${message.button.label}</a></p>
 </body></html>`.value
@@ -65,6 +68,9 @@ ${message.lines.map((line) => html`<p>${line}</p>`)}
             url: message.button.url,
             manageUrl: parentLinks.manage(deps.config.publicUrl, secrets.linkKey, family, deps.now()),
             tag: `family-${message.identity}`,
+            lang,
+            dir,
+            settingsLabel: t(family.preferences.language, 'push.settings'),
           },
           topic: pushTopic(message.identity),
           urgency: 'normal',

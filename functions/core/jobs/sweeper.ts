@@ -1,10 +1,11 @@
 import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, queryAll } from '../../aws/dynamo';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
+import { LEASE_ENDED, moveLease } from '../../aws/lease';
 import { TASK_LEASE_MS } from '../channels/fanout';
 import { applyRetention } from '../data-protection/retention';
-import type { Deps } from '../deps';
+import { type Deps, tableOf } from '../deps';
 import { abandonStalledUploads } from '../media/abandon';
 import { MEDIA_LEASE_MS } from '../media/worker';
 import { outboxRecordSchema, redriveNotification } from '../notify/outbox';
@@ -145,24 +146,12 @@ async function exists(deps: Deps, key: string): Promise<boolean> {
 
 /** Voids a media lease taken before `before` (by a process that is gone). */
 async function expireLease(deps: Deps, postId: string, mediaId: string, before: Date): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET leaseUntil = :expired',
-        ConditionExpression: '#state = :processing AND leaseUntil < :bound',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':expired': new Date(0).toISOString(),
-          ':processing': 'processing',
-          ':bound': new Date(before.getTime() + MEDIA_LEASE_MS).toISOString(),
-        },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+  await moveLease(tableOf(deps), {
+    key: tableKeys.media(postId, mediaId),
+    held: 'processing',
+    until: LEASE_ENDED,
+    takenBefore: { at: before, leaseMs: MEDIA_LEASE_MS },
+  });
 }
 
 /**
@@ -181,23 +170,14 @@ async function expireTaskLeases(deps: Deps, postId: string, before: Date): Promi
     }),
   );
   let expired = 0;
-  const bound = new Date(before.getTime() + TASK_LEASE_MS).toISOString();
   for (const task of Items) {
-    try {
-      await deps.clients.dynamo.send(
-        new UpdateCommand({
-          TableName: deps.config.tableName,
-          Key: { pk: task.pk, sk: task.sk },
-          UpdateExpression: 'SET leaseUntil = :expired',
-          ConditionExpression: '#state = :claimed AND leaseUntil < :bound',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':expired': new Date(0).toISOString(), ':claimed': 'claimed', ':bound': bound },
-        }),
-      );
-      expired++;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    const moved = await moveLease(tableOf(deps), {
+      key: { pk: task.pk, sk: task.sk },
+      held: 'claimed',
+      until: LEASE_ENDED,
+      takenBefore: { at: before, leaseMs: TASK_LEASE_MS },
+    });
+    if (moved) expired++;
   }
   return expired;
 }

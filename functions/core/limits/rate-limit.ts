@@ -3,6 +3,7 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { DomainError } from '../errors';
 
 /** A fixed-window rate limit: at most `limit` uses per `windowSeconds`, per key. */
 export interface RateLimit {
@@ -30,13 +31,13 @@ export function callerIdentity(principal: Principal): string {
 }
 
 /** Refused by a rate limit; says when to try again. */
-export class RateLimited extends Error {
+export class RateLimited extends DomainError {
   override name = 'RateLimited';
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
   ) {
-    super(message);
+    super('rate_limited', 429, message, { headers: { 'retry-after': String(retryAfterSeconds) } });
   }
 }
 

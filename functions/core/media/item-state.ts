@@ -2,7 +2,8 @@ import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { LEASE_ENDED, moveLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
 import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
@@ -23,7 +24,7 @@ export interface MediaIds {
 }
 
 export async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  await setLease(deps, { postId, mediaId }, new Date(0));
+  await setLease(deps, { postId, mediaId }, LEASE_ENDED);
 }
 
 /** Extends the lease of an item still processing (each stage of a long video holds it while it works). */
@@ -32,20 +33,7 @@ export async function renewLease(deps: Deps, ids: MediaIds): Promise<void> {
 }
 
 async function setLease(deps: Deps, { postId, mediaId }: MediaIds, until: Date): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: '#state = :processing',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':until': until.toISOString(), ':processing': 'processing' },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+  await moveLease(tableOf(deps), { key: tableKeys.media(postId, mediaId), held: 'processing', until });
 }
 
 export async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DomainError } from '../errors';
 import type { Face } from './faces/box';
 
 /**
@@ -26,15 +27,15 @@ export const rejectionMessages = {
 export type RejectionCode = keyof typeof rejectionMessages;
 
 /** A named, user-facing refusal. Anything else thrown by a processor is an internal error and is retried. */
-export class MediaRejected extends Error {
+export class MediaRejected extends DomainError {
   constructor(
-    readonly code: RejectionCode,
+    override readonly code: RejectionCode,
     /** What exactly was wrong, in a few words (kept apart so a caller can say where it happened). */
     readonly detail?: string,
   ) {
     // One short line: it ends up in a teacher's status line and a CLI's one-line error.
     const shown = detail?.split('\n')[0]?.trim().slice(0, 160);
-    super(shown ? `${rejectionMessages[code]} (${shown})` : rejectionMessages[code]);
+    super(code, 422, shown ? `${rejectionMessages[code]} (${shown})` : rejectionMessages[code]);
     this.name = 'MediaRejected';
   }
 }

@@ -9,6 +9,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { isConditionFailed } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { MediaItem } from '../posts/post';
 import { UPLOAD_URL_SECONDS } from './uploads';
 
@@ -30,8 +31,11 @@ export interface MultipartInstruction {
 }
 
 /** A client tried to finish an upload before every part arrived. */
-export class UploadIncomplete extends Error {
+export class UploadIncomplete extends DomainError {
   override name = 'UploadIncomplete';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('upload_incomplete', 409, message, options);
+  }
 }
 
 export const partCount = (bytes: number) => Math.max(1, Math.ceil(bytes / PART_BYTES));

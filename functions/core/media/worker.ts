@@ -8,7 +8,9 @@ import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { parseIncomingKey, tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
@@ -33,8 +35,11 @@ import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
 export { MEDIA_LEASE_MS } from './item-state';
 
 /** Thrown when another worker holds the item: the message is retried later, not dropped. */
-export class MediaBusy extends Error {
+export class MediaBusy extends DomainError {
   override name = 'MediaBusy';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('busy', 503, message, options);
+  }
 }
 
 export type IncomingOutcome = 'processed' | 'rejected' | 'duplicate' | 'ignored' | 'split';
@@ -188,27 +193,14 @@ async function markUploaded(deps: Deps, postId: string, mediaId: string): Promis
 }
 
 async function claim(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  const now = deps.now();
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET #state = :processing, leaseUntil = :lease, attempts = attempts + :one, progress = :zero',
-        ConditionExpression: '#state = :uploaded OR (#state = :processing AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':processing': 'processing',
-          ':uploaded': 'uploaded',
-          ':lease': new Date(now.getTime() + MEDIA_LEASE_MS).toISOString(),
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':zero': 0,
-        },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
-    throw error;
-  }
+  const answer = await takeLease(tableOf(deps), {
+    key: tableKeys.media(postId, mediaId),
+    free: '#state = :uploaded',
+    held: 'processing',
+    now: deps.now(),
+    leaseMs: MEDIA_LEASE_MS,
+    set: ['attempts = attempts + :one', 'progress = :zero'],
+    values: { ':uploaded': 'uploaded', ':one': 1, ':zero': 0 },
+  });
+  if (!answer.taken) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
 }

@@ -4,7 +4,7 @@ import { claimPostDeliveries } from './claims';
 import { DeliveryRun } from './delivery-run';
 import { addToDigest, ledgerKeyName, type PostDeliveryKey } from './ledger';
 import type { Notification, NotificationKind } from './notification';
-import { decide, followingDigest } from './policy';
+import { decide, eveningByEmail, followingDigest } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';
 import { type NotifyChannel, notifyChannels } from './preferences';
 
@@ -56,6 +56,8 @@ async function postPublished(
         });
         break;
       case 'digest': {
+        // Push-first families get the evening message as a push only (unless they asked for both).
+        if (channel === 'email' && !eveningByEmail(family.preferences, Object.keys(family.push).length)) break;
         let slot = decision;
         // A digest already on its way is closed: the post goes into the next one.
         while (

@@ -310,7 +310,14 @@ export class DeliveryRun {
         : channel.families(school.id);
     const url = place ? `${await this.pageUrl(place, school)}#post-${post.id}` : (entry.url ?? this.deps.config.publicUrl);
     const translation = await this.translation({ post, entry, school }, family.preferences.language);
-    return { entry, url, label, urgent: post.urgent, ...(translation ? { translation } : {}) };
+    return {
+      entry,
+      url,
+      label,
+      urgent: post.urgent,
+      school: { name: school.name, ...(school.accent ? { accent: school.accent } : {}) },
+      ...(translation ? { translation } : {}),
+    };
   }
 
   /** The post's caption and alt texts in a language (stored once per post and language; see core/translate). */

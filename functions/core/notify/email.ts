@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { oneLine } from '../security/text';
 
 /** One rendered message to one address. */
@@ -16,17 +17,37 @@ export interface EmailMessage {
    * Absent only for a confirmation request, which subscribes nobody.
    */
   unsubscribeUrl?: string;
+  /** Whose message it is, shown as the sender's name (the school's), in front of the configured address. */
+  fromName?: string;
 }
 
 /** SES refused this address for good (invalid, or on the account's suppression list): never retry. */
-export class EmailRejected extends Error {
+export class EmailRejected extends DomainError {
   override name = 'EmailRejected';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('email_rejected', 502, message, options);
+  }
 }
 
 const DEFAULT_FROM = 'Corridor <no-reply@corridor.localhost>';
 
 /** The sender as configured (CORRIDOR_EMAIL_FROM on AWS). */
 export const fromAddress = (deps: Deps) => deps.config.emailFrom ?? DEFAULT_FROM;
+
+/**
+ * The sender with a display name: `"St Mary's" <no-reply@…>`. Parents see their school, not Corridor;
+ * the address stays the verified one (SES sends only from it). A name outside ASCII is an RFC 2047
+ * encoded-word, as SES asks.
+ */
+export function fromWithName(from: string, name: string): string {
+  const address = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+  const clean = oneLine(name).trim().slice(0, 120);
+  if (clean === '') return from;
+  const display = /^[\x20-\x7e]*$/.test(clean)
+    ? `"${clean.replace(/[\\"]/g, '\\$&')}"`
+    : `=?UTF-8?B?${Buffer.from(clean, 'utf8').toString('base64')}?=`;
+  return `${display} <${address}>`;
+}
 
 /**
  * A Message-ID made from what the message is about, so a resend after a crash carries the same one and
@@ -44,7 +65,7 @@ export async function sendEmail(deps: Deps, message: EmailMessage): Promise<void
   try {
     await deps.clients.ses.send(
       new SendEmailCommand({
-        FromEmailAddress: fromAddress(deps),
+        FromEmailAddress: message.fromName ? fromWithName(fromAddress(deps), message.fromName) : fromAddress(deps),
         Destination: { ToAddresses: [message.to] },
         ConfigurationSetName: deps.config.sesConfigurationSet,
         Content: {

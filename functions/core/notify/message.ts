@@ -21,12 +21,20 @@ export interface NotifiedPost {
   urgent: boolean;
   /** The caption and alt texts in the family's language, or 'failed' when the translator could not. */
   translation?: PostTranslationText | 'failed';
+  /** The school that posted it: its name signs the email, its accent colours the email's header. */
+  school?: { name: string; accent?: string };
 }
 
 export interface PostTranslationText {
   caption: string;
   /** One per media item, in the entry's order. */
   alts: string[];
+  /**
+   * `school`: staff wrote or corrected it. Families are told so in words ("Translated by the school")
+   * rather than "Translated automatically": the school stands behind it, and it is still a translation,
+   * so the original stays beside it.
+   */
+  by?: 'machine' | 'school';
 }
 
 export interface MessageLinks {
@@ -40,7 +48,7 @@ export interface Reader {
   timezone: string;
 }
 
-/** The width of the photo an email shows (the variant sizes are 320/640/1280/2048). */
+/** The width of the photo an email shows (the variant sizes are 320/640/1080/1280/2048). */
 const EMAIL_IMAGE_WIDTH = 640;
 
 /** A JPEG (every mail client shows JPEG; not all show WebP) of a photo, or of a video's poster. */
@@ -58,6 +66,12 @@ const translated = (post: NotifiedPost) => (typeof post.translation === 'object'
 
 /** The caption's translation, when there is a caption (a photo with only alt text has nothing to mark). */
 const translatedCaption = (post: NotifiedPost) => (post.entry.caption.trim() === '' ? undefined : translated(post)?.caption);
+
+/** How a translation is marked: by the machine, or by the school (words and push line). */
+const markKeys = (post: NotifiedPost): { mark: MessageKey; push: MessageKey } =>
+  translated(post)?.by === 'school'
+    ? { mark: 'translation.school', push: 'translation.pushBodySchool' }
+    : { mark: 'translation.auto', push: 'translation.pushBody' };
 
 /** The caption the family reads: the translation when there is one. */
 const captionOf = (post: NotifiedPost) => translatedCaption(post) ?? post.entry.caption;
@@ -84,7 +98,7 @@ export function postPush(post: NotifiedPost, manageUrl: string, locale: Locale):
   const text = captionOf(post).trim() || titleOf(post, locale);
   return {
     title: post.urgent ? t(locale, 'message.urgentLabel', { label: post.label }) : post.label,
-    body: truncate(translatedCaption(post) !== undefined ? t(locale, 'translation.pushBody', { text }) : text, 200),
+    body: truncate(translatedCaption(post) !== undefined ? t(locale, markKeys(post).push, { text }) : text, 200),
     url: post.url,
     manageUrl,
     tag: `post-${post.entry.postId}`,
@@ -128,7 +142,7 @@ function captionHtml(post: NotifiedPost, locale: Locale): Html {
   const translation = translatedCaption(post);
   if (translation !== undefined) {
     return html`<p ${langAttributesHtml(locale)} style="white-space:pre-line;margin:8px 0">${translation}</p>
-<p style="font-size:14px;color:#555;margin:0">${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')}</p>
+<p style="font-size:14px;color:#555;margin:0">${t(locale, markKeys(post).mark)} · ${t(locale, 'translation.original')}</p>
 <blockquote lang="${CAPTION_LOCALE}" dir="auto" style="white-space:pre-line;margin:4px 0 8px;padding-inline-start:8px;border-inline-start:3px solid #ddd;color:#555">${post.entry.caption}</blockquote>`;
   }
   if (post.translation === 'failed' && post.entry.caption.trim() !== '') {
@@ -158,7 +172,7 @@ function postBlockText(post: NotifiedPost, reader: Reader): string {
   const translation = translatedCaption(post);
   const caption =
     translation !== undefined
-      ? `${translation.trim()}\n(${t(locale, 'translation.auto')} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
+      ? `${translation.trim()}\n(${t(locale, markKeys(post).mark)} · ${t(locale, 'translation.original')} ${post.entry.caption.trim()})`
       : post.translation === 'failed' && post.entry.caption.trim() !== ''
         ? `${post.entry.caption.trim()}\n(${t(locale, 'translation.failed')})`
         : post.entry.caption.trim();
@@ -176,7 +190,30 @@ export interface RenderedEmail {
   subject: string;
   html: string;
   text: string;
+  /** The sender's display name: the school, when every post in the message is from one school. */
+  fromName?: string;
 }
+
+/** Corridor's default accent (the pages' too), for a school that chose none. */
+const DEFAULT_ACCENT = '#1d5fa8';
+
+/** The one school every post is from (a family may follow classes at two schools: a digest then has none). */
+function soleSchool(posts: NotifiedPost[]): NotifiedPost['school'] {
+  const [first] = posts;
+  return first?.school && posts.every((p) => p.school?.name === first.school?.name) ? first.school : undefined;
+}
+
+/** The email's header: the school's name in white on its accent (checked for WCAG AA when it was set). */
+function schoolHeader(school: NotifiedPost['school']): Html {
+  if (!school) return html``;
+  const accent = school.accent && /^#[0-9a-f]{6}$/.test(school.accent) ? school.accent : DEFAULT_ACCENT;
+  return html`<div style="background:${accent};color:#ffffff;padding:12px 16px;margin:0 0 16px;border-radius:8px;font-size:18px;font-weight:700">${isolated(school.name)}</div>`;
+}
+
+const sender = (posts: NotifiedPost[]) => {
+  const school = soleSchool(posts);
+  return school ? { fromName: school.name } : {};
+};
 
 /** One post, as an instant email. */
 export function postEmail(post: NotifiedPost, links: MessageLinks, reader: Reader): RenderedEmail {
@@ -187,8 +224,9 @@ export function postEmail(post: NotifiedPost, links: MessageLinks, reader: Reade
   });
   return {
     subject,
-    html: shell(subject, html`${postBlockHtml(post, reader)}${footerHtml(links, locale)}`, locale),
+    html: shell(subject, html`${schoolHeader(post.school)}${postBlockHtml(post, reader)}${footerHtml(links, locale)}`, locale),
     text: `${postBlockText(post, reader)}${footerText(links, locale)}`,
+    ...sender([post]),
   };
 }
 
@@ -205,11 +243,11 @@ export function digestEmail(date: string, posts: NotifiedPost[], links: MessageL
   const day = formatDay(locale, date);
   const groups = groupByLabel(posts);
   const subject = t(locale, 'digest.subject', { day, count: posts.length });
-  const body = html`<h1 style="font-size:22px;margin:0 0 16px">${tHtml(locale, 'digest.heading', { day })}</h1>
+  const body = html`${schoolHeader(soleSchool(posts))}<h1 style="font-size:22px;margin:0 0 16px">${tHtml(locale, 'digest.heading', { day })}</h1>
 ${groups.map(([label, group]) => html`<h2 style="font-size:18px;margin:24px 0 8px">${isolated(label)}</h2>${group.map((p) => postBlockHtml(p, reader))}`)}
 ${footerHtml(links, locale)}`;
   const text = `${t(locale, 'digest.heading', { day })}\n\n${groups
     .map(([label, group]) => `== ${label} ==\n\n${group.map((p) => postBlockText(p, reader)).join('\n')}`)
     .join('\n')}${footerText(links, locale)}`;
-  return { subject, html: shell(subject, body, locale), text };
+  return { subject, html: shell(subject, body, locale), text, ...sender(posts) };
 }

@@ -28,6 +28,16 @@ export function decide(now: Date, preferences: Preferences, channel: NotifyChann
   return digestSlot(now, preferences);
 }
 
+/**
+ * Whether the evening digest also goes by e-mail. It goes on one channel per family: a family whose
+ * phones take the evening message (push-first) gets it there — a notification costs nothing to send and
+ * is what such a parent looks at — and by e-mail only when it asked for both. A family without a phone,
+ * or whose phone does not take the evening message, chose e-mail: it gets the evening e-mail.
+ */
+export function eveningByEmail(preferences: Pick<Preferences, 'push' | 'digestEmailToo'>, phones: number): boolean {
+  return phones === 0 || preferences.push !== 'digest' || preferences.digestEmailToo;
+}
+
 /** The next digest after `now`: its date and when it goes out (the digest time, in local time). */
 export function digestSlot(
   now: Date,

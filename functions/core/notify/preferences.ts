@@ -19,13 +19,19 @@ export const wholeHourSchema = wallTimeSchema.refine((t) => t.endsWith(':00'), '
 export const DEFAULT_TIMEZONE = 'Europe/London';
 
 /**
- * One family's choices. Parents hate noise, so both channels default to the evening digest; instant
- * messages wait out quiet hours (urgent posts, e.g. a snow closure, do not).
+ * One family's choices. Parents hate noise, so both channels default to the evening digest — one evening
+ * message per family, on the phone when it has one (policy.ts `eveningByEmail`); instant messages wait
+ * out quiet hours (urgent posts, e.g. a snow closure, do not).
  */
 export const preferencesSchema = z.object({
   push: z.enum(deliveryModes).default('digest'),
   email: z.enum(deliveryModes).default('digest'),
   digestTime: wholeHourSchema.default('18:00'),
+  /**
+   * A family whose phones take the evening message gets it there only (push-first); this asks for the
+   * evening e-mail as well. Families without a phone get the evening e-mail whatever this says.
+   */
+  digestEmailToo: z.boolean().default(false),
   quietHours: z
     .object({ start: wholeHourSchema, end: wholeHourSchema })
     .default({ start: '21:00', end: '07:00' }) satisfies z.ZodType<DailyWindow>,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import webpush from 'web-push';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import type { PushSubscriptionJson } from './push-subscription';
 
 /** What the service worker shows (web/parents/sw.js reads exactly these fields). */
@@ -44,8 +45,11 @@ export interface VapidKeys {
 export type PushOutcome = 'delivered' | 'gone' | 'rejected';
 
 /** A push service failed in a way worth retrying (429, 5xx, network). */
-export class PushRetryable extends Error {
+export class PushRetryable extends DomainError {
   override name = 'PushRetryable';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('push_retryable', 503, message, options);
+  }
 }
 
 /** A Topic (≤ 32 URL-safe base64 characters) derived from what the message is about. */

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, picturedSchema, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { planFaces } from '../media/faces/rules';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
@@ -43,8 +44,11 @@ export const createPostSchema = z.object({
 export type CreatePostInput = z.input<typeof createPostSchema>;
 
 /** A refusal the caller can fix, with the words to show them. */
-export class PostInputError extends Error {
+export class PostInputError extends DomainError {
   override name = 'PostInputError';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('invalid_post', 422, message, options);
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { checkConsent, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
+import { DomainError } from '../errors';
 import { closedClassReason } from '../schools/classes';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
@@ -135,10 +136,10 @@ export async function submitDraft(deps: Deps, principal: Principal, postId: stri
   await settlePost(deps, postId);
 }
 
-export class PostNotFound extends Error {
+export class PostNotFound extends DomainError {
   override name = 'PostNotFound';
   constructor() {
-    super('There is no such post in your school.');
+    super('not_found', 404, 'There is no such post in your school.');
   }
 }
 

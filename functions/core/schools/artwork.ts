@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
@@ -8,15 +9,25 @@ import { renderArtwork } from './artwork-image';
 import { type Artwork, getSchool, type School } from './school';
 
 /** Bump when the drawing changes: every school's artwork is then made again on its next publish. */
-const ARTWORK_VERSION = 1;
+const ARTWORK_VERSION = 2;
 
-/** What the artwork is drawn from. (A logo joins the fingerprint when schools can upload one.) */
-export const artworkSource = (school: Pick<School, 'name'>) =>
-  createHash('sha256').update(`${ARTWORK_VERSION}\u0000${school.name}`).digest('base64url').slice(0, 22);
+/** What the artwork is drawn from: the name, the accent and the logo (its key is its content's hash). */
+export const artworkSource = (school: Pick<School, 'name' | 'accent' | 'logo'>) =>
+  createHash('sha256')
+    .update([ARTWORK_VERSION, school.name, school.accent ?? '', school.logo?.image.key ?? ''].join('\u0000'))
+    .digest('base64url')
+    .slice(0, 22);
+
+/** The stored logo's bytes (the pipeline's JPEG, already without metadata), read back from the site bucket. */
+async function logoBytes(deps: Deps, school: School): Promise<Buffer | undefined> {
+  if (!school.logo) return undefined;
+  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.config.siteBucket, Key: school.logo.image.key }));
+  return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+}
 
 /**
- * The school with current artwork: drawn and stored on first use and whenever the name changes, under
- * content-addressed media keys like every processed file. Two workers drawing at once both store the
+ * The school with current artwork: drawn and stored on first use and whenever its name, accent or logo
+ * changes, under content-addressed media keys like every processed file. Two workers drawing at once both store the
  * same bytes; one conditional write wins and the other uses the winner's record, so every document
  * names the same files.
  */
@@ -27,7 +38,11 @@ export async function withArtwork(deps: Deps, school: School): Promise<School> {
     deps,
     // Under media/school-<id>/: no post's id (22 characters, no '/') can be a prefix of it, so no retract's wildcard reaches it.
     { postId: `school-${school.id}`, mediaId: `artwork:${school.id}` },
-    await renderArtwork(school.name),
+    await renderArtwork({
+      name: school.name,
+      ...(school.accent ? { accent: school.accent } : {}),
+      ...(school.logo ? { logo: await logoBytes(deps, school) } : {}),
+    }),
   );
   if (!image || !icon || !favicon) throw new Error('artwork rendering gave fewer files than expected');
   const artwork: Artwork = { source, image, icon, favicon };

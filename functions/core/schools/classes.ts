@@ -7,11 +7,15 @@ import type { Principal } from '../auth/tokens';
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { classIdFor, classSchema, getSchool, type SchoolClass } from './school';
 
 /** A class change the admin can correct, with the words to show them. */
-export class ClassChangeRefused extends Error {
+export class ClassChangeRefused extends DomainError {
   override name = 'ClassChangeRefused';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('refused', 422, message, options);
+  }
 }
 
 export const newClassSchema = z.object({ name: classSchema.shape.name }).strict();

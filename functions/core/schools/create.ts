@@ -6,6 +6,7 @@ import { type Actor, recordAudit } from '../audit/audit';
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
+import { DomainError, type DomainStatus } from '../errors';
 import { inviteStaff } from '../staff/invite';
 import { emailSchema } from '../staff/staff';
 import { renderSchoolChannels } from './pages';
@@ -23,13 +24,19 @@ import { getTrust } from './trust';
 import { resyncWall } from './wall';
 
 /** A school change an operator can correct, with the words to show them. */
-export class SchoolChangeRefused extends Error {
+export class SchoolChangeRefused extends DomainError {
   override name = 'SchoolChangeRefused';
+  constructor(message: string, code = 'refused', status: DomainStatus = 422) {
+    super(code, status, message);
+  }
 }
 
 /** The id is taken: ids are for ever (they are in the school's addresses, /s/<id>). */
 export class SchoolExists extends SchoolChangeRefused {
   override name = 'SchoolExists';
+  constructor(message: string) {
+    super(message, 'conflict', 409);
+  }
 }
 
 const classNameSchema = z.string().trim().min(1, 'a class needs a name').max(80);

@@ -4,11 +4,15 @@ import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { getSchool, type SchoolClass } from './school';
 
 /** Another rotation of the same class's join link won the race; the caller is told, not silently outvoted. */
-export class JoinLinkConflict extends Error {
+export class JoinLinkConflict extends DomainError {
   override name = 'JoinLinkConflict';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('conflict', 409, message, options);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { storedOutputSchema } from '../media/media';
+import { accentSchema, logoSchema, welcomeSchema } from './look/look';
 
 /** A school keeps posts at least a month (a shorter setting is surely a typo) and at most ten years. */
 export const MIN_RETENTION_DAYS = 30;
@@ -95,8 +96,12 @@ export const schoolSchema = z.object({
    * admin opted in, absent when it did not (or opted out again).
    */
   wallTrustId: z.string().optional(),
-  /** Podcast artwork and feed icons drawn from the name (schools/artwork.ts); made by the first render. */
+  /** Podcast artwork and feed icons drawn from the logo and name (schools/artwork.ts); made by the first render. */
   artwork: artworkSchema.optional(),
+  /** The school's look (schools/look/): accent colour, welcome line and logo, each set by its admins. */
+  accent: accentSchema.optional(),
+  welcome: welcomeSchema.optional(),
+  logo: logoSchema.optional(),
   /** The consent roster predates the last change of school year: import this year's. */
   rosterOutOfDate: z.boolean().default(false),
   /** The last change of school year (core/schools/year): in progress, or done. */
@@ -121,12 +126,19 @@ export async function getSchool(deps: Deps, schoolId: string): Promise<School | 
 /**
  * Creates or replaces a school (defaults filled in), and lists it for operators. Its artwork is derived
  * from it, so a replacement that does not bring its own keeps the stored one (the documents already name
- * it; a new name makes the next render draw anew).
+ * it; a new name makes the next render draw anew). The look is the school's admins' to set, so an
+ * operator's replacement keeps it too.
  */
 export async function putSchool(deps: Deps, input: z.input<typeof schoolSchema>): Promise<School> {
   const parsed = schoolSchema.parse(input);
-  const artwork = parsed.artwork ?? (await getSchool(deps, parsed.id))?.artwork;
-  const school = artwork ? { ...parsed, artwork } : parsed;
+  const stored = await getSchool(deps, parsed.id);
+  const kept = Object.fromEntries(
+    (['artwork', 'accent', 'welcome', 'logo'] as const).flatMap((field) => {
+      const value = parsed[field] ?? stored?.[field];
+      return value === undefined ? [] : [[field, value]];
+    }),
+  );
+  const school: School = { ...parsed, ...kept };
   await listSchool(deps, school.id);
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),

@@ -3,6 +3,9 @@ import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { registerRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
+import { accentSchema, welcomeSchema } from './look/look';
+import { showLook } from './look/refresh';
 import { renderSchoolChannels } from './pages';
 import { getSchool, type School, schoolSchema, updateSchoolFields } from './school';
 import { resyncWall } from './wall';
@@ -21,6 +24,9 @@ export const settingsSchema = schoolSchema
     name: z.string().trim().min(1, 'the school needs a name').max(120),
     /** Show the school's public posts on its trust's regional wall (false takes them off again). */
     wallOptIn: z.boolean(),
+    /** The school's look (null removes it): an accent colour that passes WCAG AA, a welcome line. */
+    accent: accentSchema.nullable(),
+    welcome: welcomeSchema.nullable(),
   })
   .partial()
   .strict()
@@ -37,6 +43,10 @@ export interface Settings {
   translateCaptions: boolean;
   translationBudgetChars: number;
   blurFacesInPublic: boolean;
+  /** The look: accent `#rrggbb`, welcome line, and the logo's header file (site path) and upload time. */
+  accent: string | null;
+  welcome: string | null;
+  logo: { path: string; width?: number; height?: number; uploadedAt: string } | null;
 }
 
 export const settingsOf = (school: School): Settings => ({
@@ -49,11 +59,27 @@ export const settingsOf = (school: School): Settings => ({
   translateCaptions: school.translateCaptions,
   translationBudgetChars: school.translationBudgetChars,
   blurFacesInPublic: school.blurFacesInPublic,
+  accent: school.accent ?? null,
+  welcome: school.welcome ?? null,
+  logo: school.logo
+    ? {
+        path: `/${school.logo.small.key}`,
+        width: school.logo.small.width,
+        height: school.logo.small.height,
+        uploadedAt: school.logo.uploadedAt,
+      }
+    : null,
 });
 
+/** Look fields sent as null are removed from the record rather than stored as null. */
+const REMOVABLE = ['accent', 'welcome'] as const;
+
 /** A setting the admin cannot have as asked, with the words to show them. */
-export class SettingRefused extends Error {
+export class SettingRefused extends DomainError {
   override name = 'SettingRefused';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('refused', 422, message, options);
+  }
 }
 
 /**
@@ -73,9 +99,12 @@ export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<
   if (wallChanges && wallOptIn && !before.trustId) {
     throw new SettingRefused('Your school belongs to no trust, so there is no wall to join. Ask your Corridor operator.');
   }
-  const sets: Record<string, unknown> = { ...changes };
+  const removed = REMOVABLE.filter((key) => changes[key] === null);
+  const sets: Record<string, unknown> = Object.fromEntries(
+    Object.entries(changes).filter(([key]) => !removed.includes(key as never)),
+  );
   if (wallChanges && wallOptIn) sets.wallTrustId = before.trustId;
-  await updateSchoolFields(deps, admin.schoolId, sets, wallChanges && !wallOptIn ? ['wallTrustId'] : []);
+  await updateSchoolFields(deps, admin.schoolId, sets, [...removed, ...(wallChanges && !wallOptIn ? ['wallTrustId'] : [])]);
   if (changes.retentionDays !== undefined) await registerRetention(deps, admin.schoolId, changes.retentionDays);
   const audited: Record<string, string | number | boolean> = Object.fromEntries(
     Object.entries(changes).map(([key, value]) => [key, value === null ? 'none' : value]),
@@ -85,6 +114,10 @@ export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<
   if (wallChanges) await resyncWall(deps, admin.schoolId);
   const school = await getSchool(deps, admin.schoolId);
   if (!school) throw new Error(`school ${admin.schoolId} vanished`);
-  if (changes.name !== undefined || changes.timezone !== undefined) await renderSchoolChannels(deps, school);
+  // The look is on every page and the artwork; a name or time zone only on the channels' current documents.
+  if (changes.accent !== undefined || changes.welcome !== undefined) {
+    deps.faults?.('look:after-save');
+    await showLook(deps, school);
+  } else if (changes.name !== undefined || changes.timezone !== undefined) await renderSchoolChannels(deps, school);
   return settingsOf(school);
 }

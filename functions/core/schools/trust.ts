@@ -5,6 +5,7 @@ import { tableKeys } from '../../aws/keys';
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 
 /** A trust or local authority: groups schools for a regional wall of their public posts. */
 export const trustSchema = z.object({
@@ -16,8 +17,11 @@ export const trustSchema = z.object({
 export type Trust = z.infer<typeof trustSchema>;
 
 /** The trust already exists: ids are for ever (they are in the wall's address, /w/<id>). */
-export class TrustExists extends Error {
+export class TrustExists extends DomainError {
   override name = 'TrustExists';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('conflict', 409, message, options);
+  }
 }
 
 export async function getTrust(deps: Deps, trustId: string): Promise<Trust | undefined> {

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { recordAudit } from '../audit/audit';
 import { type Principal, roleSchema } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { DomainError, type DomainErrorOptions } from '../errors';
 import { getSchool } from '../schools/school';
 import { INVITATION_LINK_SECONDS, issueMagicLink } from './magic-links';
 import { sendStaffEmail } from './mail';
@@ -16,8 +17,11 @@ export const inviteSchema = z.object({
 });
 
 /** A staff change the admin can correct, with the words to show them. */
-export class StaffChangeRefused extends Error {
+export class StaffChangeRefused extends DomainError {
   override name = 'StaffChangeRefused';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('refused', 409, message, options);
+  }
 }
 
 /**

@@ -19,17 +19,36 @@ import { billedCharacters } from './translator';
  * moment — a sender re-driven after a crash, the family's second channel — go with the original too
  * instead of asking (and paying) again; a later message (the evening digest, an edit) tries again. Within one process concurrent senders share one request per (post, language, text);
  * two Lambdas meeting the same new post at the same moment may both ask — the conditional write keeps one.
+ * Staff may correct a translation (corrections.ts): it takes the same place, marked as the school's, and
+ * is read here like the machine's — without a machine translator too.
  */
-const storedSchema = z.object({
+export const storedTranslationSchema = z.object({
   sourceHash: z.string(),
   caption: z.string(),
   alts: z.array(z.string()),
+  /** Which service made it, or `school` for a translation staff wrote or corrected (corrections.ts). */
+  translator: z.string().optional(),
+  translatedAt: z.string().optional(),
+  /** Set when staff corrected it: who (as the audit log names them). The machine never overwrites it for the same texts. */
+  correctedBy: z.string().optional(),
 });
+export type StoredTranslation = z.infer<typeof storedTranslationSchema>;
+
+/** Who made a translation families read: the machine, or the school (a correction by staff). */
+export type TranslatedBy = 'machine' | 'school';
 
 export interface CaptionTranslation {
   caption: string;
   alts: string[];
+  by: TranslatedBy;
 }
+
+export const translatedBy = (stored: StoredTranslation): TranslatedBy => (stored.correctedBy ? 'school' : 'machine');
+const asOutcome = (stored: StoredTranslation): CaptionTranslation => ({
+  caption: stored.caption,
+  alts: stored.alts,
+  by: translatedBy(stored),
+});
 
 /** What a family reads of a post: undefined = as written (no translation wanted); 'failed' = original, with a note. */
 export type TranslationOutcome = CaptionTranslation | 'failed' | undefined;
@@ -45,7 +64,8 @@ export const FAILURE_MEMORY_MS = 15 * 60_000;
 
 const inFlight = new Map<string, Promise<TranslationOutcome>>();
 
-const sourceHash = (text: TranslatableText) =>
+/** A digest of the texts a translation was made from: a different one means the caption or an alt text was edited since. */
+export const sourceHash = (text: Pick<TranslatableText, 'caption' | 'alts'>) =>
   createHash('sha256')
     .update(JSON.stringify([text.caption, text.alts]))
     .digest('base64url')
@@ -58,12 +78,14 @@ export async function translationFor(
   text: TranslatableText,
   locale: Locale,
 ): Promise<TranslationOutcome> {
-  const translator = deps.translator;
-  if (!translator || !school.translateCaptions || locale === CAPTION_LOCALE) return undefined;
+  if (!school.translateCaptions || locale === CAPTION_LOCALE) return undefined;
   if (text.caption.trim() === '' && text.alts.every((alt) => alt.trim() === '')) return undefined;
   const hash = sourceHash(text);
   const stored = await readTranslation(deps, text.postId, locale);
-  if (stored?.sourceHash === hash) return { caption: stored.caption, alts: stored.alts };
+  // A school's correction of these same texts is read like a machine translation, and wins over asking.
+  if (stored?.sourceHash === hash) return asOutcome(stored);
+  // No machine translator (the embedded default without CORRIDOR_TRANSLATE_URL): only the school's own translations.
+  if (!deps.translator) return undefined;
   if (await failedRecently(deps, text.postId, locale, hash)) return 'failed';
   const key = `${text.postId}\0${locale}\0${hash}`;
   let pending = inFlight.get(key);
@@ -104,15 +126,15 @@ async function translate(
   const [caption = '', ...alts] = translated;
   await storeTranslation(deps, text.postId, locale, { sourceHash: hash, caption, alts }, translator.name);
   const stored = await readTranslation(deps, text.postId, locale);
-  // Another sender stored the same texts' translation first: everyone uses that one.
-  return stored?.sourceHash === hash ? { caption: stored.caption, alts: stored.alts } : { caption, alts };
+  // Another sender (or staff correcting it meanwhile) stored the same texts' translation first: everyone uses that one.
+  return stored?.sourceHash === hash ? asOutcome(stored) : { caption, alts, by: 'machine' };
 }
 
-async function readTranslation(deps: Deps, postId: string, locale: Locale) {
+export async function readTranslation(deps: Deps, postId: string, locale: Locale): Promise<StoredTranslation | undefined> {
   const { Item } = await deps.clients.dynamo.send(
     new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale), ConsistentRead: true }),
   );
-  return Item ? storedSchema.parse(Item) : undefined;
+  return Item ? storedTranslationSchema.parse(Item) : undefined;
 }
 
 const failureSchema = z.object({ sourceHash: z.string(), retryAfter: z.string() });
@@ -147,7 +169,13 @@ async function rememberFailure(deps: Deps, postId: string, locale: Locale, hash:
   );
 }
 
-async function storeTranslation(deps: Deps, postId: string, locale: Locale, value: z.infer<typeof storedSchema>, by: string) {
+async function storeTranslation(
+  deps: Deps,
+  postId: string,
+  locale: Locale,
+  value: Pick<StoredTranslation, 'sourceHash' | 'caption' | 'alts'>,
+  by: string,
+) {
   try {
     await deps.clients.dynamo.send(
       new PutCommand({
@@ -160,7 +188,8 @@ async function storeTranslation(deps: Deps, postId: string, locale: Locale, valu
           translator: by,
           translatedAt: deps.now().toISOString(),
         },
-        // Only over nothing, or over a translation of older texts (the caption was edited since).
+        // Only over nothing, or over a translation of older texts (the caption was edited since): never
+        // over one of the same texts, so a school's correction of them stays.
         ConditionExpression: 'attribute_not_exists(pk) OR sourceHash <> :hash',
         ExpressionAttributeValues: { ':hash': value.sourceHash },
       }),

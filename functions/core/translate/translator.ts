@@ -1,3 +1,4 @@
+import { DomainError, type DomainErrorOptions } from '../errors';
 /**
  * The caption translator, a port: Amazon Translate on AWS (amazon.ts), any server speaking the
  * LibreTranslate API on the embedded default (libretranslate.ts, `CORRIDOR_TRANSLATE_URL`), none by
@@ -19,8 +20,11 @@ export interface Translator {
 }
 
 /** The service answered, but not with a translation (an error body, a missing field). */
-export class TranslationFailed extends Error {
+export class TranslationFailed extends DomainError {
   override name = 'TranslationFailed';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('translation_failed', 502, message, options);
+  }
 }
 
 /** Characters a request is billed for (both services count characters of the texts sent). */

@@ -9,6 +9,7 @@ import { showClasses } from './classes';
 import { showConsent } from './consent';
 import { showDataProtection } from './data-protection';
 import type { AdminContext } from './kit';
+import { showLook } from './look';
 import { showSettings } from './settings';
 import { showStaff } from './staff';
 
@@ -30,6 +31,7 @@ const screens = {
   },
   consent: { title: 'Photo consent', what: 'Import the roster; who may be pictured', show: showConsent },
   settings: { title: 'Settings', what: 'Approval, how long posts stay, name and time zone', show: showSettings },
+  look: { title: 'Look', what: 'Logo, colour and welcome line on your pages and emails', show: showLook },
   audit: { title: 'Audit log', what: 'Who did what, and when', show: showAudit },
   data: { title: 'Data protection', what: 'Export everything; erase a family', show: showDataProtection },
 } satisfies Record<string, AdminScreen>;

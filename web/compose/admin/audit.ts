@@ -22,6 +22,7 @@ const ACTION_WORDS: Record<string, string> = {
   post_approved: 'approved a post',
   post_sent_back: 'sent a post back',
   post_retracted: 'retracted a post',
+  translation_corrected: 'corrected a translation of a post',
   consent_confirmed: 'confirmed pupils cannot be identified',
   staff_invited: 'invited',
   staff_role_changed: 'changed the role of',

@@ -1,8 +1,12 @@
+import type { Locale } from '../../i18n/locales';
+import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
 import type { FeedEntry } from '../entry';
 import { html, raw } from '../html';
 import { type ChannelView, entryLink } from '../view';
-import { displayDate, page } from './layout';
+import { page } from './layout';
 import { captionHtml, mediaHtml } from './media-html';
+import { publisherLook } from './page-look';
+import { localisedUrl } from './site-chrome';
 
 /** The iframe is a narrow box on someone else's page: cards in a grid, each with its first item. */
 const styles = `
@@ -22,26 +26,28 @@ h1{font-size:1.25rem}
  * posts, server-rendered, no JavaScript. Links open in the top window (the post pages themselves refuse
  * to be framed).
  */
-export function renderEmbedPage(view: ChannelView, entries: FeedEntry[]): string {
+export function renderEmbedPage(view: ChannelView, entries: FeedEntry[], locale: Locale = 'en-GB'): string {
   return page({
     title: view.title,
+    ...langAttributes(locale),
+    look: publisherLook(view.publisher, 'none'),
     head: html`<base target="_top"><meta name="robots" content="noindex"><style>${raw(styles)}</style>`,
     body: html`<main>
 <h1>${view.title}</h1>
 ${
   entries.length === 0
-    ? html`<p>No news yet.</p>`
+    ? html`<p>${t(locale, 'site.noPosts')}</p>`
     : html`<ul class="cards" role="list">${entries.map((entry) => {
         const first = entry.media[0];
         const more = entry.media.length - 1;
         return html`<li><article>
-${first ? mediaHtml(first) : ''}
-${entry.caption ? captionHtml(entry.caption) : ''}
-<p class="meta"><a href="${entryLink(view, entry).href}"><span class="visually-hidden">Post from </span><time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, view.timezone)}</time>${more > 0 ? ` · ${more} more` : ''}</a></p>
+${first ? mediaHtml(first, { size: 'card', locale }) : ''}
+${entry.caption ? captionHtml(entry.caption, undefined, { locale }) : ''}
+<p class="meta"><a href="${localisedUrl(entryLink(view, entry).href, locale)}">${tHtml(locale, 'site.postFrom', { date: html`<time datetime="${entry.publishedAt}">${formatDateTime(locale, entry.publishedAt, view.timezone)}</time>` })}${more > 0 ? ` · ${t(locale, 'site.more', { count: more })}` : ''}</a></p>
 </article></li>`;
       })}</ul>`
 }
-<p class="more"><a href="${view.self.pageUrl}">More from ${view.title}</a></p>
+<p class="more"><a href="${localisedUrl(view.self.pageUrl, locale)}">${t(locale, 'site.moreFrom', { title: view.title })}</a></p>
 </main>`,
   });
 }

@@ -30,7 +30,12 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
     ],
     language: 'en-GB',
     ...(view.private ? { expired: false } : {}),
-    _corridor: { about: extensionAbout(view.publicUrl), ...(view.private ? { private: true } : {}) },
+    _corridor: {
+      about: extensionAbout(view.publicUrl),
+      ...(view.private ? { private: true } : {}),
+      // The school's look: the widget takes the accent as its default `--corridor-accent`.
+      ...(view.publisher.look ? { look: view.publisher.look } : {}),
+    },
     _rfc5005: {
       about: 'https://www.rfc-editor.org/rfc/rfc5005',
       archive: view.isArchive,

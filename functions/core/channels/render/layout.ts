@@ -1,4 +1,5 @@
 import { type Html, html, raw } from '../html';
+import { lookBand, lookHead, type PageLook } from './page-look';
 
 /** Phone-first, readable without JavaScript, no external fonts or trackers. */
 const styles = `
@@ -11,7 +12,7 @@ article{border-bottom:1px solid color-mix(in srgb,CanvasText 15%,transparent);pa
 img,video{display:block;width:100%;height:auto;border-radius:8px;margin:8px 0}audio{width:100%;margin:8px 0}
 .caption{white-space:pre-line;overflow-wrap:anywhere;margin:.25rem 0}
 time{color:color-mix(in srgb,CanvasText 65%,transparent);font-size:.9rem}
-nav a,.permalink{display:inline-block;padding:12px 0;min-height:44px}
+nav a{display:inline-block;padding:12px 0;min-height:44px}
 footer{padding:24px 16px;font-size:.9rem}
 .gallery{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
 .gallery img,.gallery video{margin:0}
@@ -25,6 +26,8 @@ export interface PageOptions {
   dir?: 'ltr' | 'rtl';
   /** Extra `<head>` markup (Open Graph tags, feed links). */
   head?: Html;
+  /** The school's look (page-look.ts); pages of a wall, or of a school without one, have the default. */
+  look?: PageLook;
   body: Html;
 }
 
@@ -37,24 +40,13 @@ export function page(options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title}</title>
 <style>${raw(styles)}</style>
+${lookHead(options.look)}
 ${options.head}
 </head>
 <body>
+${lookBand(options.look)}
 ${options.body}
 </body>
 </html>`.value
   }\n`;
-}
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with it. */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** Dates as parents read them, in the school's time zone. */
-export function displayDate(iso: string, timezone: string): string {
-  let format = dateFormats.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: timezone });
-    dateFormats.set(timezone, format);
-  }
-  return format.format(new Date(iso));
 }

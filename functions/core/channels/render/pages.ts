@@ -1,38 +1,93 @@
-import { entryTitle, type FeedEntry, largestOutput } from '../entry';
-import { html } from '../html';
+import type { Locale } from '../../i18n/locales';
+import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
+import { distinctTitle, entryTitle, type FeedEntry, largestOutput } from '../entry';
+import { html, raw } from '../html';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
-import { displayDate, page } from './layout';
+import { page } from './layout';
 import { captionHtml, galleryHtml, publicTagHref } from './media-html';
+import { type PageLook, publisherLook } from './page-look';
+import {
+  backArrow,
+  getUpdates,
+  languageAlternates,
+  languageShortcut,
+  languageSwitcher,
+  localisedUrl,
+  privateNotice,
+  siteStyles,
+} from './site-chrome';
 
-const entryArticle = (view: ChannelView, entry: FeedEntry, index: number) => {
+const timeHtml = (iso: string, locale: Locale, timezone: string) =>
+  html`<time datetime="${iso}">${formatDateTime(locale, iso, timezone)}</time>`;
+
+/**
+ * A post's one heading and its text, so the heading never repeats the caption above it: a first line the
+ * poster wrote as a heading (more lines follow) is the heading and the rest is the text; otherwise the
+ * heading says when it was posted (the school page) or is the caption itself (the post page).
+ */
+function headingAndText(entry: FeedEntry) {
+  const title = distinctTitle(entry);
+  if (!title) return { title: undefined, text: entry.caption };
+  const start = entry.caption.indexOf(title) + title.length;
+  return { title, text: entry.caption.slice(start).replace(/^\s*\n/, '') };
+}
+
+/** What a page says about itself to search engines and link previews (one line, at most 160 characters). */
+const metaDescription = (text: string) => {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return html`<meta name="description" content="${line.length > 160 ? `${line.slice(0, 159)}…` : line}">`;
+};
+
+const entryArticle = (view: ChannelView, entry: FeedEntry, eager: boolean, locale: Locale) => {
   const link = entryLink(view, entry);
+  const { title, text } = headingAndText(entry);
+  const href = entry.url ? localisedUrl(link.href, locale) : undefined;
+  const when = timeHtml(entry.publishedAt, locale, view.timezone);
+  const heading = title
+    ? locale === 'en-GB'
+      ? title
+      : html`<span lang="en-GB" dir="auto">${title}</span>`
+    : tHtml(locale, 'site.postFrom', { date: when });
   return html`<article id="post-${entry.postId}">
-<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, view.timezone)}</time>
-${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry))}
-${galleryHtml(entry.media, { eager: index === 0 })}
-${entry.url ? html`<a class="permalink" href="${link.href}">Open this post<span class="visually-hidden"> from ${displayDate(entry.publishedAt, view.timezone)}</span></a>` : ''}
+<h2>${href ? html`<a href="${href}">${heading}</a>` : heading}</h2>
+${title ? when : ''}
+${text ? captionHtml(text, publicTagHref(view.publicUrl, entry), { locale }) : ''}
+${galleryHtml(entry.media, { eager, locale, largeViewUrl: href })}
 </article>`;
 };
 
 /** A channel's page: the school page, a tag page, a regional wall, a family feed or an archive page. */
-export function renderChannelPage(view: ChannelView, entries: FeedEntry[]): string {
+export function renderChannelPage(view: ChannelView, entries: FeedEntry[], locale: Locale = 'en-GB'): string {
+  const here = (url: string) => localisedUrl(url, locale);
+  // The page's first photo is what a phone paints largest first: it loads at once, the rest lazily.
+  const firstPictured = entries.findIndex((entry) => entry.media.some((m) => m.kind === 'image'));
   return page({
     title: view.title,
-    head: html`<link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
+    ...langAttributes(locale),
+    look: publisherLook(view.publisher, 'welcome'),
+    head: html`${metaDescription(view.description || view.title)}
+<link rel="alternate" type="application/rss+xml" title="${view.title}" href="${view.self.rssUrl}">
 <link rel="alternate" type="application/feed+json" title="${view.title}" href="${view.self.jsonFeedUrl}">
-${view.private ? html`<meta name="robots" content="noindex, nofollow">` : ''}`,
-    body: html`<header>${view.back ? html`<nav><a href="${view.back.url}">← ${view.back.label}</a></nav>` : ''}<h1>${view.title}</h1>
-<nav aria-label="Feeds"><a href="${view.self.rssUrl}">RSS feed</a> · <a href="${view.self.jsonFeedUrl}">JSON feed</a></nav></header>
+${view.private ? html`<meta name="robots" content="noindex, nofollow">` : languageAlternates(view.self.pageUrl)}
+<style>${raw(siteStyles)}</style>`,
+    body: html`<header>${view.back ? html`<nav><a href="${here(view.back.url)}">${backArrow(locale)} ${view.back.label}</a></nav>` : ''}<h1>${view.title}</h1>
+${languageShortcut(locale)}</header>
+${view.private ? privateNotice(locale, view.title) : ''}
 <main>
-${entries.length === 0 ? html`<p>No posts yet.</p>` : entries.map((entry, i) => entryArticle(view, entry, i))}
+${entries.length === 0 ? html`<p>${t(locale, 'site.noPosts')}</p>` : entries.map((entry, i) => entryArticle(view, entry, i === firstPictured, locale))}
 </main>
-<footer><nav aria-label="Older and newer posts">${[
-      view.prevArchive ? html`<a href="${view.prevArchive.pageUrl}" rel="prev">Older posts</a>` : undefined,
-      view.isArchive ? html`<a href="${view.current.pageUrl}">Newest posts</a>` : undefined,
+${getUpdates(locale, view.self.rssUrl, { public: !view.private })}
+<footer><nav aria-label="${t(locale, 'site.olderPosts')}">${[
+      view.prevArchive
+        ? html`<a href="${here(view.prevArchive.pageUrl)}" rel="prev">${t(locale, 'site.olderPosts')}</a>`
+        : undefined,
+      view.isArchive ? html`<a href="${here(view.current.pageUrl)}">${t(locale, 'site.newestPosts')}</a>` : undefined,
     ]
       .filter((link) => link !== undefined)
-      .map((link, i) => (i === 0 ? link : html` · ${link}`))}</nav><p>Posted with Corridor.</p></footer>`,
+      .map((link, i) => (i === 0 ? link : html` · ${link}`))}</nav>
+${languageSwitcher(view.self.pageUrl, locale)}
+<p>${t(locale, 'site.postedWith')}</p></footer>`,
   });
 }
 
@@ -94,22 +149,43 @@ export interface PostPageView {
   publicUrl: string;
   /** The school's artwork: the preview of posts without a picture (a recording, say). */
   artwork?: ArtworkFile;
+  /** The school's look (accent, logo band, favicon). */
+  look?: PageLook;
 }
 
-/** One public post's page, with Open Graph and Twitter card tags for link previews. */
-export function renderPostPage(view: PostPageView, entry: FeedEntry): string {
+/** One public post's page, with Open Graph and Twitter card tags for link previews. It is the gallery's large view. */
+export function renderPostPage(view: PostPageView, entry: FeedEntry, locale: Locale = 'en-GB'): string {
   const title = entryTitle(entry);
+  const heading = headingAndText(entry);
+  const pageUrl = entry.url ?? '';
+  const staffLang = locale === 'en-GB' ? '' : html` lang="en-GB" dir="auto"`;
+  const when = timeHtml(entry.publishedAt, locale, view.timezone);
   return page({
     title: `${title} — ${view.schoolName}`,
-    head: html`<link rel="canonical" href="${entry.url}">
-<link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(entry.url ?? '')}&amp;format=json" title="${title}">
-${openGraph(view, entry, title)}`,
-    body: html`<header><nav><a href="${view.schoolUrl}">← ${view.schoolName}</a></nav></header>
+    ...langAttributes(locale),
+    look: view.look,
+    head: html`${metaDescription(entry.caption || `${view.schoolName}: ${title}`)}
+<link rel="canonical" href="${localisedUrl(pageUrl, locale)}">
+${languageAlternates(pageUrl)}
+<link rel="alternate" type="application/json+oembed" href="${view.publicUrl}/api/oembed?url=${encodeURIComponent(pageUrl)}&amp;format=json" title="${title}">
+${openGraph(view, entry, title)}
+<style>${raw(siteStyles)}</style>`,
+    body: html`<header><nav><a href="${localisedUrl(view.schoolUrl, locale)}">${backArrow(locale)} ${view.schoolName}</a></nav>
+${languageShortcut(locale)}</header>
 <main><article>
-<h1>${title}</h1>
-<time datetime="${entry.publishedAt}">${displayDate(entry.publishedAt, view.timezone)}</time>
-${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry))}
-${galleryHtml(entry.media, { eager: true })}
-</article></main>`,
+${
+  heading.title
+    ? html`<h1${staffLang}>${heading.title}</h1>
+${when}
+${heading.text ? captionHtml(heading.text, publicTagHref(view.publicUrl, entry), { locale }) : ''}`
+    : entry.caption.trim()
+      ? html`${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry), { locale, element: 'h1' })}
+${when}`
+      : html`<h1>${tHtml(locale, 'site.postFrom', { date: when })}</h1>`
+}
+${galleryHtml(entry.media, { eager: true, locale })}
+</article></main>
+${getUpdates(locale, `${view.schoolUrl}/rss.xml`, { public: true })}
+<footer>${languageSwitcher(pageUrl, locale)}</footer>`,
   });
 }

@@ -11,6 +11,9 @@ const NAMESPACES = [
   'xmlns:fh="http://purl.org/syndication/history/1.0"',
 ].join(' ');
 
+/** Text as HTML element content: only what would open a tag or an entity is escaped (quotes need not be). */
+const htmlText = (text: string) => text.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c] ?? c);
+
 const atomLink = (rel: string, href: string) => `<atom:link rel="${rel}" href="${escapeXml(href)}" type="application/rss+xml"/>`;
 
 /**
@@ -93,7 +96,9 @@ export function renderRss(view: ChannelView, entries: FeedEntry[]): string {
       `<link>${escapeXml(link.href)}</link>`,
       `<guid isPermaLink="${entry.url ? 'true' : 'false'}">${escapeXml(link.id)}</guid>`,
       `<pubDate>${new Date(entry.publishedAt).toUTCString()}</pubDate>`,
-      `<description>${escapeXml(entry.caption)}</description>`,
+      // RSS readers treat <description> as HTML: the caption is text, so it is escaped as HTML first
+      // ("<3" would otherwise open a tag), then as XML (the W3C validator's NotHtml).
+      `<description>${escapeXml(htmlText(entry.caption))}</description>`,
       ...entry.tags.map((tag) => `<category>${escapeXml(tag)}</category>`),
       ...episodeTags(entry),
       ...entry.media.flatMap(mediaContent),

@@ -10,7 +10,8 @@ import { posterArgs } from './video-profile';
  * The photo pipeline as the poster needs it. Typed as a two-argument function so this compiles whether
  * `processImage` takes the format hint (`{ format: 'jpeg' }`, skipping sniffing) or only the bytes.
  */
-const imagePipeline: (input: Buffer, options: { format: 'jpeg'; faces?: FaceStep }) => Promise<ProcessedMedia> = processImage;
+const imagePipeline: (input: Buffer, options: { format: 'jpeg'; avif: false; faces?: FaceStep }) => Promise<ProcessedMedia> =
+  processImage;
 
 /**
  * Extracts one frame of the published MP4 as JPEG and runs it through the photo pipeline, so posters get
@@ -23,7 +24,7 @@ export async function makePoster(job: AvJob, video: string, durationSeconds: num
   await job.ffmpeg(posterArgs(video, jpeg, durationSeconds));
   if (!(await nonEmpty(jpeg))) await job.ffmpeg(posterArgs(video, jpeg, 0));
   if (!(await nonEmpty(jpeg))) throw new MediaRejected('damaged', 'no picture could be decoded');
-  const image = await imagePipeline(await readFile(jpeg), { format: 'jpeg', faces: job.faces });
+  const image = await imagePipeline(await readFile(jpeg), { format: 'jpeg', avif: false, faces: job.faces });
   return { ...image, outputs: image.outputs.map((output) => ({ ...output, role: 'poster' as const })) };
 }
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { DomainError } from '../../errors';
 import { MediaRejected } from '../media';
 
 /**
@@ -19,13 +20,13 @@ export class Deadline {
 }
 
 /** A tool exited non-zero. Internal unless the caller classifies its stderr as a named rejection. */
-export class ToolFailed extends Error {
+export class ToolFailed extends DomainError {
   constructor(
     readonly tool: string,
     readonly exitCode: number | null,
     readonly stderr: string,
   ) {
-    super(`${tool} exited with ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    super('tool_failed', 500, `${tool} exited with ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     this.name = 'ToolFailed';
   }
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import sharp from 'sharp';
+import { DomainError } from '../../errors';
 import type { RawImage } from '../image/placeholder';
 import { type FaceBox, mergeDetections, type PixelBox, toRelative } from './box';
 import { loadNet, type Net, type NetDetection } from './net.mjs';
@@ -67,7 +68,7 @@ async function threadNet(): Promise<Net> {
   worker.on('message', ({ id, found, error }: { id: number; found?: NetDetection[]; error?: string }) => {
     const request = waiting.get(id);
     waiting.delete(id);
-    if (error) request?.reject(new Error(`face detector: ${error}`));
+    if (error) request?.reject(new FaceDetectorFailed(error));
     else request?.resolve(found ?? []);
   });
   worker.on('error', (error) => {
@@ -81,6 +82,17 @@ async function threadNet(): Promise<Net> {
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, input });
     });
+}
+
+/**
+ * The detector itself failed (its model or WASM could not load, TensorFlow threw). Ours, not the user's:
+ * a 500 whose message (TensorFlow's words) only the logs see; the media job fails and is retried.
+ */
+export class FaceDetectorFailed extends DomainError {
+  override name = 'FaceDetectorFailed';
+  constructor(reason: string) {
+    super('face_detector_failed', 500, `face detector: ${reason}`);
+  }
 }
 
 /** The squares the picture is searched in: the whole picture, then overlapping tiles for small faces. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { DomainError, type DomainErrorOptions } from '../../errors';
 import type { SchoolFamily } from '../../families/family';
 import { classIdFor, classSchema, type School, type SchoolClass, type YearSummary } from '../school';
 
@@ -26,8 +27,11 @@ export const yearPlanSchema = z
 export type YearPlanInput = z.input<typeof yearPlanSchema>;
 
 /** A change of school year the admin can correct, with the words to show them. */
-export class YearChangeRefused extends Error {
+export class YearChangeRefused extends DomainError {
   override name = 'YearChangeRefused';
+  constructor(message: string, options?: DomainErrorOptions) {
+    super('invalid_year_change', 422, message, options);
+  }
 }
 
 export interface YearPlan {

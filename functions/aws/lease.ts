@@ -1,0 +1,111 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConditionFailed } from './dynamo';
+
+/**
+ * The one lease protocol (docs/architecture.md, "Claims and leases"), after Powertools' idempotency
+ * layer: a single conditional write takes an item that is free, or one whose holder's lease has run out,
+ * and stamps `state = <held>` and a new `leaseUntil`; on conflict the item as it stands comes back with
+ * the refusal (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), so the caller can tell "done" from
+ * "busy" without a second request. dynalite accepts that parameter but returns no item: then, and only
+ * then, the item is read once, strongly.
+ *
+ * Every lease lives in an item's `state` and `leaseUntil` attributes (ISO times compare as strings).
+ */
+export interface Table {
+  client: DynamoDBDocumentClient;
+  name: string;
+}
+
+export interface TakeLease {
+  key: Record<string, unknown>;
+  /** When the item is free to take, besides "held with an expired lease": `attribute_not_exists(pk)`, `#state = :uploaded`. */
+  free: string;
+  /** The `state` of a held item. */
+  held: string;
+  now: Date;
+  leaseMs: number;
+  /** More `SET` clauses made with the take (`progress = :zero`, `attempts = attempts + :one`). */
+  set?: string[];
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+export type LeaseAnswer =
+  | { taken: true; item: Record<string, unknown> }
+  | { taken: false; holder: Record<string, unknown> | undefined };
+
+export async function takeLease(table: Table, take: TakeLease): Promise<LeaseAnswer> {
+  try {
+    const { Attributes } = await table.client.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: take.key,
+        UpdateExpression: `SET ${['#state = :held', 'leaseUntil = :until', ...(take.set ?? [])].join(', ')}`,
+        ConditionExpression: `(${take.free}) OR (#state = :held AND leaseUntil < :now)`,
+        ExpressionAttributeNames: { '#state': 'state', ...take.names },
+        ExpressionAttributeValues: {
+          ':held': take.held,
+          ':until': new Date(take.now.getTime() + take.leaseMs).toISOString(),
+          ':now': take.now.toISOString(),
+          ...take.values,
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { taken: true, item: Attributes ?? {} };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    return { taken: false, holder: await refusingItem(table, take.key, error) };
+  }
+}
+
+/** The item a conditional write found: returned with the refusal by DynamoDB; read once where an emulator does not. */
+async function refusingItem(table: Table, key: Record<string, unknown>, error: unknown) {
+  const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
+  if (returned) return unmarshall(returned);
+  const { Item } = await table.client.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true }));
+  return Item;
+}
+
+export interface MoveLease {
+  key: Record<string, unknown>;
+  held: string;
+  /** The new end: now + lease to renew it, the epoch to end it (a worker giving up, or the sweeper). */
+  until: Date;
+  /**
+   * Only a lease taken before this moment (the sweeper at start-up voids the leases of a process that is
+   * gone, never one a live worker took since): its end is then earlier than `takenBefore + leaseMs`.
+   */
+  takenBefore?: { at: Date; leaseMs: number };
+}
+
+/** Moves the end of a lease still held; false when the item is no longer held (or was taken since). */
+export async function moveLease(table: Table, move: MoveLease): Promise<boolean> {
+  const bound = move.takenBefore ? new Date(move.takenBefore.at.getTime() + move.takenBefore.leaseMs).toISOString() : undefined;
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: move.key,
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: bound ? '#state = :held AND leaseUntil < :bound' : '#state = :held',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':until': move.until.toISOString(),
+          ':held': move.held,
+          ...(bound ? { ':bound': bound } : {}),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** The end of a lease that has ended: any worker may take the item at once. */
+export const LEASE_ENDED = new Date(0);

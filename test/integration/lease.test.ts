@@ -1,0 +1,110 @@
+import { createServer } from 'node:http';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LEASE_ENDED, moveLease, takeLease } from '../../functions/aws/lease';
+import { tableOf } from '../../functions/core/deps';
+import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+
+/**
+ * The one lease primitive (functions/aws/lease.ts) against dynalite through the real SDK: a free item is
+ * taken, a held one refused with its holder, an expired one taken over; a lease is renewed, ended, and
+ * voided only when taken before a moment. Then the refusal's own copy of the item
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`), which dynalite does not send: a local HTTP endpoint
+ * STANDS IN for DynamoDB and answers the real SDK client as the service does.
+ */
+let corridor: TestCorridor;
+beforeAll(async () => {
+  corridor = await startTestCorridor();
+});
+afterAll(() => corridor?.stop());
+
+const key = { pk: `LEASE#${Date.now()}`, sk: 'TEST' };
+const at = (iso: string) => new Date(iso);
+const take = (now: Date) =>
+  takeLease(tableOf(corridor.local.deps), {
+    key,
+    free: 'attribute_not_exists(pk)',
+    held: 'claimed',
+    now,
+    leaseMs: 60_000,
+    set: ['attempts = if_not_exists(attempts, :zero) + :one'],
+    values: { ':zero': 0, ':one': 1 },
+  });
+const read = async () =>
+  (
+    await corridor.local.deps.clients.dynamo.send(
+      new GetCommand({ TableName: corridor.local.deps.config.tableName, Key: key, ConsistentRead: true }),
+    )
+  ).Item;
+
+describe('one lease, one conditional write', () => {
+  it('takes a free item, refuses a held one naming its holder, takes over an expired one', async () => {
+    const first = await take(at('2026-06-10T09:00:00Z'));
+    expect(first).toMatchObject({ taken: true, item: { state: 'claimed', leaseUntil: '2026-06-10T09:01:00.000Z', attempts: 1 } });
+    const second = await take(at('2026-06-10T09:00:30Z'));
+    expect(second).toEqual({ taken: false, holder: expect.objectContaining({ leaseUntil: '2026-06-10T09:01:00.000Z' }) });
+    const later = await take(at('2026-06-10T09:01:01Z'));
+    expect(later).toMatchObject({ taken: true, item: { leaseUntil: '2026-06-10T09:02:01.000Z', attempts: 2 } });
+  });
+
+  it('renews a lease, voids only one taken before a moment, and ends it for anyone to take', async () => {
+    const table = tableOf(corridor.local.deps);
+    expect(await moveLease(table, { key, held: 'claimed', until: at('2026-06-10T09:05:00Z') })).toBe(true);
+    expect((await read())?.leaseUntil).toBe('2026-06-10T09:05:00.000Z');
+    // The sweeper at start-up: a lease ending after `before + lease` was taken after `before`: left alone.
+    const before = { at: at('2026-06-10T09:00:00Z'), leaseMs: 60_000 };
+    expect(await moveLease(table, { key, held: 'claimed', until: LEASE_ENDED, takenBefore: before })).toBe(false);
+    const restart = { at: at('2026-06-10T09:10:00Z'), leaseMs: 60_000 };
+    expect(await moveLease(table, { key, held: 'claimed', until: LEASE_ENDED, takenBefore: restart })).toBe(true);
+    expect(await take(at('2026-06-10T09:00:00Z'))).toMatchObject({ taken: true });
+    expect(await moveLease(table, { key, held: 'processing', until: LEASE_ENDED })).toBe(false);
+  });
+
+  it('reads the holder from the refusal itself when DynamoDB sends it (ALL_OLD), with no second request', async () => {
+    const requests: { target: string; body: Record<string, unknown> }[] = [];
+    const service = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        requests.push({ target: String(req.headers['x-amz-target']), body: JSON.parse(body) });
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(
+          JSON.stringify({
+            __type: 'com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException',
+            message: 'The conditional request failed',
+            Item: { pk: { S: key.pk }, sk: { S: 'TEST' }, state: { S: 'done' } },
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => service.listen(0, '127.0.0.1', resolve));
+    const address = service.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: 'eu-west-2',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      }),
+    );
+    try {
+      const answer = await takeLease(
+        { client, name: 'corridor' },
+        { key, free: 'attribute_not_exists(pk)', held: 'claimed', now: at('2026-06-10T09:00:00Z'), leaseMs: 60_000 },
+      );
+      expect(answer).toEqual({ taken: false, holder: { pk: key.pk, sk: 'TEST', state: 'done' } });
+      expect(requests.map((r) => r.target)).toEqual(['DynamoDB_20120810.UpdateItem']);
+      expect(requests[0]?.body).toMatchObject({
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        ConditionExpression: '(attribute_not_exists(pk)) OR (#state = :held AND leaseUntil < :now)',
+      });
+    } finally {
+      client.destroy();
+      service.close();
+    }
+  });
+});
