@@ -57,17 +57,17 @@ export const sharpBundling = {
 
 /**
  * The face detector (functions/core/media/faces) is bundled into the media workers by esbuild, but two
- * kinds of file it reads from disk cannot be: the detector's weights (from @vladmandic/face-api) and
+ * kinds of file it reads from disk cannot be: the detector's weights (BlazeFace, from @vladmandic/human) and
  * TensorFlow.js's WASM binaries. They are copied beside the bundle, into `faces/`, which the workers find
  * through CORRIDOR_FACE_ASSETS. Installing the packages instead (`nodeModules`) would bring ~330 MB of
- * TensorFlow.js builds and break Lambda's 250 MB limit; the copied files are ~11 MB.
+ * TensorFlow.js builds and break Lambda's 250 MB limit; the copied files are ~1.8 MB.
  */
 export const FACE_ASSETS_DIR = 'faces';
 export const FACE_ASSETS_ON_LAMBDA = `/var/task/${FACE_ASSETS_DIR}`;
 /** The files copied, relative to the project root. */
 export const faceAssetFiles = [
-  'node_modules/@vladmandic/face-api/model/ssd_mobilenetv1_model-weights_manifest.json',
-  'node_modules/@vladmandic/face-api/model/ssd_mobilenetv1_model.bin',
+  'node_modules/@vladmandic/human/models/blazeface.json',
+  'node_modules/@vladmandic/human/models/blazeface.bin',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
   'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',

@@ -111,9 +111,9 @@ describe('the face detector in the media workers (issue 19)', () => {
     'the media worker bundle carries TensorFlow.js and the model within Lambda limits; the API carries neither',
     async () => {
       const media = await bundle(mediaEntry, sharpBundling.nodeModules as unknown as string[]);
-      // TensorFlow.js and face-api are bundled in, not left to node_modules (which `nodeModules` would fill).
+      // TensorFlow.js and the detector are bundled in, not left to node_modules (which `nodeModules` would fill).
       expect(media.text).not.toMatch(/require\("@tensorflow\/tfjs/);
-      expect(media.text).toContain('ssdMobilenetv1');
+      expect(media.text).toContain('blazeface.json');
       const assets = faceAssetFiles.reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0);
       // sharp as `npm ci` installs it (this machine's build stands in for linux-arm64's, of about the same size).
       const sharp =
@@ -125,7 +125,7 @@ describe('the face detector in the media workers (issue 19)', () => {
       );
       expect(total).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
       const api = await bundle(apiEntry, apiBundling.nodeModules as unknown as string[]);
-      expect(api.text).not.toContain('ssdMobilenetv1');
+      expect(api.text).not.toContain('blazeface.json');
       expect(api.text).not.toContain('tfjs-backend-wasm');
       expect(faceBundling.nodeModules).toEqual(['sharp']);
     },
@@ -134,7 +134,7 @@ describe('the face detector in the media workers (issue 19)', () => {
   it('the bundled detector finds the faces of a group photo from the copied files alone, as on Lambda', async () => {
     // The detector bundled exactly as the workers are (same esbuild options), its files copied as the
     // bundling hook copies them, then run in a fresh Node with the Lambda environment: no node_modules
-    // for TensorFlow.js or face-api to fall back on (sharp stays external, as on Lambda).
+    // for TensorFlow.js or Human's models to fall back on (sharp stays external, as on Lambda).
     const out = join(projectRoot, 'test', '.artifacts', `face-bundle-${process.pid}`);
     mkdirSync(join(out, FACE_ASSETS_DIR), { recursive: true });
     try {

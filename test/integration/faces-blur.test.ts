@@ -10,12 +10,12 @@ import { judgeFaces } from '../helpers/second-detector';
 
 /**
  * Acceptance 1 of issue 19: a group photo posted to `public` with its faces blurred. Every output, fetched
- * over HTTP, is judged by a SECOND detector (Human's BlazeFace, another network from another package than
- * Corridor's SSD MobileNet): it finds the faces in the original and none in any output; outside the faces
+ * over HTTP, is judged by a SECOND detector (face-api's SSD MobileNet v1, another network from another package
+ * than Corridor's BlazeFace): it finds the faces in the original and none in any output; outside the faces
  * the picture is what it was.
  */
 
-/** The judge's bar for "a face": the faces of the original score 0.7–0.9; a blurred patch scored ≤ 0.4. */
+/** The judge's bar for "a face": the faces of the original score 0.90–0.99. */
 const FACE = 0.5;
 const PHOTO = corpusPath('group_faces_stairs.jpg');
 
@@ -31,10 +31,35 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => corridor?.stop());
 
+/**
+ * A GET that tries once more when the connection was reset: a judge's pass holds this process's thread
+ * for seconds, and the kept-alive socket to the server (in this same process) may have been closed by the
+ * server's idle timer in the meantime — undici only finds out when it reuses it.
+ */
+async function get(url: string): Promise<Response> {
+  try {
+    return await fetch(url);
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET') throw error;
+    return fetch(url);
+  }
+}
+
 async function publishedImages(of: PostView = post): Promise<string[]> {
-  const feed = (await (await corridor.fetch('/s/demo/feed.json')).json()) as JsonFeed;
+  const feed = (await (await get(`${corridor.local.url}/s/demo/feed.json`)).json()) as JsonFeed;
   const item = feed.items.find((i) => i.id === of.url);
   return item?._corridor.media.flatMap((m) => m.outputs.map((o) => o.url)) ?? [];
+}
+
+/** Each address's bytes, every answer checked to be a 200. */
+async function fetchAll(urls: string[]): Promise<[string, Buffer][]> {
+  const files: [string, Buffer][] = [];
+  for (const url of urls) {
+    const response = await get(url);
+    expect(response.status, url).toBe(200);
+    files.push([url, Buffer.from(await response.arrayBuffer())]);
+  }
+  return files;
 }
 
 describe('a group photo posted to public with its faces blurred', () => {
@@ -53,20 +78,21 @@ describe('a group photo posted to public with its faces blurred', () => {
   it('finds no face in any published output, every width and format, the Open Graph image among them', async () => {
     const urls = await publishedImages();
     expect(urls.length).toBeGreaterThanOrEqual(6);
-    const og = /<meta property="og:image" content="([^"]+)">/.exec(await (await corridor.fetch(`/p/${post.id}`)).text())?.[1];
+    const og = /<meta property="og:image" content="([^"]+)">/.exec(
+      await (await get(`${corridor.local.url}/p/${post.id}`)).text(),
+    )?.[1];
     expect(og && urls.includes(og)).toBe(true);
-    for (const url of urls) {
-      const response = await fetch(url);
-      expect(response.status).toBe(200);
-      const judged = await judgeFaces(Buffer.from(await response.arrayBuffer()));
+    const files = await fetchAll(urls);
+    for (const [url, bytes] of files) {
+      const judged = await judgeFaces(bytes);
       const faces = judged.filter((f) => f.score >= FACE);
       expect(faces, `${url}: ${judged.map((f) => f.score.toFixed(2)).join(', ')}`).toEqual([]);
     }
-  });
+  }, 300_000);
 
   it('keeps the rest of the picture intact, and the faces unlike the original', async () => {
     const largest = (await publishedImages()).find((u) => u.endsWith('.jpg'));
-    const published = await sharp(Buffer.from(await (await fetch(largest ?? '')).arrayBuffer()))
+    const published = await sharp(Buffer.from(await (await get(largest ?? '')).arrayBuffer()))
       .raw()
       .toBuffer({ resolveWithObject: true });
     const { width, height } = published.info;
@@ -111,7 +137,7 @@ describe('blurring the faces of a published post afterwards (acceptance 4)', () 
     expect(media?.faces?.every((f) => !f.blur)).toBe(true);
     const oldUrls = await publishedImages(clear);
     expect(oldUrls.length).toBeGreaterThanOrEqual(6);
-    const largestOld = await (await fetch(oldUrls.find((u) => u.endsWith('.jpg')) ?? '')).arrayBuffer();
+    const largestOld = await (await get(oldUrls.find((u) => u.endsWith('.jpg')) ?? '')).arrayBuffer();
     expect((await judgeFaces(Buffer.from(largestOld))).filter((f) => f.score >= FACE).length).toBeGreaterThanOrEqual(4);
 
     const cdn = corridor.local.deps.cdn;
@@ -136,7 +162,7 @@ describe('blurring the faces of a published post afterwards (acceptance 4)', () 
     expect(newUrls.length).toBe(oldUrls.length);
     expect(newUrls.filter((u) => oldUrls.includes(u))).toEqual([]);
     for (const url of oldUrls) {
-      expect((await fetch(url)).status, url).toBe(404);
+      expect((await get(url)).status, url).toBe(404);
       const key = new URL(url).pathname.slice(1);
       const head = corridor.local.deps.clients.s3.send(
         new HeadObjectCommand({ Bucket: corridor.local.deps.config.siteBucket, Key: key }),
@@ -144,14 +170,14 @@ describe('blurring the faces of a published post afterwards (acceptance 4)', () 
       await expect(head, key).rejects.toMatchObject({ name: 'NotFound' });
       expect(invalidated).toContain(`/${key}`);
     }
-    for (const url of newUrls) {
-      const judged = await judgeFaces(Buffer.from(await (await fetch(url)).arrayBuffer()));
+    for (const [url, bytes] of await fetchAll(newUrls)) {
+      const judged = await judgeFaces(bytes);
       expect(
         judged.filter((f) => f.score >= FACE),
         url,
       ).toEqual([]);
     }
-  });
+  }, 300_000);
 
   it('refuses to show a blurred face again, in words: its pixels are gone', async () => {
     const answer = await corridor.api<{ error: { message: string } }>(

@@ -1,4 +1,4 @@
-/** A picture as RGB bytes, at most 512 px across (the network's own input size). */
+/** A picture as RGB bytes (the network squeezes it to 256×256; tiles are cut at that size). */
 export interface NetInput {
   data: Uint8Array;
   width: number;
