@@ -35,8 +35,10 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return performance.now() - start;
 }
 
-const plus = (value: number, base: number) =>
-  `${ms(value)}  (${ratio(value / base)}; +${(((value - base) / base) * 100).toFixed(0)} %)`;
+const plus = (value: number, base: number) => {
+  const change = ((value - base) / base) * 100;
+  return `${ms(value)}  (${ratio(value / base)}; ${change >= 0 ? '+' : '−'}${Math.abs(change).toFixed(0)} %)`;
+};
 
 export default async function facesBench(): Promise<void> {
   const bytes = await readFile(TWELVE_MP);
