@@ -54,7 +54,9 @@ export function postRoutes(deps: Deps) {
   });
 
   app.post('/:id/submit', async (c) => {
-    await submitDraft(deps, c.get('principal'), c.req.param('id'));
+    // The body is optional: the composer sends its face choices (posts/face-review.ts) with it.
+    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    await submitDraft(deps, c.get('principal'), c.req.param('id'), hasBody ? ((await jsonBody(c)) as never) : {});
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 

@@ -15,6 +15,7 @@ import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
 import { faceStepOf } from './faces/step';
+import { reviewFaceStep } from './review-faces';
 import {
   deleteOriginal,
   finishTail,
@@ -64,7 +65,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   }
   if (item.state === 'ready' || item.state === 'failed') {
     // A duplicate event, or a retry after a crash that came after the item settled: finish the tail.
-    await finishTail(deps, object.key, ids.postId);
+    await finishTail(deps, object.key, ids.postId, keepsOriginal(item));
     return 'duplicate';
   }
   await markUploaded(deps, ids.postId, ids.mediaId);
@@ -88,9 +89,12 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
     await markFailed(deps, ids, error, object.key);
     return 'rejected';
   }
-  await finishTail(deps, object.key, ids.postId);
+  await finishTail(deps, object.key, ids.postId, keepsOriginal(item));
   return 'processed';
 }
+
+/** A photo under face review keeps its original until the submit renders it as chosen. */
+const keepsOriginal = (item: MediaItem) => item.faceReview === true && item.state !== 'failed';
 
 async function fetchAndProcess(
   deps: Deps,
@@ -130,7 +134,7 @@ async function fetchAndProcess(
         await recordProgress(deps, item.postId, item.id, percent);
       },
       split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
-      faces: faceStepOf(item),
+      faces: item.faceReview ? reviewFaceStep : faceStepOf(item),
     });
     if (!('pieces' in result)) return result;
     // The pieces are in this job's scratch folder: they go to storage before it is removed.
