@@ -44,6 +44,7 @@ export function postView(publicUrl: string, { post, media, revision }: PostWithM
       faces: m.faces,
       /** A draft's photo whose faces wait for the poster's choice, face by face (posts/face-review.ts). */
       faceReview: m.faceReview,
+      faceBlurReason: m.faceBlurReason,
     })),
   };
 }

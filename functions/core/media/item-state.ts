@@ -110,7 +110,10 @@ export async function storeAndMarkReady(
     ...captionsOutput(item, processed),
   ]);
   afterStore();
+  // Keys retired earlier (a face review's draft renders) that this render wrote again stay: they are its own.
+  const fresh = new Set(outputs.map((o) => o.key));
   await settleMedia(deps, item.postId, item.id, {
+    retiredKeys: item.retiredKeys?.filter((key) => !fresh.has(key)),
     state: 'ready',
     kind: processed.kind,
     width: processed.width,

@@ -15,7 +15,6 @@ import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
 import { faceStepOf } from './faces/step';
-import { reviewFaceStep } from './review-faces';
 import {
   deleteOriginal,
   finishTail,
@@ -27,6 +26,7 @@ import {
 } from './item-state';
 import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
 import { processors } from './processors';
+import { reviewFaceStep } from './review-faces';
 import { resumeSegments, startSegments } from './segments/start';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
 import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
@@ -103,7 +103,12 @@ async function fetchAndProcess(
   onSplit: (split: SplitVideo) => Promise<void>,
 ): Promise<ProcessedMedia | 'split'> {
   const bucket = deps.config.incomingBucket;
-  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error) => {
+    // Only a photo whose faces were chosen in the composer has faces before it is processed: its original
+    // was kept for that render, and storage expires originals after a day (infra/storage.ts).
+    if (item.faces && (error as { name?: string }).name === 'NotFound') throw new MediaRejected('original_gone');
+    throw error;
+  });
   const size = head.ContentLength ?? 0;
   if (size === 0) throw new MediaRejected('empty');
   // S3 holds a single PUT to its signed size, but a multipart upload's parts, an emulator or a bucket

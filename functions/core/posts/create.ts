@@ -99,7 +99,7 @@ export async function createPost(
     ...rules,
     files: input.media.map((file) => (reviewed(file) ? { ...file, faces: 'blur' as const } : file)),
   });
-  const { files } = planFaces({ ...rules, files: input.media });
+  const { files, reason } = planFaces({ ...rules, files: input.media });
   const consentConfirmedFor = needsConfirmation
     ? confirmedOrRefused(school, input.audience, restricted, input.consentConfirmed)
     : [];
@@ -122,7 +122,7 @@ export async function createPost(
     declaredBytes: file.bytes,
     captions: file.captions,
     faceChoice: file.faces,
-    ...(reviewed(file) ? { faceReview: true } : {}),
+    ...(reviewed(file) ? { faceReview: true, faceBlurReason: reason } : {}),
     state: 'awaiting_upload',
     outputs: [],
     attempts: 0,

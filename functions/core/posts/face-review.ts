@@ -6,7 +6,6 @@ import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import type { FaceChoice } from '../media/faces/box';
-import { deleteOutputs } from '../media/outputs';
 import { blurReason, keptAgainstRules, needsConsentConfirmation } from '../media/faces/rules';
 import { getSchool } from '../schools/school';
 import { PostInputError } from './create';
@@ -40,7 +39,8 @@ const flagsOf = (item: MediaItem, chosen: Record<string, boolean[]> | undefined)
  * confirmation, asked for and recorded in the audit log like the one at create — then has the media
  * worker render each photo again from its original with those choices. The post goes out only once
  * those renders are ready (the submit leaves it processing), so no face the poster blurred is ever
- * published. The draft's clear renders are deleted at once: no channel ever showed them.
+ * published. The draft's clear renders are retired: deleted from storage and the CDN by the fan-out that
+ * publishes (or retracts) the post, which holds those rights; the API does not (channels/rekey.ts).
  * @throws ConsentRequired when faces stay clear against pupils' consent and the poster has not confirmed.
  */
 export async function settleFaceReview(deps: Deps, principal: Principal, current: PostWithMedia, input: SubmitInput) {
@@ -73,7 +73,7 @@ export async function settleFaceReview(deps: Deps, principal: Principal, current
   for (const { item, flags } of choices) await renderAsChosen(deps, item, flags);
 }
 
-/** Puts the photo back in the media queue with its faces chosen; its draft renders are retired at once. */
+/** Puts the photo back in the media queue with its faces chosen; its draft renders are retired. */
 async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Promise<void> {
   const now = deps.now().toISOString();
   const faces = (item.faces ?? []).map((face, i) => ({ ...face, blur: flags[i] === true }));
@@ -84,7 +84,8 @@ async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Pr
         TableName: deps.config.tableName,
         Key: tableKeys.media(item.postId, item.id),
         UpdateExpression:
-          'SET #state = :uploaded, faces = :faces, faceChoice = :choice, outputs = :none, gsi1pk = :pending, gsi1sk = :sk REMOVE faceReview, progress',
+          'SET #state = :uploaded, faces = :faces, faceChoice = :choice, outputs = :none, gsi1pk = :pending, gsi1sk = :sk, ' +
+          'retiredKeys = list_append(if_not_exists(retiredKeys, :none), :draft) REMOVE faceReview, faceBlurReason, progress',
         ConditionExpression: '#state = :ready AND faceReview = :yes',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
@@ -95,6 +96,7 @@ async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Pr
           // Blurring searches tile by tile, as the review did, so the same faces come back in the same order.
           ':choice': flags.some(Boolean) ? 'blur' : 'keep',
           ':none': [],
+          ':draft': draftKeys,
           ':pending': pendingPartitions.media,
           ':sk': `${now}#${item.postId}#${item.id}`,
         },
@@ -104,8 +106,5 @@ async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Pr
     if (isConditionFailed(error)) return; // an earlier try of this submit got here first
     throw error;
   }
-  // Never on a channel, but the clear faces must not outlive the choice (the CDN is told all the same).
-  await deleteOutputs(deps, draftKeys);
-  await deps.cdn.removed(draftKeys.map((key) => `/${key}`));
   await deps.queues.media({ key: incomingKey(item.schoolId, item.postId, item.id) });
 }

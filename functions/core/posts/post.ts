@@ -120,6 +120,8 @@ export const mediaItemSchema = z.object({
    * clear, its original kept (never served) until the submit renders it as chosen (posts/face-review.ts).
    */
   faceReview: z.boolean().optional(),
+  /** Why the rules start a reviewed photo's faces blurred, for the composer to say (media/faces/rules.ts). */
+  faceBlurReason: z.enum(['consent', 'setting']).optional(),
   /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
   keyEpoch: z.number().int().optional(),
   /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */
