@@ -81,9 +81,10 @@ const names = (page: Page) => faces(page).evaluateAll((buttons) => buttons.map((
 
 async function postByCaption(caption: string): Promise<PostView> {
   const { body } = await corridor.api<{ posts: PostView[] }>('GET', '/api/posts');
-  const post = body.posts.find((p) => p.caption === caption);
-  if (!post) throw new Error(`no post "${caption}"`);
-  return post;
+  const listed = body.posts.find((p) => p.caption === caption);
+  if (!listed) throw new Error(`no post "${caption}"`);
+  // The list carries no files; the post itself does.
+  return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${listed.id}`)).body.post;
 }
 
 async function waitUntilPublished(caption: string): Promise<PostView> {

@@ -152,7 +152,7 @@ export function faceReview(options: ReviewOptions): HTMLElement {
     h(
       'p',
       { class: 'hint' },
-      'Blurred faces cannot be recognised in anything Corridor publishes. Tap a face to blur it or show it.',
+      'Blurred faces (white frame) cannot be recognised in anything Corridor publishes; faces in a dashed yellow frame will be seen. Tap a face to blur it or show it.',
     ),
     groups,
     status,

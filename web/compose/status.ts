@@ -49,7 +49,7 @@ function describeDraft(post: PostView): StatusLine {
   const review = post.media.filter((m) => m.faceReview);
   if (review.length === 0) return { label: 'Draft', tone: 'quiet', final: true };
   const failed = post.media.find((m) => m.state === 'failed');
-  if (failed) return { label: `Not sent: ${failureOf(post)}`, tone: 'problem', final: true };
+  if (failed) return { label: `Not published: ${failureOf(post)}`, tone: 'problem', final: true };
   if (post.media.some((m) => m.state === 'awaiting_upload')) return { label: 'Uploading…', tone: 'busy', final: false };
   if (review.some((m) => m.state !== 'ready')) return { label: 'Looking for faces in your photos…', tone: 'busy', final: false };
   return { label: 'Not sent yet: check the faces, then send', tone: 'quiet', final: true };
