@@ -262,6 +262,26 @@ describe('the face review in the composer (390×844, touch)', () => {
     await context.close();
   }, 600_000);
 
+  it('a draft whose faces were not chosen on the phone is sent from My posts with every face blurred', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await signIn(page);
+    const caption = 'Choir, chosen later';
+    await postGroupPhoto(page, caption, 'Year 1');
+    // The teacher leaves the review unsent (another tab, or the phone closed) and finds it in My posts.
+    await page.getByRole('link', { name: 'My posts' }).tap();
+    const card = page.locator('.my-posts .card', { hasText: caption });
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe(
+      'Not sent yet: check the faces, then send',
+    );
+    await card.getByRole('button', { name: 'Send with every face blurred' }).tap();
+    const post = await waitUntilPublished(caption);
+    expect(post.media[0]?.faces?.length).toBeGreaterThanOrEqual(5);
+    expect(post.media[0]?.faces?.every((f) => f.blur)).toBe(true);
+    await expect.poll(() => card.locator('.status').textContent(), { timeout: 60_000 }).toMatch(/^Live/);
+    await context.close();
+  }, 600_000);
+
   it('an approver sees the same outlines on the post waiting for approval, named face by face', async () => {
     const on = await corridor.api('PATCH', '/api/settings', { requiresApproval: true });
     expect(on.status).toBe(200);

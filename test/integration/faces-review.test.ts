@@ -67,7 +67,7 @@ describe('the face review of a draft', () => {
       media: [{ contentType: 'image/jpeg', bytes: 1000 }],
       reviewFaces: true,
     });
-    expect(answer.status).toBe(400);
+    expect(answer.status).toBe(422);
     expect(answer.body.error.message).toContain('faces are chosen one by one in a draft only');
   });
 
@@ -87,7 +87,7 @@ describe('the face review of a draft', () => {
       const wrongCount = await corridor.api<ErrorAnswer>('POST', `/api/posts/${draft.id}/submit`, {
         faces: { [item?.id ?? '']: [true] },
       });
-      expect(wrongCount.status).toBe(400);
+      expect(wrongCount.status).toBe(422);
       expect(wrongCount.body.error.message).toBe(`Photo 1 has ${n} faces; send one choice for each (1 were sent).`);
       expect((await getPost(draft.id)).state).toBe('draft');
 

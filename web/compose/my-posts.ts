@@ -44,6 +44,8 @@ export async function showMyPosts(container: HTMLElement, options: MyPostsOption
   );
 }
 
+const waitsForFaces = (post: PostView) => post.state === 'draft' && post.media.some((m) => m.faceReview && m.state === 'ready');
+
 function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const caption = h('p', { class: 'card-caption' });
   const meta = h('p', { class: 'meta' });
@@ -51,7 +53,8 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const link = h('p', { class: 'post-link' });
   const actions = h('div', { class: 'card-actions' });
   const reach = h('div');
-  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, reach, actions);
+  const review = h('div');
+  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, review, reach, actions);
   let latest = initial;
   let stopTracking: (() => void) | undefined;
   /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
@@ -84,6 +87,31 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
     // Published once: who it reached (counts only). Kept once shown, so a re-render does not reset it.
     if (post.state === 'published' && !reach.firstChild) replace(reach, reachButton(options.api, post.id));
     if (post.state === 'retracted') replace(reach);
+    replace(review, waitsForFaces(post) && sendBlurredButton(post));
+  };
+
+  /**
+   * A draft whose faces were never chosen (the phone that took the photos closed before Send): its photos
+   * are not on this phone to show, so it can go out with every face blurred, which needs no consent.
+   */
+  const sendBlurredButton = (post: PostView) => {
+    const button = h('button', { type: 'button', class: 'primary' }, 'Send with every face blurred');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const faces = Object.fromEntries(
+        post.media.filter((m) => m.faceReview).map((m) => [m.id, (m.faces ?? []).map(() => true)]),
+      );
+      try {
+        await options.api.submit(post.id, { faces });
+        follow(await options.api.getPost(post.id));
+        options.announce('Sent with every face blurred.');
+      } catch (error) {
+        button.disabled = false;
+        status.textContent = error instanceof Error ? error.message : 'The post could not be sent.';
+        status.className = 'status problem';
+      }
+    });
+    return h('div', null, h('p', { class: 'hint' }, 'Its faces were not chosen before the composer closed.'), button);
   };
   const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
 
@@ -165,5 +193,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
 
   show(initial);
   showActions();
+  // The list carries no files: a draft is read in full to know whether its faces wait for a choice.
+  if (initial.state === 'draft') void options.api.getPost(initial.id).then(show, () => undefined);
   return item;
 }
