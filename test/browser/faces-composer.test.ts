@@ -1,13 +1,20 @@
 import { readFile } from 'node:fs/promises';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { createToken } from '../../functions/core/auth/tokens';
 import { toPixels } from '../../functions/core/media/faces/box';
 import { getPostWithMedia } from '../../functions/core/posts/store';
-import { launchChromium, PHONE, phoneLayoutProblems, screenshot, seriousAxeViolations } from '../helpers/browser';
+import {
+  launchChromium,
+  PHONE,
+  phoneLayoutProblems,
+  screenshot,
+  seriousAxeViolations,
+  signInWithToken,
+} from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
@@ -55,11 +62,12 @@ afterAll(async () => {
   await corridor?.stop();
 });
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${corridor.url}/compose/`);
-  await page.getByLabel('Staff token').fill(staffToken);
-  await page.getByRole('button', { name: 'Sign in' }).tap();
-  await page.getByLabel('Caption').waitFor();
+/** A phone (390×844, touch) with the composer open and signed in. */
+async function openComposer(token = staffToken): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  await signInWithToken(page, corridor.url, token);
+  return { context, page };
 }
 
 /** Attaches the group photo, describes it, picks one audience chip and taps Post. */
@@ -131,9 +139,7 @@ async function currentOutputKeys(postId: string): Promise<string[]> {
 
 describe('the face review in the composer (390×844, touch)', () => {
   it('to Public with pupils lacking consent: faces start blurred; showing one asks in words and is audited; published as chosen', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await openComposer();
     const caption = 'Choir on the stairs #music';
     await postGroupPhoto(page, caption, 'Public');
 
@@ -214,9 +220,7 @@ describe('the face review in the composer (390×844, touch)', () => {
   }, 600_000);
 
   it('to a class whose pupils may all be seen: faces start clear, a tap toggles, “Blur every face” is one tap; nothing audited', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await openComposer();
 
     // A video says, before it is sent, that only its poster picture is blurred.
     const videoChooser = page.waitForEvent('filechooser');
@@ -263,17 +267,15 @@ describe('the face review in the composer (390×844, touch)', () => {
   }, 600_000);
 
   it('a draft whose faces were not chosen on the phone is sent from My posts with every face blurred', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await openComposer();
     const caption = 'Choir, chosen later';
     await postGroupPhoto(page, caption, 'Year 1');
     // The teacher leaves the review unsent (another tab, or the phone closed) and finds it in My posts.
     await page.getByRole('link', { name: 'My posts' }).tap();
     const card = page.locator('.my-posts .card', { hasText: caption });
-    await expect.poll(() => card.locator('.status').textContent(), { timeout: 30_000 }).toBe(
-      'Not sent yet: check the faces, then send',
-    );
+    await expect
+      .poll(() => card.locator('.status').textContent(), { timeout: 30_000 })
+      .toBe('Not sent yet: check the faces, then send');
     await card.getByRole('button', { name: 'Send with every face blurred' }).tap();
     const post = await waitUntilPublished(caption);
     expect(post.media[0]?.faces?.length).toBeGreaterThanOrEqual(5);
@@ -299,12 +301,7 @@ describe('the face review in the composer (390×844, touch)', () => {
       const n = (await postByCaption(caption)).media[0]?.faces?.length ?? 0;
       expect(n).toBeGreaterThanOrEqual(5);
 
-      const context = await browser.newContext(PHONE);
-      const page = await context.newPage();
-      await page.goto(`${corridor.url}/compose/`);
-      await page.getByLabel('Staff token').fill(corridor.token);
-      await page.getByRole('button', { name: 'Sign in' }).tap();
-      await page.getByLabel('Caption').waitFor();
+      const { context, page } = await openComposer(corridor.token);
       await page.goto(`${corridor.url}/compose/#admin/approvals`);
       const card = page.locator('.card', { hasText: caption });
       await card.waitFor({ timeout: 60_000 });
