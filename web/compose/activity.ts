@@ -7,7 +7,7 @@ import { type Api, ApiError, type PostView } from './api';
 import { askToShow, faceReview } from './faces';
 import { type OutboxEntry, type OutboxFile, outbox } from './outbox';
 import type { SendEvent } from './sender';
-import { describe, type Tone, track } from './status';
+import { describe, type Tone, track, waitsForFaces } from './status';
 import { formatBytes, snippet } from './ui';
 
 interface Card {
@@ -139,7 +139,7 @@ export class Activity {
         const line = describe(post);
         this.setStatus(card, line.label, line.tone);
         this.showLink(card, post);
-        if (post.state === 'draft' && line.final && post.media.some((m) => m.faceReview && m.state === 'ready')) {
+        if (line.final && waitsForFaces(post)) {
           void this.reviewFaces(card, post);
         }
         if (line.final && line.label !== lastLabel) this.options.announce(`${snippet(post.caption, 40)}: ${line.label}`);

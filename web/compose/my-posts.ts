@@ -6,7 +6,7 @@
 import { h, replace } from '../shared/dom';
 import type { Api, PostView } from './api';
 import { reachButton } from './reach';
-import { describe, track } from './status';
+import { describe, track, waitsForFaces } from './status';
 import { audienceLabel, formatDate, snippet } from './ui';
 
 export interface MyPostsOptions {
@@ -43,8 +43,6 @@ export async function showMyPosts(container: HTMLElement, options: MyPostsOption
         ),
   );
 }
-
-const waitsForFaces = (post: PostView) => post.state === 'draft' && post.media.some((m) => m.faceReview && m.state === 'ready');
 
 function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const caption = h('p', { class: 'card-caption' });

@@ -44,6 +44,10 @@ export function describe(post: PostView): StatusLine {
   }
 }
 
+/** A draft whose photos' faces wait for the teacher's choice (every file in, none refused). */
+export const waitsForFaces = (post: PostView) =>
+  post.state === 'draft' && post.media.every((m) => m.state === 'ready') && post.media.some((m) => m.faceReview);
+
 /** A draft of the composer's face review: looking for faces, then waiting for the teacher's choice. */
 function describeDraft(post: PostView): StatusLine {
   const review = post.media.filter((m) => m.faceReview);
