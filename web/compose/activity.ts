@@ -177,9 +177,19 @@ export class Activity {
     });
     if (photos.every((p) => p.faces.length === 0)) {
       this.setStatus(card, 'No faces found — sending…', 'busy');
-      await submit().catch((error) =>
-        this.setStatus(card, `Not sent: ${error instanceof Error ? error.message : error}`, 'problem'),
-      );
+      // With no face to blur, pupils without consent are named as before, and the teacher confirms.
+      const refused = (error: unknown) => {
+        this.setStatus(card, `Not sent: ${error instanceof Error ? error.message : error}`, 'problem');
+        if (error instanceof ApiError && error.code === 'consent_required') {
+          const confirm = h('button', { type: 'button', class: 'primary' }, 'None of them can be recognised: post');
+          confirm.addEventListener('click', () => {
+            confirm.disabled = true;
+            submit(undefined, true).catch(refused);
+          });
+          replace(card.actions, confirm);
+        }
+      };
+      await submit().catch(refused);
       return;
     }
     const reason = post.media.find((m) => m.faceReview && m.faceBlurReason)?.faceBlurReason;

@@ -1,17 +1,33 @@
+import type { MediaItem } from '../posts/post';
 import { detectFaces } from './faces/detect';
-import type { FaceStep } from './faces/step';
+import { type FaceStep, faceStep, faceStepOf } from './faces/step';
 
 /**
- * The face step of a draft's photo under review (create's `reviewFaces`): searched as thoroughly as a
- * photo to be blurred (tile by tile, so the small faces of a class photo are outlined too), nothing
- * blurred yet. These outputs stay in the draft; the submit renders the photo again from its original
- * with the poster's choices (posts/face-review.ts), and the detector finds the same faces in the same
- * order, so each choice lands on the face it was made for.
+ * The face step of a draft's photo under review (create's `reviewFaces`): faces found, nothing blurred
+ * yet. Where the rules blur (`faceChoice` blur) the search is as thorough as for blurring (tile by tile,
+ * for the small faces of a class photo); elsewhere the whole picture, as for faces kept clear. What is
+ * outlined is exactly what can be blurred: the render after the submit uses these very boxes.
  */
-export const reviewFaceStep: FaceStep = {
-  blurs: false,
-  apply: async (image) => ({
-    image,
-    faces: (await detectFaces(image, { thorough: true })).map((box) => ({ ...box, blur: false })),
-  }),
-};
+function reviewStep(thorough: boolean): FaceStep {
+  return {
+    blurs: false,
+    apply: async (image) => ({
+      image,
+      faces: (await detectFaces(image, { thorough })).map((box) => ({ ...box, blur: false })),
+    }),
+  };
+}
+
+/**
+ * The face step of a media item. A reviewed photo comes back after the submit with its faces already
+ * on the item (nothing else has faces before it is processed): it is rendered with those boxes and the
+ * teacher's flags, without searching again, so each choice lands on the face it was made for.
+ */
+export function faceStepFor(item: MediaItem): FaceStep | undefined {
+  if (item.faceReview) return reviewStep(item.faceChoice === 'blur');
+  if (item.faces) {
+    const boxes = item.faces.map(({ blur: _blur, ...box }) => box);
+    return faceStep('keep', { chosen: item.faces.map((f) => f.blur), detect: async () => boxes });
+  }
+  return faceStepOf(item);
+}

@@ -14,7 +14,6 @@ import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
-import { faceStepOf } from './faces/step';
 import {
   deleteOriginal,
   finishTail,
@@ -26,7 +25,7 @@ import {
 } from './item-state';
 import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
 import { processors } from './processors';
-import { reviewFaceStep } from './review-faces';
+import { faceStepFor } from './review-faces';
 import { resumeSegments, startSegments } from './segments/start';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
 import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
@@ -139,7 +138,7 @@ async function fetchAndProcess(
         await recordProgress(deps, item.postId, item.id, percent);
       },
       split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
-      faces: item.faceReview ? reviewFaceStep : faceStepOf(item),
+      faces: faceStepFor(item),
     });
     if (!('pieces' in result)) return result;
     // The pieces are in this job's scratch folder: they go to storage before it is removed.

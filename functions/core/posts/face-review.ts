@@ -37,7 +37,7 @@ const flagsOf = (item: MediaItem, chosen: Record<string, boolean[]> | undefined)
  * Settles the faces of a draft's photos under review, at its submit: checks the poster's choices against
  * the consent rules (media/faces/rules.ts) — keeping a face clear that the rules blur is a consent
  * confirmation, asked for and recorded in the audit log like the one at create — then has the media
- * worker render each photo again from its original with those choices. The post goes out only once
+ * worker render each photo again from its original with those choices on the reviewed boxes. The post goes out only once
  * those renders are ready (the submit leaves it processing), so no face the poster blurred is ever
  * published. The draft's clear renders are retired: deleted from storage and the CDN by the fan-out that
  * publishes (or retracts) the post, which holds those rights; the API does not (channels/rekey.ts).
@@ -56,55 +56,71 @@ export async function settleFaceReview(deps: Deps, principal: Principal, current
   const restricted = await pupilsNotToIdentify(deps, school, audience, pictured);
   const reason = blurReason({ audience, restrictedPupils: restricted.length, blurFacesInPublic: school.blurFacesInPublic });
   const choices = reviewed.map((item) => ({ item, flags: flagsOf(item, chosen) }));
-  // Per the rules, a photo is "blurred" only when every face in it is; the others keep faces clear.
+  // Files not under review were settled (and any confirmation asked) at create: they count as covered.
+  const review = (m: MediaItem) => choices.find((c) => c.item === m)?.flags;
+  // Blurring protects a photo only when it found faces and blurs every one: a photo with a face shown,
+  // or with no face found at all (the detector may have missed one), needs the confirmation as before.
   const files = current.media.map((m) => {
-    const review = choices.find((c) => c.item === m);
-    const faces: FaceChoice = review ? (review.flags.every(Boolean) ? 'blur' : 'keep') : 'blur';
-    // Files not under review were settled (and any confirmation asked) at create.
-    return { contentType: review ? m.declaredType : 'image/jpeg', faces };
+    const flags = review(m);
+    const covered = !flags || (flags.length > 0 && flags.every(Boolean));
+    return { contentType: flags ? m.declaredType : 'image/jpeg', faces: (covered ? 'blur' : 'keep') as FaceChoice };
   });
+  // What the audit log calls faces kept clear: photos with a face shown.
+  const shown = current.media.map((m) => ({ faces: (review(m)?.some((b) => !b) ? 'keep' : 'blur') as FaceChoice }));
   const confirmedFor = needsConsentConfirmation(reason, files)
     ? confirmedOrRefused(school, audience, restricted, consentConfirmed)
     : [];
-  const kept = keptAgainstRules(reason, files);
+  const kept = keptAgainstRules(reason, shown);
   if (kept || confirmedFor.length > 0) {
     await recordConsentConfirmation(deps, principal, school, current.post.id, audience, confirmedFor, kept);
   }
   for (const { item, flags } of choices) await renderAsChosen(deps, item, flags);
 }
 
-/** Puts the photo back in the media queue with its faces chosen; its draft renders are retired. */
+/**
+ * Puts the photo back in the media queue with its faces chosen; its draft renders are retired. A photo
+ * with no face to blur keeps its draft render, which is final: the worker only deletes its original.
+ */
 async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Promise<void> {
   const now = deps.now().toISOString();
   const faces = (item.faces ?? []).map((face, i) => ({ ...face, blur: flags[i] === true }));
   const draftKeys = item.outputs.map((o) => o.key);
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
+  const blurs = flags.some(Boolean);
+  const update = blurs
+    ? {
         UpdateExpression:
-          'SET #state = :uploaded, faces = :faces, faceChoice = :choice, outputs = :none, gsi1pk = :pending, gsi1sk = :sk, ' +
+          'SET #state = :uploaded, faces = :faces, faceChoice = :blur, outputs = :none, gsi1pk = :pending, gsi1sk = :sk, ' +
           'retiredKeys = list_append(if_not_exists(retiredKeys, :none), :draft) REMOVE faceReview, faceBlurReason, progress',
-        ConditionExpression: '#state = :ready AND faceReview = :yes',
-        ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':uploaded': 'uploaded',
-          ':ready': 'ready',
-          ':yes': true,
           ':faces': faces,
-          // Blurring searches tile by tile, as the review did, so the same faces come back in the same order.
-          ':choice': flags.some(Boolean) ? 'blur' : 'keep',
+          // The render uses the reviewed boxes themselves (media/review-faces.ts): no second search.
+          ':blur': 'blur',
           ':none': [],
           ':draft': draftKeys,
           ':pending': pendingPartitions.media,
           ':sk': `${now}#${item.postId}#${item.id}`,
         },
+      }
+    : {
+        UpdateExpression: 'SET faceChoice = :keep REMOVE faceReview, faceBlurReason',
+        ExpressionAttributeValues: { ':keep': 'keep' },
+      };
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: tableKeys.media(item.postId, item.id),
+        ...update,
+        ConditionExpression: '#state = :ready AND faceReview = :yes',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':ready': 'ready', ':yes': true },
       }),
     );
   } catch (error) {
     if (isConditionFailed(error)) return; // an earlier try of this submit got here first
     throw error;
   }
+  // Rendered again, or (nothing to blur) found ready by the worker, which then deletes the original.
   await deps.queues.media({ key: incomingKey(item.schoolId, item.postId, item.id) });
 }
