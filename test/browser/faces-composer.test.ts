@@ -161,7 +161,7 @@ describe('the face review in the composer (390×844, touch)', () => {
 
     // Showing face 2 asks first, in words: why it is blurred, who would see it, that it is recorded.
     await faces(page).nth(1).tap();
-    const dialog = page.getByRole('dialog', { name: 'Show face 2 of' + ` ${n}?` });
+    const dialog = page.getByRole('dialog', { name: `Show face 2 of ${n}?` });
     await dialog.waitFor();
     const words = await dialog.textContent();
     expect(words).toContain('some pupils in the classes pictured have no photo consent for this audience');
