@@ -42,6 +42,9 @@ export function postView(publicUrl: string, { post, media, revision }: PostWithM
       /** The faces found (boxes as fractions of the picture) and whether each is blurred: the composer outlines them. */
       faceChoice: m.faceChoice,
       faces: m.faces,
+      /** A draft's photo whose faces wait for the poster's choice, face by face (posts/face-review.ts). */
+      faceReview: m.faceReview,
+      faceBlurReason: m.faceBlurReason,
     })),
   };
 }

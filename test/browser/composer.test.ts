@@ -8,7 +8,15 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../functions/core/auth/tokens';
 import { MULTIPART_THRESHOLD_BYTES, PART_BYTES } from '../../functions/core/media/multipart';
-import { DESKTOP, launchChromium, PHONE, phoneLayoutProblems, screenshot, seriousAxeViolations } from '../helpers/browser';
+import {
+  DESKTOP,
+  launchChromium,
+  PHONE,
+  phoneLayoutProblems,
+  screenshot,
+  seriousAxeViolations,
+  signInWithToken,
+} from '../helpers/browser';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
@@ -43,12 +51,7 @@ const postsWithCaption = async (caption: string) => {
 };
 
 /** Opens the composer and signs in with the staff token, as a teacher pasting it would. */
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${corridor.url}/compose/`);
-  await page.getByLabel('Staff token').fill(staffToken);
-  await page.getByRole('button', { name: 'Sign in' }).tap();
-  await page.getByLabel('Caption').waitFor();
-}
+const signIn = (page: Page) => signInWithToken(page, corridor.url, staffToken);
 
 /** Fills the form: files through the real file chooser, a description per photo, caption, audience. */
 async function compose(page: Page, post: { files: string[]; alts?: string[]; caption: string; audience: string }) {

@@ -123,3 +123,11 @@ export async function phoneLayoutProblems(page: Page): Promise<{ horizontalOverf
     return { horizontalOverflow, smallTargets };
   });
 }
+
+/** Opens the composer at `baseUrl` and signs in by pasting a staff token, as a teacher would. */
+export async function signInWithToken(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/compose/`);
+  await page.getByLabel('Staff token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).tap();
+  await page.getByLabel('Caption').waitFor();
+}

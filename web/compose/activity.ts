@@ -3,10 +3,11 @@
  * post's live status from the API (processing n% → live, or a readable failure) and a link to it.
  */
 import { h, replace } from '../shared/dom';
-import type { Api, PostView } from './api';
-import { type OutboxEntry, outbox } from './outbox';
+import { type Api, ApiError, type PostView } from './api';
+import { askToShow, faceReview } from './faces';
+import { type OutboxEntry, type OutboxFile, outbox } from './outbox';
 import type { SendEvent } from './sender';
-import { describe, type Tone, track } from './status';
+import { describe, type Tone, track, waitsForFaces } from './status';
 import { formatBytes, snippet } from './ui';
 
 interface Card {
@@ -16,7 +17,23 @@ interface Card {
   actions: HTMLElement;
   bars: { bar: HTMLProgressElement; label: HTMLElement; sent: number; total: number }[];
   stopTracking?: () => void;
+  /** The post as composed: its files on this phone draw the face review, its audience says who will see it. */
+  files: OutboxFile[];
+  audience: string[];
+  reviewing?: boolean;
 }
+
+/** Who will see a post, in the words of the face review's questions. */
+export function audienceWords(audience: string[]): string {
+  if (audience.includes('public')) return 'anyone on the internet (the school website, its feeds and widget)';
+  if (audience.includes('school')) return 'every family of the school';
+  return 'the families of the classes you chose';
+}
+
+const blurReasonWords = {
+  consent: 'some pupils in the classes pictured have no photo consent for this audience',
+  setting: 'the school blurs faces in public posts',
+} as const;
 
 export interface ActivityOptions {
   api: () => Api | undefined;
@@ -60,7 +77,7 @@ export class Activity {
       link,
       actions,
     );
-    const card: Card = { root, status, link, actions, bars };
+    const card: Card = { root, status, link, actions, bars, files: entry.files, audience: entry.audience };
     this.cards.set(entry.key, card);
     this.el.prepend(root);
     if (entry.state === 'refused') this.refused(entry.key, entry.error ?? 'Corridor refused this post.', entry.needsConsent);
@@ -122,11 +139,83 @@ export class Activity {
         const line = describe(post);
         this.setStatus(card, line.label, line.tone);
         this.showLink(card, post);
+        if (line.final && waitsForFaces(post)) {
+          void this.reviewFaces(card, post);
+        }
         if (line.final && line.label !== lastLabel) this.options.announce(`${snippet(post.caption, 40)}: ${line.label}`);
         lastLabel = line.label;
       },
       () => this.setStatus(card, 'Waiting for the signal to check the status…', 'quiet'),
     );
+  }
+
+  /**
+   * The face review: each photo from this phone with its faces outlined, to toggle, then Send. A post
+   * whose photos show no face is sent at once. Sending restarts the status line (processing → live).
+   */
+  private async reviewFaces(card: Card, post: PostView): Promise<void> {
+    const api = this.options.api();
+    if (!api || card.reviewing) return;
+    card.reviewing = true;
+    const submit = async (faces?: Record<string, boolean[]>, consentConfirmed = false) => {
+      await api.submit(post.id, { faces, consentConfirmed });
+      replace(card.actions);
+      this.follow(card, post.id);
+    };
+    const photos = post.media.flatMap((m, i) => {
+      const file = card.files[i];
+      if (!m.faceReview || !file) return [];
+      return [
+        {
+          mediaId: m.id,
+          src: URL.createObjectURL(file.blob),
+          alt: file.alt,
+          faces: m.faces ?? [],
+          rulesBlur: m.faceChoice === 'blur',
+        },
+      ];
+    });
+    if (photos.every((p) => p.faces.length === 0)) {
+      this.setStatus(card, 'No faces found — sending…', 'busy');
+      // With no face to blur, pupils without consent are named as before, and the teacher confirms.
+      const refused = (error: unknown) => {
+        this.setStatus(card, `Not sent: ${error instanceof Error ? error.message : error}`, 'problem');
+        if (error instanceof ApiError && error.code === 'consent_required') {
+          const confirm = h('button', { type: 'button', class: 'primary' }, 'None of them can be recognised: post');
+          confirm.addEventListener('click', () => {
+            confirm.disabled = true;
+            submit(undefined, true).catch(refused);
+          });
+          replace(card.actions, confirm);
+        }
+      };
+      await submit().catch(refused);
+      return;
+    }
+    const reason = post.media.find((m) => m.faceReview && m.faceBlurReason)?.faceBlurReason;
+    const who = audienceWords(card.audience);
+    let askedConsent = false;
+    replace(
+      card.actions,
+      faceReview({
+        photos,
+        audienceWords: who,
+        confirmShow: (face) => askToShow(face, reason ? blurReasonWords[reason] : 'the consent rules ask for it', who),
+        send: async (choices, confirmed) => {
+          try {
+            await submit(choices, confirmed || askedConsent);
+          } catch (error) {
+            // The roster changed since the upload: the API names the pupils; a second tap confirms.
+            if (error instanceof ApiError && error.code === 'consent_required' && !askedConsent) {
+              askedConsent = true;
+              throw new Error(`${error.message} Tap Send again to confirm none of them can be recognised.`);
+            }
+            throw error;
+          }
+        },
+      }),
+    );
+    this.options.announce('Check the faces in your photos, then send the post.');
   }
 
   private showLink(card: Card, post: PostView): void {

@@ -12,6 +12,22 @@ export interface MediaView {
   kind?: 'image' | 'video' | 'audio';
   progress?: number;
   failure?: { code: string; message: string };
+  /** The faces found in a photo (or a video's poster), boxes in fractions of the upright picture. */
+  faces?: FaceView[];
+  faceChoice?: 'blur' | 'keep';
+  /** A draft's photo whose faces wait for the teacher's choice, face by face. */
+  faceReview?: boolean;
+  /** Why the rules start its faces blurred: pupils without consent for the audience, or the school's setting. */
+  faceBlurReason?: 'consent' | 'setting';
+}
+
+/** A face: where it is, and whether it is blurred in every output. Nothing else about it is known. */
+export interface FaceView {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  blur: boolean;
 }
 
 export interface PostView {
@@ -80,6 +96,9 @@ export interface CreatePostRequest {
   audience: string[];
   caption: string;
   media: { contentType: string; bytes: number; alt: string }[];
+  /** A draft whose photos' faces the teacher chooses before it goes out (sent with `submit`). */
+  draft?: boolean;
+  reviewFaces?: boolean;
   /** The poster checked that the pupils the API named cannot be recognised (photo consent). */
   consentConfirmed?: boolean;
 }
@@ -205,6 +224,11 @@ export class Api {
 
   async getPost(id: string): Promise<PostView> {
     return (await this.call<{ post: PostView }>('GET', `/posts/${encodeURIComponent(id)}`)).post;
+  }
+
+  /** Sends a draft; for photos under face review, one blur flag per face (the API asks consent for faces shown). */
+  async submit(id: string, body: { faces?: Record<string, boolean[]>; consentConfirmed?: boolean } = {}): Promise<PostView> {
+    return (await this.call<{ post: PostView }>('POST', `/posts/${encodeURIComponent(id)}/submit`, body)).post;
   }
 
   async editCaption(id: string, caption: string): Promise<PostView> {

@@ -192,6 +192,9 @@ export function createComposer(options: ComposerOptions): Composer {
             h('label', { for: a.alt.id }, a.kind === 'image' ? `Describe photo ${number}` : `Describe the ${noun} (optional)`),
             a.alt,
             h('span', { class: 'size' }, `${a.file.name} · ${formatBytes(a.file.size)}`),
+            // Only the poster picture is searched and blurred (issue 19): say so before it is sent.
+            a.kind === 'video' &&
+              h('p', { class: 'hint' }, 'Faces are blurred on the video’s poster picture only, not in the video itself.'),
             a.kind === 'audio' &&
               h('audio', { controls: true, src: a.url, preload: 'metadata', 'aria-label': `Play ${a.file.name}` }),
           ),

@@ -6,7 +6,7 @@
 import { h, replace } from '../shared/dom';
 import type { Api, PostView } from './api';
 import { reachButton } from './reach';
-import { describe, track } from './status';
+import { describe, track, waitsForFaces } from './status';
 import { translationsButton } from './translations';
 import { audienceLabel, formatDate, snippet } from './ui';
 
@@ -62,7 +62,19 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
   const actions = h('div', { class: 'card-actions' });
   const reach = h('div');
   const translations = h('div');
-  const item = h('li', { class: 'card', 'data-post': initial.id }, caption, meta, status, link, reach, translations, actions);
+  const review = h('div');
+  const item = h(
+    'li',
+    { class: 'card', 'data-post': initial.id },
+    caption,
+    meta,
+    status,
+    link,
+    review,
+    reach,
+    translations,
+    actions,
+  );
   let latest = initial;
   let stopTracking: (() => void) | undefined;
   /** After a change, follows the post until every channel shows it (or it is gone everywhere). */
@@ -99,6 +111,31 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
     if (translatable.has(post.state) && !translations.firstChild)
       replace(translations, translationsButton(options.api, post.id, options.announce));
     if (!translatable.has(post.state)) replace(translations);
+    replace(review, waitsForFaces(post) && sendBlurredButton(post));
+  };
+
+  /**
+   * A draft whose faces were never chosen (the phone that took the photos closed before Send): its photos
+   * are not on this phone to show, so it can go out with every face blurred, which needs no consent.
+   */
+  const sendBlurredButton = (post: PostView) => {
+    const button = h('button', { type: 'button', class: 'primary' }, 'Send with every face blurred');
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const faces = Object.fromEntries(
+        post.media.filter((m) => m.faceReview).map((m) => [m.id, (m.faces ?? []).map(() => true)]),
+      );
+      try {
+        await options.api.submit(post.id, { faces });
+        follow(await options.api.getPost(post.id));
+        options.announce('Sent with every face blurred.');
+      } catch (error) {
+        button.disabled = false;
+        status.textContent = error instanceof Error ? error.message : 'The post could not be sent.';
+        status.className = 'status problem';
+      }
+    });
+    return h('div', null, h('p', { class: 'hint' }, 'Its faces were not chosen before the composer closed.'), button);
   };
   const showActions = () => replace(actions, latest.state !== 'retracted' && [editButton(), retractButton()]);
 
@@ -180,5 +217,7 @@ function postItem(initial: PostView, options: MyPostsOptions): HTMLLIElement {
 
   show(initial);
   showActions();
+  // The list carries no files: a draft is read in full to know whether its faces wait for a choice.
+  if (initial.state === 'draft') void options.api.getPost(initial.id).then(show, () => undefined);
   return item;
 }

@@ -12,6 +12,9 @@ export type SendEvent =
   | { type: 'waiting'; key: string; message: string }
   | { type: 'refused'; key: string; message: string; needsConsent?: boolean };
 
+/** A post with photos has its faces reviewed in the composer (activity.ts) before it is sent. */
+export const hasPhotos = (entry: OutboxEntry) => entry.files.some((f) => f.type.startsWith('image/'));
+
 /** After this many failed tries of one entry (storage refusing, server errors) the teacher decides. */
 export const MAX_ATTEMPTS = 6;
 const RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
@@ -84,6 +87,8 @@ export class Sender {
         audience: entry.audience,
         caption: entry.caption,
         media: entry.files.map((f) => ({ contentType: f.type, bytes: f.blob.size, alt: f.alt })),
+        // Photos go up as a draft: the teacher sees their faces outlined and chooses before it goes out.
+        ...(hasPhotos(entry) ? { draft: true, reviewFaces: true } : {}),
         consentConfirmed: entry.consentConfirmed,
       });
       if (entry.postId !== post.id) await outbox.put({ ...entry, postId: post.id });

@@ -33,7 +33,7 @@ export function describe(post: PostView): StatusLine {
         final: true,
       };
     case 'draft':
-      return { label: 'Draft', tone: 'quiet', final: true };
+      return describeDraft(post);
     default: {
       if (post.media.some((m) => m.state === 'awaiting_upload')) return { label: 'Uploading…', tone: 'busy', final: false };
       const percent = post.media.length
@@ -42,6 +42,21 @@ export function describe(post: PostView): StatusLine {
       return { label: `Processing ${percent}%`, tone: 'busy', final: false, percent };
     }
   }
+}
+
+/** A draft whose photos' faces wait for the teacher's choice (every file in, none refused). */
+export const waitsForFaces = (post: PostView) =>
+  post.state === 'draft' && post.media.every((m) => m.state === 'ready') && post.media.some((m) => m.faceReview);
+
+/** A draft of the composer's face review: looking for faces, then waiting for the teacher's choice. */
+function describeDraft(post: PostView): StatusLine {
+  const review = post.media.filter((m) => m.faceReview);
+  if (review.length === 0) return { label: 'Draft', tone: 'quiet', final: true };
+  const failed = post.media.find((m) => m.state === 'failed');
+  if (failed) return { label: `Not published: ${failureOf(post)}`, tone: 'problem', final: true };
+  if (post.media.some((m) => m.state === 'awaiting_upload')) return { label: 'Uploading…', tone: 'busy', final: false };
+  if (review.some((m) => m.state !== 'ready')) return { label: 'Looking for faces in your photos…', tone: 'busy', final: false };
+  return { label: 'Not sent yet: check the faces, then send', tone: 'quiet', final: true };
 }
 
 function failureOf(post: PostView): string {

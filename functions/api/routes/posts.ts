@@ -5,9 +5,11 @@ import { editFaces, faceEditSchema } from '../../core/media/faces/edit';
 import { postReach } from '../../core/notify/reach';
 import { createPost, createPostSchema } from '../../core/posts/create';
 import { editPost, editPostSchema, submitDraft } from '../../core/posts/edit';
+import { submitSchema } from '../../core/posts/face-review';
 import { retractPost } from '../../core/posts/retract';
 import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';
 import { type AppEnv, requireToken } from '../auth';
+import { jsonBody } from '../errors';
 import { jsonOf } from '../validate';
 import { postView } from '../views';
 import { postTranslationRoutes } from './translations';
@@ -55,7 +57,9 @@ export function postRoutes(deps: Deps) {
   });
 
   app.post('/:id/submit', async (c) => {
-    await submitDraft(deps, c.get('principal'), c.req.param('id'));
+    // The body is optional: the composer sends its face choices (posts/face-review.ts) with it.
+    const hasBody = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    await submitDraft(deps, c.get('principal'), c.req.param('id'), hasBody ? submitSchema.parse(await jsonBody(c)) : {});
     return c.json({ post: await view(c.req.param('id'), c.get('principal').schoolId) });
   });
 

@@ -98,7 +98,10 @@ export async function storeAndMarkReady(
     ...captionsOutput(item, processed),
   ]);
   afterStore();
+  // Keys retired earlier (a face review's draft renders) that this render wrote again stay: they are its own.
+  const fresh = new Set(outputs.map((o) => o.key));
   await settleMedia(deps, item.postId, item.id, {
+    retiredKeys: item.retiredKeys?.filter((key) => !fresh.has(key)),
     state: 'ready',
     kind: processed.kind,
     width: processed.width,
@@ -123,8 +126,9 @@ export async function markFailed(deps: Deps, ids: MediaIds, error: MediaRejected
  * settle is finished by the queue's redelivery (the duplicate path) or, with the message gone, by the
  * sweeper's settle partition.
  */
-export async function finishTail(deps: Deps, key: string, postId: string): Promise<void> {
+export async function finishTail(deps: Deps, key: string, postId: string, keepOriginal = false): Promise<void> {
   deps.faults?.('media:before-settle');
-  await deleteOriginal(deps, key);
+  // A photo under face review is rendered again from its original at the submit (posts/face-review.ts).
+  if (!keepOriginal) await deleteOriginal(deps, key);
   await settlePost(deps, postId);
 }

@@ -23,6 +23,7 @@ export const rejectionMessages = {
   mismatch: 'This file is not the kind that was announced (for example a video sent as a photo).',
   wrong_size: 'This file is not the size the phone said it was — please send it again.',
   abandoned: 'This file never arrived: its upload was not finished in time. Please post it again.',
+  original_gone: 'This photo waited too long for its faces to be chosen: its original is no longer kept. Please post it again.',
 } as const;
 export type RejectionCode = keyof typeof rejectionMessages;
 

@@ -16,7 +16,6 @@ import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
-import { faceStepOf } from './faces/step';
 import {
   deleteOriginal,
   finishTail,
@@ -28,6 +27,7 @@ import {
 } from './item-state';
 import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
 import { processors } from './processors';
+import { faceStepFor } from './review-faces';
 import { resumeSegments, startSegments } from './segments/start';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
 import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
@@ -69,7 +69,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   }
   if (item.state === 'ready' || item.state === 'failed') {
     // A duplicate event, or a retry after a crash that came after the item settled: finish the tail.
-    await finishTail(deps, object.key, ids.postId);
+    await finishTail(deps, object.key, ids.postId, keepsOriginal(item));
     return 'duplicate';
   }
   await markUploaded(deps, ids.postId, ids.mediaId);
@@ -93,9 +93,12 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
     await markFailed(deps, ids, error, object.key);
     return 'rejected';
   }
-  await finishTail(deps, object.key, ids.postId);
+  await finishTail(deps, object.key, ids.postId, keepsOriginal(item));
   return 'processed';
 }
+
+/** A photo under face review keeps its original until the submit renders it as chosen. */
+const keepsOriginal = (item: MediaItem) => item.faceReview === true && item.state !== 'failed';
 
 async function fetchAndProcess(
   deps: Deps,
@@ -104,7 +107,12 @@ async function fetchAndProcess(
   onSplit: (split: SplitVideo) => Promise<void>,
 ): Promise<ProcessedMedia | 'split'> {
   const bucket = deps.config.incomingBucket;
-  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error) => {
+    // Only a photo whose faces were chosen in the composer has faces before it is processed: its original
+    // was kept for that render, and storage expires originals after a day (infra/storage.ts).
+    if (item.faces && (error as { name?: string }).name === 'NotFound') throw new MediaRejected('original_gone');
+    throw error;
+  });
   const size = head.ContentLength ?? 0;
   if (size === 0) throw new MediaRejected('empty');
   // S3 holds a single PUT to its signed size, but a multipart upload's parts, an emulator or a bucket
@@ -135,7 +143,7 @@ async function fetchAndProcess(
         await recordProgress(deps, item.postId, item.id, percent);
       },
       split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
-      faces: faceStepOf(item),
+      faces: faceStepFor(item),
     });
     if (!('pieces' in result)) return result;
     // The pieces are in this job's scratch folder: they go to storage before it is removed.

@@ -11,7 +11,7 @@ import { DomainError, type DomainErrorOptions } from '../errors';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { planFaces } from '../media/faces/rules';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
-import { uploadRequestSchema } from '../media/uploads';
+import { declaredKind, uploadRequestSchema } from '../media/uploads';
 import { closedClassReason } from '../schools/classes';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
@@ -32,6 +32,12 @@ export const createPostSchema = z.object({
   media: z.array(uploadRequestSchema).max(MAX_MEDIA_PER_POST).default([]),
   /** Keep it as a draft: files are processed, nothing is published until it is submitted. */
   draft: z.boolean().default(false),
+  /**
+   * The composer's flow: the draft's photos are searched for faces and kept clear until the poster has
+   * chosen face by face, and the choice (with any consent confirmation it makes) comes with the submit
+   * (posts/face-review.ts). Only for drafts: nothing is published before the choice.
+   */
+  reviewFaces: z.boolean().default(false),
   /** Publish at this time instead of as soon as it is ready. */
   publishAt: z.iso.datetime({ offset: true }).optional(),
   /** The classes whose pupils appear in the files (default: the audience's classes, or every class). */
@@ -82,17 +88,22 @@ export async function createPost(
   const archived = school.classes.find((k) => k.archived && input.audience.includes(`class:${k.id}`));
   if (archived) throw new PostInputError(closedClassReason(archived) ?? '');
   if (input.caption.trim() === '' && input.media.length === 0) throw new PostInputError('a post needs a caption or a file');
+  if (input.reviewFaces && !input.draft) {
+    throw new PostInputError('faces are chosen one by one in a draft only: send "draft": true with "reviewFaces"');
+  }
   if (input.urgent && principal.role !== 'admin') {
     throw new PostInputError('only an admin can mark a post urgent: it reaches parents at once, even at night');
   }
   const restricted = input.media.length > 0 ? await pupilsNotToIdentify(deps, school, input.audience, input.pictured) : [];
   // Faces start blurred when the rules say so; blurred pictures then need no confirmation, anything else does.
-  const { files, needsConfirmation, kept } = planFaces({
-    audience: input.audience,
-    restrictedPupils: restricted.length,
-    blurFacesInPublic: school.blurFacesInPublic,
-    files: input.media,
+  // A photo under review goes out only as chosen at the submit, which asks for the confirmation then.
+  const reviewed = (file: { contentType: string }) => input.reviewFaces && declaredKind(file.contentType) === 'image';
+  const rules = { audience: input.audience, restrictedPupils: restricted.length, blurFacesInPublic: school.blurFacesInPublic };
+  const { needsConfirmation, kept } = planFaces({
+    ...rules,
+    files: input.media.map((file) => (reviewed(file) ? { ...file, faces: 'blur' as const } : file)),
   });
+  const { files, reason } = planFaces({ ...rules, files: input.media });
   const consentConfirmedFor = needsConfirmation
     ? confirmedOrRefused(school, input.audience, restricted, input.consentConfirmed)
     : [];
@@ -115,6 +126,7 @@ export async function createPost(
     declaredBytes: file.bytes,
     captions: file.captions,
     faceChoice: file.faces,
+    ...(reviewed(file) ? { faceReview: true, faceBlurReason: reason } : {}),
     state: 'awaiting_upload',
     outputs: [],
     attempts: 0,

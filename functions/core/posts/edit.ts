@@ -12,6 +12,7 @@ import { closedClassReason } from '../schools/classes';
 import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { PostInputError } from './create';
+import { type SubmitInput, settleFaceReview } from './face-review';
 import { audienceListSchema, isPublic, MAX_CAPTION_LENGTH, type Post } from './post';
 import { editNeedsApproval, heldChanges, holdRevision } from './revision';
 import { lifecycleContext, settlePost } from './settle';
@@ -126,10 +127,12 @@ async function writeChanges(deps: Deps, post: Post, changes: Record<string, unkn
 }
 
 /** Sends a draft: its files keep processing (or are done) and it is released like any new post. */
-export async function submitDraft(deps: Deps, principal: Principal, postId: string): Promise<void> {
+export async function submitDraft(deps: Deps, principal: Principal, postId: string, input: SubmitInput = {}): Promise<void> {
   const current = await getPostWithMedia(deps, postId);
   if (!current || current.post.schoolId !== principal.schoolId) throw new PostNotFound();
   if (current.post.state !== 'draft') return;
+  // Before the submit: once processing, the post goes out as soon as its files are ready.
+  await settleFaceReview(deps, principal, current, input);
   if (await applyEvent(deps, current.post, { kind: 'submit' }, await lifecycleContext(deps, current.post))) {
     await recordAudit(deps, principal.schoolId, principal, 'post_submitted', postId);
   }

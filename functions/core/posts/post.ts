@@ -115,6 +115,13 @@ export const mediaItemSchema = z.object({
   faces: z.array(faceSchema).optional(),
   /** A face edit waiting for the media worker: the new blur flag of each face (media/faces/edit.ts). */
   faceEdit: z.array(z.boolean()).optional(),
+  /**
+   * A draft's photo whose faces the poster chooses one by one (create's `reviewFaces`): searched and kept
+   * clear, its original kept (never served) until the submit renders it as chosen (posts/face-review.ts).
+   */
+  faceReview: z.boolean().optional(),
+  /** Why the rules start a reviewed photo's faces blurred, for the composer to say (media/faces/rules.ts). */
+  faceBlurReason: z.enum(['consent', 'setting']).optional(),
   /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
   keyEpoch: z.number().int().optional(),
   /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */

@@ -3,7 +3,8 @@
  * players and caption). Approve in one tap; send back with a reason in one tap after typing it.
  */
 import { h, replace } from '../../shared/dom';
-import type { PostView } from '../api';
+import type { FaceView, PostView } from '../api';
+import { outlinedPhoto } from '../faces';
 import { audienceLabel, formatDate } from '../ui';
 import { type AdminContext, count, problem, screen, show, statusLine } from './kit';
 
@@ -29,11 +30,35 @@ function pick(media: PreviewMedia, role: PreviewOutput['role'], type?: string): 
   return candidates.find((o) => o.width === 640) ?? candidates.sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
 }
 
-function mediaPreview(media: PreviewMedia): HTMLElement | undefined {
+/**
+ * One file as it would go out. A photo carries the same face outlines the author chose with (blurred or
+ * clear); a video says how many faces its poster has, since its frames are not blurred.
+ */
+function mediaPreview(media: PreviewMedia, faces: FaceView[] = []): HTMLElement | undefined {
+  const alt = media.alt || 'Photo without a description';
   if (media.kind === 'image') {
     const image = pick(media, 'image', 'image/jpeg');
-    return image && h('img', { src: image.url, alt: media.alt || 'Photo without a description', loading: 'lazy' });
+    if (!image) return undefined;
+    return faces.length > 0 ? outlinedPhoto(image.url, alt, faces) : h('img', { src: image.url, alt, loading: 'lazy' });
   }
+  if (media.kind === 'video' && faces.length > 0) {
+    const player = playerFor(media);
+    const blurred = faces.filter((f) => f.blur).length;
+    return h(
+      'div',
+      null,
+      player,
+      h(
+        'p',
+        { class: 'hint' },
+        `Poster picture: ${faces.length} faces, ${blurred} blurred. Faces in the video itself are not blurred.`,
+      ),
+    );
+  }
+  return playerFor(media);
+}
+
+function playerFor(media: PreviewMedia): HTMLElement | undefined {
   const source = pick(media, media.kind);
   if (!source) return undefined;
   if (media.kind === 'audio')
@@ -82,7 +107,11 @@ function approvalCard(post: WaitingPost, context: AdminContext, online: boolean)
       { class: 'meta' },
       `By ${post.author} · ${formatDate(post.createdAt)} · to ${audienceLabel(post.audience, context.school?.classes ?? [])}`,
     ),
-    h('div', { class: 'preview' }, post.preview.map(mediaPreview)),
+    h(
+      'div',
+      { class: 'preview' },
+      post.preview.map((m, i) => mediaPreview(m, post.media[i]?.faces)),
+    ),
     actions,
     status,
   );
