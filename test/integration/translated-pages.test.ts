@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableKeys } from '../../functions/aws/keys';
+import type { FaultPoint } from '../../functions/core/deps';
 import { t } from '../../functions/core/i18n/messages';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { corpusPath } from '../helpers/corpus';
@@ -19,6 +20,15 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
+let crashes: { point: FaultPoint; times: number }[] = [];
+const crashed: string[] = [];
+function faults(point: FaultPoint, detail?: string) {
+  const plan = crashes.find((c) => c.point === point && c.times > 0);
+  if (!plan) return;
+  plan.times--;
+  crashed.push(`${point} ${detail ?? ''}`);
+  throw new Error(`injected crash at ${point}`);
+}
 let corridor: TestCorridor;
 let libre: TranslationStandIn;
 let links: Record<string, JoinLink>;
@@ -29,7 +39,7 @@ const calls = (to: string) => libre.requests.filter((r) => r.to === to).length;
 
 beforeAll(async () => {
   libre = await startLibreTranslateStandIn();
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0, translator: libreTranslator(libre.url) });
+  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0, faults, translator: libreTranslator(libre.url) });
   links = await joinLinks(corridor);
   expect((await corridor.api('PATCH', '/api/settings', { translateCaptions: true })).status).toBe(200);
   const year1 = (links['year-1'] as JoinLink).url;
@@ -114,6 +124,20 @@ describe('a class post, on the class’s private page', () => {
     expect(article(await page(`${classPageUrl}/pl`), classPost)).toContain(`[pl] ${caption}`);
     const [digest] = (await sentEmails(corridor, address('pl'))).filter((m) => m.body.html?.includes(`[pl] ${caption}`));
     expect(digest).toBeDefined();
+  });
+});
+
+describe('the translate job crashes after translating, before rendering the pages', () => {
+  it('its retry reads the stored translations (no second request) and renders them', async () => {
+    crashes = [{ point: 'translate:before-render', times: 1 }];
+    const words = 'Year 1 measured the bean plants';
+    const before = { pl: calls('pl'), ur: calls('ur') };
+    const post = await corridor.post({ audience: 'class:year-1', caption: words });
+    await settle(corridor);
+    expect(crashed).toEqual([`translate:before-render ${post.id}`]);
+    expect({ pl: calls('pl') - before.pl, ur: calls('ur') - before.ur }).toEqual({ pl: 1, ur: 1 });
+    expect(article(await page(`${classPageUrl}/pl`), post.id)).toContain(`<p class="caption">[pl] ${words}</p>`);
+    expect(article(await page(`${classPageUrl}/ur`), post.id)).toContain(`<p class="caption">[ur] ${words}</p>`);
   });
 });
 

@@ -31,6 +31,8 @@ export async function translatePost(deps: Deps, postId: string): Promise<void> {
   const plan = await translationPlan(deps, school, read.post.audience);
   // A failure is remembered and the page keeps the original; the message that later succeeds queues this again.
   await Promise.all(plan.languages.map(({ locale }) => translationFor(deps, school, text, locale, { rerenderPages: false })));
+  // A crash here: the job is retried, reads the stored translations (no second request) and renders.
+  deps.faults?.('translate:before-render', postId);
   await renderPostAgain(deps, read, school);
 }
 
