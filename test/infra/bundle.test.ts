@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { CorridorInfra } from '../../infra/corridor';
 import { apiBundling, bundlingDefaults, sharpBundling } from '../../infra/lambda';
@@ -33,20 +33,20 @@ import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
 const API_BUNDLE_LIMIT_BYTES = 650 * 1000;
 
 /** The esbuild options NodejsFunction derives from `bundlingDefaults` (the same options, so what we measure ships). */
+const esbuildOptions = (entry: string, external: string[] = []): BuildOptions => ({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  target: bundlingDefaults.target,
+  format: bundlingDefaults.format,
+  minify: bundlingDefaults.minify,
+  charset: bundlingDefaults.charset,
+  external: [...bundlingDefaults.externalModules, ...external],
+  logLevel: 'silent',
+});
+
 async function bundle(entry: string, external: string[] = []) {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    target: bundlingDefaults.target,
-    format: bundlingDefaults.format,
-    minify: bundlingDefaults.minify,
-    charset: bundlingDefaults.charset,
-    external: [...bundlingDefaults.externalModules, ...external],
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
+  const result = await build({ ...esbuildOptions(entry, external), write: false, metafile: true as const });
   const js = result.outputFiles[0]!;
   return { bytes: js.contents.length, text: js.text, metafile: result.metafile };
 }
@@ -94,18 +94,7 @@ describe('bundles (esbuild, node24 target; arm64 does not matter to JavaScript)'
         `import { t } from ${JSON.stringify(join(projectRoot, 'functions/core/i18n/messages.ts'))};
 console.log(JSON.stringify([t('pl', 'digest.pushMany', { count: 5 }), t('ur', 'error.notFoundTitle'), t('cy', 'digest.pushMany', { count: 2 })]));`,
       );
-      const result = await build({
-        entryPoints: [entry],
-        bundle: true,
-        platform: 'node',
-        target: bundlingDefaults.target,
-        format: bundlingDefaults.format,
-        minify: bundlingDefaults.minify,
-        charset: bundlingDefaults.charset,
-        external: [...bundlingDefaults.externalModules],
-        outfile: join(dir, 'out', 'index.js'),
-        logLevel: 'silent',
-      });
+      const result = await build({ ...esbuildOptions(entry), outfile: join(dir, 'out', 'index.js') });
       expect(result.errors).toEqual([]);
       const bundled = readFileSync(join(dir, 'out', 'index.js'), 'utf8');
       expect(bundled).not.toContain('nowych wpisów');

@@ -1,11 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableKeys } from '../../functions/aws/keys';
-import type { FaultPoint } from '../../functions/core/deps';
 import { t } from '../../functions/core/i18n/messages';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { corpusPath } from '../helpers/corpus';
 import { settle, startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { faultPlan } from '../helpers/faults';
 import { type JoinLink, joinByEmail, joinLinks, savePreferences, sentEmails, testClock } from '../helpers/parents';
 import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/translation-services';
 
@@ -20,15 +20,7 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
-let crashes: { point: FaultPoint; times: number }[] = [];
-const crashed: string[] = [];
-function faults(point: FaultPoint, detail?: string) {
-  const plan = crashes.find((c) => c.point === point && c.times > 0);
-  if (!plan) return;
-  plan.times--;
-  crashed.push(`${point} ${detail ?? ''}`);
-  throw new Error(`injected crash at ${point}`);
-}
+const { faults, crashed, plan: planCrash } = faultPlan();
 let corridor: TestCorridor;
 let libre: TranslationStandIn;
 let links: Record<string, JoinLink>;
@@ -129,7 +121,7 @@ describe('a class post, on the class’s private page', () => {
 
 describe('the translate job crashes after translating, before rendering the pages', () => {
   it('its retry reads the stored translations (no second request) and renders them', async () => {
-    crashes = [{ point: 'translate:before-render', times: 1 }];
+    planCrash('translate:before-render');
     const words = 'Year 1 measured the bean plants';
     const before = { pl: calls('pl'), ur: calls('ur') };
     const post = await corridor.post({ audience: 'class:year-1', caption: words });
