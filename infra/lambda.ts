@@ -48,6 +48,9 @@ export const bundlingDefaults = {
   sourceMap: true,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
+  // messages.ts finds its catalogues through __dirname in this CommonJS bundle and through import.meta.url
+  // only in the ES-module source, which esbuild would warn about (import.meta is empty in CommonJS).
+  esbuildArgs: { '--log-override:empty-import-meta': 'silent' },
   commandHooks: {
     beforeBundling: () => [],
     beforeInstall: () => [],

@@ -275,4 +275,32 @@ describe('the day’s posts reach both families in their own languages', () => {
       await page.close();
     }
   });
+
+  it('a public post’s own page in their language: the caption translated as the page’s heading, the original one tap away', async () => {
+    const news = 'Our choir sang at the town hall';
+    const post = await corridor.post({
+      audience: 'public',
+      caption: news,
+      files: [{ path: corpusPath('orient_landscape_2.jpg'), alt: 'The choir on the stage' }],
+    });
+    // Live first, then translated into the families' languages and rendered again (the translate job).
+    await corridor.local.idle();
+    for (const lang of ['pl', 'ur'] as const) {
+      const parent = parents[lang];
+      const page = await (parent.context as BrowserContext).newPage();
+      await page.goto(`${corridor.url}/p/${post.id}`);
+      expect(page.url()).toBe(`${corridor.url}/p/${post.id}/${lang}`);
+      expect(await page.locator('h1').textContent()).toBe(`[${lang}] ${news}`);
+      expect(await page.locator('main img').getAttribute('alt')).toBe(`[${lang}] The choir on the stage`);
+      await page.locator('details.translated summary').click();
+      const original = page.locator('details.translated p.caption');
+      expect(await original.evaluate((el) => [el.textContent, el.getAttribute('lang'), getComputedStyle(el).direction])).toEqual([
+        news,
+        'en-GB',
+        'ltr',
+      ]);
+      await checkPage(page, parent, lang, `post-page-translated-${lang}-phone`);
+      await page.close();
+    }
+  });
 });
