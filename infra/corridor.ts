@@ -355,9 +355,9 @@ export class CorridorInfra extends Construct {
       }),
       fanout: fn('Fanout', {
         entry: entry('fanout'),
-        description: 'Corridor fan-out: channel artifacts, invalidations, notifications',
+        description: 'Corridor fan-out: channel artifacts, invalidations, notifications, caption translation',
         ...sizing.fanout,
-        environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }),
+        environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId, translator: 'amazon' }),
         // The school's podcast artwork is drawn with sharp on its first render (core/schools/artwork.ts).
         extra: { bundling: sharpBundling },
       }),
@@ -555,16 +555,20 @@ export class CorridorInfra extends Construct {
     send(segments, this.queues.fanout, this.queues.segments);
 
     // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; hands
-    // notifications to delivery.
+    // notifications to delivery; translates captions for pages.
     fanout.allow(TABLE_ACTIONS, [table.tableArn]);
     send(fanout, this.queues.notifications);
     fanout.allow(['s3:PutObject', 's3:DeleteObject'], [site.arnForObjects('*')]);
     this.cdn.distribution.grantCreateInvalidation(fanout.role);
+    // The translate job (channels/translate-job.ts): a live post's caption into its families' languages.
+    translate(fanout);
 
     // Delivery to parents: families and the delivery ledger (read and recorded in batches); email.
     deliver.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
     sendEmail(deliver);
     translate(deliver);
+    // A message that made a new translation queues the translate job, which renders the post's pages again.
+    send(deliver, this.queues.fanout);
 
     // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
     sweeper.allow(TABLE_ACTIONS, [table.tableArn]);
@@ -587,6 +591,7 @@ export class CorridorInfra extends Construct {
     );
     sendEmail(digest);
     translate(digest);
+    send(digest, this.queues.fanout);
 
     // Email events: mark addresses suppressed.
     emailEvents.allow(TABLE_ACTIONS, [table.tableArn]);

@@ -3,8 +3,9 @@ import { bodyLimit } from 'hono/body-limit';
 import { ZodError } from 'zod';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { requestLocale } from './locale';
 import { refuseMalformedPath } from './malformed-path';
-import { messagePage } from './parent-pages';
+import { noticePage } from './parent-pages';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -44,15 +45,18 @@ function parentPages(deps: Deps) {
   const pages = new Hono();
   pages.use(
     '*',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.html(messagePage('Too long', 'That was too much text.'), 413) }),
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => c.html(noticePage(requestLocale(c), 'error.tooLongTitle', 'error.tooLong'), 413),
+    }),
   );
   pages.route('/join', joinRoutes(deps));
   pages.route('/family', familyRoutes(deps));
+  // In the browser's language: a parent who lands here is told in words they read.
   pages.onError((error, c) => {
-    if (error instanceof ZodError)
-      return c.html(messagePage('Please check', 'Something in that form was not valid. Go back and try again.'), 400);
+    if (error instanceof ZodError) return c.html(noticePage(requestLocale(c), 'error.checkTitle', 'error.invalidForm'), 400);
     console.error('parents page error', error);
-    return c.html(messagePage('Sorry', 'Something went wrong on our side. Please try again.'), 500);
+    return c.html(noticePage(requestLocale(c), 'error.sorryTitle', 'error.ourSide'), 500);
   });
   return pages;
 }

@@ -399,7 +399,7 @@ describe('environment: exactly what configFromEnv needs', () => {
     'image-worker': [],
     'av-worker': [nameOf('ffmpegDir' as keyof Config)],
     'av-segment-worker': [nameOf('ffmpegDir' as keyof Config)],
-    fanout: [nameOf('cdnDistributionId' as keyof Config)],
+    fanout: [nameOf('cdnDistributionId' as keyof Config), 'CORRIDOR_TRANSLATOR'],
     deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     sweeper: [],
     digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
@@ -738,6 +738,8 @@ describe('IAM: least privilege', () => {
       'CorridorFanoutQueue.Arn': CONSUME,
       'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
       'CorridorFanoutLogs.Arn': LOGS,
+      // The translate job: a live post's caption into its families' languages, for its pages.
+      '*': ['translate:TranslateText'],
     },
     deliver: {
       [TABLE]: [...DATA, ...BATCH].sort(),
@@ -747,6 +749,8 @@ describe('IAM: least privilege', () => {
       'CorridorDeliverLogs.Arn': LOGS,
       // Amazon Translate for captions; TranslateText has no resource-level permissions.
       '*': ['translate:TranslateText'],
+      // A new translation queues the job that renders the post's pages again.
+      'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
     },
     sweeper: {
       [TABLE]: DATA,
@@ -767,6 +771,7 @@ describe('IAM: least privilege', () => {
       [SES_SET]: SES,
       'CorridorDigestLogs.Arn': LOGS,
       '*': ['translate:TranslateText'],
+      'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
     },
     'email-events': {
       [TABLE]: DATA,

@@ -2,6 +2,7 @@ import { sitePath } from '../../aws/keys';
 import { documentKeys } from '../channels/artifacts';
 import { type Channel, channel } from '../channels/channels';
 import { type FeedEntry, toFeedEntry } from '../channels/entry';
+import { entryText } from '../channels/entry-translations';
 import { locateChannel } from '../channels/locate';
 import type { Deps } from '../deps';
 import type { Family } from '../families/family';
@@ -325,12 +326,7 @@ export class DeliveryRun {
     const key = `${post.id}\0${locale}`;
     let translation = this.translations.get(key);
     if (!translation) {
-      translation = translationFor(
-        this.deps,
-        school,
-        { postId: post.id, caption: entry.caption, alts: entry.media.map((m) => m.alt) },
-        locale,
-      );
+      translation = translationFor(this.deps, school, entryText(entry), locale);
       this.translations.set(key, translation);
     }
     return translation;
