@@ -35,6 +35,8 @@ export const outboxRecordSchema = z
       batch: z.number(),
       // Absent once erasures took the last id out (DynamoDB stores no empty set).
       familyIds: z.set(z.string()).optional(),
+      /** Families of a claimed batch already sent to when a neighbour's send failed: not sent again. */
+      sentIds: z.set(z.string()).optional(),
       state: stateSchema,
       claimedAt: z.string(),
     }),
@@ -53,6 +55,7 @@ export const outboxRecordSchema = z
     state: record.state,
     claimedAt: record.claimedAt,
     familyIds: record.type === 'outbox' ? [record.familyId] : [...(record.familyIds ?? [])].sort(),
+    sentIds: record.type === 'outbox' ? [] : [...(record.sentIds ?? [])],
     key:
       record.type === 'outbox'
         ? tableKeys.outboxRecord(record.postId, record.familyId)
@@ -153,28 +156,50 @@ export async function settleRecord(deps: Deps, record: OutboxRecord, state: 'sen
 }
 
 /**
+ * Notes the families of a still-claimed batch that were sent to when a neighbour's send failed, so that
+ * whoever finishes the batch sends only the rest (as records per family did). A set: adding twice is harmless.
+ */
+export async function markSent(deps: Deps, record: OutboxRecord, familyIds: string[]): Promise<void> {
+  if (familyIds.length === 0 || record.batch === undefined) return;
+  await deps.clients.dynamo.send(
+    new UpdateCommand({
+      TableName: deps.config.tableName,
+      Key: record.key,
+      UpdateExpression: 'ADD sentIds :sent',
+      ExpressionAttributeValues: { ':sent': new Set(familyIds) },
+    }),
+  );
+}
+
+/**
  * Erasure: takes a family out of a post's outbox — out of every batch that names it, and its record of
  * the one-per-family kind if there is one. Returns how many items went (a batch stays for its others).
  */
 export async function forgetFamilyInOutbox(deps: Deps, postId: string, familyId: string): Promise<number> {
   let deleted = 0;
-  for (const record of await readRecords(deps, postId)) {
-    if (!record.familyIds.includes(familyId)) continue;
-    if (record.batch === undefined) {
+  // Read as stored, not through the schema: erasure must finish even for a record it cannot fully parse.
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': tableKeys.outboxPlan(postId).pk },
+    ConsistentRead: true,
+  });
+  for (const { pk, sk, type, familyId: one, familyIds, sentIds } of items) {
+    if (type === 'outbox' && one === familyId) {
       const { Attributes } = await deps.clients.dynamo.send(
-        new DeleteCommand({ TableName: deps.config.tableName, Key: record.key, ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({ TableName: deps.config.tableName, Key: { pk, sk }, ReturnValues: 'ALL_OLD' }),
       );
       if (Attributes) deleted++;
-      continue;
+    } else if (type === 'outbox-batch' && familyIds instanceof Set && familyIds.has(familyId)) {
+      await deps.clients.dynamo.send(
+        new UpdateCommand({
+          TableName: deps.config.tableName,
+          Key: { pk, sk },
+          UpdateExpression: `DELETE ${sentIds instanceof Set && sentIds.has(familyId) ? 'familyIds :family, sentIds :family' : 'familyIds :family'}`,
+          ExpressionAttributeValues: { ':family': new Set([familyId]) },
+        }),
+      );
     }
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: record.key,
-        UpdateExpression: 'DELETE familyIds :family',
-        ExpressionAttributeValues: { ':family': new Set([familyId]) },
-      }),
-    );
   }
   return deleted;
 }

@@ -7,7 +7,7 @@ import { listFamilies, reachesFamily } from '../families/family';
 import { audienceSchema, type Post } from '../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { postPublished } from './notification';
-import { BATCH_FAMILIES, claimBatch, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
+import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
 
 /**
  * The notification outbox. When a post is first published, one notification per family it is meant for
@@ -18,7 +18,7 @@ import { BATCH_FAMILIES, claimBatch, type OutboxRecord, readRecords, settleRecor
  *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
  * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
  *    per batch of up to 40 families (outbox-records.ts) with a conditional put on the batch's number
- *    *before* sending, and marks it sent after. Families already in a batch are skipped, so only one
+ *    *before* sending, and marks it sent after (or, when some sends failed, notes which went). Families already in a batch are skipped, so only one
  *    claimant ever sends to a family. Then the plan is complete.
  * 3. A claimant that dies (or whose send fails) between claim and "sent" leaves a claimed record in the
  *    sweeper's index; the sweeper takes it over (a conditional write on the claim it saw) and sends the
@@ -119,13 +119,28 @@ async function claimAndSend(deps: Deps, post: Post, familyIds: string[]): Promis
 }
 
 /**
- * Sends a claimed batch's notifications, then records it sent. A failed send leaves the whole batch
- * claimed for the sweeper, which sends it again; delivery's ledger keeps a family that got it the
- * first time from hearing twice.
+ * Sends a claimed batch's notifications (those not sent by an earlier try), then records it sent. When a
+ * send fails, the ones that went are noted and the batch stays claimed: the sweeper sends the rest. A
+ * process killed before the note leaves the whole batch to the sweeper, and delivery's ledger keeps a
+ * family that got it the first time from hearing twice (the window notification.ts describes).
  */
 async function sendBatch(deps: Deps, post: Post, record: OutboxRecord): Promise<void> {
-  deps.faults?.('notify:after-claim');
-  await Promise.all(record.familyIds.map((familyId) => deps.queues.notifications(postPublished(post, familyId))));
+  const due = record.familyIds.filter((id) => !record.sentIds.includes(id));
+  const outcomes = await Promise.allSettled(
+    due.map(async (familyId) => {
+      deps.faults?.('notify:after-claim', `${post.id}#${familyId}`);
+      await deps.queues.notifications(postPublished(post, familyId));
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    await markSent(
+      deps,
+      record,
+      due.filter((_, i) => outcomes[i]?.status === 'fulfilled'),
+    );
+    throw failure.reason;
+  }
   await settleRecord(deps, record, 'sent');
 }
 
