@@ -94,6 +94,9 @@ it('a batch whose sender crashed mid-way: the others of it and the other batches
   ).toEqual(familyIds);
   expect((await sweep(corridor.local.deps, { graceMs: 0 })).notificationsRedriven).toBe(0);
   expect(sentFor(post.id)).toHaveLength(FAMILIES);
+  // Settled: out of the sweeper's index, and the note of who went first is gone with the claim.
+  const settled = await outbox(post.id);
+  expect(settled.map((r) => [r.state, r.gsi1pk, r.sentIds])).toEqual(settled.map(() => ['sent', undefined, undefined]));
 });
 
 it('two runs of the job at once never both send to a family', async () => {

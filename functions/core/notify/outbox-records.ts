@@ -140,7 +140,8 @@ export async function takeOver(deps: Deps, record: OutboxRecord): Promise<Outbox
 
 /**
  * Records a record's outcome and takes it out of the sweeper's index. An update of the state alone: the
- * family ids stay as they are now (an erasure meanwhile is not undone). Unconditional: a claimed record
+ * family ids stay as they are now (an erasure meanwhile is not undone); the note of who was sent to
+ * before is dropped, needed only while the batch is claimed (so an id an erasure raced past goes too). Unconditional: a claimed record
  * is settled by its claimant, or by the sweeper that took it over, the same way.
  */
 export async function settleRecord(deps: Deps, record: OutboxRecord, state: 'sent' | 'cancelled'): Promise<void> {
@@ -148,7 +149,7 @@ export async function settleRecord(deps: Deps, record: OutboxRecord, state: 'sen
     new UpdateCommand({
       TableName: deps.config.tableName,
       Key: record.key,
-      UpdateExpression: 'SET #state = :state, settledAt = :now REMOVE gsi1pk, gsi1sk',
+      UpdateExpression: 'SET #state = :state, settledAt = :now REMOVE gsi1pk, gsi1sk, sentIds',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':state': state, ':now': deps.now().toISOString() },
     }),
