@@ -265,6 +265,7 @@ function printUsage(photo: Usage, video: Usage, average: Usage): void {
       row('KB logged (write path)', (u) => u.logBytes / 1024),
       row('Delivery to 300 families: Lambda GB-s', (u) => u.delivery.gbSeconds, 2),
       row('Delivery to 300 families: DynamoDB units', (u) => u.delivery.readUnits + u.delivery.writeUnits, 0),
+      row('Delivery to 300 families: SQS requests', (u) => u.delivery.sqsRequests, 0),
     ],
   );
 }
