@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { Deps } from '../core/deps';
 import { deliverNotifications } from '../core/notify/deliver';
 import { type Notification, notificationSchema } from '../core/notify/notification';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /**
@@ -13,17 +14,9 @@ export function deliverHandler(deps: Deps) {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const parsed: { messageId: string; notification: Notification }[] = [];
     for (const record of event.Records) {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        // Not ours to retry: it would fail the same way every time (and, thrown, fail the whole batch).
-        console.error(`dropping a notification that is not JSON ${record.messageId}`);
-        continue;
-      }
-      const notification = notificationSchema.safeParse(body);
-      if (notification.success) parsed.push({ messageId: record.messageId, notification: notification.data });
-      else console.error(`dropping a malformed notification ${record.messageId}`, notification.error.issues);
+      // A notification that cannot be read is dropped (the queue registry's choice): see bad-message.ts.
+      const notification = readRecord('notifications', record, (body) => notificationSchema.parse(body));
+      if (notification) parsed.push({ messageId: record.messageId, notification });
     }
     const failed = new Set(
       await deliverNotifications(

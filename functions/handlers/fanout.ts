@@ -3,6 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { runJob } from '../core/channels/fanout';
 import type { Deps } from '../core/deps';
 import { jobSchema } from '../core/jobs/job';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /**
@@ -12,7 +13,10 @@ import { awsDeps } from './runtime';
  * first's task claimed, fail with TaskBusy and wait out the visibility timeout for a no-op retry.
  */
 export function fanoutHandler(deps: Deps) {
-  const recordHandler = (record: SQSRecord) => runJob(deps, jobSchema.parse(JSON.parse(record.body)));
+  const recordHandler = async (record: SQSRecord) => {
+    const job = readRecord('fanout', record, (body) => jobSchema.parse(body));
+    if (job) await runJob(deps, job);
+  };
   return (event: SQSEvent, context: Context) =>
     processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
 }

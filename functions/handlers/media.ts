@@ -3,12 +3,13 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Deps } from '../core/deps';
 import { createdObjects } from '../core/media/s3-event';
 import { processIncoming } from '../core/media/worker';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /** SQS records whose bodies are S3 notifications for uploads; a failed record alone is retried. */
 export function mediaHandler(deps: Deps) {
   const recordHandler = async (record: SQSRecord) => {
-    for (const object of createdObjects(JSON.parse(record.body))) await processIncoming(deps, object);
+    for (const object of readRecord('media', record, createdObjects) ?? []) await processIncoming(deps, object);
   };
   return (event: SQSEvent, context: Context) =>
     processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context });
