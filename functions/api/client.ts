@@ -46,6 +46,9 @@ export function apiClient(baseUrl: string, hooks: ClientHooks, options: Omit<Cli
   return hc<ApiType>(baseUrl, { ...options, fetch: fetchOrExplain });
 }
 
+/** A client that hands back every answer as it came, refusals included (tests assert statuses). */
+export const plainApiClient = (baseUrl: string, options: ClientRequestOptions = {}): ApiClient => hc<ApiType>(baseUrl, options);
+
 /** The success body of a call, typed by the route that answered it (hono/client's `parseResponse`). */
 export const answer = parseResponse;
 
