@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ZodError } from 'zod';
+import { logger } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
 import { refuseMalformedPath } from './malformed-path';
@@ -57,7 +58,7 @@ function parentPages(deps: Deps) {
   pages.onError((error, c) => {
     if (error instanceof ZodError)
       return c.html(messagePage('Please check', 'Something in that form was not valid. Go back and try again.'), 400);
-    console.error('parents page error', error);
+    logger.error('parents page error', { path: c.req.path, error });
     return c.html(messagePage('Sorry', 'Something went wrong on our side. Please try again.'), 500);
   });
   return pages;

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { type QueueName, queues } from '../aws/queues';
+import { logger } from '../aws/telemetry';
 
 /**
  * Reads a record's body as its queue's consumer expects, and treats one it cannot read as the queue
@@ -24,6 +25,6 @@ export function readRecord<T>(queue: QueueName, record: SQSRecord, parse: (body:
 function refuse(queue: QueueName, record: SQSRecord, what: string, error: unknown): undefined {
   if (queues[queue].badMessage === 'dead-lettered') throw error;
   // Not ours to retry: it would fail the same way every time (and, thrown, fail the whole batch).
-  console.error(`dropping a ${queue} message that ${what}: ${record.messageId}`, error instanceof Error ? error.message : error);
+  logger.error(`dropping a ${queue} message that ${what}`, { messageId: record.messageId, error: String(error) });
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { count, instrumented } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
 import { deliverNotifications } from '../core/notify/deliver';
 import { type Notification, notificationSchema } from '../core/notify/notification';
@@ -10,7 +11,9 @@ import { awsDeps } from './runtime';
  * in one request, ledger records written in batches); a notification that failed alone is retried.
  */
 export function deliverHandler(deps: Deps) {
-  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
+  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => instrumented(context, () => deliverBatch(event));
+
+  async function deliverBatch(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const parsed: { messageId: string; notification: Notification }[] = [];
     for (const record of event.Records) {
@@ -25,8 +28,10 @@ export function deliverHandler(deps: Deps) {
       ),
     );
     for (const { messageId, notification } of parsed) if (failed.has(notification)) failures.push({ itemIdentifier: messageId });
+    count('deliveriesSent', parsed.length - failures.length);
+    count('deliveriesFailed', failures.length);
     return { batchItemFailures: failures };
-  };
+  }
 }
 
 export const handler = (event: SQSEvent, context: Context) => deliverHandler(awsDeps())(event, context);

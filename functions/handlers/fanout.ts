@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { count, instrumented, withKeys } from '../aws/telemetry';
 import { runJob } from '../core/channels/fanout';
 import type { Deps } from '../core/deps';
 import { jobSchema } from '../core/jobs/job';
@@ -15,10 +16,15 @@ import { awsDeps } from './runtime';
 export function fanoutHandler(deps: Deps) {
   const recordHandler = async (record: SQSRecord) => {
     const job = readRecord('fanout', record, (body) => jobSchema.parse(body));
-    if (job) await runJob(deps, job);
+    if (!job) return;
+    // Records run one at a time (above), so the post id on the log lines is this record's.
+    await withKeys({ postId: job.postId }, () => runJob(deps, job));
+    if (job.kind === 'publish') count('postsPublished');
   };
   return (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
+    instrumented(context, () =>
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false }),
+    );
 }
 
 export const handler = (event: SQSEvent, context: Context) => fanoutHandler(awsDeps())(event, context);

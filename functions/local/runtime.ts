@@ -101,6 +101,8 @@ export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incomi
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
   await mkdir(options.dataDir, { recursive: true });
+  // Powertools metrics are CloudWatch EMF lines: without CloudWatch they are noise (aws/telemetry.ts).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const emulators = options.emulators ?? (await startCorridorEmulators(options.dataDir));
   let app: Hono | undefined;
   const host = options.host ?? '127.0.0.1';

@@ -77,12 +77,9 @@ type Item = {
   mediaContent?: { $: Record<string, string> }[];
   itunesDuration?: string;
 };
-const parser = new Parser<{ podcastGuid: string; itunesBlock?: string }, Item>({
+const parser = new Parser<{ 'podcast:guid': string; 'itunes:block'?: string }, Item>({
   customFields: {
-    feed: [
-      ['podcast:guid', 'podcastGuid'],
-      ['itunes:block', 'itunesBlock'],
-    ],
+    feed: ['podcast:guid', 'itunes:block'],
     item: [
       ['media:content', 'mediaContent', { keepArray: true }],
       ['itunes:duration', 'itunesDuration'],
@@ -132,13 +129,13 @@ describe('RSS (channels/render/rss.ts)', () => {
     const [item] = feed.items;
     expect(item?.enclosure).toEqual({ url: `${base}/m/a1/audio.m4a`, length: '900000', type: 'audio/x-m4a' });
     expect(item?.itunesDuration).toBe('62');
-    expect(feed.podcastGuid).toBe(podcastGuid(`${base}/s/hillside/feed.xml`));
+    expect(feed['podcast:guid']).toBe(podcastGuid(`${base}/s/hillside/feed.xml`));
     expect(xml).toContain(`<podcast:transcript url="${base}/m/a1/captions.vtt" type="text/vtt"`);
   });
 
   it('keeps private feeds out of podcast directories, and public ones listed', async () => {
-    expect((await parser.parseString(renderRss(view({ private: true }), [entry()]))).itunesBlock).toBe('Yes');
-    expect((await parser.parseString(renderRss(view(), [entry()]))).itunesBlock).toBeUndefined();
+    expect((await parser.parseString(renderRss(view({ private: true }), [entry()])))['itunes:block']).toBe('Yes');
+    expect((await parser.parseString(renderRss(view(), [entry()])))['itunes:block']).toBeUndefined();
   });
 
   it('links an archive page to the current feed and the older archive (RFC 5005)', async () => {
