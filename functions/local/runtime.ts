@@ -9,7 +9,7 @@ import { createApi } from '../api/app';
 import { securityHeadersMiddleware } from '../api/security-headers';
 import { buildClients, emulatorCredentials } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
-import { type LocalQueueName, localQueueNames, queues as queueRegistry } from '../aws/queues';
+import { type LocalQueueName, localQueueNames, type QueueSpec, queues as queueRegistry } from '../aws/queues';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
 import { objectCreatedEvent } from '../core/media/s3-event';
@@ -154,9 +154,10 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
     segments: options.holdSegments ? undefined : segmentsHandler(deps),
   };
   for (const name of localQueueNames) {
-    const spec = queueRegistry[name];
+    const spec: QueueSpec = queueRegistry[name];
+    if (spec.local === false) continue; // not reached: localQueueNames holds only local queues
     queues[name] = new InProcessQueue(name, consumers[name], {
-      batchSize: spec.batchSize,
+      batchSize: spec.local.batchSize ?? spec.batchSize,
       maxReceiveCount: spec.maxReceiveCount,
       ...options.queueOptions,
       ...(spec.local.journaled ? { journal: join(options.dataDir, 'queues', `${name}.jsonl`), paused: true } : {}),
