@@ -2,10 +2,11 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createFamily, eraseFamily, getFamily } from '../../functions/core/families/family';
 import { sweep } from '../../functions/core/jobs/sweeper';
-import { type Notification, notificationSchema } from '../../functions/core/notify/notification';
+import type { Notification } from '../../functions/core/notify/notification';
 import { notifyFamilies } from '../../functions/core/notify/outbox';
 import { BATCH_FAMILIES, outboxRecordSchema } from '../../functions/core/notify/outbox-records';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { heldNotifications } from '../helpers/parents';
 
 /**
  * The outbox keeps one record per batch of up to 40 families (the bill: docs/scale.md), with the same
@@ -37,11 +38,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => corridor?.stop());
 
-const sentFor = (postId: string): Notification[] =>
-  corridor.local.notificationsQueue
-    .held()
-    .map((body) => notificationSchema.parse(body))
-    .filter((n) => n.postId === postId);
+const sentFor = (postId: string): Notification[] => heldNotifications(corridor, postId);
 
 async function outbox(postId: string) {
   const { deps } = corridor.local;
