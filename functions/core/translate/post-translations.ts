@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { CAPTION_LOCALE, type Locale, localeInfo, localeOrUndefined } from '../i18n/locales';
 import type { School } from '../schools/school';
@@ -118,7 +119,10 @@ async function translate(
   if (!translator) return undefined;
   const texts = [text.caption, ...text.alts];
   if (!(await spendBudget(deps, school, billedCharacters(texts)))) {
-    console.warn(`translation budget of school ${school.id} is spent for this month; post ${text.postId} goes untranslated`);
+    logger.warn("the school's translation budget is spent for this month; the post goes untranslated", {
+      schoolId: school.id,
+      postId: text.postId,
+    });
     await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
@@ -130,7 +134,12 @@ async function translate(
       to: localeInfo[locale].translateCode,
     });
   } catch (error) {
-    console.error(`translating post ${text.postId} into ${locale} with ${translator.name} failed; the original goes out`, error);
+    logger.error('translation failed; the original goes out', {
+      postId: text.postId,
+      locale,
+      translator: translator.name,
+      error,
+    });
     await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
