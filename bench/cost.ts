@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { buildClients } from '../functions/aws/clients';
+import { BATCH_FAMILIES } from '../functions/core/notify/outbox-records';
 import { startCorridorEmulators } from '../functions/local/runtime';
 import { SWEEP_EVERY, sizing } from '../infra/corridor';
 import { LAMBDA_ARCHITECTURE } from '../infra/lambda';
 import { synth } from '../test/infra/synth';
-import { BEFORE_ISSUE_20 } from './cost/baseline';
+import { BEFORE_BATCHED_OUTBOX, BEFORE_ISSUE_20 } from './cost/baseline';
 import { itemBytes } from './cost/meter';
 import { blend, type CostLine, computeOf, costLines, FLEET, type FleetFixed, mean, type Usage, usageOf } from './cost/model';
 import { PHONE } from './cost/phone-view';
@@ -59,6 +60,8 @@ const memoryMb: Record<FunctionName, number> = {
  */
 export default async function costBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-cost-'));
+  // Lambda lines are wall times on this machine: the load they were measured under is printed with them.
+  const loadAtStart = loadavg()[0] ?? 0;
   const emulators = await startCorridorEmulators(dataDir);
   const phones = await startReceiver();
   try {
@@ -106,9 +109,9 @@ export default async function costBench(): Promise<void> {
 
     const photos = measures.filter((m) => m.kind === 'photo');
     const videos = measures.filter((m) => m.kind === 'video');
-    // Publishing writes one outbox record per family (and its pending-index entry): the sample's
-    // families are in every post's tally; the fleet's other families are added from the difference.
-    const outbox = outboxPerFamily(measures[0], withoutFamilies, FLEET.familiesPerSchool - SAMPLE.familiesPerSchool);
+    // Publishing writes an outbox record per batch of families (and its pending-index entry): the
+    // sample's families are in every post's tally; the fleet's others are added from the difference.
+    const outbox = outboxBeyondSample(measures[0], withoutFamilies, FLEET.familiesPerSchool);
     const photo = mean(photos.map((m) => usageOf(m, memoryMb, FAMILY_SCALE, outbox)));
     const video = mean(videos.map((m) => usageOf(m, memoryMb, FAMILY_SCALE, outbox)));
     const average = blend([
@@ -136,7 +139,8 @@ export default async function costBench(): Promise<void> {
     const videoSeconds = videos.reduce((sum, m) => sum + (m.videoSeconds ?? 0), 0) / Math.max(1, videos.length);
     console.log(
       `\nCost model — ${measures.length} posts (${photos.length} photo, ${videos.length} video) at ${SAMPLE.schools} schools through the real handlers on the emulators;` +
-        `\nphotos: ${PHOTOS.length} corpus files in turn; video: ${VIDEO.path.split('/').pop()} (${videoSeconds.toFixed(1)} s). Lambda ${arch}, durations measured on this machine.`,
+        `\nphotos: ${PHOTOS.length} corpus files in turn; video: ${VIDEO.path.split('/').pop()} (${videoSeconds.toFixed(1)} s). Lambda ${arch}, durations measured on this machine` +
+        ` (load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end, on ${availableParallelism()} cores: above the core count every duration is stretched).`,
     );
     printUsage(photo, video, average);
     printFunctions(measures, sweep?.billedMs ?? 0);
@@ -170,44 +174,69 @@ export default async function costBench(): Promise<void> {
   }
 }
 
-/** The DynamoDB units a post's publishing spends per family (the outbox), × `families`. */
-function outboxPerFamily(
+/**
+ * What a post's publishing spends on the fleet's families beyond the sample's (the outbox), from the
+ * same photo posted before and after the sample's families joined. Writes grow with the outbox's
+ * records — one per batch of up to `BATCH_FAMILIES` families (core/notify/outbox-records.ts), so the
+ * sample's 20 are one record and the fleet's 300 are eight — and reads (the school's families partition)
+ * with the families.
+ */
+function outboxBeyondSample(
   withFamilies: PostMeasure | undefined,
   without: PostMeasure | undefined,
   families: number,
 ): Pick<Usage, 'writeUnits' | 'indexWriteUnits' | 'readUnits'> {
-  const per = (pick: (m: PostMeasure) => number) =>
-    withFamilies && without ? (Math.max(0, pick(withFamilies) - pick(without)) / SAMPLE.familiesPerSchool) * families : 0;
+  const records = (n: number) => Math.ceil(n / BATCH_FAMILIES);
+  const extraRecords = records(families) - records(SAMPLE.familiesPerSchool);
+  const difference = (pick: (m: PostMeasure) => number) =>
+    withFamilies && without ? Math.max(0, pick(withFamilies) - pick(without)) : 0;
   return {
-    writeUnits: per((m) => m.tally.writeUnits),
-    indexWriteUnits: per((m) => m.tally.indexWriteUnits),
-    readUnits: per((m) => m.tally.readUnits),
+    writeUnits: (difference((m) => m.tally.writeUnits) / records(SAMPLE.familiesPerSchool)) * extraRecords,
+    indexWriteUnits: (difference((m) => m.tally.indexWriteUnits) / records(SAMPLE.familiesPerSchool)) * extraRecords,
+    readUnits: (difference((m) => m.tally.readUnits) / SAMPLE.familiesPerSchool) * (families - SAMPLE.familiesPerSchool),
   };
 }
 
-/** Issue 20's figures beside the ones before it (bench/cost/baseline.ts). */
+/** This run's figures beside the ones before issue 20 and before the batched outbox (bench/cost/baseline.ts). */
 function printBeforeAfter(lines: CostLine[], photo: Usage, average: Usage, pathsPerRetract: number, total: number): void {
   const line = (start: string) => lines.find((l) => l.service.startsWith(start))?.perSchoolMonth ?? 0;
-  const before = BEFORE_ISSUE_20;
+  const before = BEFORE_ISSUE_20.dollarsPerSchoolMonth;
+  const batched = BEFORE_BATCHED_OUTBOX.dollarsPerSchoolMonth;
+  const row = (label: string, first: number | undefined, second: number, now: number) => [
+    `$ per school-month: ${label}`,
+    first === undefined ? '—' : dollars(first),
+    dollars(second),
+    dollars(now),
+  ];
   printColumns(
-    `Before issue 20 and now (a ${PHONE.viewportCssPx} px phone at ${PHONE.dpr}×, choosing from the post page's real markup: bench/cost/phone-view.ts)`,
-    ['figure', 'before', 'now'],
+    `Before issue 20, before the batched outbox, and now (a ${PHONE.viewportCssPx} px phone at ${PHONE.dpr}×, choosing from the post page's real markup: bench/cost/phone-view.ts)`,
+    ['figure', 'before issue 20', 'outbox per family', 'now'],
     [
-      ['KB one family downloads to see a photo post', String(before.photoFamilyKb), (photo.familyBytes / 1024).toFixed(0)],
-      ['KB one family downloads, mix', String(before.mixFamilyKb), (average.familyBytes / 1024).toFixed(0)],
-      ['CloudFront paths a retract invalidates', String(before.pathsPerRetract), pathsPerRetract.toFixed(1)],
       [
-        '$ per school-month: CloudFront delivery',
-        dollars(before.dollarsPerSchoolMonth.cloudfront),
-        dollars(line('CloudFront (')),
+        'KB one family downloads to see a photo post',
+        String(BEFORE_ISSUE_20.photoFamilyKb),
+        String(BEFORE_BATCHED_OUTBOX.photoFamilyKb),
+        (photo.familyBytes / 1024).toFixed(0),
       ],
       [
-        '$ per school-month: invalidations',
-        dollars(before.dollarsPerSchoolMonth.invalidations),
-        dollars(line('CloudFront invalidations')),
+        'KB one family downloads, mix',
+        String(BEFORE_ISSUE_20.mixFamilyKb),
+        String(BEFORE_BATCHED_OUTBOX.mixFamilyKb),
+        (average.familyBytes / 1024).toFixed(0),
       ],
-      ['$ per school-month: SES evening e-mail', dollars(before.dollarsPerSchoolMonth.ses), dollars(line('SES: the evening'))],
-      ['$ per school-month: total', dollars(before.dollarsPerSchoolMonth.total), dollars(total)],
+      [
+        'CloudFront paths a retract invalidates',
+        String(BEFORE_ISSUE_20.pathsPerRetract),
+        String(BEFORE_BATCHED_OUTBOX.pathsPerRetract),
+        pathsPerRetract.toFixed(1),
+      ],
+      row('CloudFront delivery', before.cloudfront, batched.cloudfront, line('CloudFront (')),
+      row('invalidations', before.invalidations, batched.invalidations, line('CloudFront invalidations')),
+      row('SES evening e-mail', before.ses, batched.ses, line('SES: the evening')),
+      row('DynamoDB writes, publishing (the outbox)', undefined, batched.dynamoWrites, line('DynamoDB writes')),
+      row('delivery (deliver function)', undefined, batched.delivery, line('Delivery to')),
+      row('Lambda compute, publishing', undefined, batched.lambdaPublishing, line('Lambda compute')),
+      row('total', before.total, batched.total, total),
     ],
   );
 }
@@ -236,6 +265,7 @@ function printUsage(photo: Usage, video: Usage, average: Usage): void {
       row('KB logged (write path)', (u) => u.logBytes / 1024),
       row('Delivery to 300 families: Lambda GB-s', (u) => u.delivery.gbSeconds, 2),
       row('Delivery to 300 families: DynamoDB units', (u) => u.delivery.readUnits + u.delivery.writeUnits, 0),
+      row('Delivery to 300 families: SQS requests', (u) => u.delivery.sqsRequests, 0),
     ],
   );
 }

@@ -13,6 +13,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Config, configToEnv } from '../functions/aws/config';
+import { type QueueName, type QueueSpec, queues as queueRegistry } from '../functions/aws/queues';
 import { TABLE_OUTPUT, tableShape } from '../functions/aws/table';
 import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
@@ -21,21 +22,29 @@ import { apiBundling, CorridorFunction, FACE_ASSETS_ON_LAMBDA, faceBundling, typ
 import { deadLetterAlarm, WorkQueue } from './queues';
 import { Storage } from './storage';
 
+/** A queue consumer's event source settings, from the one queue registry (functions/aws/queues.ts). */
+const consumerOf = (spec: QueueSpec) => ({
+  batch: spec.batchSize,
+  maxConcurrency: spec.maxConcurrency,
+  ...(spec.batchingWindowSeconds ? { batchingWindow: Duration.seconds(spec.batchingWindowSeconds) } : {}),
+});
+
 /**
- * Memory, timeouts and concurrency, with the reasons. Lambda gives CPU in proportion to memory
+ * Memory, timeouts and concurrency, with the reasons (a queue consumer's batch and concurrency come from
+ * the queue registry, functions/aws/queues.ts, where the reasons for those are). Lambda gives CPU in proportion to memory
  * (1 vCPU at 1,769 MB). https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
  */
 export const sizing = {
   /** HTTP API integrations time out at 30 s, so the function gives up first. */
   api: { memory: 1024, timeout: Duration.seconds(29), reserved: 50 },
   /** Reads 64 bytes per upload and forwards a message. */
-  router: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 5 },
+  router: { memory: 256, timeout: Duration.seconds(30), ...consumerOf(queueRegistry.media) },
   /**
    * sharp runs one libvips thread on glibc without jemalloc (docs/architecture.md, sharp), so more than one vCPU buys
    * nothing; 2 GB holds a 50 MB upload, a 100 MP decode limit and heic-decode's WASM heap. A 12 MP photo
    * takes ~0.7–2 s, the largest allowed input well under a minute.
    */
-  image: { memory: 2048, timeout: Duration.minutes(3), batch: 1, maxConcurrency: 20 },
+  image: { memory: 2048, timeout: Duration.minutes(3), ...consumerOf(queueRegistry.image) },
   /**
    * Sized from the benchmark: 1080p → 720p H.264 veryfast ≈ 3.4× realtime on 2 cores, so a 4-minute
    * newsletter takes ~70 s. 3,008 MB (~1.7 vCPU; also the memory ceiling of new accounts) makes that
@@ -43,44 +52,47 @@ export const sizing = {
    * holds a 1 GB upload (MAX_UPLOAD_BYTES.video) beside its 720p output. The lease the worker takes
    * (MEDIA_LEASE_MS) is also 15 minutes, so a live worker's lease never expires under it.
    */
-  av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, batch: 1, maxConcurrency: 5 },
+  av: { memory: 3008, timeout: Duration.minutes(15), ephemeralMiB: 4096, ...consumerOf(queueRegistry.av) },
   /**
    * A long video's pieces (20 s each) and its join: the same 3,008 MB (~1.7 vCPU) as the audio/video
    * worker, because a piece is the same encode, shorter. A 20 s 1080p piece is ~16 CPU-seconds, ~10 s on
    * 1.7 vCPU (estimated from the single job's CPU time, docs/media.md); 5 minutes leaves ~30× headroom for
    * slow HEVC sources and the join. 2 GiB of
-   * /tmp holds the largest piece of a 1 GB upload beside its encode, or a whole joined video. Batch 1: the
-   * parallelism is one Lambda per piece. Concurrency 60: five newsletters of the longest allowed length
-   * (ten minutes, 30 pieces) — or twelve 4-minute ones — encoding at once (docs/scale.md).
+   * /tmp holds the largest piece of a 1 GB upload beside its encode, or a whole joined video.
    */
-  segments: { memory: 3008, timeout: Duration.minutes(5), ephemeralMiB: 2048, batch: 1, maxConcurrency: 60 },
+  segments: { memory: 3008, timeout: Duration.minutes(5), ephemeralMiB: 2048, ...consumerOf(queueRegistry.segments) },
   /** Renders channel artifacts and hands each (post, family) to the notifications queue. */
-  fanout: { memory: 1769, timeout: Duration.minutes(3), batch: 5, maxConcurrency: 10 },
-  /**
-   * Delivery to parents: web push encrypts per message (ECDH + AES-GCM), CPU-bound, so a full vCPU. A
-   * batch's families are read in one request (BatchGetItem's 100), its instant messages of a post claimed
-   * with one write, and its ledger records written 25 at a time — so batches of 100, gathered for up to a
-   * second (SQS allows more than 10 per batch only with a batching window).
-   */
-  deliver: {
-    memory: 1769,
-    timeout: Duration.minutes(3),
-    batch: 100,
-    batchingWindow: Duration.seconds(1),
-    maxConcurrency: 10,
-  },
+  fanout: { memory: 1769, timeout: Duration.minutes(3), ...consumerOf(queueRegistry.fanout) },
+  /** Delivery to parents: web push encrypts per message (ECDH + AES-GCM), CPU-bound, so a full vCPU. */
+  deliver: { memory: 1769, timeout: Duration.minutes(3), ...consumerOf(queueRegistry.notifications) },
   /** Runs every 5 minutes; reserved 1 so a slow run never overlaps the next and re-drives twice. */
   sweeper: { memory: 512, timeout: Duration.minutes(2), reserved: 1 },
   /** One run sends every due digest (and what quiet hours held back); reserved 1 so runs never overlap. */
   digest: { memory: 1769, timeout: Duration.minutes(10), reserved: 1 },
-  emailEvents: { memory: 256, timeout: Duration.seconds(30), batch: 10, maxConcurrency: 2 },
+  emailEvents: { memory: 256, timeout: Duration.seconds(30), ...consumerOf(queueRegistry.emailEvents) },
 } as const;
 
-/**
- * Receives before a message is dead-lettered. Media and fan-out survive a few transient failures; the
- * audio/video worker is expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
- */
-export const maxReceiveCount = { router: 5, image: 5, av: 3, segments: 3, fanout: 5, notifications: 5, emailEvents: 5 } as const;
+/** Each queue's consumer: the function (and its sizing) the queue's event source invokes. */
+const consumerKey = {
+  media: 'router',
+  image: 'image',
+  av: 'av',
+  segments: 'segments',
+  fanout: 'fanout',
+  notifications: 'deliver',
+  emailEvents: 'emailEvents',
+} as const satisfies Record<QueueName, keyof typeof sizing>;
+
+/** Receives before a message is dead-lettered, by consumer (from the queue registry). */
+export const maxReceiveCount = {
+  router: queueRegistry.media.maxReceiveCount,
+  image: queueRegistry.image.maxReceiveCount,
+  av: queueRegistry.av.maxReceiveCount,
+  segments: queueRegistry.segments.maxReceiveCount,
+  fanout: queueRegistry.fanout.maxReceiveCount,
+  notifications: queueRegistry.notifications.maxReceiveCount,
+  emailEvents: queueRegistry.emailEvents.maxReceiveCount,
+} as const;
 
 /** The evening digest: an hourly run evaluated in each school's own time zone (default Europe/London). */
 export const DIGEST_SCHEDULE = { minute: '0', hour: '*', timeZone: TimeZone.EUROPE_LONDON } as const;
@@ -185,45 +197,21 @@ export class CorridorInfra extends Construct {
     const alarmAction = new actions.SnsAction(this.alarmTopic);
 
     // --- queues (each with its dead-letter queue and alarm) ---
+    // Every queue of the registry, each sized for its consumer's timeout.
+    const workQueue = (name: QueueName) =>
+      new WorkQueue(this, queueRegistry[name].constructId, {
+        consumerTimeout: sizing[consumerKey[name]].timeout,
+        maxReceiveCount: queueRegistry[name].maxReceiveCount,
+        alarmAction,
+      });
     this.queues = {
-      media: new WorkQueue(this, 'MediaQueue', {
-        consumerTimeout: sizing.router.timeout,
-        maxReceiveCount: maxReceiveCount.router,
-        alarmAction,
-      }),
-      image: new WorkQueue(this, 'ImageQueue', {
-        consumerTimeout: sizing.image.timeout,
-        maxReceiveCount: maxReceiveCount.image,
-        alarmAction,
-      }),
-      av: new WorkQueue(this, 'AvQueue', {
-        consumerTimeout: sizing.av.timeout,
-        maxReceiveCount: maxReceiveCount.av,
-        alarmAction,
-      }),
-      // A long video's piece and join jobs, each its own Lambda (segment-parallel encoding).
-      segments: new WorkQueue(this, 'SegmentsQueue', {
-        consumerTimeout: sizing.segments.timeout,
-        maxReceiveCount: maxReceiveCount.segments,
-        alarmAction,
-      }),
-      fanout: new WorkQueue(this, 'FanoutQueue', {
-        consumerTimeout: sizing.fanout.timeout,
-        maxReceiveCount: maxReceiveCount.fanout,
-        alarmAction,
-      }),
-      // The outbox's hand-off to delivery (web push, email, digest). Its consumer arrives with parents'
-      // delivery; it is sized like the fan-out function, which encrypts web push (see `sizing.fanout`).
-      notifications: new WorkQueue(this, 'NotificationsQueue', {
-        consumerTimeout: sizing.deliver.timeout,
-        maxReceiveCount: maxReceiveCount.notifications,
-        alarmAction,
-      }),
-      emailEvents: new WorkQueue(this, 'EmailEventsQueue', {
-        consumerTimeout: sizing.emailEvents.timeout,
-        maxReceiveCount: maxReceiveCount.emailEvents,
-        alarmAction,
-      }),
+      media: workQueue('media'),
+      image: workQueue('image'),
+      av: workQueue('av'),
+      segments: workQueue('segments'),
+      fanout: workQueue('fanout'),
+      notifications: workQueue('notifications'),
+      emailEvents: workQueue('emailEvents'),
     };
 
     // --- storage + CDN ---
@@ -355,9 +343,9 @@ export class CorridorInfra extends Construct {
       }),
       fanout: fn('Fanout', {
         entry: entry('fanout'),
-        description: 'Corridor fan-out: channel artifacts, invalidations, notifications',
+        description: 'Corridor fan-out: channel artifacts, invalidations, notifications, caption translation',
         ...sizing.fanout,
-        environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId }),
+        environment: configEnv({ cdnDistributionId: this.cdn.distribution.distributionId, translator: 'amazon' }),
         // The school's podcast artwork is drawn with sharp on its first render (core/schools/artwork.ts).
         extra: { bundling: sharpBundling },
       }),
@@ -415,13 +403,9 @@ export class CorridorInfra extends Construct {
       );
     // Queue consumers are bounded with the event source's maximum concurrency rather than reserved
     // concurrency: throttled SQS batches count as receives and would dead-letter healthy messages.
-    consume(this.functions.router, this.queues.media, sizing.router);
-    consume(this.functions.image, this.queues.image, sizing.image);
-    consume(this.functions.av, this.queues.av, sizing.av);
-    consume(this.functions.segments, this.queues.segments, sizing.segments);
-    consume(this.functions.fanout, this.queues.fanout, sizing.fanout);
-    consume(this.functions.deliver, this.queues.notifications, sizing.deliver);
-    consume(this.functions.emailEvents, this.queues.emailEvents, sizing.emailEvents);
+    for (const name of Object.keys(queueRegistry) as QueueName[]) {
+      consume(this.functions[consumerKey[name]], this.queues[name], sizing[consumerKey[name]]);
+    }
 
     this.schedulerDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {
       retentionPeriod: Duration.days(14),
@@ -559,16 +543,20 @@ export class CorridorInfra extends Construct {
     send(segments, this.queues.fanout, this.queues.segments);
 
     // Fan-out: writes and deletes artifacts (and a retracted post's media); invalidates; hands
-    // notifications to delivery.
+    // notifications to delivery; translates captions for pages.
     fanout.allow(TABLE_ACTIONS, [table.tableArn]);
     send(fanout, this.queues.notifications);
     fanout.allow(['s3:PutObject', 's3:DeleteObject'], [site.arnForObjects('*')]);
     this.cdn.distribution.grantCreateInvalidation(fanout.role);
+    // The translate job (channels/translate-job.ts): a live post's caption into its families' languages.
+    translate(fanout);
 
     // Delivery to parents: families and the delivery ledger (read and recorded in batches); email.
     deliver.allow([...TABLE_ACTIONS, ...TABLE_BATCH_ACTIONS], [table.tableArn]);
     sendEmail(deliver);
     translate(deliver);
+    // A message that made a new translation queues the translate job, which renders the post's pages again.
+    send(deliver, this.queues.fanout);
 
     // Sweeper: finds stuck items through the sparse GSI, checks uploads exist, re-drives.
     sweeper.allow(TABLE_ACTIONS, [table.tableArn]);
@@ -591,6 +579,7 @@ export class CorridorInfra extends Construct {
     );
     sendEmail(digest);
     translate(digest);
+    send(digest, this.queues.fanout);
 
     // Email events: mark addresses suppressed.
     emailEvents.allow(TABLE_ACTIONS, [table.tableArn]);

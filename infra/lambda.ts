@@ -21,6 +21,13 @@ export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
 /** esbuild target matching {@link LAMBDA_RUNTIME}; the bundle-size test builds with the same options. */
 export const ESBUILD_TARGET = 'node24';
 
+/** The source of the parents' message catalogues, relative to the project root. */
+export const CATALOGUES_SOURCE = 'functions/core/i18n/catalogues';
+
+/** Copies the catalogues beside a bundle (`<bundle>/catalogues/<locale>.json`, where messages.ts reads them). */
+export const catalogueCopyCommand = (inputDir: string, outputDir: string) =>
+  `mkdir -p "${outputDir}/catalogues" && cp "${inputDir}/${CATALOGUES_SOURCE}/"*.json "${outputDir}/catalogues/"`;
+
 /**
  * esbuild options shared by every function and by `test/infra/bundle.test.ts`, so what the test measures
  * is what ships.
@@ -41,6 +48,15 @@ export const bundlingDefaults = {
   sourceMap: true,
   sourcesContent: false,
   externalModules: ['@aws-sdk/*'],
+  // messages.ts finds its catalogues through __dirname in this CommonJS bundle and through import.meta.url
+  // only in the ES-module source, which esbuild would warn about (import.meta is empty in CommonJS).
+  esbuildArgs: { '--log-override:empty-import-meta': 'silent' },
+  commandHooks: {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    // The parents' words are read from disk per language (functions/core/i18n/messages.ts), not bundled.
+    afterBundling: (inputDir: string, outputDir: string) => [catalogueCopyCommand(inputDir, outputDir)],
+  },
 } as const satisfies nodejs.BundlingOptions;
 
 /**

@@ -15,3 +15,23 @@ export const BEFORE_ISSUE_20 = {
     total: 3.29,
   },
 } as const;
+
+/**
+ * The cost model's figures with issue 20's delivery levers in and the outbox still one record per family
+ * (`npm run bench cost` on 2026-12-07, on the shared 2-core machine at load ~20: docs/scale.md). Printed
+ * beside each run's figures; not re-measured.
+ */
+export const BEFORE_BATCHED_OUTBOX = {
+  photoFamilyKb: 111,
+  mixFamilyKb: 120,
+  pathsPerRetract: 5,
+  dollarsPerSchoolMonth: {
+    cloudfront: 1.1,
+    invalidations: 0.075,
+    ses: 0.45,
+    dynamoWrites: 0.279,
+    delivery: 0.379,
+    lambdaPublishing: 0.135,
+    total: 2.72,
+  },
+} as const;

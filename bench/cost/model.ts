@@ -36,6 +36,11 @@ export const FLEET: Workload = {
  * At this load (~0.1 posts a second across the fleet) batches hold one message, so nothing is shared.
  */
 const SQS_REQUESTS_PER_MESSAGE = 3;
+/**
+ * The receive and delete of each message, counted one a message whatever the batch (an upper bound: the
+ * event source mapping may receive and delete up to 10 a request, but that is not measured here).
+ */
+const SQS_RECEIVE_AND_DELETE = 2;
 /** AWS bills data transfer per GB of 2^30 bytes. */
 const GB = 2 ** 30;
 
@@ -66,7 +71,11 @@ export function computeOf(measure: DeliveryMeasure, memoryMb: Record<FunctionNam
     invocations: lambda.invocations * scale,
     readUnits: measure.tally.readUnits * scale,
     writeUnits: (measure.tally.writeUnits + measure.tally.indexWriteUnits) * scale,
-    sqsRequests: measure.sqsMessages * SQS_REQUESTS_PER_MESSAGE * scale,
+    // Notifications are sent ten to a SendMessageBatch (the count is measured); other messages one a request.
+    sqsRequests:
+      (measure.sqsSendRequests === undefined
+        ? measure.sqsMessages * SQS_REQUESTS_PER_MESSAGE
+        : measure.sqsSendRequests + measure.sqsMessages * SQS_RECEIVE_AND_DELETE) * scale,
     logBytes: lambda.logBytes * scale,
   };
 }

@@ -5,6 +5,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { PostView } from '../../functions/api/views';
 import { buildClients } from '../../functions/aws/clients';
 import { incomingKey, siteKeys } from '../../functions/aws/keys';
+import { gatheringSender } from '../../functions/aws/sqs-batch';
 import { createToken } from '../../functions/core/auth/tokens';
 import { channel } from '../../functions/core/channels/channels';
 import { renderChannel } from '../../functions/core/channels/render-channel';
@@ -45,6 +46,8 @@ export interface DeliveryMeasure {
   lambda: LambdaTimes;
   /** SQS messages (one per family notified, or per SES event). */
   sqsMessages: number;
+  /** The send requests that carried them, when fewer than the messages (ten to a SendMessageBatch). */
+  sqsSendRequests?: number;
 }
 
 /** Everything one post cost, counted while it went through the real handlers. */
@@ -86,6 +89,8 @@ export class CostSample {
     private readonly invalidated: string[],
     /** The outbox's notifications, delivered by the sample as the notifications queue would. */
     private readonly notified: Notification[],
+    /** SendMessageBatch requests that carried them, as the AWS adapter gathers them (functions/aws/sqs-batch.ts). */
+    private readonly notifySends: { requests: number },
   ) {
     const uncountedClients = buildClients(deps.config);
     this.meter = new Meter(deps.clients, deps.config, uncountedClients);
@@ -97,19 +102,26 @@ export class CostSample {
     const sent: Job[] = [];
     const invalidated: string[] = [];
     const notified: Notification[] = [];
+    const notifySends = { requests: 0 };
+    // The AWS adapter's gathering, with a request counted where it would call SendMessageBatch.
+    const notify = gatheringSender(async (bodies) => {
+      notifySends.requests++;
+      for (const body of bodies) notified.push(JSON.parse(body) as Notification);
+      return bodies.map(() => undefined);
+    });
     const deps = emulatorDeps(emulators, {
       publicUrl,
       queues: {
         fanout: async (job) => void sent.push(job),
         media: async () => {},
-        notifications: async (notification) => void notified.push(notification),
+        notifications: (notification) => notify(JSON.stringify(notification)),
         // The sample's video is 4 s: one job, never split.
         segments: async () => {},
       },
       // CloudFront is told only on retract (an invalidation); publishing relies on the 60 s TTL.
       cdn: { changed: async () => {}, removed: async (paths) => void invalidated.push(...paths) },
     });
-    return new CostSample(deps, sent, invalidated, notified);
+    return new CostSample(deps, sent, invalidated, notified, notifySends);
   }
 
   /** A school with its empty public channel and an admin token (not counted). */
@@ -163,6 +175,7 @@ export class CostSample {
       await this.fanOut(watch);
     }
     this.notified.length = 0; // earlier news reached the families before the day measured
+    this.notifySends.requests = 0;
     this.meter.take();
   }
 
@@ -226,6 +239,8 @@ export class CostSample {
     this.meter.take();
     const watch = new Stopwatch();
     const notifications = this.notified.splice(0);
+    const sendRequests = this.notifySends.requests;
+    this.notifySends.requests = 0;
     for (let i = 0; i < notifications.length; i += DELIVER_BATCH) {
       const records = notifications
         .slice(i, i + DELIVER_BATCH)
@@ -233,7 +248,12 @@ export class CostSample {
       const response = await watch.time('deliver', () => deliverHandler(this.deps)(sqsEvent(records), lambdaContext('Deliver')));
       if (response.batchItemFailures.length > 0) throw new Error('a delivery failed');
     }
-    return { tally: this.meter.take(), lambda: watch.lambda, sqsMessages: notifications.length };
+    return {
+      tally: this.meter.take(),
+      lambda: watch.lambda,
+      sqsMessages: notifications.length,
+      sqsSendRequests: sendRequests,
+    };
   }
 
   /** The evening run at the digest time: every family's one evening message (push or e-mail). */

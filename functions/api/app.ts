@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { ZodError } from 'zod';
+import { logger } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
 import { errorBody, handleError } from './errors';
+import { requestLocale } from './locale';
 import { refuseMalformedPath } from './malformed-path';
-import { messagePage } from './parent-pages';
+import { noticePage } from './parent-pages';
 import { approvalRoutes } from './routes/approvals';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -32,61 +34,72 @@ export const MAX_API_BODY_BYTES = 256 * 1024;
  * QR codes and messages), served by the same function on Lambda and in the embedded default alike.
  */
 export function createApi(deps: Deps) {
-  const app = new Hono();
-  app.use('*', securityHeadersMiddleware(deps.config));
-  app.use('*', refuseMalformedPath());
-  app.route('/api', jsonApi(deps));
-  app.route('/', parentPages(deps));
-  return app;
+  return new Hono()
+    .use('*', securityHeadersMiddleware(deps.config))
+    .use('*', refuseMalformedPath())
+    .route('/api', jsonApi(deps))
+    .route('/', parentPages(deps));
 }
+
+/**
+ * The API's type: every JSON route with its body and its answers. Clients derive theirs from it with
+ * hono/client (api/client.ts) instead of copying shapes by hand; a type import, so nothing of the server
+ * reaches a bundle.
+ */
+export type ApiType = ReturnType<typeof createApi>;
 
 function parentPages(deps: Deps) {
   const pages = new Hono();
   pages.use(
     '*',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.html(messagePage('Too long', 'That was too much text.'), 413) }),
+    bodyLimit({
+      maxSize: 16 * 1024,
+      onError: (c) => c.html(noticePage(requestLocale(c), 'error.tooLongTitle', 'error.tooLong'), 413),
+    }),
   );
   pages.route('/join', joinRoutes(deps));
   pages.route('/family', familyRoutes(deps));
+  // In the browser's language: a parent who lands here is told in words they read.
   pages.onError((error, c) => {
-    if (error instanceof ZodError)
-      return c.html(messagePage('Please check', 'Something in that form was not valid. Go back and try again.'), 400);
-    console.error('parents page error', error);
-    return c.html(messagePage('Sorry', 'Something went wrong on our side. Please try again.'), 500);
+    if (error instanceof ZodError) return c.html(noticePage(requestLocale(c), 'error.checkTitle', 'error.invalidForm'), 400);
+    logger.error('parents page error', { path: c.req.path, error });
+    return c.html(noticePage(requestLocale(c), 'error.sorryTitle', 'error.ourSide'), 500);
   });
   return pages;
 }
 
 function jsonApi(deps: Deps) {
-  const api = new Hono();
-  // Before the JSON limit: the one route that takes a file (a school's logo) has its own.
-  api.route('/settings/logo', logoRoutes(deps));
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_API_BODY_BYTES,
-      onError: (c) =>
-        c.json(errorBody('too_large', 'The request is too large. Files are uploaded separately, not in the request.'), 413),
-    }),
+  // Chained, so every route's type composes into `ApiType` (hono/client reads it: api/client.ts).
+  return (
+    new Hono()
+      // Before the JSON limit: the one route that takes a file (a school's logo) has its own.
+      .route('/settings/logo', logoRoutes(deps))
+      .use(
+        '*',
+        bodyLimit({
+          maxSize: MAX_API_BODY_BYTES,
+          onError: (c) =>
+            c.json(errorBody('too_large', 'The request is too large. Files are uploaded separately, not in the request.'), 413),
+        }),
+      )
+      .get('/health', (c) => c.json({ ok: true }))
+      .route('/posts', postRoutes(deps))
+      .route('/translations', translationPlanRoutes(deps))
+      .route('/schools', schoolRoutes(deps))
+      .route('/schools', operatorSchoolRoutes(deps))
+      .route('/trusts', trustRoutes(deps))
+      .route('/oembed', oembedRoutes(deps))
+      .route('/feeds', feedExtensionRoutes())
+      .route('/auth', authRoutes(deps))
+      .route('/staff', staffRoutes(deps))
+      .route('/approvals', approvalRoutes(deps))
+      .route('/settings', settingsRoutes(deps))
+      .route('/audit', auditRoutes(deps))
+      .route('/consent', consentRoutes(deps))
+      .route('/guidelines', guidelinesRoutes(deps))
+      .route('/data', dataProtectionRoutes(deps))
+      // A catch-all rather than notFound(): a mounted app's notFound is not used by the app it is mounted in.
+      .all('*', (c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404))
+      .onError(handleError)
   );
-  api.get('/health', (c) => c.json({ ok: true }));
-  api.route('/posts', postRoutes(deps));
-  api.route('/translations', translationPlanRoutes(deps));
-  api.route('/schools', schoolRoutes(deps));
-  api.route('/schools', operatorSchoolRoutes(deps));
-  api.route('/trusts', trustRoutes(deps));
-  api.route('/oembed', oembedRoutes(deps));
-  api.route('/feeds', feedExtensionRoutes());
-  api.route('/auth', authRoutes(deps));
-  api.route('/staff', staffRoutes(deps));
-  api.route('/approvals', approvalRoutes(deps));
-  api.route('/settings', settingsRoutes(deps));
-  api.route('/audit', auditRoutes(deps));
-  api.route('/consent', consentRoutes(deps));
-  api.route('/guidelines', guidelinesRoutes(deps));
-  api.route('/data', dataProtectionRoutes(deps));
-  // A catch-all rather than notFound(): a mounted app's notFound is not used by the app it is mounted in.
-  api.all('*', (c) => c.json(errorBody('not_found', `No API route ${c.req.method} ${c.req.path}.`), 404));
-  api.onError(handleError);
-  return api;
 }

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { logger } from '../aws/telemetry';
 import { DomainError } from '../core/errors';
 import { cleanDeep } from '../core/security/text';
 import { plainIssues } from './plain-issues';
@@ -25,13 +26,13 @@ export function handleError(error: Error, c: Context): Response {
     // The error knows its answer (core/errors.ts): no list of classes here.
     for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     if (error.exposed) return c.json(errorBody(error.code, error.message, error.details), error.status);
-    console.error(`API error ${error.code}`, error);
+    logger.error(`API error ${error.code}`, { path: c.req.path, error });
     return c.json(errorBody(error.code, 'Something went wrong on our side. Please try again.'), error.status);
   }
   if (error instanceof HTTPException) {
     return c.json(errorBody(codeForStatus(error.status), error.message), error.status as ContentfulStatusCode);
   }
-  console.error('unhandled API error', error);
+  logger.error('unhandled API error', { path: c.req.path, error });
   return c.json(errorBody('internal', 'Something went wrong on our side. Please try again.'), 500);
 }
 

@@ -1,6 +1,8 @@
 import { createMiddleware } from 'hono/factory';
+import { t } from '../core/i18n/messages';
 import { errorBody } from './errors';
-import { messagePage } from './parent-pages';
+import { browserLocale, languageHeaders } from './locale';
+import { noticePage } from './parent-pages';
 
 /** True when a path's percent-encoding decodes to text (`%C0%AE`, `%u002e` and a lone `%` do not). */
 export function decodablePath(path: string): boolean {
@@ -21,7 +23,11 @@ export const refuseMalformedPath = () =>
   createMiddleware(async (c, next) => {
     const path = new URL(c.req.url).pathname;
     if (decodablePath(path)) return next();
-    const sentence = 'This web address is not valid: part of it is garbled. Check the link, or go back to the school’s page.';
-    if (path.startsWith('/api/')) return c.json(errorBody('bad_request', sentence), 400);
-    return c.html(messagePage('Address not valid', sentence), 400, { 'cache-control': 'no-store' });
+    if (path.startsWith('/api/')) return c.json(errorBody('bad_request', t('en-GB', 'error.badAddress')), 400);
+    // A person opened it (a parent, from a mangled link): in the browser's language.
+    const locale = browserLocale(c);
+    return c.html(noticePage(locale, 'error.badAddressTitle', 'error.badAddress'), 400, {
+      'cache-control': 'no-store',
+      ...languageHeaders(locale),
+    });
   });

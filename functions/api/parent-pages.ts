@@ -163,16 +163,6 @@ export function noticePage(locale: Locale, titleKey: MessageKey, textKey: Messag
   return simplePage(locale, titleKey, html`<p class="status" role="status">${tHtml(locale, textKey, values)}</p>`);
 }
 
-/** A short page with a message in English (the API's generic errors, before any language is known). */
-export function messagePage(title: string, text: string, link?: { href: string; label: string }): string {
-  return page({
-    title,
-    body: html`<header><h1>${title}</h1></header>
-<main><p class="status" role="status">${text}</p>${link ? html`<p><a href="${link.href}">${link.label}</a></p>` : ''}</main>`,
-    head: html`<style>${raw(parentStyles)}</style><meta name="robots" content="noindex, nofollow">`,
-  });
-}
-
 /**
  * A family link that no longer works (expired after 30 days, ended by "Sign out everywhere", or not
  * ours), with the two ways to a new one: any newer message, or a fresh link mailed to a confirmed address.

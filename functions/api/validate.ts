@@ -30,3 +30,17 @@ export function jsonOf<T extends z.ZodType>(schema: T): MiddlewareHandler<AppEnv
     await next();
   };
 }
+
+/**
+ * `jsonOf` for a route whose body may be left out (a draft's submit: the composer sends its face choices,
+ * other callers nothing): no body reads as `{}`, which the schema must accept.
+ */
+export function optionalJsonOf<T extends z.ZodType>(schema: T): MiddlewareHandler<AppEnv, string, JsonInput<T>> {
+  const withBody = jsonOf(schema);
+  return async (c, next) => {
+    const sent = (c.req.header('content-length') ?? '0') !== '0' || c.req.header('transfer-encoding') !== undefined;
+    if (sent) return withBody(c, next);
+    if (isInputOf(schema, {})) c.req.addValidatedData('json', {});
+    await next();
+  };
+}

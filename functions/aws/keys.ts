@@ -37,8 +37,12 @@ export const tableKeys = {
   /** A school's families, in one partition: the outbox reads it once per published post. */
   familiesOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#FAMILIES`,
   family: (schoolId: string, familyId: string) => ({ pk: `SCHOOL#${schoolId}#FAMILIES`, sk: `FAMILY#${familyId}` }),
-  /** A post's notification outbox: the plan made at its first publish, and one record per family. */
+  /**
+   * A post's notification outbox: the plan made at its first publish, and one record per batch of
+   * families (`outboxRecord`, one per family, is how records were kept before: still read and erased).
+   */
   outboxPlan: (postId: string) => ({ pk: `OUTBOX#${postId}`, sk: 'PLAN' }),
+  outboxBatch: (postId: string, batch: number) => ({ pk: `OUTBOX#${postId}`, sk: `BATCH#${String(batch).padStart(5, '0')}` }),
   outboxRecord: (postId: string, familyId: string) => ({ pk: `OUTBOX#${postId}`, sk: `FAMILY#${familyId}` }),
   /** Keys generated on first start and kept for ever (VAPID, link signing): see core/notify/secrets.ts. */
   secrets: { pk: 'CONFIG', sk: 'SECRETS' },

@@ -1,4 +1,7 @@
+import { type ApiClient, apiClient } from '../api/client';
 import { CliError } from './output';
+
+export { answer, segment } from '../api/client';
 
 /** Where the CLI finds the API, and who it is. */
 export interface ApiTarget {
@@ -10,48 +13,29 @@ export function apiTargetFromEnv(env = process.env): ApiTarget {
   return { baseUrl: (env.CORRIDOR_URL ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''), token: env.CORRIDOR_TOKEN };
 }
 
-/** A file's own bytes as the request body (a school's logo), instead of JSON. */
-export interface RawBody {
-  bytes: Uint8Array;
-  contentType: string;
-}
-
-const isRaw = (body: unknown): body is RawBody => typeof body === 'object' && body !== null && 'bytes' in body;
-
-/** Calls the Corridor API; turns every failure into one readable line. */
-export async function callApi<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<T> {
+/**
+ * The typed Corridor API (functions/api/client.ts) as the CLI calls it: every failure becomes one readable
+ * line (a CliError), and one the network caused is marked retryable. `caller` says whose token a missing
+ * CORRIDOR_TOKEN should be: a member of staff's, or an operator's (schools and trusts).
+ */
+export function cliApi(target: ApiTarget, caller: 'staff' | 'operator' = 'staff'): ApiClient {
   if (!target.token)
     throw new CliError(
-      path.startsWith('/api/schools/me') || !/^\/api\/(schools|trusts)/.test(path)
+      caller === 'staff'
         ? 'CORRIDOR_TOKEN is not set. Create one with: corridor token create --school <id> --role staff'
         : 'CORRIDOR_TOKEN is not set. Operators create theirs with: corridor operator token create',
     );
-  let response: Response;
-  try {
-    response = await fetch(`${target.baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${target.token}`,
-        ...(body ? { 'content-type': isRaw(body) ? body.contentType : 'application/json' } : {}),
-      },
-      body: isRaw(body) ? new Uint8Array(body.bytes) : body ? JSON.stringify(body) : undefined,
-    });
-  } catch (error) {
-    throw new CliError(
-      `Cannot reach Corridor at ${target.baseUrl} (${(error as Error).cause ?? (error as Error).message}). Is it running? Set CORRIDOR_URL if it is elsewhere.`,
-      true,
-    );
-  }
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new CliError(`Corridor answered ${response.status} with something that is not JSON.`);
-  }
-  if (!response.ok) {
-    const message = (json as { error?: { message?: string } }).error?.message ?? `HTTP ${response.status}`;
-    throw new CliError(message);
-  }
-  return json as T;
+  return apiClient(
+    target.baseUrl,
+    {
+      unreachable: (error) =>
+        new CliError(
+          `Cannot reach Corridor at ${target.baseUrl} (${(error as Error).cause ?? (error as Error).message}). Is it running? Set CORRIDOR_URL if it is elsewhere.`,
+          true,
+        ),
+      refused: (status, refusal) =>
+        new CliError(refusal?.message ?? `Corridor answered ${status} with something that is not its JSON error.`),
+    },
+    { headers: { authorization: `Bearer ${target.token}` } },
+  );
 }

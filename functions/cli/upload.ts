@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { UploadInstruction } from '../core/media/upload-instruction';
-import { type ApiTarget, callApi } from './api-client';
+import type { UploadInstruction } from '../api/client';
+import { type ApiTarget, answer, cliApi, segment } from './api-client';
 import { CliError } from './output';
 
 /** How often a large upload asks again which parts arrived, after the network drops, before giving up. */
@@ -67,7 +67,8 @@ export async function sendFile(
     await putFile(first.url, first.headers, file.path, { start: 0, bytes: file.bytes }, onProgress);
     return;
   }
-  const base = `/api/posts/${postId}/uploads/${first.mediaId}`;
+  const uploads = cliApi(target).api.posts[':postId'].uploads[':mediaId'];
+  const param = { postId: segment(postId), mediaId: segment(first.mediaId) };
   let instruction = first;
   for (let resumes = 0; ; resumes++) {
     let done = instruction.received.length * instruction.partBytes;
@@ -77,15 +78,17 @@ export async function sendFile(
         const etag = await putFile(part.url, {}, file.path, { start, bytes: part.bytes }, (sent) =>
           onProgress(Math.min(done + sent, file.bytes)),
         );
-        await callApi(target, 'PUT', `${base}/parts/${part.partNumber}`, { etag });
+        await answer(
+          uploads.parts[':partNumber'].$put({ param: { ...param, partNumber: String(part.partNumber) }, json: { etag } }),
+        );
         done += part.bytes;
       }
-      await callApi(target, 'POST', `${base}/complete`);
+      await answer(uploads.complete.$post({ param }));
       return;
     } catch (error) {
       if (!(error instanceof CliError && error.retryable) || resumes >= MAX_RESUMES) throw error;
       await new Promise((resolve) => setTimeout(resolve, RESUME_DELAY_MS));
-      const { upload } = await callApi<{ upload: UploadInstruction | null }>(target, 'GET', base);
+      const { upload } = await answer(uploads.$get({ param }));
       if (!upload) return;
       if (upload.kind !== 'multipart') throw new CliError('The server changed how this file is uploaded; post it again.');
       instruction = upload;

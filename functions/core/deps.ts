@@ -63,6 +63,8 @@ export const faultPoints = [
    * again. The admin sees a failure and saves again: the same look renders everything.
    */
   'look:after-save',
+  /** The translate job (channels/translate-job.ts): translations stored, the pages not yet rendered again. */
+  'translate:before-render',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

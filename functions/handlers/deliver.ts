@@ -1,7 +1,9 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { count, instrumented } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
 import { deliverNotifications } from '../core/notify/deliver';
 import { type Notification, notificationSchema } from '../core/notify/notification';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /**
@@ -9,21 +11,15 @@ import { awsDeps } from './runtime';
  * in one request, ledger records written in batches); a notification that failed alone is retried.
  */
 export function deliverHandler(deps: Deps) {
-  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
+  return (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => instrumented(context, () => deliverBatch(event));
+
+  async function deliverBatch(event: SQSEvent): Promise<SQSBatchResponse> {
     const failures: SQSBatchResponse['batchItemFailures'] = [];
     const parsed: { messageId: string; notification: Notification }[] = [];
     for (const record of event.Records) {
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        // Not ours to retry: it would fail the same way every time (and, thrown, fail the whole batch).
-        console.error(`dropping a notification that is not JSON ${record.messageId}`);
-        continue;
-      }
-      const notification = notificationSchema.safeParse(body);
-      if (notification.success) parsed.push({ messageId: record.messageId, notification: notification.data });
-      else console.error(`dropping a malformed notification ${record.messageId}`, notification.error.issues);
+      // A notification that cannot be read is dropped (the queue registry's choice): see bad-message.ts.
+      const notification = readRecord('notifications', record, (body) => notificationSchema.parse(body));
+      if (notification) parsed.push({ messageId: record.messageId, notification });
     }
     const failed = new Set(
       await deliverNotifications(
@@ -32,8 +28,10 @@ export function deliverHandler(deps: Deps) {
       ),
     );
     for (const { messageId, notification } of parsed) if (failed.has(notification)) failures.push({ itemIdentifier: messageId });
+    count('deliveriesSent', parsed.length - failures.length);
+    count('deliveriesFailed', failures.length);
     return { batchItemFailures: failures };
-  };
+  }
 }
 
 export const handler = (event: SQSEvent, context: Context) => deliverHandler(awsDeps())(event, context);

@@ -1,4 +1,5 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { Context, ScheduledEvent } from 'aws-lambda';
+import { count, instrumented, logger } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
 import { sendDueDeliveries } from '../core/notify/due';
 import { awsDeps } from './runtime';
@@ -12,8 +13,10 @@ export const digestHandler = (deps: Deps) => async (event?: Pick<ScheduledEvent,
   const now = deps.now();
   const scheduled = event?.time ? new Date(event.time) : now;
   const report = await sendDueDeliveries(deps, scheduled > now ? scheduled : now);
-  console.log(JSON.stringify({ message: 'due deliveries sent', ...report }));
+  logger.info('due deliveries sent', { ...report });
+  count('deliveriesSent', report.sent);
+  count('deliveriesFailed', report.failed);
   return report;
 };
 
-export const handler = (event: ScheduledEvent) => digestHandler(awsDeps())(event);
+export const handler = (event: ScheduledEvent, context: Context) => instrumented(context, () => digestHandler(awsDeps())(event));

@@ -1,8 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { count, instrumented, withKeys } from '../aws/telemetry';
 import { runJob } from '../core/channels/fanout';
 import type { Deps } from '../core/deps';
 import { jobSchema } from '../core/jobs/job';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /**
@@ -12,9 +14,17 @@ import { awsDeps } from './runtime';
  * first's task claimed, fail with TaskBusy and wait out the visibility timeout for a no-op retry.
  */
 export function fanoutHandler(deps: Deps) {
-  const recordHandler = (record: SQSRecord) => runJob(deps, jobSchema.parse(JSON.parse(record.body)));
+  const recordHandler = async (record: SQSRecord) => {
+    const job = readRecord('fanout', record, (body) => jobSchema.parse(body));
+    if (!job) return;
+    // Records run one at a time (above), so the post id on the log lines is this record's.
+    await withKeys({ postId: job.postId }, () => runJob(deps, job));
+    if (job.kind === 'publish') count('postsPublished');
+  };
   return (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false });
+    instrumented(context, () =>
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), { context, processInParallel: false }),
+    );
 }
 
 export const handler = (event: SQSEvent, context: Context) => fanoutHandler(awsDeps())(event, context);

@@ -3,6 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { TranslateClient } from '@aws-sdk/client-translate';
 import { buildClients } from '../aws/clients';
 import { type Config, configFromEnv } from '../aws/config';
+import { gatheringSender, sqsBatchSend } from '../aws/sqs-batch';
 import type { Deps } from '../core/deps';
 import { objectCreatedEvent } from '../core/media/s3-event';
 import { amazonTranslator } from '../core/translate/amazon';
@@ -20,6 +21,8 @@ function buildAwsDeps(config: Config): Deps {
   const cloudfront = new CloudFrontClient({ region: config.region });
   const sendTo = (queueUrl: string, body: unknown) =>
     clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) })).then(() => undefined);
+  // The outbox starts a batch of families' notifications at once: they go ten to a request.
+  const notify = gatheringSender(sqsBatchSend(clients.sqs, config.notificationsQueueUrl));
   return {
     config,
     clients,
@@ -28,7 +31,7 @@ function buildAwsDeps(config: Config): Deps {
     queues: {
       fanout: (job) => sendTo(config.fanoutQueueUrl, job),
       media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),
-      notifications: (message) => sendTo(config.notificationsQueueUrl, message),
+      notifications: (message) => notify(JSON.stringify(message)),
       segments: (job) => sendTo(config.segmentsQueueUrl, job),
     },
     cdn: {

@@ -4,6 +4,7 @@ import type { Deps } from '../core/deps';
 import { type SegmentJob, type SegmentJobKind, segmentJobSchema } from '../core/media/segments/jobs';
 import { runJoin } from '../core/media/segments/join';
 import { runPiece } from '../core/media/segments/piece';
+import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 
 /** One stage per job kind: adding a kind without its stage is a compile error. */
@@ -15,7 +16,8 @@ const stages: { [K in SegmentJobKind]: (deps: Deps, job: Extract<SegmentJob, { k
 /** SQS records carrying a long video's piece and join jobs; a failed record alone is retried. */
 export function segmentsHandler(deps: Deps) {
   const recordHandler = async (record: SQSRecord) => {
-    const job = segmentJobSchema.parse(JSON.parse(record.body));
+    const job = readRecord('segments', record, (body) => segmentJobSchema.parse(body));
+    if (!job) return;
     await (stages[job.kind] as (deps: Deps, job: SegmentJob) => Promise<void>)(deps, job);
   };
   return (event: SQSEvent, context: Context) =>

@@ -9,6 +9,7 @@ import { createApi } from '../api/app';
 import { securityHeadersMiddleware } from '../api/security-headers';
 import { buildClients, emulatorCredentials } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
+import { type LocalQueueName, localQueueNames, type QueueSpec, queues as queueRegistry } from '../aws/queues';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
 import { objectCreatedEvent } from '../core/media/s3-event';
@@ -19,7 +20,7 @@ import { mediaHandler } from '../handlers/media';
 import { segmentsHandler } from '../handlers/segments';
 import { compression } from './compression';
 import { type Emulators, startEmulators } from './emulators';
-import { InProcessQueue, type InProcessQueueOptions } from './queue';
+import { InProcessQueue, type InProcessQueueOptions, type SqsHandler } from './queue';
 import { S3_PROXY_PREFIX, s3Proxy } from './s3-proxy';
 import { LocalScheduler } from './scheduler';
 import { SiteCache } from './site-cache';
@@ -100,6 +101,8 @@ export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incomi
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
   await mkdir(options.dataDir, { recursive: true });
+  // Powertools metrics are CloudWatch EMF lines: without CloudWatch they are noise (aws/telemetry.ts).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const emulators = options.emulators ?? (await startCorridorEmulators(options.dataDir));
   let app: Hono | undefined;
   const host = options.host ?? '127.0.0.1';
@@ -113,7 +116,7 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
 
   // Queues are created before the deps they deliver with; the late binding is the only cycle.
   const late = undefined as unknown as InProcessQueue;
-  const queues = { media: late, fanout: late, notifications: late, segments: late };
+  const queues: Record<LocalQueueName, InProcessQueue> = { media: late, fanout: late, notifications: late, segments: late };
   const scheduler = new LocalScheduler(options.now ?? (() => new Date()));
   const forget = async (paths: string[]) => {
     // Retracts invalidate wildcards (`/s/demo*`, fanout.ts `wildcards`); publishes name exact paths.
@@ -140,28 +143,26 @@ export async function startLocal(options: LocalOptions): Promise<LocalCorridor> 
   const { config, clients } = deps;
   const startedAt = deps.now();
   const cache = new SiteCache(clients.s3, config.siteBucket);
-  // Each queue keeps its messages in a journal under the data folder, so what was sent survives kill -9.
-  // They deliver once the start-up sweep below has voided the killed process's leases.
-  const durable = (name: string) => ({ journal: join(options.dataDir, 'queues', `${name}.jsonl`), paused: true });
-  queues.media = new InProcessQueue('media', mediaHandler(deps), { ...options.queueOptions, ...durable('media') });
-  queues.fanout = new InProcessQueue('fanout', fanoutHandler(deps), { ...options.queueOptions, ...durable('fanout') });
-  queues.notifications = new InProcessQueue(
-    'notifications',
-    options.holdNotifications ? undefined : deliverHandler(deps),
-    // A bigger batch than the other queues: delivery reads a batch's families in one request (BatchGetItem
-    // takes 100 keys) and claims a post's deliveries in it with one write (core/notify/claims.ts), so the
-    // per-batch reads and writes cost a message a quarter of what they did at 25 (bench/notify.ts, 2,000
-    // pushes on this 2-core machine: 420–530/s at 25, 590–770/s at 100).
-    { batchSize: 100, ...options.queueOptions, ...durable('notifications') },
-  );
-  // Pieces of long videos: one job at a time here (each encode already uses both cores); on AWS each is
-  // its own Lambda, which is where the parallelism is (docs/scale.md).
-  queues.segments = new InProcessQueue(
-    'segments',
-    options.holdSegments ? undefined : segmentsHandler(deps),
-    // Batch 1, as on AWS: each encode already uses both cores here.
-    { batchSize: 1, ...options.queueOptions },
-  );
+  // Each queue of the registry (aws/queues.ts) that runs here, with the registry's batch size and receives.
+  // A journaled one keeps its messages in a journal under the data folder, so what was sent survives
+  // kill -9; it delivers once the start-up sweep below has voided the killed process's leases.
+  const consumers: Record<LocalQueueName, SqsHandler | undefined> = {
+    // Locally the media queue goes straight to the media worker (on AWS a router picks image or audio/video).
+    media: mediaHandler(deps),
+    fanout: fanoutHandler(deps),
+    notifications: options.holdNotifications ? undefined : deliverHandler(deps),
+    segments: options.holdSegments ? undefined : segmentsHandler(deps),
+  };
+  for (const name of localQueueNames) {
+    const spec: QueueSpec = queueRegistry[name];
+    if (spec.local === false) continue; // not reached: localQueueNames holds only local queues
+    queues[name] = new InProcessQueue(name, consumers[name], {
+      batchSize: spec.local.batchSize ?? spec.batchSize,
+      maxReceiveCount: spec.maxReceiveCount,
+      ...options.queueOptions,
+      ...(spec.local.journaled ? { journal: join(options.dataDir, 'queues', `${name}.jsonl`), paused: true } : {}),
+    });
+  }
   emulators.onS3Event((event) => {
     // Like the S3 → SQS notification on AWS: only creations under the incoming bucket's `incoming/` prefix
     // reach the worker (a long video's temporary pieces live beside it, under `work/`). s3rver emits this

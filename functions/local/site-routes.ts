@@ -1,5 +1,7 @@
 import { Hono } from 'hono';
-import { chooseLanguage, LANGUAGE_VARY, languageRedirectHeaders } from '../core/channels/language-choice';
+import { browserLocale } from '../api/locale';
+import { noticePage } from '../api/parent-pages';
+import { chooseLanguage, LANGUAGE_VARY, languageRedirectHeaders, pathLocale } from '../core/channels/language-choice';
 import type { SiteCache } from './site-cache';
 
 /**
@@ -35,7 +37,10 @@ export function siteRoutes(cache: SiteCache) {
   app.on(['GET', 'HEAD'], '/*', async (c, next) => {
     const key = siteKeyForPath(c.req.path);
     // Normally refused before any route (api/malformed-path.ts); kept so this router stands on its own.
-    if (key === 'malformed') return c.html(malformedPage, 400, { 'cache-control': 'no-store' });
+    if (key === 'malformed')
+      return c.html(noticePage(browserLocale(c), 'error.badAddressTitle', 'error.badAddress'), 400, {
+        'cache-control': 'no-store',
+      });
     if (!key) return next();
     let negotiated = false;
     if (key.endsWith('/index.html') && !key.startsWith('media/')) {
@@ -56,7 +61,9 @@ export function siteRoutes(cache: SiteCache) {
       negotiated = choice.negotiated;
     }
     const object = await cache.get(key);
-    if (!object) return c.html(notFoundPage, 404, { 'cache-control': 'no-store' });
+    // In the language of the address (`/p/<post>/pl` of a removed post), else the browser's.
+    const notFound = () => noticePage(pathLocale(c.req.path) ?? browserLocale(c), 'error.notFoundTitle', 'error.notFound');
+    if (!object) return c.html(notFound(), 404, { 'cache-control': 'no-store' });
     const headers: Record<string, string> = {
       'content-type': object.contentType,
       'cache-control': object.cacheControl,
@@ -98,7 +105,3 @@ export function parseRange(
   if (start >= size || start > end) return 'unsatisfiable';
   return { start, end };
 }
-
-const malformedPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Address not valid</title></head><body><main><h1>Address not valid</h1><p>This web address is not valid: part of it is garbled. Check the link, or go back to the school’s page.</p></main></body></html>`;
-
-const notFoundPage = `<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not found</title></head><body><main><h1>Not found</h1><p>This page does not exist, or the post was removed by the school.</p></main></body></html>`;

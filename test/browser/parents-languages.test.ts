@@ -241,4 +241,66 @@ describe('the day’s posts reach both families in their own languages', () => {
       expect(digests[0]?.body.text).toContain(expected[lang].digestHeading);
     }
   });
+
+  it('their class’s private page shows the captions in their language, marked, the English original one tap away', async () => {
+    // The digest above made the translations; each one queued the page's re-render (channels/translate-job.ts).
+    await corridor.local.idle();
+    const { body } = await corridor.api<{ channels: { id: string; pageUrl: string }[] }>('GET', '/api/schools/me/channels');
+    const classPage = body.channels.find((c) => c.id === 'class:demo:year-1')?.pageUrl ?? '';
+    for (const lang of ['pl', 'ur'] as const) {
+      const parent = parents[lang];
+      const page = await (parent.context as BrowserContext).newPage();
+      // The plain address: the phone's Accept-Language sends it to its language's page.
+      await page.goto(classPage);
+      expect(page.url()).toBe(`${classPage}/${lang}`);
+      await checkPage(page, parent, lang, `class-page-translated-${lang}-phone`);
+      // The translation is the page's own text, in the page's language; the photo's description too.
+      const translated = page.locator('p.caption', { hasText: `[${lang}] ${caption}` });
+      expect(
+        await translated.evaluate((el) => [el.closest('[lang]')?.getAttribute('lang'), getComputedStyle(el).direction]),
+      ).toEqual([lang, parent.dir]);
+      expect(await page.locator(`img[alt="[${lang}] Bean pots"]`).count()).toBe(1);
+      // "Translated automatically · Show original", opened without JavaScript: the English as staff wrote it.
+      const note = page.locator('details.translated', { has: page.locator('p.caption', { hasText: caption }) });
+      const original = note.locator('p.caption');
+      expect(await original.isVisible()).toBe(false);
+      await note.locator('summary').click();
+      expect(await original.isVisible()).toBe(true);
+      expect(
+        await original.evaluate((el) => [el.getAttribute('lang'), el.getAttribute('dir'), getComputedStyle(el).direction]),
+      ).toEqual(['en-GB', 'auto', 'ltr']);
+      // The photo's description as written, in the other note (a photo post without a caption).
+      expect(await page.locator('details.translated ul[lang="en-GB"] li', { hasText: 'Bean pots' }).count()).toBe(1);
+      await checkPage(page, parent, lang, `class-page-original-${lang}-phone`);
+      await page.close();
+    }
+  });
+
+  it('a public post’s own page in their language: the caption translated as the page’s heading, the original one tap away', async () => {
+    const news = 'Our choir sang at the town hall';
+    const post = await corridor.post({
+      audience: 'public',
+      caption: news,
+      files: [{ path: corpusPath('orient_landscape_2.jpg'), alt: 'The choir on the stage' }],
+    });
+    // Live first, then translated into the families' languages and rendered again (the translate job).
+    await corridor.local.idle();
+    for (const lang of ['pl', 'ur'] as const) {
+      const parent = parents[lang];
+      const page = await (parent.context as BrowserContext).newPage();
+      await page.goto(`${corridor.url}/p/${post.id}`);
+      expect(page.url()).toBe(`${corridor.url}/p/${post.id}/${lang}`);
+      expect(await page.locator('h1').textContent()).toBe(`[${lang}] ${news}`);
+      expect(await page.locator('main img').getAttribute('alt')).toBe(`[${lang}] The choir on the stage`);
+      await page.locator('details.translated summary').click();
+      const original = page.locator('details.translated p.caption');
+      expect(await original.evaluate((el) => [el.textContent, el.getAttribute('lang'), getComputedStyle(el).direction])).toEqual([
+        news,
+        'en-GB',
+        'ltr',
+      ]);
+      await checkPage(page, parent, lang, `post-page-translated-${lang}-phone`);
+      await page.close();
+    }
+  });
 });

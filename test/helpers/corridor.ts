@@ -1,9 +1,8 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PostView } from '../../functions/api/views';
+import { type ApiClient, type PostView, plainApiClient, segment, type UploadInstruction } from '../../functions/api/client';
 import { sweep } from '../../functions/core/jobs/sweeper';
-import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
 import { type LocalCorridor, type LocalOptions, startLocal } from '../../functions/local/runtime';
 import { seedDemo } from '../../functions/local/seed';
 
@@ -15,7 +14,12 @@ export interface TestCorridor {
   dataDir: string;
   /** fetch against the running server. */
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** Calls the API with the demo admin token and parses JSON. */
+  /**
+   * The typed API client (functions/api/client.ts) with the demo admin's token, or another's: answers come
+   * back as they are, refusals included, so a test reads `status` and the typed `json()`.
+   */
+  client(token?: string): ApiClient;
+  /** Calls the API with the demo admin token and parses JSON (for what the typed client cannot send: bad bodies). */
   api<T = unknown>(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }>;
   /** Creates a post and uploads its files the way a phone does (presigned PUT or parts), then waits until idle. */
   post(input: PostInput): Promise<PostView>;
@@ -56,6 +60,7 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
     token,
     dataDir,
     fetch: (path, init) => fetch(`${local.url}${path}`, init),
+    client: (asToken = token) => plainApiClient(local.url, { headers: { authorization: `Bearer ${asToken}` } }),
     api: async <T>(method: string, path: string, body?: unknown, asToken = token) => {
       const response = await fetch(`${local.url}${path}`, {
         method,
@@ -74,10 +79,9 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           faces: f.faces,
         })),
       );
-      const created = await corridor.api<{ post: PostView; uploads: UploadInstruction[]; error?: { message: string } }>(
-        'POST',
-        '/api/posts',
-        {
+      const client = corridor.client(input.token);
+      const response = await client.api.posts.$post({
+        json: {
           idempotencyKey: input.idempotencyKey ?? crypto.randomUUID(),
           audience: input.audience,
           caption: input.caption ?? '',
@@ -91,18 +95,18 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
           })),
           ...input.extra,
         },
-        input.token,
-      );
-      if (created.status >= 300) throw new Error(`create failed: ${created.status} ${created.body.error?.message}`);
-      for (const upload of created.body.uploads) {
-        const file = files[created.body.post.media.findIndex((m) => m.id === upload.mediaId)];
+      });
+      if (!response.ok) throw new Error(`create failed: ${response.status} ${await response.text()}`);
+      const created = await response.json();
+      for (const upload of created.uploads) {
+        const file = files[created.post.media.findIndex((m) => m.id === upload.mediaId)];
         if (!file) throw new Error('upload without a file');
-        await corridor.upload(created.body.post.id, upload, file.bytes);
+        await corridor.upload(created.post.id, upload, file.bytes);
       }
-      if (input.noWait) return created.body.post;
+      if (input.noWait) return created.post;
       await local.idle();
-      return (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.body.post.id}`, undefined, input.token)).body
-        .post;
+      const read = await client.api.posts[':id'].$get({ param: { id: segment(created.post.id) } });
+      return (await read.json()).post;
     },
     upload: async (postId, instruction, bytes, options = {}) => {
       if (instruction.kind === 'single') {
@@ -110,17 +114,21 @@ export async function startTestCorridor(options: Partial<LocalOptions> = {}): Pr
         if (!put.ok) throw new Error(`upload failed: ${put.status}`);
         return;
       }
-      const base = `/api/posts/${postId}/uploads/${instruction.mediaId}`;
+      const uploads = corridor.client().api.posts[':postId'].uploads[':mediaId'];
+      const param = { postId: segment(postId), mediaId: segment(instruction.mediaId) };
       for (const part of instruction.parts.filter((p) => !options.onlyParts || options.onlyParts.includes(p.partNumber))) {
         const start = (part.partNumber - 1) * instruction.partBytes;
         const put = await fetch(part.url, { method: 'PUT', body: new Uint8Array(bytes.subarray(start, start + part.bytes)) });
         if (!put.ok) throw new Error(`part ${part.partNumber} failed: ${put.status}`);
-        const recorded = await corridor.api('PUT', `${base}/parts/${part.partNumber}`, { etag: put.headers.get('etag') });
+        const recorded = await uploads.parts[':partNumber'].$put({
+          param: { ...param, partNumber: String(part.partNumber) },
+          json: { etag: put.headers.get('etag') ?? '' },
+        });
         if (recorded.status !== 200) throw new Error(`recording part ${part.partNumber} failed: ${recorded.status}`);
       }
       if (options.onlyParts) return;
-      const completed = await corridor.api('POST', `${base}/complete`);
-      if (completed.status !== 202) throw new Error(`completing failed: ${completed.status} ${JSON.stringify(completed.body)}`);
+      const completed = await uploads.complete.$post({ param });
+      if (completed.status !== 202) throw new Error(`completing failed: ${completed.status} ${await completed.text()}`);
     },
     restart: async (whileStopped) => {
       await local.stop();

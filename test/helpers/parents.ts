@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import { type Notification, notificationSchema } from '../../functions/core/notify/notification';
 import type { LocalOptions } from '../../functions/local/runtime';
 import { startTestCorridor, type TestCorridor } from './corridor';
 import { type PushService, startPushService, type TestBrowser } from './push-service';
@@ -195,4 +196,15 @@ export async function savePreferences(
 export function familyIdOf(manageUrl: string): string {
   const token = manageUrl.split('/family/')[1] ?? '';
   return (JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString()) as { f: string }).f;
+}
+
+/**
+ * The notifications a corridor started with `holdNotifications` holds for one post, each validated against
+ * the contract the deliver function reads.
+ */
+export function heldNotifications(corridor: TestCorridor, postId: string): Notification[] {
+  return corridor.local.notificationsQueue
+    .held()
+    .map((body) => notificationSchema.parse(body))
+    .filter((n) => n.postId === postId);
 }

@@ -13,6 +13,8 @@ export interface TranslationStandIn {
   requests: { texts: string[]; from: string; to: string; headers: IncomingMessage['headers'] }[];
   /** Requests for this target language are answered with the service's own error from now on. */
   failFor(language: string): void;
+  /** …and translated again from now on (the service came back). */
+  recover(language: string): void;
   stop(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ async function serve(
     requests: [] as TranslationStandIn['requests'],
     failing,
     failFor: (language: string) => void failing.add(language),
+    recover: (language: string) => void failing.delete(language),
     stop: async () => {},
   };
   const server = createServer((request, response) => {

@@ -400,7 +400,7 @@ describe('environment: exactly what configFromEnv needs', () => {
     'image-worker': ['CORRIDOR_FACE_ASSETS'],
     'av-worker': [nameOf('ffmpegDir' as keyof Config), 'CORRIDOR_FACE_ASSETS'],
     'av-segment-worker': [nameOf('ffmpegDir' as keyof Config), 'CORRIDOR_FACE_ASSETS'],
-    fanout: [nameOf('cdnDistributionId' as keyof Config)],
+    fanout: [nameOf('cdnDistributionId' as keyof Config), 'CORRIDOR_TRANSLATOR'],
     deliver: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
     sweeper: [],
     digest: ['CORRIDOR_EMAIL_FROM', 'CORRIDOR_SES_CONFIGURATION_SET', 'CORRIDOR_VAPID_SUBJECT', 'CORRIDOR_TRANSLATOR'],
@@ -742,6 +742,8 @@ describe('IAM: least privilege', () => {
       'CorridorFanoutQueue.Arn': CONSUME,
       'CorridorNotificationsQueue.Arn': ['sqs:SendMessage'],
       'CorridorFanoutLogs.Arn': LOGS,
+      // The translate job: a live post's caption into its families' languages, for its pages.
+      '*': ['translate:TranslateText'],
     },
     deliver: {
       [TABLE]: [...DATA, ...BATCH].sort(),
@@ -751,6 +753,8 @@ describe('IAM: least privilege', () => {
       'CorridorDeliverLogs.Arn': LOGS,
       // Amazon Translate for captions; TranslateText has no resource-level permissions.
       '*': ['translate:TranslateText'],
+      // A new translation queues the job that renders the post's pages again.
+      'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
     },
     sweeper: {
       [TABLE]: DATA,
@@ -771,6 +775,7 @@ describe('IAM: least privilege', () => {
       [SES_SET]: SES,
       'CorridorDigestLogs.Arn': LOGS,
       '*': ['translate:TranslateText'],
+      'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],
     },
     'email-events': {
       [TABLE]: DATA,

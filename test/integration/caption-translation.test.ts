@@ -1,12 +1,12 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableKeys } from '../../functions/aws/keys';
-import type { FaultPoint } from '../../functions/core/deps';
 import { getSchool } from '../../functions/core/schools/school';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import { FAILURE_MEMORY_MS, translationFor, translationSpend } from '../../functions/core/translate/post-translations';
 import { corpusPath } from '../helpers/corpus';
 import { settle, startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { faultPlan } from '../helpers/faults';
 import {
   addPhoneToFamily,
   type JoinLink,
@@ -28,15 +28,7 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
  */
 
 const clock = testClock('2026-06-10T08:00:00Z'); // Wednesday, 09:00 in London
-let crashes: { point: FaultPoint; times: number }[] = [];
-const crashed: string[] = [];
-function faults(point: FaultPoint, detail?: string) {
-  const plan = crashes.find((c) => c.point === point && c.times > 0);
-  if (!plan) return;
-  plan.times--;
-  crashed.push(`${point} ${detail ?? ''}`);
-  throw new Error(`injected crash at ${point}`);
-}
+const { faults, crashed, plan: planCrash } = faultPlan();
 
 let corridor: TestCorridor;
 let push: PushService;
@@ -87,7 +79,7 @@ describe('a school that turns translation on', () => {
   });
 
   it('translates a new post once per language, even when a sender crashes after sending and is re-driven', async () => {
-    crashes = [{ point: 'deliver:after-send', times: 1 }];
+    planCrash('deliver:after-send');
     const post = await corridor.post({
       audience: 'class:year-1',
       caption,

@@ -29,11 +29,13 @@ import { type PushService, startPushService, type TestBrowser } from '../helpers
 // Long videos' piece jobs have their own crash test (video-segments-crash.test.ts); these posts carry photos.
 // A staff correction of a translation crashes in translation-corrections.test.ts.
 const crashPoints: FaultPoint[] = faultPoints.filter(
-  // A school's look has its own crash test (school-look.test.ts), as do translation corrections.
+  // A school's look has its own crash test (school-look.test.ts), as do translation corrections and the
+  // translate job (translated-pages.test.ts).
   (point) =>
     !point.startsWith('media:') &&
     !point.startsWith('year:') &&
     !point.startsWith('segments:') &&
+    !point.startsWith('translate:') &&
     !point.startsWith('correction:') &&
     !point.startsWith('look:'),
 );

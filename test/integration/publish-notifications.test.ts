@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { createFamily, type Family, listFamilies } from '../../functions/core/families/family';
 import { sweep } from '../../functions/core/jobs/sweeper';
-import { type Notification, notificationSchema } from '../../functions/core/notify/notification';
+import type { Notification } from '../../functions/core/notify/notification';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { heldNotifications } from '../helpers/parents';
 
 /** The outbox's contract with delivery: one message per (post, family) the post was meant for. */
 
@@ -22,12 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => corridor?.stop());
 
-/** Every message the notifications queue holds for one post, validated against the contract. */
-const sentFor = (postId: string): Notification[] =>
-  corridor.local.notificationsQueue
-    .held()
-    .map((body) => notificationSchema.parse(body))
-    .filter((n) => n.postId === postId);
+const sentFor = (postId: string): Notification[] => heldNotifications(corridor, postId);
 const familiesNotified = (postId: string) => sentFor(postId).map((n) => n.familyId);
 const ids = (...list: Family[]) => list.map((f) => f.id).sort();
 

@@ -109,9 +109,9 @@ function standing(view: PostTranslations, language: Language, translation: Langu
     return `Translated by the school (${translation.correctedBy ?? 'staff'}). Families see it marked so.`;
   if (translation) return 'Translated automatically. Families see it marked so, with your original beneath it.';
   if (view.outdated.includes(language.locale))
-    return 'The caption changed since it was translated: the next message translates it again, unless you write it now.';
+    return 'The caption changed since it was translated: it is translated again once the change is live, unless you write it now.';
   return view.machine
-    ? 'Not translated yet: it is translated when the first message goes to these families. You can write it yourself now.'
+    ? 'Not translated yet: it is translated when the post goes live. You can write it yourself now.'
     : 'Not translated: these families read your original until you write a translation.';
 }
 

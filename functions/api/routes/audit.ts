@@ -18,10 +18,7 @@ const csvOf = (entries: AuditEntry[]) =>
 
 /** The school's audit log, for its admins: as JSON, or as a CSV file to keep or open in a spreadsheet. */
 export function auditRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps), requireAdmin('read the audit log'));
-
-  app.get('/', async (c) => {
+  return new Hono<AppEnv>().use('*', requireToken(deps), requireAdmin('read the audit log')).get('/', async (c) => {
     const { format, since } = querySchema.parse(c.req.query());
     const { schoolId } = c.get('principal');
     const entries = await listAudit(deps, schoolId, since ? new Date(since).toISOString() : undefined);
@@ -31,6 +28,4 @@ export function auditRoutes(deps: Deps) {
       'content-disposition': `attachment; filename="corridor-audit-${schoolId}.csv"`,
     });
   });
-
-  return app;
 }

@@ -32,9 +32,7 @@ document's; _rfc5005 repeats it as prev_archive and says whether this document i
 `;
 
 export function feedExtensionRoutes() {
-  const app = new Hono();
-  app.get('/extension', (c) =>
+  return new Hono().get('/extension', (c) =>
     c.text(description, 200, { 'cache-control': 'public, max-age=86400', 'access-control-allow-origin': '*' }),
   );
-  return app;
 }

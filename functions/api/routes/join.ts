@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
+import { html } from '../../core/channels/html';
 import type { Deps } from '../../core/deps';
 import { joinWithPush } from '../../core/families/join';
 import { localeOrUndefined, localeSchema } from '../../core/i18n/locales';
@@ -9,7 +10,7 @@ import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { languageHeaders, requestLocale } from '../locale';
-import { checkInboxPage, joinPage, messagePage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
+import { checkInboxPage, joinPage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 import { POSTER_JS, posterPage } from '../poster-page';
 
 const emailFormSchema = z.object({ email: z.email().max(254), lang: localeSchema.optional().catch(undefined) });
@@ -35,10 +36,10 @@ export function joinRoutes(deps: Deps) {
   const refusal = (c: Context, join?: Awaited<ReturnType<typeof joined>>) =>
     join
       ? c.html(
-          messagePage(
-            'Class closed',
-            `${join.klass.name} at ${join.school.name} is closed and takes no new families. Ask the school for your child’s current class link.`,
-          ),
+          noticePage(requestLocale(c), 'error.classClosedTitle', 'error.classClosed', {
+            className: html`<bdi>${join.klass.name}</bdi>`,
+            schoolName: html`<bdi>${join.school.name}</bdi>`,
+          }),
           410,
         )
       : c.html(staleJoinLinkPage(requestLocale(c)), 404);

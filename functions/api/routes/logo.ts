@@ -14,31 +14,27 @@ import { errorBody } from '../errors';
  * waits lets a refusal come back in words at once. Mounted before the API's 256 kB JSON limit.
  */
 export function logoRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps), requireAdmin('change the school’s logo'));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: MAX_LOGO_BYTES,
-      onError: (c) =>
-        c.json(
-          errorBody('too_large', `A logo can be at most ${formatBytes(MAX_LOGO_BYTES)}. Please choose a smaller picture.`),
-          413,
-        ),
-    }),
-  );
-
-  app.put('/', async (c) => {
-    const bytes = Buffer.from(await c.req.arrayBuffer());
-    if (bytes.length === 0) return c.json(errorBody('invalid_request', 'No picture arrived: choose the logo file again.'), 400);
-    await setLogo(deps, c.get('principal'), bytes);
-    return c.json({ settings: settingsOf(await callerSchool(deps, c.get('principal').schoolId)) });
-  });
-
-  app.delete('/', async (c) => {
-    await removeLogo(deps, c.get('principal'));
-    return c.json({ settings: settingsOf(await callerSchool(deps, c.get('principal').schoolId)) });
-  });
-
-  return app;
+  return new Hono<AppEnv>()
+    .use('*', requireToken(deps), requireAdmin('change the school’s logo'))
+    .use(
+      '*',
+      bodyLimit({
+        maxSize: MAX_LOGO_BYTES,
+        onError: (c) =>
+          c.json(
+            errorBody('too_large', `A logo can be at most ${formatBytes(MAX_LOGO_BYTES)}. Please choose a smaller picture.`),
+            413,
+          ),
+      }),
+    )
+    .put('/', async (c) => {
+      const bytes = Buffer.from(await c.req.arrayBuffer());
+      if (bytes.length === 0) return c.json(errorBody('invalid_request', 'No picture arrived: choose the logo file again.'), 400);
+      await setLogo(deps, c.get('principal'), bytes);
+      return c.json({ settings: settingsOf(await callerSchool(deps, c.get('principal').schoolId)) });
+    })
+    .delete('/', async (c) => {
+      await removeLogo(deps, c.get('principal'));
+      return c.json({ settings: settingsOf(await callerSchool(deps, c.get('principal').schoolId)) });
+    });
 }

@@ -20,8 +20,7 @@ const querySchema = z.object({
  * unknown posts answer 404, other formats 501, as the spec says.
  */
 export function oembedRoutes(deps: Deps) {
-  const app = new Hono();
-  app.get('/', async (c) => {
+  return new Hono().get('/', async (c) => {
     const query = querySchema.parse(c.req.query());
     if (query.format !== 'json') throw new HTTPException(501, { message: 'Only the json format is provided.' });
     const prefix = `${deps.config.publicUrl}/p/`;
@@ -34,5 +33,4 @@ export function oembedRoutes(deps: Deps) {
     const entry = toFeedEntry(deps.config.publicUrl, current.post, current.media);
     return c.json(oembedFor(deps.config.publicUrl, school, entry, query));
   });
-  return app;
 }

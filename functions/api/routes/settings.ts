@@ -7,17 +7,13 @@ import { jsonOf } from '../validate';
 
 /** The school's settings (approval of staff posts, retention), changed by its admins. */
 export function settingsRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps), requireAdmin('change the school’s settings'));
-
-  app.get('/', async (c) => {
-    const school = await callerSchool(deps, c.get('principal').schoolId);
-    return c.json({ settings: settingsOf(school) });
-  });
-
-  app.patch('/', jsonOf(settingsSchema), async (c) =>
-    c.json({ settings: await updateSettings(deps, c.get('principal'), c.req.valid('json')) }),
-  );
-
-  return app;
+  return new Hono<AppEnv>()
+    .use('*', requireToken(deps), requireAdmin('change the school’s settings'))
+    .get('/', async (c) => {
+      const school = await callerSchool(deps, c.get('principal').schoolId);
+      return c.json({ settings: settingsOf(school) });
+    })
+    .patch('/', jsonOf(settingsSchema), async (c) =>
+      c.json({ settings: await updateSettings(deps, c.get('principal'), c.req.valid('json')) }),
+    );
 }

@@ -6,7 +6,6 @@ import type { Deps } from '../../core/deps';
 import { changeStaffRole, inviteSchema, inviteStaff, removeStaff } from '../../core/staff/invite';
 import { listStaff } from '../../core/staff/staff';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
-import { jsonBody } from '../errors';
 import { jsonOf } from '../validate';
 
 const roleChangeSchema = z.object({ role: roleSchema });
@@ -14,26 +13,20 @@ const noSuchMember = () => new HTTPException(404, { message: 'There is no such m
 
 /** The school's staff, managed by its admins: invite by email, change a role, remove. */
 export function staffRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps), requireAdmin('manage staff'));
-
-  app.get('/', async (c) => c.json({ staff: await listStaff(deps, c.get('principal').schoolId) }));
-
-  app.post('/', jsonOf(inviteSchema), async (c) => {
-    const { member, created } = await inviteStaff(deps, c.get('principal'), c.req.valid('json'));
-    return c.json({ member }, created ? 201 : 200);
-  });
-
-  app.patch('/:email', async (c) => {
-    const { role } = roleChangeSchema.parse(await jsonBody(c));
-    if (!(await changeStaffRole(deps, c.get('principal'), c.req.param('email'), role))) throw noSuchMember();
-    return c.json({ email: c.req.param('email').toLowerCase(), role });
-  });
-
-  app.delete('/:email', async (c) => {
-    if (!(await removeStaff(deps, c.get('principal'), c.req.param('email')))) throw noSuchMember();
-    return c.json({ removed: c.req.param('email').toLowerCase() });
-  });
-
-  return app;
+  return new Hono<AppEnv>()
+    .use('*', requireToken(deps), requireAdmin('manage staff'))
+    .get('/', async (c) => c.json({ staff: await listStaff(deps, c.get('principal').schoolId) }))
+    .post('/', jsonOf(inviteSchema), async (c) => {
+      const { member, created } = await inviteStaff(deps, c.get('principal'), c.req.valid('json'));
+      return c.json({ member }, created ? 201 : 200);
+    })
+    .patch('/:email', jsonOf(roleChangeSchema), async (c) => {
+      const { role } = c.req.valid('json');
+      if (!(await changeStaffRole(deps, c.get('principal'), c.req.param('email'), role))) throw noSuchMember();
+      return c.json({ email: c.req.param('email').toLowerCase(), role });
+    })
+    .delete('/:email', async (c) => {
+      if (!(await removeStaff(deps, c.get('principal'), c.req.param('email')))) throw noSuchMember();
+      return c.json({ removed: c.req.param('email').toLowerCase() });
+    });
 }

@@ -11,32 +11,28 @@ import { jsonOf } from '../validate';
  * `PUT …/:language` stores the author's correction (never calls the translator).
  */
 export function postTranslationRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps));
-  app.get('/', async (c) => c.json(await postTranslations(deps, c.get('principal'), c.req.param('postId') ?? '')));
-  app.put('/:language', jsonOf(correctionSchema), async (c) =>
-    c.json({
-      translation: await correctTranslation(
-        deps,
-        c.get('principal'),
-        c.req.param('postId') ?? '',
-        c.req.param('language'),
-        c.req.valid('json'),
-      ),
-    }),
-  );
-  return app;
+  return new Hono<AppEnv>()
+    .use('*', requireToken(deps))
+    .get('/', async (c) => c.json(await postTranslations(deps, c.get('principal'), c.req.param('postId') ?? '')))
+    .put('/:language', jsonOf(correctionSchema), async (c) =>
+      c.json({
+        translation: await correctTranslation(
+          deps,
+          c.get('principal'),
+          c.req.param('postId') ?? '',
+          c.req.param('language'),
+          c.req.valid('json'),
+        ),
+      }),
+    );
 }
 
 const plannedQuerySchema = z.object({ audience: audienceListSchema });
 
 /** `/api/translations/languages?audience=class:year-1&audience=…`: the languages a new post would be translated into. */
 export function translationPlanRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-  app.use('*', requireToken(deps));
-  app.get('/languages', async (c) => {
+  return new Hono<AppEnv>().use('*', requireToken(deps)).get('/languages', async (c) => {
     const { audience } = plannedQuerySchema.parse({ audience: c.req.queries('audience') ?? [] });
     return c.json(await plannedLanguages(deps, c.get('principal'), audience));
   });
-  return app;
 }

@@ -7,7 +7,7 @@ import { uploadInstruction } from '../../core/media/upload-instruction';
 import type { MediaItem } from '../../core/posts/post';
 import { getPostWithMedia } from '../../core/posts/store';
 import type { AppEnv } from '../auth';
-import { jsonBody } from '../errors';
+import { jsonOf } from '../validate';
 import { postView } from '../views';
 
 const partSchema = z.object({ etag: z.string().min(1).max(200) });
@@ -18,8 +18,6 @@ const partSchema = z.object({ etag: z.string().min(1).max(200) });
  * signal asks again and sends only the missing parts.
  */
 export function uploadRoutes(deps: Deps) {
-  const app = new Hono<AppEnv>();
-
   const mediaOf = async (postId: string, mediaId: string, schoolId: string): Promise<MediaItem> => {
     const current = await getPostWithMedia(deps, postId);
     const item = current?.post.schoolId === schoolId ? current.media.find((m) => m.id === mediaId) : undefined;
@@ -30,30 +28,26 @@ export function uploadRoutes(deps: Deps) {
     postId: c.req.param('postId') ?? '',
     mediaId: c.req.param('mediaId') ?? '',
   });
-
-  app.get('/:mediaId', async (c) => {
-    const { postId, mediaId } = ids(c);
-    const item = await mediaOf(postId, mediaId, c.get('principal').schoolId);
-    if (item.state !== 'awaiting_upload') return c.json({ state: item.state, upload: null });
-    return c.json({ state: item.state, upload: await uploadInstruction(deps, item) });
-  });
-
-  app.put('/:mediaId/parts/:partNumber', async (c) => {
-    const { postId, mediaId } = ids(c);
-    const partNumber = Number(c.req.param('partNumber'));
-    const { etag } = partSchema.parse(await jsonBody(c));
-    await recordPart(deps, await mediaOf(postId, mediaId, c.get('principal').schoolId), partNumber, etag);
-    return c.json({ recorded: partNumber });
-  });
-
-  app.post('/:mediaId/complete', async (c) => {
-    const { postId, mediaId } = ids(c);
-    const { schoolId } = c.get('principal');
-    await completeMultipart(deps, await mediaOf(postId, mediaId, schoolId));
-    const current = await getPostWithMedia(deps, postId);
-    if (!current) throw new HTTPException(404, { message: 'There is no such post in your school.' });
-    return c.json({ post: postView(deps.config.publicUrl, current) }, 202);
-  });
-
-  return app;
+  return new Hono<AppEnv>()
+    .get('/:mediaId', async (c) => {
+      const { postId, mediaId } = ids(c);
+      const item = await mediaOf(postId, mediaId, c.get('principal').schoolId);
+      if (item.state !== 'awaiting_upload') return c.json({ state: item.state, upload: null });
+      return c.json({ state: item.state, upload: await uploadInstruction(deps, item) });
+    })
+    .put('/:mediaId/parts/:partNumber', jsonOf(partSchema), async (c) => {
+      const { postId, mediaId } = ids(c);
+      const partNumber = Number(c.req.param('partNumber'));
+      const { etag } = c.req.valid('json');
+      await recordPart(deps, await mediaOf(postId, mediaId, c.get('principal').schoolId), partNumber, etag);
+      return c.json({ recorded: partNumber });
+    })
+    .post('/:mediaId/complete', async (c) => {
+      const { postId, mediaId } = ids(c);
+      const { schoolId } = c.get('principal');
+      await completeMultipart(deps, await mediaOf(postId, mediaId, schoolId));
+      const current = await getPostWithMedia(deps, postId);
+      if (!current) throw new HTTPException(404, { message: 'There is no such post in your school.' });
+      return c.json({ post: postView(deps.config.publicUrl, current) }, 202);
+    });
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import type { InferResponseType } from 'hono/client';
+import type { ApiClient } from '../../api/client';
+import { answer, apiTargetFromEnv, cliApi, segment } from '../api-client';
 import { CliError, say } from '../output';
 
 export const joinLinksHelp = `Usage: corridor join-links
@@ -16,13 +18,7 @@ Options:
   --rotate <class-id>   give this class a new join link (the old one stops working)
   -h, --help            show this help`;
 
-interface JoinLink {
-  classId: string;
-  name: string;
-  url: string;
-  qrPngUrl: string;
-  qrSvgUrl: string;
-}
+type JoinLink = InferResponseType<ApiClient['api']['schools']['me']['join-links']['$get'], 200>['joinLinks'][number];
 
 const line = (link: JoinLink) => [link.classId, link.name, link.url, link.qrPngUrl, link.qrSvgUrl].join('\t');
 
@@ -38,15 +34,13 @@ export async function joinLinksCommand(args: string[]): Promise<void> {
   const target = apiTargetFromEnv();
   if (values.rotate !== undefined) {
     if (!values.rotate) throw new CliError('Which class? corridor join-links --rotate <class-id>');
-    const { joinLink, message } = await callApi<{ joinLink: JoinLink; message: string }>(
-      target,
-      'POST',
-      `/api/schools/me/classes/${encodeURIComponent(values.rotate)}/join-link/rotate`,
+    const { joinLink, message } = await answer(
+      cliApi(target).api.schools.me.classes[':classId']['join-link'].rotate.$post({ param: { classId: segment(values.rotate) } }),
     );
     say(message);
     return void console.log(line(joinLink));
   }
-  const { joinLinks } = await callApi<{ joinLinks: JoinLink[] }>(target, 'GET', '/api/schools/me/join-links');
+  const { joinLinks } = await answer(cliApi(target).api.schools.me['join-links'].$get());
   if (joinLinks.length === 0) say('This school has no classes yet.');
   for (const link of joinLinks) console.log(line(link));
 }

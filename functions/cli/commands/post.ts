@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { PostView } from '../../api/views';
-import type { UploadInstruction } from '../../core/media/upload-instruction';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import type { PostView } from '../../api/client';
+import { answer, apiTargetFromEnv, cliApi } from '../api-client';
 import { declaredTypeFor } from '../media-types';
 import { CliError, progressBar, say } from '../output';
 import { sendFile } from '../upload';
@@ -32,11 +31,6 @@ Options:
   -h, --help           show this help
 
 Environment: CORRIDOR_URL (default http://127.0.0.1:3000), CORRIDOR_TOKEN (required)`;
-
-interface CreateResponse {
-  post: PostView;
-  uploads: UploadInstruction[];
-}
 
 /** `corridor post`: create → upload with progress → wait until live → print the URL. */
 export async function postCommand(args: string[]): Promise<void> {
@@ -89,7 +83,7 @@ export async function postCommand(args: string[]): Promise<void> {
   };
   // One idempotency key for the whole command: if the network drops after the server created the post,
   // asking again returns that post instead of making a second one.
-  const create = () => callApi<CreateResponse>(target, 'POST', '/api/posts', body);
+  const create = () => answer(cliApi(target).api.posts.$post({ json: body }));
   const created = await create().catch((error) => {
     if (error instanceof CliError && error.retryable) return create();
     throw error;

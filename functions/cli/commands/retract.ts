@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import { answer, apiTargetFromEnv, cliApi, segment } from '../api-client';
 import { CliError, say } from '../output';
 import { waitUntilGone } from './wait';
 
@@ -22,7 +22,7 @@ export async function retractCommand(args: string[]): Promise<void> {
   const [postId] = positionals;
   if (!postId) throw new CliError('Which post? corridor retract <post-id>');
   const target = apiTargetFromEnv();
-  await callApi(target, 'DELETE', `/api/posts/${encodeURIComponent(postId)}`);
+  await answer(cliApi(target).api.posts[':id'].$delete({ param: { id: segment(postId) } }));
   if (values['no-wait']) return void say(`Retracted ${postId}: it is being removed from every channel.`);
   const post = await waitUntilGone(target, postId);
   say(`Retracted ${postId}: gone from every channel${post.goneAfterMs === undefined ? '' : ` in ${post.goneAfterMs} ms`}.`);

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Settings } from '../../core/schools/settings';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import type { InferResponseType } from 'hono/client';
+import type { ApiClient } from '../../api/client';
+import { answer, apiTargetFromEnv, cliApi } from '../api-client';
 import { declaredTypeFor } from '../media-types';
 import { CliError, say } from '../output';
 
@@ -33,6 +34,8 @@ const options = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
+type Settings = InferResponseType<ApiClient['api']['settings']['$get'], 200>['settings'];
+
 /** The look as a person reads it. */
 function describeLook(settings: Settings, baseUrl: string): void {
   console.log(`${settings.name}`);
@@ -58,7 +61,7 @@ export async function schoolLookCommand(args: string[]): Promise<void> {
   let settings: Settings | undefined;
   // Colour and words first: a refused colour stops before the (slower) logo is sent.
   if (Object.keys(changes).length > 0) {
-    ({ settings } = await callApi<{ settings: Settings }>(target, 'PATCH', '/api/settings', changes));
+    ({ settings } = await answer(cliApi(target).api.settings.$patch({ json: changes })));
     say(`Saved the ${Object.keys(changes).join(' and ')}.`);
   }
   if (values.logo !== undefined) {
@@ -66,16 +69,19 @@ export async function schoolLookCommand(args: string[]): Promise<void> {
       throw new CliError(`Cannot read ${values.logo}: ${error.code === 'ENOENT' ? 'there is no such file' : error.message}.`);
     });
     say(`Sending the logo (${Math.ceil(bytes.length / 1024)} kB); Corridor removes its metadata and redraws the artwork…`);
-    ({ settings } = await callApi<{ settings: Settings }>(target, 'PUT', '/api/settings/logo', {
-      bytes,
-      contentType: declaredTypeFor(values.logo),
-    }));
+    // The picture's own bytes as the body: the one API route that takes a file.
+    ({ settings } = await answer(
+      cliApi(target).api.settings.logo.$put(
+        {},
+        { headers: { 'content-type': declaredTypeFor(values.logo) }, init: { body: new Uint8Array(bytes) } },
+      ),
+    ));
     say('Saved the logo.');
   }
   if (values['no-logo']) {
-    ({ settings } = await callApi<{ settings: Settings }>(target, 'DELETE', '/api/settings/logo'));
+    ({ settings } = await answer(cliApi(target).api.settings.logo.$delete()));
     say('Took the logo off.');
   }
-  settings ??= (await callApi<{ settings: Settings }>(target, 'GET', '/api/settings')).settings;
+  settings ??= (await answer(cliApi(target).api.settings.$get())).settings;
   describeLook(settings, target.baseUrl);
 }

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import type { InferResponseType } from 'hono/client';
+import type { ApiClient } from '../../api/client';
+import { answer, apiTargetFromEnv, cliApi, segment } from '../api-client';
 import { CliError, say } from '../output';
 import { schoolLookCommand } from './school-look';
 
@@ -32,14 +34,7 @@ Options:
   --no-trust           take the school out of its trust
   -h, --help           show this help`;
 
-interface SchoolView {
-  id: string;
-  name: string;
-  timezone: string;
-  trustId: string | null;
-  wallOptIn: boolean;
-  classes: { id: string; name: string; archived: boolean }[];
-}
+type SchoolView = InferResponseType<ApiClient['api']['schools'][':id']['$get'], 200>['school'];
 
 const options = {
   id: { type: 'string' },
@@ -76,25 +71,30 @@ export async function schoolCommand(args: string[]): Promise<void> {
   switch (action) {
     case 'create': {
       const missing = (['id', 'name', 'admin'] as const).filter((key) => !values[key]).map((key) => `--${key}`);
-      if (missing.length > 0) throw new CliError(`Missing ${missing.join(', ')}. See corridor school --help.`);
-      const { school } = await callApi<{ school: SchoolView }>(target, 'POST', '/api/schools', {
-        id: values.id,
-        name: values.name,
-        adminEmail: values.admin,
-        ...(values['admin-name'] ? { adminName: values['admin-name'] } : {}),
-        classes: (values.classes ?? '')
-          .split(',')
-          .map((name) => name.trim())
-          .filter(Boolean),
-        ...(values.timezone ? { timezone: values.timezone } : {}),
-        ...(values.trust ? { trustId: values.trust } : {}),
-      });
+      const { id: newId, name, admin } = values;
+      if (!newId || !name || !admin) throw new CliError(`Missing ${missing.join(', ')}. See corridor school --help.`);
+      const { school } = await answer(
+        cliApi(target, 'operator').api.schools.$post({
+          json: {
+            id: newId,
+            name,
+            adminEmail: admin,
+            ...(values['admin-name'] ? { adminName: values['admin-name'] } : {}),
+            classes: (values.classes ?? '')
+              .split(',')
+              .map((name) => name.trim())
+              .filter(Boolean),
+            ...(values.timezone ? { timezone: values.timezone } : {}),
+            ...(values.trust ? { trustId: values.trust } : {}),
+          },
+        }),
+      );
       say(`Created ${school.name}. ${values.admin} has been emailed a link to sign in as its admin.`);
       describe(school);
       return;
     }
     case 'list': {
-      const { schools } = await callApi<{ schools: SchoolView[] }>(target, 'GET', '/api/schools');
+      const { schools } = await answer(cliApi(target, 'operator').api.schools.$get());
       if (schools.length === 0) say('There are no schools yet: corridor school create --help');
       for (const s of schools)
         console.log([s.id, s.name, s.timezone, s.trustId ?? '-', s.classes.filter((k) => !k.archived).length].join('\t'));
@@ -102,11 +102,7 @@ export async function schoolCommand(args: string[]): Promise<void> {
     }
     case 'show': {
       if (!id) throw new CliError('Which school? corridor school show <id>');
-      const { school, admins } = await callApi<{ school: SchoolView; admins: { email: string; status: string }[] }>(
-        target,
-        'GET',
-        `/api/schools/${encodeURIComponent(id)}`,
-      );
+      const { school, admins } = await answer(cliApi(target, 'operator').api.schools[':id'].$get({ param: { id: segment(id) } }));
       describe(school);
       for (const a of admins)
         console.log(`  admin      ${a.email}${a.status === 'invited' ? ' (invited, has not signed in yet)' : ''}`);
@@ -123,11 +119,8 @@ export async function schoolCommand(args: string[]): Promise<void> {
       };
       if (Object.keys(changes).length === 0)
         throw new CliError('Nothing to change: add --name, --timezone, --trust or --no-trust.');
-      const { school } = await callApi<{ school: SchoolView }>(
-        target,
-        'PATCH',
-        `/api/schools/${encodeURIComponent(id)}`,
-        changes,
+      const { school } = await answer(
+        cliApi(target, 'operator').api.schools[':id'].$patch({ param: { id: segment(id) }, json: changes }),
       );
       say(`Updated ${school.name}.`);
       describe(school);

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { PostView } from '../../api/views';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import { answer, apiTargetFromEnv, cliApi, segment } from '../api-client';
 import { CliError } from '../output';
 
 export const statusHelp = `Usage: corridor status <post-id>
@@ -18,7 +17,7 @@ export async function statusCommand(args: string[]): Promise<void> {
   if (values.help) return void console.log(statusHelp);
   const [postId] = positionals;
   if (!postId) throw new CliError('Which post? corridor status <post-id>');
-  const { post } = await callApi<{ post: PostView }>(apiTargetFromEnv(), 'GET', `/api/posts/${encodeURIComponent(postId)}`);
+  const { post } = await answer(cliApi(apiTargetFromEnv()).api.posts[':id'].$get({ param: { id: segment(postId) } }));
   console.log(
     `post ${post.id}: ${post.status}${post.gone && post.goneAfterMs !== undefined ? ` (in ${post.goneAfterMs} ms)` : ''}`,
   );

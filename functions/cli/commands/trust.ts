@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { apiTargetFromEnv, callApi } from '../api-client';
+import { answer, apiTargetFromEnv, cliApi } from '../api-client';
 import { CliError, say } from '../output';
 
 export const trustHelp = `Usage: corridor trust create --id <id> --name <name>
@@ -13,11 +13,6 @@ Options:
   --id <id>      lower-case letters, digits and dashes, e.g. north-trust (it is in the wall's address)
   --name <name>  the trust's name, shown on its wall
   -h, --help     show this help`;
-
-interface Trust {
-  id: string;
-  name: string;
-}
 
 /** `corridor trust …`: operators create and list trusts over the API. */
 export async function trustCommand(args: string[]): Promise<void> {
@@ -35,15 +30,14 @@ export async function trustCommand(args: string[]): Promise<void> {
   const target = apiTargetFromEnv();
   if (action === 'create') {
     if (!values.id || !values.name) throw new CliError('Give the trust an --id and a --name (corridor trust --help).');
-    const { trust, wallUrl } = await callApi<{ trust: Trust; wallUrl: string }>(target, 'POST', '/api/trusts', {
-      id: values.id,
-      name: values.name,
-    });
+    const { trust, wallUrl } = await answer(
+      cliApi(target, 'operator').api.trusts.$post({ json: { id: values.id, name: values.name } }),
+    );
     say(`Created ${trust.name}. Its wall is at the address below; schools appear on it once their admin opts in.`);
     return void console.log(wallUrl);
   }
   if (action === 'list') {
-    const { trusts } = await callApi<{ trusts: Trust[] }>(target, 'GET', '/api/trusts');
+    const { trusts } = await answer(cliApi(target, 'operator').api.trusts.$get());
     if (trusts.length === 0) say('There are no trusts yet: corridor trust create --help');
     for (const t of trusts) console.log(`${t.id}\t${t.name}`);
     return;

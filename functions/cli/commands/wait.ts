@@ -1,5 +1,5 @@
-import type { PostView } from '../../api/views';
-import { type ApiTarget, callApi } from '../api-client';
+import type { PostView } from '../../api/client';
+import { type ApiTarget, answer, cliApi, segment } from '../api-client';
 import { CliError, progressBar, say } from '../output';
 
 /** How long `corridor post` waits for publishing before handing back (a long video may take minutes). */
@@ -11,7 +11,7 @@ export async function waitForPost(target: ApiTarget, postId: string): Promise<Po
   const bar = progressBar('Processing');
   const deadline = Date.now() + WAIT_LIMIT_MS;
   while (Date.now() < deadline) {
-    const { post } = await callApi<{ post: PostView }>(target, 'GET', `/api/posts/${postId}`);
+    const { post } = await answer(cliApi(target).api.posts[':id'].$get({ param: { id: segment(postId) } }));
     if (post.state === 'failed')
       throw new CliError(`Not published: ${post.failure?.message ?? 'a file could not be processed.'}`);
     if (post.state === 'retracted') throw new CliError('The post was retracted.');
@@ -37,7 +37,7 @@ export const GONE_LIMIT_MS = 5 * 60 * 1000;
 export async function waitUntilGone(target: ApiTarget, postId: string): Promise<PostView> {
   const deadline = Date.now() + GONE_LIMIT_MS;
   while (Date.now() < deadline) {
-    const { post } = await callApi<{ post: PostView }>(target, 'GET', `/api/posts/${postId}`);
+    const { post } = await answer(cliApi(target).api.posts[':id'].$get({ param: { id: segment(postId) } }));
     if (post.gone) return post;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

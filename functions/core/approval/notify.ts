@@ -1,3 +1,4 @@
+import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import type { Post } from '../posts/post';
 import { getSchool } from '../schools/school';
@@ -30,7 +31,7 @@ export async function notifyApprovers(deps: Deps, post: Post): Promise<void> {
       });
     }
   } catch (error) {
-    console.error('could not notify approvers', post.id, error);
+    logger.error('could not notify approvers', { postId: post.id, schoolId: post.schoolId, error });
   }
 }
 
@@ -53,6 +54,6 @@ export async function notifySentBack(deps: Deps, post: Post, reason: string, wha
       ].join('\n'),
     });
   } catch (error) {
-    console.error('could not notify author', post.id, error);
+    logger.error('could not notify the author', { postId: post.id, schoolId: post.schoolId, error });
   }
 }

@@ -3,6 +3,7 @@ import { publicLook } from '../schools/look/look';
 import type { School } from '../schools/school';
 import { newestArchiveLinked } from './channel-index';
 import type { FeedEntry } from './entry';
+import { type EntryTranslations, NO_TRANSLATIONS } from './entry-translations';
 import type { ChannelPlace } from './locate';
 import { renderEmbedPage } from './render/embed-page';
 import { renderJsonFeed } from './render/json-feed';
@@ -59,7 +60,12 @@ export interface ChannelLayout {
 }
 
 /** The page, JSON Feed and RSS of one document of a channel, holding `entries` (newest first). */
-export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entries: FeedEntry[]): Artifact[] {
+export function channelDocument(
+  layout: ChannelLayout,
+  slot: DocumentSlot,
+  entries: FeedEntry[],
+  translations: EntryTranslations = NO_TRANSLATIONS,
+): Artifact[] {
   const { publicUrl, place, newestPage } = layout;
   const archive = (page: number) => links(publicUrl, slotPrefix(place.prefix, page));
   const current = links(publicUrl, place.prefix);
@@ -90,10 +96,10 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
     { key: keys.rss, body: renderRss(view, entries), contentType: artifactTypes.rss },
     ...pageLocales.map((locale) => ({
       key: localisedKey(keys.page, locale),
-      body: renderChannelPage(view, entries, locale),
+      body: renderChannelPage(view, entries, locale, translations),
       contentType: artifactTypes.html,
     })),
-    ...(slot === 'current' && place.embedFor ? embedArtifacts(place.embedFor, view, entries) : []),
+    ...(slot === 'current' && place.embedFor ? embedArtifacts(place.embedFor, view, entries, translations) : []),
   ];
 }
 
@@ -101,7 +107,7 @@ export function channelDocument(layout: ChannelLayout, slot: DocumentSlot, entri
  * The school website widget's files, made from the school's public channel only — so a post for
  * families can never reach a website. The feed is the public JSON Feed cut to what the widget shows.
  */
-function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[]): Artifact[] {
+function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[], translations: EntryTranslations): Artifact[] {
   return [
     {
       key: siteKeys.embedFeed(schoolId),
@@ -110,7 +116,7 @@ function embedArtifacts(schoolId: string, view: ChannelView, entries: FeedEntry[
     },
     ...pageLocales.map((locale) => ({
       key: localisedKey(siteKeys.embedPage(schoolId), locale),
-      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS), locale),
+      body: renderEmbedPage(view, entries.slice(0, EMBED_PAGE_ITEMS), locale, translations),
       contentType: artifactTypes.html,
     })),
   ];
@@ -126,8 +132,13 @@ function withWidgetWords(feed: string, timezone: string): string {
   return JSON.stringify(parsed, null, 2);
 }
 
-/** A public post's own page, in every language. */
-export function postPage(publicUrl: string, school: School, entry: FeedEntry): Artifact[] {
+/** A public post's own page, in every language (with the caption's translation into it, when there is one). */
+export function postPage(
+  publicUrl: string,
+  school: School,
+  entry: FeedEntry,
+  translations: EntryTranslations = NO_TRANSLATIONS,
+): Artifact[] {
   const artwork = school.artwork?.image;
   const favicon = school.artwork?.favicon;
   const view = {
@@ -143,7 +154,7 @@ export function postPage(publicUrl: string, school: School, entry: FeedEntry): A
   };
   return pageLocales.map((locale) => ({
     key: localisedKey(siteKeys.postPage(entry.postId), locale),
-    body: renderPostPage(view, entry, locale),
+    body: renderPostPage(view, entry, locale, translations.get(entry.postId)?.[locale]),
     contentType: artifactTypes.html,
   }));
 }

@@ -12,13 +12,15 @@ import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
-import { postPage, postPageKeys } from './artifacts';
+import { postPageKeys } from './artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
+import { writePostPages } from './entry-translations';
 import { narrowed, rekeyMedia, retireOldKeys } from './rekey';
 import { renderChannel } from './render-channel';
-import { deleteArtifact, writeArtifact } from './site';
+import { deleteArtifact } from './site';
+import { translatePost } from './translate-job';
 
 /** How long a fan-out worker holds a (post, version, channel) task before another may take it over. */
 export const TASK_LEASE_MS = 60_000;
@@ -47,6 +49,7 @@ const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>
   publish: syncPost,
   retract: syncPost,
   notify: notifyFamilies,
+  translate: translatePost,
 };
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
@@ -97,6 +100,10 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   await confirmRendered(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
   if (notify) await deps.queues.fanout({ kind: 'notify', postId: post.id });
+  // The pages just written show no translation of these texts yet (an edit outdated the old ones): the
+  // translate job makes them and renders the pages again. Only once live, so it renders this version.
+  // (After a crash just before this line, the first message that translates the post queues it instead.)
+  if (visible && school.translateCaptions) await deps.queues.fanout({ kind: 'translate', postId: post.id });
 }
 
 /**
@@ -218,8 +225,7 @@ async function taskedChannels(deps: Deps, postId: string): Promise<string[]> {
 async function syncPostPage(deps: Deps, { post, media }: PostWithMedia, school: School, visible: boolean): Promise<string[]> {
   const keys = postPageKeys(post.id);
   if (visible && isPublic(post.audience)) {
-    const pages = postPage(deps.config.publicUrl, school, toFeedEntry(deps.config.publicUrl, post, media));
-    await Promise.all(pages.map((page) => writeArtifact(deps, page)));
+    await writePostPages(deps, school, toFeedEntry(deps.config.publicUrl, post, media));
   } else {
     await Promise.all(keys.map((key) => deleteArtifact(deps, key)));
   }

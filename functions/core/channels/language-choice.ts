@@ -23,7 +23,7 @@ export interface PageRequest {
 }
 
 /** The language a page path is already in (its last segment), or undefined for a plain path. */
-function pathLocale(path: string): Locale | undefined {
+export function pathLocale(path: string): Locale | undefined {
   const last = path.replace(/\/+$/, '').split('/').at(-1);
   return pageLocales.find((l) => l !== DEFAULT_PAGE_LOCALE && l === last);
 }

@@ -7,6 +7,7 @@ import { type Artifact, channelDocument, postPage } from './artifacts';
 import { currentPages, newestFirst, newestPage } from './channel-index';
 import { channelsForPost, parseChannelId } from './channels';
 import { type FeedEntry, toFeedEntry } from './entry';
+import { type EntryTranslations, NO_TRANSLATIONS } from './entry-translations';
 import { channelPlace } from './locate';
 
 /**
@@ -25,6 +26,8 @@ export interface SiteState {
   tokens: Record<string, string>;
   /** Every channel that has documents: its entries ever added, and the archive page of each post in it. */
   channels: { id: string; count: number; pages: Record<string, number> }[];
+  /** The stored translations of current texts the pages show, by post (entry-translations.ts); none when absent. */
+  translations?: EntryTranslations;
 }
 
 /**
@@ -37,12 +40,13 @@ export function renderSite(state: SiteState): Artifact[] {
   const schools = new Map(state.schools.map((s) => [s.id, s]));
   const entries = new Map<string, FeedEntry[]>();
   const artifacts: Artifact[] = [];
+  const translations = state.translations ?? NO_TRANSLATIONS;
   for (const { post, media } of state.posts) {
     const school = schools.get(post.schoolId);
     if (!isVisible(post.state) || !school) continue;
     const entry = toFeedEntry(state.publicUrl, post, media);
     for (const channel of channelsForPost(post, school)) entries.set(channel.id, [...(entries.get(channel.id) ?? []), entry]);
-    if (isPublic(post.audience)) artifacts.push(...postPage(state.publicUrl, school, entry));
+    if (isPublic(post.audience)) artifacts.push(...postPage(state.publicUrl, school, entry, translations));
   }
   for (const { id, count, pages } of state.channels) {
     const channel = parseChannelId(id);
@@ -62,6 +66,7 @@ export function renderSite(state: SiteState): Artifact[] {
         layout,
         'current',
         inChannel.filter((e) => current.has(pages[e.postId] ?? -1)),
+        translations,
       ),
     );
     // Archive documents: every full page (all but the newest).
@@ -71,6 +76,7 @@ export function renderSite(state: SiteState): Artifact[] {
           layout,
           page,
           inChannel.filter((e) => pages[e.postId] === page),
+          translations,
         ),
       );
     }

@@ -5,6 +5,7 @@ import { getSchool, type School } from '../schools/school';
 import { type Artifact, channelDocument, type DocumentSlot } from './artifacts';
 import { type ChannelMeta, channelMeta, currentEntries, isArchived, newestPage, openChannel, pageEntries } from './channel-index';
 import type { Channel } from './channels';
+import { pageTranslations } from './entry-translations';
 import { locateChannel } from './locate';
 import { deleteArtifact, writeArtifact } from './site';
 
@@ -45,13 +46,11 @@ export async function renderChannel(
     const slots: DocumentSlot[] = ['current', ...new Set([newest - 1, ...archivePages].filter((p) => isArchived(p, newest)))];
     const artifacts: Artifact[] = (
       await Promise.all(
-        slots.map(async (slot) =>
-          channelDocument(
-            layout,
-            slot,
-            slot === 'current' ? await currentEntries(deps, channel.id, newest) : await pageEntries(deps, channel.id, slot),
-          ),
-        ),
+        slots.map(async (slot) => {
+          const entries =
+            slot === 'current' ? await currentEntries(deps, channel.id, newest) : await pageEntries(deps, channel.id, slot);
+          return channelDocument(layout, slot, entries, await pageTranslations(deps, entries, known.school));
+        }),
       )
     ).flat();
     await Promise.all(artifacts.map((a) => writeArtifact(deps, a)));

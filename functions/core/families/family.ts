@@ -7,6 +7,7 @@ import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
+import { forgetFamilyInOutbox } from '../notify/outbox-records';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
@@ -291,7 +292,7 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
       return delivery.subject.kind === 'post' ? [delivery.subject.postId] : ((item.postIds as string[] | undefined) ?? []);
     }),
   );
-  for (const postId of postIds) await remove(tableKeys.outboxRecord(postId, family.id));
+  for (const postId of postIds) deleted += await forgetFamilyInOutbox(deps, postId, family.id);
   await forgetFamilyInClaims(deps, family.id, own);
   for (const { pk, sk } of own) await remove({ pk, sk });
   return deleted;

@@ -4,6 +4,7 @@ import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
+import { forgetFamilyInOutbox } from '../notify/outbox-records';
 import { eraseFamily, type Family, partitionKeys, putMembership, updateFamily } from './family';
 
 /**
@@ -47,7 +48,7 @@ export async function eraseFamilyAtSchool(
   const ours = (postId: string) => schoolOf.get(postId) === schoolId;
   const erasedPosts = ledger.filter((l) => l.key.subject.kind === 'post' && l.postIds.every(ours));
   for (const { key } of erasedPosts)
-    if (key.subject.kind === 'post') await remove(tableKeys.outboxRecord(key.subject.postId, family.id));
+    if (key.subject.kind === 'post') items += await forgetFamilyInOutbox(deps, key.subject.postId, family.id);
   await forgetFamilyInClaims(
     deps,
     family.id,

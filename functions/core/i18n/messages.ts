@@ -1,17 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { escapeHtml, Html } from '../channels/html';
-import ar from './catalogues/ar.json';
-import bn from './catalogues/bn.json';
-import cy from './catalogues/cy.json';
-import enGB from './catalogues/en-GB.json';
-import gu from './catalogues/gu.json';
-import pa from './catalogues/pa.json';
-import pl from './catalogues/pl.json';
-import pt from './catalogues/pt.json';
-import ro from './catalogues/ro.json';
-import so from './catalogues/so.json';
-import ta from './catalogues/ta.json';
-import ur from './catalogues/ur.json';
+import type enGB from './catalogues/en-GB.json';
 import { type Locale, localeInfo } from './locales';
 
 /**
@@ -24,21 +16,27 @@ import { type Locale, localeInfo } from './locales';
 export type MessageKey = keyof typeof enGB;
 export type Catalogue = Record<MessageKey, string>;
 
-/** Every catalogue, by locale. A missing key fails the catalogue test, and falls back to English here. */
-export const catalogues: Record<Locale, Partial<Catalogue>> = {
-  'en-GB': enGB,
-  cy,
-  pl,
-  ro,
-  ur,
-  pa,
-  bn,
-  ar,
-  so,
-  pt,
-  gu,
-  ta,
-};
+/**
+ * Where the catalogues are: beside this module in the source (vitest and the embedded default), and
+ * beside the bundle on Lambda, where every function's bundling copies them (infra/lambda.ts
+ * `bundlingDefaults`). They are read from disk rather than bundled: twelve languages of JSON (~140 kB,
+ * mostly 2–3-byte characters) would be parsed at every cold start, when a request needs one or two.
+ */
+const catalogueDir = () =>
+  // A CommonJS bundle has __dirname (its own folder); an ES module (the source under Node) has import.meta.
+  typeof __dirname === 'string' ? join(__dirname, 'catalogues') : fileURLToPath(new URL('./catalogues/', import.meta.url));
+
+const loaded = new Map<Locale, Partial<Catalogue>>();
+
+/** A language's catalogue, read once per process. A missing key fails the catalogue test, and falls back to English here. */
+export function catalogue(locale: Locale): Partial<Catalogue> {
+  let found = loaded.get(locale);
+  if (!found) {
+    found = JSON.parse(readFileSync(join(catalogueDir(), `${locale}.json`), 'utf8')) as Partial<Catalogue>;
+    loaded.set(locale, found);
+  }
+  return found;
+}
 
 type Value = string | number | Html;
 export type MessageValues = Record<string, Value>;
@@ -49,8 +47,9 @@ function formatter(locale: Locale, key: MessageKey): IntlMessageFormat {
   const id = `${locale}\0${key}`;
   let format = compiled.get(id);
   if (!format) {
-    const own = catalogues[locale][key];
-    format = own === undefined ? new IntlMessageFormat(enGB[key], 'en-GB') : new IntlMessageFormat(own, locale);
+    const own = catalogue(locale)[key];
+    format =
+      own === undefined ? new IntlMessageFormat(catalogue('en-GB')[key] ?? key, 'en-GB') : new IntlMessageFormat(own, locale);
     compiled.set(id, format);
   }
   return format;

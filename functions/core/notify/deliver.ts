@@ -1,3 +1,4 @@
+import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { claimPostDeliveries } from './claims';
@@ -116,7 +117,7 @@ export async function deliverNotifications(deps: Deps, notifications: Notificati
     try {
       await (notificationHandlers[n.kind] as NotificationHandler)(run, deps, n, families.get(n.familyId), instant);
     } catch (error) {
-      console.error(`delivering ${n.key} failed; it will be retried`, error);
+      logger.error('delivery failed; it will be retried', { delivery: n.key, error });
       failed.add(n);
     }
   });
@@ -132,7 +133,7 @@ export async function deliverNotifications(deps: Deps, notifications: Notificati
       for (const key of await run.deliverClaim(claim, families))
         failed.add(notificationOf.get(ledgerKeyName(key)) as Notification);
     } catch (error) {
-      console.error(`delivering post ${first.key.subject.postId} failed; it will be retried`, error);
+      logger.error('delivering a post failed; it will be retried', { postId: first.key.subject.postId, error });
       for (const { notification } of deliveries) failed.add(notification);
     }
   }

@@ -1,7 +1,9 @@
 import { sitePath } from '../../aws/keys';
+import { logger } from '../../aws/telemetry';
 import { documentKeys } from '../channels/artifacts';
 import { type Channel, channel } from '../channels/channels';
 import { type FeedEntry, toFeedEntry } from '../channels/entry';
+import { entryText } from '../channels/entry-translations';
 import { locateChannel } from '../channels/locate';
 import type { Deps } from '../deps';
 import type { Family } from '../families/family';
@@ -158,7 +160,7 @@ export class DeliveryRun {
         } catch (error) {
           inHand.failed = true;
           failed.push(key);
-          console.error(`delivering ${ledgerKeyName(key)} failed; the scheduler retries it`, error);
+          logger.error('delivery failed; the scheduler retries it', { delivery: ledgerKeyName(key), error });
         }
       };
     };
@@ -264,7 +266,7 @@ export class DeliveryRun {
         ttlSeconds: PUSH_TTL_S[key.subject.kind],
       });
       if (outcome === 'gone') await removePushDevice(this.deps, family.id, deviceId);
-      if (outcome === 'rejected') console.error(`push service rejected a message for family ${family.id}`);
+      if (outcome === 'rejected') logger.error('the push service rejected a message', { familyId: family.id });
     }
     return true;
   }
@@ -292,7 +294,7 @@ export class DeliveryRun {
         });
       } catch (error) {
         if (!(error instanceof EmailRejected)) throw error;
-        console.error(`SES refused a message for family ${family.id}: ${error.message}`);
+        logger.error('SES refused a message', { familyId: family.id, reason: error.message });
       }
     }
     return true;
@@ -325,12 +327,7 @@ export class DeliveryRun {
     const key = `${post.id}\0${locale}`;
     let translation = this.translations.get(key);
     if (!translation) {
-      translation = translationFor(
-        this.deps,
-        school,
-        { postId: post.id, caption: entry.caption, alts: entry.media.map((m) => m.alt) },
-        locale,
-      );
+      translation = translationFor(this.deps, school, entryText(entry), locale);
       this.translations.set(key, translation);
     }
     return translation;

@@ -1,3 +1,4 @@
+import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { claimName, isClaimItem, type PostClaim, parseClaim } from './claims';
@@ -67,7 +68,7 @@ const dueHandlers: DueHandlers = {
       else if ((await run.send(key, family, item)) === 'claimed') report.sent++;
       else report.skipped++;
     } catch (error) {
-      console.error(`delivering ${ledgerKeyName(key)} failed; a later run retries it`, error);
+      logger.error('delivery failed; a later run retries it', { delivery: ledgerKeyName(key), error });
       report.failed++;
     }
   },
@@ -81,7 +82,7 @@ const dueHandlers: DueHandlers = {
         report.failed += outcome.failed;
       }
     } catch (error) {
-      console.error(`finishing ${claimName(claim)} failed; a later run retries it`, error);
+      logger.error('finishing a delivery failed; a later run retries it', { claim: claimName(claim), error });
       report.failed++;
     }
   },

@@ -3,6 +3,7 @@ import { type Html, html } from '../channels/html';
 import { CAPTION_LOCALE, type Locale, localeInfo } from '../i18n/locales';
 import { formatDateTime, formatDay, langAttributes, type MessageKey, t, tHtml } from '../i18n/messages';
 import type { MediaKind } from '../media/media';
+import { translationMarks } from '../translate/marks';
 import type { PushPayload } from './push';
 
 /**
@@ -68,10 +69,7 @@ const translated = (post: NotifiedPost) => (typeof post.translation === 'object'
 const translatedCaption = (post: NotifiedPost) => (post.entry.caption.trim() === '' ? undefined : translated(post)?.caption);
 
 /** How a translation is marked: by the machine, or by the school (words and push line). */
-const markKeys = (post: NotifiedPost): { mark: MessageKey; push: MessageKey } =>
-  translated(post)?.by === 'school'
-    ? { mark: 'translation.school', push: 'translation.pushBodySchool' }
-    : { mark: 'translation.auto', push: 'translation.pushBody' };
+const markKeys = (post: NotifiedPost) => translationMarks[translated(post)?.by ?? 'machine'];
 
 /** The caption the family reads: the translation when there is one. */
 const captionOf = (post: NotifiedPost) => translatedCaption(post) ?? post.entry.caption;

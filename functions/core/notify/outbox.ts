@@ -1,12 +1,13 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchWriteAll, isConditionFailed } from '../../aws/dynamo';
+import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
 import { audienceSchema, type Post } from '../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
-import { type Notification, postPublished } from './notification';
+import { postPublished } from './notification';
+import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
 
 /**
  * The notification outbox. When a post is first published, one notification per family it is meant for
@@ -16,19 +17,16 @@ import { type Notification, postPublished } from './notification';
  *    live, fixes the audience at first publish: an edit never notifies anyone again. While open, the
  *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
  * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
- *    per family with a conditional put (`attribute_not_exists`) *before* the send, and marks it sent
- *    after — 25 at a time in one batch write, since the claimant owns its records until then. Only the
- *    claimant sends. Then the plan is complete.
- * 3. A claimant that dies between claim and send leaves a claimed record in the sweeper's index; the
- *    sweeper takes it over (a conditional write on the claim it saw) and sends — or cancels it when the
- *    post was retracted meanwhile.
+ *    per batch of up to 40 families (outbox-records.ts) with a conditional put on the batch's number
+ *    *before* sending, and marks it sent after (or, when some sends failed, notes which went). Families already in a batch are skipped, so only one
+ *    claimant ever sends to a family. Then the plan is complete.
+ * 3. A claimant that dies (or whose send fails) between claim and "sent" leaves a claimed record in the
+ *    sweeper's index; the sweeper takes it over (a conditional write on the claim it saw) and sends the
+ *    batch — or cancels it when the post was retracted meanwhile.
  *
- * A crash after the send but before "sent" is recorded is the one case that repeats a message; its
- * `key` lets delivery collapse the repeat (see notification.ts).
+ * A crash after a send but before "sent" is recorded is the one case that repeats messages (up to the
+ * batch's families); each carries its `key`, so delivery collapses the repeat (see notification.ts).
  */
-
-/** How many families are claimed and sent to at once (and then settled in one batch write). */
-const SEND_CONCURRENCY = 25;
 
 const planSchema = z.object({
   postId: z.string(),
@@ -36,16 +34,6 @@ const planSchema = z.object({
   audience: z.array(audienceSchema),
   state: z.enum(['open', 'complete']),
 });
-
-/** A (post, family) record as stored: what the sweeper re-drives when its claimant crashed. */
-export const outboxRecordSchema = z.object({
-  postId: z.string(),
-  schoolId: z.string(),
-  familyId: z.string(),
-  state: z.enum(['claimed', 'sent', 'cancelled']),
-  claimedAt: z.string(),
-});
-export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 
 /**
  * Fixes who hears about a post: called by the fan-out each time the channels show it; only the first
@@ -95,25 +83,7 @@ export async function notifyFamilies(deps: Deps, postId: string): Promise<void> 
   const current = await getPostWithMedia(deps, postId);
   if (current?.post.state === 'published') {
     const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
-    for (let start = 0; start < families.length; start += SEND_CONCURRENCY) {
-      const sent: OutboxRecord[] = [];
-      const outcomes = await Promise.allSettled(
-        families.slice(start, start + SEND_CONCURRENCY).map(async (family) => {
-          const message = postPublished(current.post, family.id);
-          // Claimed before: already sent, or its claimant crashed and the sweeper re-drives it.
-          const claimedAt = await claim(deps, message);
-          if (claimedAt === undefined) return;
-          await send(deps, message);
-          sent.push({ ...message, state: 'sent', claimedAt });
-        }),
-      );
-      // What was sent is settled even when a neighbour failed, so a retry re-sends only the failures. A
-      // process killed before this line leaves the batch's records claimed: the sweeper re-sends them,
-      // and delivery's ledger keeps each family from hearing twice (the window notification.ts describes).
-      await settle(deps, sent);
-      const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-      if (failure) throw failure.reason;
-    }
+    await claimAndSend(deps, current.post, families.map((family) => family.id).sort());
   }
   await deps.clients.dynamo.send(
     new UpdateCommand({
@@ -127,95 +97,65 @@ export async function notifyFamilies(deps: Deps, postId: string): Promise<void> 
 }
 
 /**
- * Finishes a record whose claimant died before sending: takes the claim over (only one sweeper wins),
- * then sends it, or cancels it when the post is no longer published. Returns what happened.
+ * Sends to the families no batch of the post names yet, in batches numbered on from the last one. A
+ * batch number someone else claimed first (a concurrent run of the job) means the records changed: read
+ * them again, so no family lands in two batches. A batch claimed by a run that crashed or whose send
+ * failed is the sweeper's (`redriveNotification`): this job never sends another claimant's batch.
+ */
+async function claimAndSend(deps: Deps, post: Post, familyIds: string[]): Promise<void> {
+  for (;;) {
+    const records = await readRecords(deps, post.id);
+    const named = new Set(records.flatMap((record) => record.familyIds));
+    const rest = familyIds.filter((id) => !named.has(id));
+    let next = Math.max(-1, ...records.map((record) => record.batch ?? -1)) + 1;
+    let overtaken = false;
+    for (let start = 0; start < rest.length && !overtaken; start += BATCH_FAMILIES) {
+      const record = await claimBatch(deps, post, next++, rest.slice(start, start + BATCH_FAMILIES));
+      if (!record) overtaken = true;
+      else await sendBatch(deps, post, record);
+    }
+    if (!overtaken) return;
+  }
+}
+
+/**
+ * Sends a claimed batch's notifications (those not sent by an earlier try), then records it sent. When a
+ * send fails, the ones that went are noted and the batch stays claimed: the sweeper sends the rest. A
+ * process killed before the note leaves the whole batch to the sweeper, and delivery's ledger keeps a
+ * family that got it the first time from hearing twice (the window notification.ts describes).
+ */
+async function sendBatch(deps: Deps, post: Post, record: OutboxRecord): Promise<void> {
+  const due = record.familyIds.filter((id) => !record.sentIds.includes(id));
+  const outcomes = await Promise.allSettled(
+    due.map(async (familyId) => {
+      deps.faults?.('notify:after-claim', `${post.id}#${familyId}`);
+      await deps.queues.notifications(postPublished(post, familyId));
+    }),
+  );
+  const failure = outcomes.find((outcome) => outcome.status === 'rejected');
+  if (failure) {
+    await markSent(
+      deps,
+      record,
+      due.filter((_, i) => outcomes[i]?.status === 'fulfilled'),
+    );
+    throw failure.reason;
+  }
+  await settleRecord(deps, record, 'sent');
+}
+
+/**
+ * Finishes a record whose claimant died before settling it: takes the claim over (only one sweeper wins),
+ * then sends its batch, or cancels it when the post is no longer published. Returns what happened.
  */
 export async function redriveNotification(deps: Deps, record: OutboxRecord): Promise<'sent' | 'cancelled' | 'lost'> {
-  const now = deps.now().toISOString();
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.outboxRecord(record.postId, record.familyId),
-        UpdateExpression: 'SET claimedAt = :now, gsi1sk = :now',
-        ConditionExpression: '#state = :claimed AND claimedAt = :seen',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':now': now, ':claimed': 'claimed', ':seen': record.claimedAt },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return 'lost';
-    throw error;
-  }
+  const taken = await takeOver(deps, record);
+  if (!taken) return 'lost';
   const current = await getPostWithMedia(deps, record.postId);
   if (current?.post.state !== 'published') {
-    await settle(deps, [{ ...record, claimedAt: now, state: 'cancelled' }]);
+    await settleRecord(deps, taken, 'cancelled');
     return 'cancelled';
   }
-  await send(deps, postPublished(current.post, record.familyId));
-  await settle(deps, [{ ...record, claimedAt: now, state: 'sent' }]);
+  await sendBatch(deps, current.post, taken);
   return 'sent';
-}
-
-/**
- * Claims (post, family): the claim's time, or undefined when it was claimed before. The claim sits in the
- * sweeper's index until settled.
- */
-async function claim(deps: Deps, message: Notification): Promise<string | undefined> {
-  const now = deps.now().toISOString();
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: {
-          ...tableKeys.outboxRecord(message.postId, message.familyId),
-          type: 'outbox',
-          postId: message.postId,
-          schoolId: message.schoolId,
-          familyId: message.familyId,
-          state: 'claimed',
-          claimedAt: now,
-          gsi1pk: pendingPartitions.notify,
-          gsi1sk: now,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return now;
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
-}
-
-async function send(deps: Deps, message: Notification): Promise<void> {
-  deps.faults?.('notify:after-claim');
-  await deps.queues.notifications(message);
-}
-
-/**
- * Records outcomes, taking the records out of the sweeper's index: whole-item puts, 25 a request. Safe
- * unconditionally: a claimed record is written by its claimant, or by a sweeper that took it over and
- * settles it the same way.
- */
-async function settle(deps: Deps, records: OutboxRecord[]): Promise<void> {
-  const settledAt = deps.now().toISOString();
-  await batchWriteAll(
-    deps.clients.dynamo,
-    deps.config.tableName,
-    records.map(({ postId, schoolId, familyId, state, claimedAt }) => ({
-      PutRequest: {
-        Item: {
-          ...tableKeys.outboxRecord(postId, familyId),
-          type: 'outbox',
-          postId,
-          schoolId,
-          familyId,
-          state,
-          claimedAt,
-          settledAt,
-        },
-      },
-    })),
-  );
 }

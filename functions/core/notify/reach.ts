@@ -3,7 +3,7 @@ import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerItems, ledgerKeyName } from './ledger';
-import { outboxRecordSchema } from './outbox';
+import { readRecords } from './outbox-records';
 import type { NotifyChannel } from './preferences';
 
 /**
@@ -55,16 +55,9 @@ const reachable = (family: Family): NotifyChannel[] =>
 const DIGEST_READ_CONCURRENCY = 16;
 
 export async function postReach(deps: Deps, postId: string): Promise<PostReach> {
-  const outbox = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :family)',
-    ExpressionAttributeValues: { ':pk': tableKeys.outboxPlan(postId).pk, ':family': 'FAMILY#' },
-    ConsistentRead: true,
-  });
-  const familyIds = outbox
-    .map((item) => outboxRecordSchema.parse(item))
+  const familyIds = (await readRecords(deps, postId))
     .filter((record) => record.state !== 'cancelled')
-    .map((record) => record.familyId);
+    .flatMap((record) => record.familyIds);
   if (familyIds.length === 0) return { ...empty };
 
   const families = await getFamilies(deps, familyIds);

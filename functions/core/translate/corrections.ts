@@ -155,6 +155,8 @@ export async function correctTranslation(
     );
     throw new CorrectionRefused('This post was retracted, so it has no translations.', 'conflict');
   }
+  // Its pages show the correction once rendered again (a post not yet live shows it when it goes live).
+  await deps.queues.fanout({ kind: 'translate', postId });
   await recordAudit(deps, principal.schoolId, principal, 'translation_corrected', postId, {
     language: locale.data,
     captionCharacters: input.caption.length,

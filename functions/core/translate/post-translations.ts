@@ -3,8 +3,9 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
-import { CAPTION_LOCALE, type Locale, localeInfo } from '../i18n/locales';
+import { CAPTION_LOCALE, type Locale, localeInfo, localeOrUndefined } from '../i18n/locales';
 import type { School } from '../schools/school';
 import { billedCharacters } from './translator';
 
@@ -64,6 +65,15 @@ export const FAILURE_MEMORY_MS = 15 * 60_000;
 
 const inFlight = new Map<string, Promise<TranslationOutcome>>();
 
+export interface TranslateOptions {
+  /**
+   * False when the caller re-renders the post's pages itself (the translate job, after all its
+   * languages). Otherwise a new translation queues that job, so pages rendered before it arrived (a
+   * message sent after the translator came back) show it too.
+   */
+  rerenderPages?: boolean;
+}
+
 /** A digest of the texts a translation was made from: a different one means the caption or an alt text was edited since. */
 export const sourceHash = (text: Pick<TranslatableText, 'caption' | 'alts'>) =>
   createHash('sha256')
@@ -77,6 +87,7 @@ export async function translationFor(
   school: School,
   text: TranslatableText,
   locale: Locale,
+  options: TranslateOptions = {},
 ): Promise<TranslationOutcome> {
   if (!school.translateCaptions || locale === CAPTION_LOCALE) return undefined;
   if (text.caption.trim() === '' && text.alts.every((alt) => alt.trim() === '')) return undefined;
@@ -90,7 +101,7 @@ export async function translationFor(
   const key = `${text.postId}\0${locale}\0${hash}`;
   let pending = inFlight.get(key);
   if (!pending) {
-    pending = translate(deps, school, text, locale, hash).finally(() => inFlight.delete(key));
+    pending = translate(deps, school, text, locale, hash, options).finally(() => inFlight.delete(key));
     inFlight.set(key, pending);
   }
   return pending;
@@ -102,12 +113,16 @@ async function translate(
   text: TranslatableText,
   locale: Locale,
   hash: string,
+  options: TranslateOptions,
 ): Promise<TranslationOutcome> {
   const translator = deps.translator;
   if (!translator) return undefined;
   const texts = [text.caption, ...text.alts];
   if (!(await spendBudget(deps, school, billedCharacters(texts)))) {
-    console.warn(`translation budget of school ${school.id} is spent for this month; post ${text.postId} goes untranslated`);
+    logger.warn("the school's translation budget is spent for this month; the post goes untranslated", {
+      schoolId: school.id,
+      postId: text.postId,
+    });
     await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
@@ -119,13 +134,19 @@ async function translate(
       to: localeInfo[locale].translateCode,
     });
   } catch (error) {
-    console.error(`translating post ${text.postId} into ${locale} with ${translator.name} failed; the original goes out`, error);
+    logger.error('translation failed; the original goes out', {
+      postId: text.postId,
+      locale,
+      translator: translator.name,
+      error,
+    });
     await rememberFailure(deps, text.postId, locale, hash);
     return 'failed';
   }
   const [caption = '', ...alts] = translated;
   await storeTranslation(deps, text.postId, locale, { sourceHash: hash, caption, alts }, translator.name);
   const stored = await readTranslation(deps, text.postId, locale);
+  if (options.rerenderPages !== false) await deps.queues.fanout({ kind: 'translate', postId: text.postId });
   // Another sender (or staff correcting it meanwhile) stored the same texts' translation first: everyone uses that one.
   return stored?.sourceHash === hash ? asOutcome(stored) : { caption, alts, by: 'machine' };
 }
@@ -135,6 +156,32 @@ export async function readTranslation(deps: Deps, postId: string, locale: Locale
     new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale), ConsistentRead: true }),
   );
   return Item ? storedTranslationSchema.parse(Item) : undefined;
+}
+
+/**
+ * Every stored translation of a post that is of these very texts (the current caption and alt texts),
+ * by language: what its pages show. One query of the post's partition, for all languages at once.
+ */
+export async function currentTranslations(
+  deps: Deps,
+  text: TranslatableText,
+): Promise<Partial<Record<Locale, CaptionTranslation>>> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(text.postId), ':prefix': tableKeys.postTranslationPrefix },
+      ConsistentRead: true,
+    }),
+  );
+  const hash = sourceHash(text);
+  const found: Partial<Record<Locale, CaptionTranslation>> = {};
+  for (const item of Items) {
+    const locale = localeOrUndefined(String(item.sk).slice(tableKeys.postTranslationPrefix.length));
+    const stored = storedTranslationSchema.parse(item);
+    if (locale && locale !== CAPTION_LOCALE && stored.sourceHash === hash) found[locale] = asOutcome(stored);
+  }
+  return found;
 }
 
 const failureSchema = z.object({ sourceHash: z.string(), retryAfter: z.string() });

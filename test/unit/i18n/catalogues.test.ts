@@ -1,7 +1,7 @@
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOCALE, locales, negotiateLocale } from '../../../functions/core/i18n/locales';
-import { catalogues, type MessageKey, t, tHtml } from '../../../functions/core/i18n/messages';
+import { catalogue as catalogueOf, type MessageKey, t, tHtml } from '../../../functions/core/i18n/messages';
 
 /**
  * The catalogues are judged by intl-messageformat's own parser: every language has every key English
@@ -52,11 +52,11 @@ function shapeOf(message: string, locale: string): Shape {
   return shape;
 }
 
-const english = catalogues[DEFAULT_LOCALE] as Record<MessageKey, string>;
+const english = catalogueOf(DEFAULT_LOCALE) as Record<MessageKey, string>;
 const keys = Object.keys(english) as MessageKey[];
 
 describe.each(locales)('the %s catalogue', (locale) => {
-  const catalogue = catalogues[locale];
+  const catalogue = catalogueOf(locale);
 
   it('has every key English has, and no key English lacks', () => {
     expect(keys.filter((key) => catalogue[key] === undefined)).toEqual([]);

@@ -2,27 +2,18 @@
  * Approvals: staff posts waiting for an admin, shown as they would go out (the processed pictures,
  * players and caption). Approve in one tap; send back with a reason in one tap after typing it.
  */
+
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer, segment } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
-import type { FaceView, PostView } from '../api';
+import type { FaceView } from '../api';
 import { outlinedPhoto } from '../faces';
 import { audienceLabel, formatDate } from '../ui';
 import { type AdminContext, count, problem, screen, show, statusLine } from './kit';
 
-interface PreviewOutput {
-  role: 'image' | 'poster' | 'video' | 'audio' | 'peaks' | 'captions';
-  url: string;
-  contentType: string;
-  width?: number;
-}
-interface PreviewMedia {
-  kind: 'image' | 'video' | 'audio';
-  alt: string;
-  outputs: PreviewOutput[];
-}
-interface WaitingPost extends PostView {
-  author: string;
-  preview: PreviewMedia[];
-}
+type WaitingPost = InferResponseType<ApiClient['api']['approvals']['$get'], 200>['posts'][number];
+type PreviewMedia = WaitingPost['preview'][number];
+type PreviewOutput = PreviewMedia['outputs'][number];
 
 /** The output to show on a phone: a JPEG near 640 px wide (sharp on a 2× screen at card width). */
 function pick(media: PreviewMedia, role: PreviewOutput['role'], type?: string): PreviewOutput | undefined {
@@ -78,7 +69,7 @@ export async function showApprovals(main: HTMLElement, context: AdminContext): P
   await show(
     body,
     'approvals',
-    async () => (await context.api.request<{ posts: WaitingPost[] }>('GET', '/approvals')).posts,
+    async () => (await answer(context.api.client.api.approvals.$get())).posts,
     (posts, read) =>
       posts.length === 0
         ? h('p', null, 'Nothing is waiting. When approval is on, staff posts appear here.')
@@ -125,7 +116,7 @@ function approvalCard(post: WaitingPost, context: AdminContext, online: boolean)
   approve.addEventListener('click', async () => {
     approve.disabled = true;
     try {
-      await context.api.request('POST', `/approvals/${encodeURIComponent(post.id)}/approve`);
+      await answer(context.api.client.api.approvals[':id'].approve.$post({ param: { id: segment(post.id) } }));
       await done('Approved: it is being published everywhere it was meant for.');
     } catch (error) {
       approve.disabled = false;
@@ -158,7 +149,9 @@ function approvalCard(post: WaitingPost, context: AdminContext, online: boolean)
       }
       send.disabled = true;
       try {
-        await context.api.request('POST', `/approvals/${encodeURIComponent(post.id)}/send-back`, { reason });
+        await answer(
+          context.api.client.api.approvals[':id']['send-back'].$post({ param: { id: segment(post.id) }, json: { reason } }),
+        );
         await done(`Sent back to ${post.author} with your reason. It is back in their drafts.`);
       } catch (error) {
         send.disabled = false;

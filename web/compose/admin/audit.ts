@@ -2,17 +2,21 @@
  * The audit log: newest first, narrowed by person and by kind of action, and the whole log as a CSV file
  * for a spreadsheet (the API neutralises cells that would run as formulas).
  */
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
+import { Api } from '../api';
 import { formatDate } from '../ui';
 import { type AdminContext, count, problem, saveFile, screen, show, statusLine } from './kit';
 
-interface Entry {
-  at: string;
-  actor: string;
-  action: string;
-  target: string;
-  details: Record<string, string | number | boolean | string[]>;
-}
+/** The route answers the log as JSON or, asked for `format=csv`, as a file (a string to the typed client). */
+type AuditLog = Exclude<InferResponseType<ApiClient['api']['audit']['$get']>, string>;
+type Entry = AuditLog['entries'][number];
+
+const entriesOf = (answered: AuditLog | string): Entry[] => {
+  if (typeof answered === 'string') throw new Error('The audit log came back as a file instead of a list.');
+  return answered.entries;
+};
 
 /** Every action the log records, in words (functions/core/audit/audit.ts). */
 const ACTION_WORDS: Record<string, string> = {
@@ -81,7 +85,7 @@ export async function showAudit(main: HTMLElement, context: AdminContext): Promi
   download.addEventListener('click', async () => {
     download.disabled = true;
     try {
-      const { blob, filename } = await context.api.download('/audit?format=csv');
+      const { blob, filename } = await Api.download(context.api.client.api.audit.$get({ query: { format: 'csv' } }));
       saveFile(blob, filename);
       status.ok(`Downloaded ${filename}.`);
     } catch (error) {
@@ -95,7 +99,7 @@ export async function showAudit(main: HTMLElement, context: AdminContext): Promi
   await show(
     list,
     'audit',
-    async () => (await context.api.request<{ entries: Entry[] }>('GET', '/audit')).entries.reverse(),
+    async () => entriesOf(await answer(context.api.client.api.audit.$get({ query: { format: 'json' } }))).reverse(),
     (entries) => filtered(entries),
     'the audit log',
   );

@@ -2,23 +2,16 @@
  * Classes and join links: each class's link for parents with its printable A4 poster, replacing a link
  * that got out, adding, renaming and archiving classes, and the new school year (year.ts).
  */
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer, segment } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
 import { formatDate } from '../ui';
 import { type AdminContext, problem, type Read, readWithCopy, savedNote, screen, statusLine, twoTap } from './kit';
 import { yearFlow } from './year';
 
-interface JoinLink {
-  classId: string;
-  name: string;
-  url: string;
-  posterUrl?: string;
-}
-
-export interface ClassInfo {
-  id: string;
-  name: string;
-  archived?: boolean;
-}
+type Me = ApiClient['api']['schools']['me'];
+type JoinLink = InferResponseType<Me['join-links']['$get'], 200>['joinLinks'][number];
+export type ClassInfo = InferResponseType<Me['$get'], 200>['classes'][number];
 
 interface ClassesData {
   classes: ClassInfo[];
@@ -41,8 +34,8 @@ export async function showClasses(main: HTMLElement, context: AdminContext): Pro
     try {
       read = await readWithCopy('classes', async () => {
         const [school, links] = await Promise.all([
-          context.api.request<{ classes: ClassInfo[]; leaversRemovedAfter?: string | null }>('GET', '/schools/me'),
-          context.api.request<{ joinLinks: JoinLink[] }>('GET', '/schools/me/join-links'),
+          answer(context.api.client.api.schools.me.$get()),
+          answer(context.api.client.api.schools.me['join-links'].$get()),
         ]);
         return { classes: school.classes, links: links.joinLinks, leaversRemovedAfter: school.leaversRemovedAfter };
       });
@@ -98,10 +91,11 @@ function classCard(
 ): HTMLLIElement {
   const status = statusLine();
   const actions = h('div', { class: 'card-actions' });
-  const path = `/schools/me/classes/${encodeURIComponent(klass.id)}`;
+  const classRoutes = context.api.client.api.schools.me.classes[':classId'];
+  const param = { classId: segment(klass.id) };
   const patch = async (change: { name?: string; archived?: boolean }, done: string) => {
     try {
-      await context.api.request('PATCH', path, change);
+      await answer(classRoutes.$patch({ param, json: change }));
       await reload(done);
     } catch (error) {
       status.fail(problem(error, 'Changing a class'));
@@ -136,8 +130,8 @@ function classCard(
   });
   const rotate = twoTap('Replace the link', 'Tap again: the old link and posters stop working', async () => {
     try {
-      const answer = await context.api.request<{ message: string }>('POST', `${path}/join-link/rotate`);
-      await reload(answer.message);
+      const { message } = await answer(classRoutes['join-link'].rotate.$post({ param }));
+      await reload(message);
     } catch (error) {
       status.fail(problem(error, 'Replacing the link'));
     }
@@ -222,7 +216,7 @@ function addClassForm(context: AdminContext, reload: (message?: string) => Promi
       return;
     }
     try {
-      await context.api.request('POST', '/schools/me/classes', { name });
+      await answer(context.api.client.api.schools.me.classes.$post({ json: { name } }));
       await reload(`${name} added, with its own join link.`);
     } catch (error) {
       status.fail(problem(error, 'Adding a class'));

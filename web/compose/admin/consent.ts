@@ -3,25 +3,15 @@
  * on this phone, checked by the API line by line (problems are shown beside the file's own lines), and
  * a preview says what the import changes before anything does. Below: who may be pictured, per audience.
  */
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer } from '../../../functions/api/client';
 import { type Child, h, replace } from '../../shared/dom';
-import { ApiError } from '../api';
+import { Api, ApiError } from '../api';
 import { type AdminContext, count, listWords, problem, screen, show, statusLine } from './kit';
 
-interface RosterPreview {
-  pupils: number;
-  byConsent: Record<string, number>;
-  added: string[];
-  removed: string[];
-  changed: string[];
-  unchanged: number;
-}
-
-interface Pupil {
-  classId: string;
-  firstName: string;
-  lastName: string;
-  consent: 'none' | 'school' | 'public';
-}
+type Roster = ApiClient['api']['consent']['roster'];
+type RosterPreview = InferResponseType<Roster['preview']['$post'], 200>['preview'];
+type Pupil = InferResponseType<Roster['$get'], 200>['pupils'][number];
 
 export async function showConsent(main: HTMLElement, context: AdminContext): Promise<void> {
   const body = screen(
@@ -34,7 +24,7 @@ export async function showConsent(main: HTMLElement, context: AdminContext): Pro
     show(
       pictured,
       'roster',
-      () => context.api.request<{ pupils: Pupil[]; outOfDate?: boolean }>('GET', '/consent/roster'),
+      () => answer(context.api.client.api.consent.roster.$get()),
       ({ pupils, outOfDate }) => [
         outOfDate &&
           h(
@@ -61,7 +51,7 @@ function importForm(context: AdminContext, reload: () => Promise<void>): HTMLEle
     const text = await chosen.text();
     status.ok(`Checking ${chosen.name}…`);
     try {
-      const { preview } = await context.api.sendCsv<{ preview: RosterPreview }>('POST', '/consent/roster/preview', text);
+      const { preview } = await answer(context.api.client.api.consent.roster.preview.$post({}, Api.raw(text, 'text/csv')));
       status.ok(`${chosen.name} is fine: nothing has been imported yet.`);
       replace(result, previewOf(preview), importButton(text, chosen.name));
     } catch (error) {
@@ -76,9 +66,9 @@ function importForm(context: AdminContext, reload: () => Promise<void>): HTMLEle
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
-        const answer = await context.api.sendCsv<{ imported: number }>('PUT', '/consent/roster', text);
+        const { imported } = await answer(context.api.client.api.consent.roster.$put({}, Api.raw(text, 'text/csv')));
         replace(result);
-        status.ok(`Imported ${count(answer.imported, 'pupil')} from ${name}. Posting now checks against this roster.`);
+        status.ok(`Imported ${count(imported, 'pupil')} from ${name}. Posting now checks against this roster.`);
         context.announce('Roster imported.');
         file.value = '';
         await reload();

@@ -3,16 +3,14 @@
  * a family when a parent asks — found by the email address they wrote from, with a confirmation that
  * names exactly what goes.
  */
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer, segment } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
+import { Api } from '../api';
 import { type AdminContext, count, listWords, problem, saveFile, screen, statusLine, twoTap } from './kit';
 
-interface FamilyFound {
-  familyId: string;
-  emails: string[];
-  phones: number;
-  classes: string[];
-  otherSchools: number;
-}
+type Families = ApiClient['api']['data']['families'];
+type FamilyFound = InferResponseType<Families['$get'], 200>['families'][number];
 
 export async function showDataProtection(main: HTMLElement, context: AdminContext): Promise<void> {
   const body = screen(main, 'Data protection');
@@ -26,7 +24,7 @@ function exportSection(context: AdminContext): HTMLElement {
     button.disabled = true;
     status.ok('Preparing the file…');
     try {
-      const { blob, filename } = await context.api.download('/data/export');
+      const { blob, filename } = await Api.download(context.api.client.api.data.export.$get());
       saveFile(blob, filename);
       status.ok(`Downloaded ${filename}. The export is recorded in the audit log.`);
     } catch (error) {
@@ -66,10 +64,7 @@ function eraseSection(context: AdminContext): HTMLElement {
     }
     button.disabled = true;
     try {
-      const { families } = await context.api.request<{ families: FamilyFound[] }>(
-        'GET',
-        `/data/families?email=${encodeURIComponent(address)}`,
-      );
+      const { families } = await answer(context.api.client.api.data.families.$get({ query: { email: address } }));
       if (families.length === 0) status.fail(`No family at your school has confirmed ${address}.`);
       else {
         status.ok(`${count(families.length, 'family', 'families')} found with ${address}.`);
@@ -109,12 +104,11 @@ function whatGoes(family: FamilyFound): string[] {
 function familyCard(family: FamilyFound, context: AdminContext, status: ReturnType<typeof statusLine>, done: () => void) {
   const erase = twoTap('Erase this family', 'Tap again to erase: this cannot be undone', async () => {
     try {
-      const answer = await context.api.request<{ items: number }>(
-        'DELETE',
-        `/data/families/${encodeURIComponent(family.familyId)}`,
+      const { items } = await answer(
+        context.api.client.api.data.families[':familyId'].$delete({ param: { familyId: segment(family.familyId) } }),
       );
       done();
-      status.ok(`Erased: ${count(answer.items, 'record')} deleted. The audit log keeps only that it happened.`);
+      status.ok(`Erased: ${count(items, 'record')} deleted. The audit log keeps only that it happened.`);
       context.announce('Family erased.');
     } catch (error) {
       status.fail(problem(error, 'Erasing'));

@@ -3,16 +3,16 @@
  * words as the colour changes) and its welcome line, with a preview of the page header they make. Each
  * part saves on its own and says so.
  */
+
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer } from '../../../functions/api/client';
 import { judgeAccent } from '../../../functions/core/schools/look/contrast';
 import { h, replace } from '../../shared/dom';
+import { Api } from '../api';
 import { type AdminContext, problem, type Read, readWithCopy, savedNote, screen, statusLine, twoTap } from './kit';
 
-interface LookData {
-  name: string;
-  accent: string | null;
-  welcome: string | null;
-  logo: { path: string; width?: number; height?: number } | null;
-}
+type Settings = InferResponseType<ApiClient['api']['settings']['$get'], 200>['settings'];
+type LookData = Pick<Settings, 'name' | 'accent' | 'welcome' | 'logo'>;
 
 /** The API's limit; a bigger photo is made smaller on the phone first (which also drops its metadata). */
 const MAX_LOGO_BYTES = 4 * 1024 * 1024;
@@ -42,10 +42,7 @@ export async function showLook(main: HTMLElement, context: AdminContext): Promis
   const body = screen(main, 'Look', 'How your school page, post pages, website widget, emails and podcast artwork look.');
   let read: Read<LookData>;
   try {
-    read = await readWithCopy(
-      'look',
-      async () => (await context.api.request<{ settings: LookData }>('GET', '/settings')).settings,
-    );
+    read = await readWithCopy('look', async () => (await answer(context.api.client.api.settings.$get())).settings);
   } catch (error) {
     replace(body, h('p', { class: 'error', role: 'alert' }, problem(error, 'Showing the look')));
     return;
@@ -77,7 +74,7 @@ export async function showLook(main: HTMLElement, context: AdminContext): Promis
   const pick = h('label', { class: 'secondary file-button' }, picker, 'Choose the logo from this phone');
   const removeLogo = twoTap('Take the logo off', 'Tap again to take the logo off', async () => {
     try {
-      look.logo = (await context.api.request<{ settings: LookData }>('DELETE', '/settings/logo')).settings.logo;
+      look.logo = (await answer(context.api.client.api.settings.logo.$delete())).settings.logo;
       drawPreview();
       removeLogo.hidden = true;
       done('Saved: the logo is off; your pages and artwork show the name alone.');
@@ -102,7 +99,9 @@ export async function showLook(main: HTMLElement, context: AdminContext): Promis
     }
     status.ok(`Sending the logo (${Math.ceil(upload.size / 1024)} kB)… Corridor removes its location and camera details.`);
     try {
-      look.logo = (await context.api.sendFile<{ settings: LookData }>('PUT', '/settings/logo', upload)).settings.logo;
+      look.logo = (
+        await answer(context.api.client.api.settings.logo.$put({}, Api.raw(upload, upload.type || 'application/octet-stream')))
+      ).settings.logo;
       drawPreview();
       removeLogo.hidden = false;
       done('Saved: the logo is on your pages, emails and podcast artwork.');
@@ -138,7 +137,7 @@ export async function showLook(main: HTMLElement, context: AdminContext): Promis
   );
   const saveAccent = async (accent: string | null) => {
     try {
-      look.accent = (await context.api.request<{ settings: LookData }>('PATCH', '/settings', { accent })).settings.accent;
+      look.accent = (await answer(context.api.client.api.settings.$patch({ json: { accent } }))).settings.accent;
       colour.value = look.accent ?? DEFAULT_ACCENT;
       judge();
       drawPreview();
@@ -174,7 +173,7 @@ export async function showLook(main: HTMLElement, context: AdminContext): Promis
     const text = welcome.value.trim();
     try {
       look.welcome = (
-        await context.api.request<{ settings: LookData }>('PATCH', '/settings', { welcome: text === '' ? null : text })
+        await answer(context.api.client.api.settings.$patch({ json: { welcome: text === '' ? null : text } }))
       ).settings.welcome;
       drawPreview();
       done(text === '' ? 'Saved: no welcome line.' : 'Saved: the welcome line is on your school page.');

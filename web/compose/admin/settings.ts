@@ -3,24 +3,15 @@
  * zone, and (when the school belongs to a trust) whether its public posts show on the trust's wall.
  * Each switch saves as it changes and says so.
  */
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import { type ApiClient, answer } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
 import { type AdminContext, problem, type Read, readWithCopy, savedNote, screen, statusLine } from './kit';
 
-interface SettingsData {
-  requiresApproval: boolean;
-  retentionDays: number | null;
-  name: string;
-  timezone: string;
-  trustId: string | null;
-  wallOptIn: boolean;
-}
-
-interface SchoolMe {
-  name: string;
-  timezone?: string;
-  trustId?: string | null;
-  wallOptIn?: boolean;
-}
+type SettingsRoutes = ApiClient['api']['settings'];
+type SettingsChange = InferRequestType<SettingsRoutes['$patch']>['json'];
+type SettingsData = Pick<InferResponseType<SettingsRoutes['$get'], 200>['settings'], 'requiresApproval' | 'retentionDays'> &
+  Pick<InferResponseType<ApiClient['api']['schools']['me']['$get'], 200>, 'name' | 'timezone' | 'trustId' | 'wallOptIn'>;
 
 const RETENTION_CHOICES: [number | null, string][] = [
   [null, 'Until someone retracts them'],
@@ -36,15 +27,16 @@ export async function showSettings(main: HTMLElement, context: AdminContext): Pr
   try {
     read = await readWithCopy('settings', async () => {
       const [{ settings }, school] = await Promise.all([
-        context.api.request<{ settings: Pick<SettingsData, 'requiresApproval' | 'retentionDays'> }>('GET', '/settings'),
-        context.api.request<SchoolMe>('GET', '/schools/me'),
+        answer(context.api.client.api.settings.$get()),
+        answer(context.api.client.api.schools.me.$get()),
       ]);
       return {
-        ...settings,
+        requiresApproval: settings.requiresApproval,
+        retentionDays: settings.retentionDays,
         name: school.name,
-        timezone: school.timezone ?? 'Europe/London',
-        trustId: school.trustId ?? null,
-        wallOptIn: school.wallOptIn ?? false,
+        timezone: school.timezone,
+        trustId: school.trustId,
+        wallOptIn: school.wallOptIn,
       };
     });
   } catch (error) {
@@ -54,9 +46,9 @@ export async function showSettings(main: HTMLElement, context: AdminContext): Pr
   const settings = read.data;
   const disabled = Boolean(read.savedAt);
   const status = statusLine();
-  const save = async (change: Record<string, unknown>, done: string, undo: () => void) => {
+  const save = async (change: SettingsChange, done: string, undo: () => void) => {
     try {
-      await context.api.request('PATCH', '/settings', change);
+      await answer(context.api.client.api.settings.$patch({ json: change }));
       status.ok(done);
       context.announce(done);
     } catch (error) {

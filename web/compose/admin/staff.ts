@@ -2,18 +2,17 @@
  * Staff: who may post (and who is an admin), who has not accepted their invitation yet, inviting by
  * email, changing a role, removing someone (their sessions end at once).
  */
+import type { InferResponseType } from 'hono/client';
+import { type ApiClient, answer, segment } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
 import { formatDate } from '../ui';
 import { type AdminContext, count, problem, screen, show, statusLine, twoTap } from './kit';
 
-interface Member {
-  email: string;
-  name: string;
-  role: 'admin' | 'staff';
-  status: 'invited' | 'active';
-  invitedAt: string;
-  lastSignInAt?: string;
-}
+type Member = InferResponseType<ApiClient['api']['staff']['$get'], 200>['staff'][number];
+type Role = Member['role'];
+
+/** A role chosen in the page (a radio button's or a select's value). */
+const roleOf = (value: string): Role => (value === 'admin' ? 'admin' : 'staff');
 
 const roleWords = { admin: 'Admin (approves, runs the school)', staff: 'Staff (posts)' } as const;
 
@@ -24,7 +23,7 @@ export async function showStaff(main: HTMLElement, context: AdminContext): Promi
     show(
       list,
       'staff',
-      async () => (await context.api.request<{ staff: Member[] }>('GET', '/staff')).staff,
+      async () => (await answer(context.api.client.api.staff.$get())).staff,
       (staff, read) => {
         const waiting = staff.filter((m) => m.status === 'invited');
         return [
@@ -84,8 +83,8 @@ function inviteForm(context: AdminContext, reload: () => Promise<void>): HTMLFor
     }
     button.disabled = true;
     try {
-      const chosen = (form.querySelector('input[name=role]:checked') as HTMLInputElement).value;
-      await context.api.request('POST', '/staff', { name: name.value.trim(), email: email.value.trim(), role: chosen });
+      const role = roleOf((form.querySelector('input[name=role]:checked') as HTMLInputElement).value);
+      await answer(context.api.client.api.staff.$post({ json: { name: name.value.trim(), email: email.value.trim(), role } }));
       status.ok(`Invitation sent to ${email.value.trim()}. The link in it works for 7 days.`);
       form.reset();
       await reload();
@@ -100,7 +99,8 @@ function inviteForm(context: AdminContext, reload: () => Promise<void>): HTMLFor
 
 function memberCard(member: Member, context: AdminContext, reload: () => Promise<void>, online: boolean): HTMLLIElement {
   const status = statusLine();
-  const path = `/staff/${encodeURIComponent(member.email)}`;
+  const memberRoutes = context.api.client.api.staff[':email'];
+  const param = { email: segment(member.email) };
   const state =
     member.status === 'invited'
       ? `Invited ${formatDate(member.invitedAt)}: has not accepted yet`
@@ -115,7 +115,7 @@ function memberCard(member: Member, context: AdminContext, reload: () => Promise
   select.addEventListener('change', async () => {
     select.disabled = true;
     try {
-      await context.api.request('PATCH', path, { role: select.value });
+      await answer(memberRoutes.$patch({ param, json: { role: roleOf(select.value) } }));
       status.ok(`${member.name} is now ${select.value === 'admin' ? 'an admin' : 'staff'}.`);
     } catch (error) {
       select.value = member.role;
@@ -126,7 +126,7 @@ function memberCard(member: Member, context: AdminContext, reload: () => Promise
   });
   const remove = twoTap('Remove', `Tap again: ${member.name} is signed out everywhere now`, async () => {
     try {
-      await context.api.request('DELETE', path);
+      await answer(memberRoutes.$delete({ param }));
       context.announce(`${member.name} was removed and signed out.`);
       await reload();
     } catch (error) {
@@ -137,7 +137,7 @@ function memberCard(member: Member, context: AdminContext, reload: () => Promise
   resend.addEventListener('click', async () => {
     resend.disabled = true;
     try {
-      await context.api.request('POST', '/staff', { name: member.name, email: member.email, role: member.role });
+      await answer(context.api.client.api.staff.$post({ json: { name: member.name, email: member.email, role: member.role } }));
       status.ok(`A new invitation is on its way to ${member.email}.`);
     } catch (error) {
       status.fail(problem(error, 'Sending the invitation'));

@@ -3,22 +3,17 @@
  * reads the preview of exactly what will change, and then makes the change in one step. The API makes
  * it one audited, re-runnable step (POST /api/schools/me/year); this screen only asks and shows.
  */
+import type { InferRequestType, InferResponseType } from 'hono/client';
+import { type ApiClient, answer } from '../../../functions/api/client';
 import { h, replace } from '../../shared/dom';
 import { formatDate } from '../ui';
 import type { ClassInfo } from './classes';
 import { type AdminContext, count, problem, statusLine, twoTap } from './kit';
 
-interface YearRequest {
-  moves: { from: string; to: string }[];
-  newClasses: { name: string }[];
-  /** Days between telling leavers' families and removing them. */
-  graceDays: number;
-}
-
-interface YearPreview {
-  changes: { kind: string; text: string }[];
-  families: { moving: number; leaving: number };
-}
+type Year = ApiClient['api']['schools']['me']['year'];
+/** The classes' moves and new classes, and the days between telling leavers' families and removing them. */
+type YearRequest = InferRequestType<Year['$post']>['json'];
+type YearPreview = InferResponseType<Year['preview']['$post'], 200>;
 
 const LEAVERS = 'leavers';
 const NEW_CLASS = '+new';
@@ -104,9 +99,9 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
       }
       check.disabled = true;
       try {
-        const answer = await context.api.request<YearPreview>('POST', '/schools/me/year/preview', body);
+        const answered = await answer(context.api.client.api.schools.me.year.preview.$post({ json: body }));
         status.ok('Nothing has changed yet. Read the preview, then make the change.');
-        replace(preview, previewOf(answer), applyButton(body));
+        replace(preview, previewOf(answered), applyButton(body));
       } catch (error) {
         status.fail(problem(error, 'The new school year'));
       } finally {
@@ -119,13 +114,9 @@ export function yearFlow(context: AdminContext, classes: ClassInfo[], reload: (m
         'Tap again to move every class now',
         async () => {
           try {
-            const answer = await context.api.request<{ summary: YearPreview; appliedAt: string }>(
-              'POST',
-              '/schools/me/year',
-              body,
-            );
+            const answered = await answer(context.api.client.api.schools.me.year.$post({ json: body }));
             await reload(
-              `The new school year is set (${formatDate(answer.appliedAt)}): ${count(answer.summary.families.moving, 'family', 'families')} moved, ${count(answer.summary.families.leaving, 'family', 'families')} leaving. Print the new posters: every join link changed.`,
+              `The new school year is set (${formatDate(answered.appliedAt)}): ${count(answered.summary.families.moving, 'family', 'families')} moved, ${count(answered.summary.families.leaving, 'family', 'families')} leaving. Print the new posters: every join link changed.`,
             );
           } catch (error) {
             status.fail(problem(error, 'The new school year'));

@@ -1,12 +1,14 @@
 import type { Locale } from '../../i18n/locales';
 import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
 import type { FeedEntry } from '../entry';
+import { type EntryTranslations, NO_TRANSLATIONS } from '../entry-translations';
 import { html, raw } from '../html';
 import { type ChannelView, entryLink } from '../view';
 import { page } from './layout';
 import { captionHtml, mediaHtml } from './media-html';
 import { publisherLook } from './page-look';
 import { localisedUrl } from './site-chrome';
+import { shownIn, translationNote } from './translated';
 
 /** The iframe is a narrow box on someone else's page: cards in a grid, each with its first item. */
 const styles = `
@@ -26,7 +28,12 @@ h1{font-size:1.25rem}
  * posts, server-rendered, no JavaScript. Links open in the top window (the post pages themselves refuse
  * to be framed).
  */
-export function renderEmbedPage(view: ChannelView, entries: FeedEntry[], locale: Locale = 'en-GB'): string {
+export function renderEmbedPage(
+  view: ChannelView,
+  entries: FeedEntry[],
+  locale: Locale = 'en-GB',
+  translations: EntryTranslations = NO_TRANSLATIONS,
+): string {
   return page({
     title: view.title,
     ...langAttributes(locale),
@@ -37,12 +44,15 @@ export function renderEmbedPage(view: ChannelView, entries: FeedEntry[], locale:
 ${
   entries.length === 0
     ? html`<p>${t(locale, 'site.noPosts')}</p>`
-    : html`<ul class="cards" role="list">${entries.map((entry) => {
+    : html`<ul class="cards" role="list">${entries.map((written) => {
+        const shown = shownIn(written, locale, translations.get(written.postId)?.[locale]);
+        const { entry, textLocale } = shown;
         const first = entry.media[0];
         const more = entry.media.length - 1;
         return html`<li><article>
-${first ? mediaHtml(first, { size: 'card', locale }) : ''}
-${entry.caption ? captionHtml(entry.caption, undefined, { locale }) : ''}
+${first ? mediaHtml(first, { size: 'card', locale, textLocale }) : ''}
+${entry.caption ? captionHtml(entry.caption, undefined, { locale, textLocale }) : ''}
+${translationNote(shown, locale, () => undefined)}
 <p class="meta"><a href="${localisedUrl(entryLink(view, entry).href, locale)}">${tHtml(locale, 'site.postFrom', { date: html`<time datetime="${entry.publishedAt}">${formatDateTime(locale, entry.publishedAt, view.timezone)}</time>` })}${more > 0 ? ` · ${t(locale, 'site.more', { count: more })}` : ''}</a></p>
 </article></li>`;
       })}</ul>`

@@ -16,6 +16,7 @@ nav a{display:inline-block;padding:12px 0;min-height:44px}
 footer{padding:24px 16px;font-size:.9rem}
 .gallery{list-style:none;padding:0;margin:8px 0;display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:8px}
 .gallery img,.gallery video{margin:0}
+.translated{margin:4px 0 8px;font-size:.95rem}.translated summary{cursor:pointer;min-height:44px;padding:10px 0;color:var(--accent)}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 

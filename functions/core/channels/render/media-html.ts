@@ -19,7 +19,7 @@ export const publicTagHref =
 export function captionHtml(
   caption: string,
   tagHref: TagHref = () => undefined,
-  options: { locale?: Locale; element?: 'p' | 'h1' | 'h2' } = {},
+  options: { locale?: Locale; textLocale?: Locale; element?: 'p' | 'h1' | 'h2' } = {},
 ): Html {
   const pieces = captionPieces(caption).map((piece) => {
     switch (piece.kind) {
@@ -37,8 +37,10 @@ export function captionHtml(
   });
   const element = options.element ?? 'p';
   // Staff write in English (CAPTION_LOCALE): inside a page in another language the caption says so, and
-  // `dir="auto"` lets an English caption run left to right inside an Urdu page.
-  const lang = options.locale && options.locale !== CAPTION_LOCALE ? html` lang="${CAPTION_LOCALE}" dir="auto"` : '';
+  // `dir="auto"` lets an English caption run left to right inside an Urdu page. A translation into the
+  // page's language (textLocale) is the page's own text.
+  const textLang = options.textLocale ?? CAPTION_LOCALE;
+  const lang = options.locale && options.locale !== textLang ? html` lang="${textLang}" dir="auto"` : '';
   return html`${raw(`<${element}`)} class="caption"${lang}>${pieces}${raw(`</${element}>`)}`;
 }
 
@@ -83,17 +85,22 @@ export interface MediaOptions {
   size?: ImageSize;
   /** The page's language: player labels in it, and media described in the caption language marked as such. */
   locale?: Locale;
+  /** The language the alt texts are in: the captions' (default), or the page's when they are a translation. */
+  textLocale?: Locale;
 }
 
 /** `lang` for text written by staff (alt texts, captions) inside a page in another language. */
-const staffTextLang = (locale: Locale) => (locale === CAPTION_LOCALE ? undefined : CAPTION_LOCALE);
+const staffTextLang = (options: MediaOptions) => {
+  const text = options.textLocale ?? CAPTION_LOCALE;
+  return text === (options.locale ?? CAPTION_LOCALE) ? undefined : text;
+};
 
 /** A responsive picture: one `<source>` per format, a JPEG `<img>`, sized so the page never jumps while it loads. */
 export function pictureHtml(media: EntryMedia, options: MediaOptions = {}): Html {
   const fallback = largestOutput(media, 'image', FALLBACK_TYPE);
   if (!fallback) return html``;
   const sizes = imageSizes[options.size ?? 'full'];
-  const lang = staffTextLang(options.locale ?? CAPTION_LOCALE);
+  const lang = staffTextLang(options);
   return html`<picture>
 ${sourceTypes(media).map((type) => html`<source type="${type}" srcset="${srcset(media, type)}" sizes="${sizes}">\n`)}<img src="${fallback.url}" srcset="${srcset(media, FALLBACK_TYPE)}" sizes="${sizes}" alt="${media.alt}"${lang ? html` lang="${lang}"` : ''}
  width="${media.width ?? fallback.width ?? ''}" height="${media.height ?? fallback.height ?? ''}"
@@ -106,10 +113,12 @@ const languageName = (locale: Locale, of: Locale) =>
   new Intl.DisplayNames([locale], { type: 'language' }).of(of.split('-')[0] ?? of) ?? of;
 
 /** A player's accessible name: the poster's description (in the caption language), else the kind in the page's language. */
-const playerLabel = (media: EntryMedia, locale: Locale, kind: 'site.video' | 'site.recording') =>
-  media.alt
-    ? html`aria-label="${media.alt}"${staffTextLang(locale) ? html` lang="${CAPTION_LOCALE}"` : ''}`
-    : html`aria-label="${t(locale, kind)}"`;
+const playerLabel = (media: EntryMedia, options: MediaOptions, kind: 'site.video' | 'site.recording') => {
+  const lang = staffTextLang(options);
+  return media.alt
+    ? html`aria-label="${media.alt}"${lang ? html` lang="${lang}"` : ''}`
+    : html`aria-label="${t(options.locale ?? CAPTION_LOCALE, kind)}"`;
+};
 
 /** Renders one media item of any kind. */
 export function mediaHtml(media: EntryMedia, options: MediaOptions = {}): Html {
@@ -123,7 +132,7 @@ export function mediaHtml(media: EntryMedia, options: MediaOptions = {}): Html {
       const captions = largestOutput(media, 'captions');
       if (!video) return html``;
       return html`<video controls playsinline preload="${poster ? 'none' : 'metadata'}" src="${video.url}" poster="${poster?.url}"
- width="${video.width}" height="${video.height}" ${playerLabel(media, locale, 'site.video')}>${
+ width="${video.width}" height="${video.height}" ${playerLabel(media, options, 'site.video')}>${
    captions
      ? html`<track kind="captions" src="${captions.url}" srclang="en" label="${languageName(locale, CAPTION_LOCALE)}" default>`
      : ''
@@ -132,7 +141,7 @@ export function mediaHtml(media: EntryMedia, options: MediaOptions = {}): Html {
     case 'audio': {
       const audio = largestOutput(media, 'audio');
       if (!audio) return html``;
-      return html`<audio controls preload="metadata" src="${audio.url}" ${playerLabel(media, locale, 'site.recording')}></audio>`;
+      return html`<audio controls preload="metadata" src="${audio.url}" ${playerLabel(media, options, 'site.recording')}></audio>`;
     }
   }
 }

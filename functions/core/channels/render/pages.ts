@@ -1,6 +1,8 @@
 import type { Locale } from '../../i18n/locales';
 import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
+import type { CaptionTranslation } from '../../translate/post-translations';
 import { distinctTitle, entryTitle, type FeedEntry, largestOutput } from '../entry';
+import { type EntryTranslations, NO_TRANSLATIONS } from '../entry-translations';
 import { html, raw } from '../html';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
@@ -17,6 +19,7 @@ import {
   privateNotice,
   siteStyles,
 } from './site-chrome';
+import { type ShownEntry, shownIn, shownTagHref, translationNote } from './translated';
 
 const timeHtml = (iso: string, locale: Locale, timezone: string) =>
   html`<time datetime="${iso}">${formatDateTime(locale, iso, timezone)}</time>`;
@@ -39,26 +42,38 @@ const metaDescription = (text: string) => {
   return html`<meta name="description" content="${line.length > 160 ? `${line.slice(0, 159)}…` : line}">`;
 };
 
-const entryArticle = (view: ChannelView, entry: FeedEntry, eager: boolean, locale: Locale) => {
+/** `lang` and `dir` of staff's text inside the page: none when it is in the page's language (a translation). */
+const textLangAttributes = (shown: ShownEntry, locale: Locale) =>
+  shown.textLocale === locale ? '' : html` lang="${shown.textLocale}" dir="auto"`;
+
+const entryArticle = (view: ChannelView, shown: ShownEntry, eager: boolean, locale: Locale) => {
+  const { entry, textLocale } = shown;
   const link = entryLink(view, entry);
   const { title, text } = headingAndText(entry);
   const href = entry.url ? localisedUrl(link.href, locale) : undefined;
   const when = timeHtml(entry.publishedAt, locale, view.timezone);
+  const tagHref = publicTagHref(view.publicUrl, entry);
   const heading = title
-    ? locale === 'en-GB'
+    ? textLocale === locale
       ? title
-      : html`<span lang="en-GB" dir="auto">${title}</span>`
+      : html`<span${textLangAttributes(shown, locale)}>${title}</span>`
     : tHtml(locale, 'site.postFrom', { date: when });
   return html`<article id="post-${entry.postId}">
 <h2>${href ? html`<a href="${href}">${heading}</a>` : heading}</h2>
 ${title ? when : ''}
-${text ? captionHtml(text, publicTagHref(view.publicUrl, entry), { locale }) : ''}
-${galleryHtml(entry.media, { eager, locale, largeViewUrl: href })}
+${text ? captionHtml(text, shownTagHref(shown, tagHref), { locale, textLocale }) : ''}
+${translationNote(shown, locale, tagHref)}
+${galleryHtml(entry.media, { eager, locale, textLocale, largeViewUrl: href })}
 </article>`;
 };
 
 /** A channel's page: the school page, a tag page, a regional wall, a family feed or an archive page. */
-export function renderChannelPage(view: ChannelView, entries: FeedEntry[], locale: Locale = 'en-GB'): string {
+export function renderChannelPage(
+  view: ChannelView,
+  entries: FeedEntry[],
+  locale: Locale = 'en-GB',
+  translations: EntryTranslations = NO_TRANSLATIONS,
+): string {
   const here = (url: string) => localisedUrl(url, locale);
   // The page's first photo is what a phone paints largest first: it loads at once, the rest lazily.
   const firstPictured = entries.findIndex((entry) => entry.media.some((m) => m.kind === 'image'));
@@ -75,7 +90,13 @@ ${view.private ? html`<meta name="robots" content="noindex, nofollow">` : langua
 ${languageShortcut(locale)}</header>
 ${view.private ? privateNotice(locale, view.title) : ''}
 <main>
-${entries.length === 0 ? html`<p>${t(locale, 'site.noPosts')}</p>` : entries.map((entry, i) => entryArticle(view, entry, i === firstPictured, locale))}
+${
+  entries.length === 0
+    ? html`<p>${t(locale, 'site.noPosts')}</p>`
+    : entries.map((entry, i) =>
+        entryArticle(view, shownIn(entry, locale, translations.get(entry.postId)?.[locale]), i === firstPictured, locale),
+      )
+}
 </main>
 ${getUpdates(locale, view.self.rssUrl, { public: !view.private })}
 <footer><nav aria-label="${t(locale, 'site.olderPosts')}">${[
@@ -154,12 +175,20 @@ export interface PostPageView {
 }
 
 /** One public post's page, with Open Graph and Twitter card tags for link previews. It is the gallery's large view. */
-export function renderPostPage(view: PostPageView, entry: FeedEntry, locale: Locale = 'en-GB'): string {
+export function renderPostPage(
+  view: PostPageView,
+  written: FeedEntry,
+  locale: Locale = 'en-GB',
+  translation?: CaptionTranslation,
+): string {
+  const shown = shownIn(written, locale, translation);
+  const { entry, textLocale } = shown;
   const title = entryTitle(entry);
   const heading = headingAndText(entry);
   const pageUrl = entry.url ?? '';
-  const staffLang = locale === 'en-GB' ? '' : html` lang="en-GB" dir="auto"`;
+  const staffLang = textLangAttributes(shown, locale);
   const when = timeHtml(entry.publishedAt, locale, view.timezone);
+  const tagHref = publicTagHref(view.publicUrl, entry);
   return page({
     title: `${title} — ${view.schoolName}`,
     ...langAttributes(locale),
@@ -177,13 +206,14 @@ ${
   heading.title
     ? html`<h1${staffLang}>${heading.title}</h1>
 ${when}
-${heading.text ? captionHtml(heading.text, publicTagHref(view.publicUrl, entry), { locale }) : ''}`
+${heading.text ? captionHtml(heading.text, shownTagHref(shown, tagHref), { locale, textLocale }) : ''}`
     : entry.caption.trim()
-      ? html`${captionHtml(entry.caption, publicTagHref(view.publicUrl, entry), { locale, element: 'h1' })}
+      ? html`${captionHtml(entry.caption, shownTagHref(shown, tagHref), { locale, textLocale, element: 'h1' })}
 ${when}`
       : html`<h1>${tHtml(locale, 'site.postFrom', { date: when })}</h1>`
 }
-${galleryHtml(entry.media, { eager: true, locale })}
+${translationNote(shown, locale, tagHref)}
+${galleryHtml(entry.media, { eager: true, locale, textLocale })}
 </article></main>
 ${getUpdates(locale, `${view.schoolUrl}/rss.xml`, { public: true })}
 <footer>${languageSwitcher(pageUrl, locale)}</footer>`,

@@ -1,9 +1,8 @@
 import { sitePath } from '../../../aws/keys';
-import { postPage } from '../../channels/artifacts';
 import { channelMeta, newestPage, pageEntries } from '../../channels/channel-index';
 import { channel } from '../../channels/channels';
+import { writePostPages } from '../../channels/entry-translations';
 import { renderChannel } from '../../channels/render-channel';
-import { writeArtifact } from '../../channels/site';
 import type { Deps } from '../../deps';
 import { withArtwork } from '../artwork';
 import type { School } from '../school';
@@ -31,11 +30,9 @@ export async function showLook(deps: Deps, stored: School): Promise<School> {
     const entries = page < 0 ? [] : await pageEntries(deps, publicId, page);
     for (const entry of entries) {
       if (!entry.url) continue;
-      // One page per language (channels/artifacts.ts postPage).
-      for (const artifact of postPage(deps.config.publicUrl, school, entry)) {
-        await writeArtifact(deps, artifact);
-        written.push(sitePath(artifact.key));
-      }
+      // One page per language (channels/artifacts.ts postPage), with its translations.
+      const pages = await writePostPages(deps, school, entry);
+      written.push(...pages.map((artifact) => sitePath(artifact.key)));
     }
   }
   // The local server's cache (CloudFront's stand-in) serves the new bytes at once.

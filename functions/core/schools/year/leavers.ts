@@ -2,6 +2,7 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import * as z from 'zod';
 import { isConditionFailed, queryAll } from '../../../aws/dynamo';
 import { tableKeys } from '../../../aws/keys';
+import { logger } from '../../../aws/telemetry';
 import { recordAudit, systemActor } from '../../audit/audit';
 import { html } from '../../channels/html';
 import type { Deps } from '../../deps';
@@ -128,7 +129,7 @@ async function sendLeavingMessages(deps: Deps, school: School, leaver: Leaver, f
       });
     } catch (error) {
       // The email says the same; a push service that is down does not hold up the new school year.
-      console.error(`could not push the leaving message to family ${family.id}: ${(error as Error).message}`);
+      logger.error('could not push the leaving message', { familyId: family.id, schoolId: school.id, error });
     }
   }
 }

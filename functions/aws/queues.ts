@@ -1,0 +1,131 @@
+/**
+ * Every work queue, declared once: the CDK stack (infra/corridor.ts) builds its SQS queues, dead-letter
+ * queues and event sources from this map, the embedded default (local/runtime.ts) its in-process queues,
+ * and the Lambda consumers read what a bad message gets from it (handlers/bad-message.ts). Plain data,
+ * no SDK or CDK: every layer may read it. A new queue is one entry here; the compiler then asks each
+ * runtime for its part (the maps keyed by `QueueName` are exhaustive).
+ *
+ * Sizes, with the reasons:
+ * - media: the router reads 64 bytes per upload and forwards a message (many per batch, few at once).
+ * - image / av / segments: one file per invocation; the parallelism is Lambdas, not batches.
+ * - fanout: renders a post's channels; records run one after another (handlers/fanout.ts).
+ * - notifications: a batch's families are read in one request (BatchGetItem's 100), its instant messages of
+ *   a post claimed with one write and its ledger records written 25 at a time — so batches of 100,
+ *   gathered for up to a second (SQS allows more than 10 per batch only with a batching window).
+ *   Locally too (bench/notify.ts, 2,000 pushes on the 2-core machine: 420–530/s at 25, 590–770/s at 100).
+ * - emailEvents: SES bounces and complaints, a trickle.
+ */
+
+/** What happens to a message its consumer cannot read (not JSON, not the expected shape). */
+export type BadMessage =
+  /** Logged and deleted: it would fail the same way on every receive and hold up a batch of good ones. */
+  | 'dropped'
+  /** Failed alone (partial batch response), retried, then kept in the dead-letter queue for a person. */
+  | 'dead-lettered';
+
+export interface QueueSpec {
+  /** The construct's id in the stack (the queue's logical id and the dead-letter alarm's name follow it). */
+  constructId: string;
+  /** The consumer: a file in functions/handlers on Lambda (`media-router`: infra/media-router/handler.ts). */
+  handler: 'media-router' | 'media' | 'segments' | 'fanout' | 'deliver' | 'email-events';
+  /** Messages handed to one invocation. */
+  batchSize: number;
+  /** How long SQS gathers a batch before invoking (needed for batches above 10). */
+  batchingWindowSeconds?: number;
+  /** Most invocations at once (the event source's maximum concurrency, not reserved concurrency). */
+  maxConcurrency: number;
+  /** Receives before a message is dead-lettered. */
+  maxReceiveCount: number;
+  badMessage: BadMessage;
+  /**
+   * Whether the embedded default runs this queue in-process, and whether it keeps a journal on disk that
+   * survives kill -9 (local/queue-journal.ts). Locally the media queue goes straight to the media worker
+   * (no router, so no image and audio/video queues), and SES events only exist on AWS. `batchSize`, when
+   * given, is the local batch where it differs from Lambda's.
+   */
+  local: false | { journaled: boolean; batchSize?: number };
+}
+
+export const queues = {
+  media: {
+    constructId: 'MediaQueue',
+    handler: 'media-router',
+    batchSize: 10,
+    maxConcurrency: 5,
+    maxReceiveCount: 5,
+    badMessage: 'dead-lettered',
+    local: { journaled: true },
+  },
+  // The image and audio/video workers survive a few transient failures; the audio/video worker is
+  // expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
+  image: {
+    constructId: 'ImageQueue',
+    handler: 'media',
+    batchSize: 1,
+    maxConcurrency: 20,
+    maxReceiveCount: 5,
+    badMessage: 'dead-lettered',
+    local: false,
+  },
+  av: {
+    constructId: 'AvQueue',
+    handler: 'media',
+    batchSize: 1,
+    maxConcurrency: 5,
+    maxReceiveCount: 3,
+    badMessage: 'dead-lettered',
+    local: false,
+  },
+  // A long video's piece and join jobs, each its own Lambda (segment-parallel encoding). Concurrency 60:
+  // five newsletters of the longest allowed length (ten minutes, 30 pieces) encoding at once (docs/scale.md).
+  // Locally one at a time too: each encode already uses both cores.
+  segments: {
+    constructId: 'SegmentsQueue',
+    handler: 'segments',
+    batchSize: 1,
+    maxConcurrency: 60,
+    maxReceiveCount: 3,
+    badMessage: 'dead-lettered',
+    local: { journaled: false },
+  },
+  fanout: {
+    constructId: 'FanoutQueue',
+    handler: 'fanout',
+    batchSize: 5,
+    maxConcurrency: 10,
+    maxReceiveCount: 5,
+    badMessage: 'dead-lettered',
+    // Locally 10 a batch, as the in-process queue always gave it: records run one after another either way,
+    // and the crash tests' redelivery rounds were measured with it.
+    local: { journaled: true, batchSize: 10 },
+  },
+  // The outbox's hand-off to delivery (web push, email, digest).
+  notifications: {
+    constructId: 'NotificationsQueue',
+    handler: 'deliver',
+    batchSize: 100,
+    batchingWindowSeconds: 1,
+    maxConcurrency: 10,
+    maxReceiveCount: 5,
+    badMessage: 'dropped',
+    local: { journaled: true },
+  },
+  emailEvents: {
+    constructId: 'EmailEventsQueue',
+    handler: 'email-events',
+    batchSize: 10,
+    maxConcurrency: 2,
+    maxReceiveCount: 5,
+    badMessage: 'dead-lettered',
+    local: false,
+  },
+} as const satisfies Record<string, QueueSpec>;
+
+export type QueueName = keyof typeof queues;
+
+/** The queues the embedded default runs in-process. */
+export type LocalQueueName = { [N in QueueName]: (typeof queues)[N]['local'] extends false ? never : N }[QueueName];
+
+export const localQueueNames = (Object.keys(queues) as QueueName[]).filter(
+  (name): name is LocalQueueName => queues[name].local !== false,
+);
