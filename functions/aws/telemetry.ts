@@ -43,7 +43,7 @@ export function count(figure: Figure, value = 1): void {
  * when it failed (a failed delivery is exactly the figure to keep).
  */
 export async function instrumented<T>(context: Context | undefined, work: () => Promise<T>): Promise<T> {
-  if (context) logger.addContext(context);
+  if (context && oneInvocationAtATime()) logger.addContext(context);
   try {
     return await work();
   } finally {
@@ -52,8 +52,17 @@ export async function instrumented<T>(context: Context | undefined, work: () => 
   }
 }
 
+/**
+ * The logger is one per process, so the context and keys it carries are true only where one invocation
+ * runs at a time: on Lambda (which sets AWS_LAMBDA_FUNCTION_NAME). The embedded default runs every queue's
+ * handler in one process at once, where they would name whichever invocation started last; there the
+ * lines carry only the ids core puts on them itself.
+ */
+const oneInvocationAtATime = () => process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+
 /** Runs `work` with `keys` (a post id, a school id) on every line logged meanwhile. */
 export async function withKeys<T>(keys: { postId?: string; schoolId?: string }, work: () => Promise<T>): Promise<T> {
+  if (!oneInvocationAtATime()) return work();
   const names = Object.keys(keys);
   logger.appendKeys(keys);
   try {

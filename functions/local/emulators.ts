@@ -7,6 +7,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { tableShape } from '../aws/table';
 import { abortMultipartUpload } from './s3-abort-multipart';
+import { type FilesystemStore, makeDurable, repairStore } from './s3-durable-store';
 
 /** The embedded stand-ins for DynamoDB, S3 and SES, listening on loopback with data on disk. */
 export interface Emulators {
@@ -34,6 +35,9 @@ const loopback = '127.0.0.1';
 export async function startEmulators(options: EmulatorOptions): Promise<Emulators> {
   const dynamo = await startDynamo(options.dataDir, options.tableName, options.dynamoPort);
   await mkdir(join(options.dataDir, 's3'), { recursive: true });
+  // Whatever a killed process left half written goes before anything reads it (s3-durable-store.ts).
+  const repaired = await repairStore(join(options.dataDir, 's3'));
+  if (repaired > 0) console.log(`Storage: removed ${repaired} file(s) a stopped process had not finished writing`);
 
   const s3 = new S3rver({
     address: loopback,
@@ -42,6 +46,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     silent: true,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  makeDurable((s3 as unknown as { store: FilesystemStore }).store);
   // Koa composes its middleware when it starts listening: put the missing S3 operation before s3rver's router.
   (s3 as unknown as { middleware: unknown[] }).middleware.unshift(abortMultipartUpload(join(options.dataDir, 's3')));
   const s3Address = await s3.run();

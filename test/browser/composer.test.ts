@@ -220,7 +220,9 @@ describe('posting from a phone (390×844, touch)', () => {
     expect(await postsWithCaption(caption)).toHaveLength(1);
     expect((await feed()).items.filter((i) => i.content_text === caption)).toHaveLength(1);
     await context.close();
-  });
+    // Its own budget: the wait for Live alone may take a minute (above), and at the start of a full run,
+    // with every test file importing at once, the whole walk once took over 60 s where alone it takes 11 s.
+  }, 150_000);
 
   it('sends a large recording in parts and, after the signal drops mid-upload, sends only the parts still missing', async () => {
     const wav = join(scratch, 'assembly.wav');

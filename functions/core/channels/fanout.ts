@@ -79,7 +79,7 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
     .filter((c): c is Channel => c !== undefined);
   // Channels are independent (own index partition, own files): they are brought up to date side by side.
   const paths = (
-    await Promise.all([
+    await settledAll([
       ...[...target, ...elsewhere].map((channel) => syncChannel(deps, current, school, channel, targetIds.has(channel.id))),
       syncPostPage(deps, current, school, visible),
     ])
@@ -104,6 +104,21 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   // translate job makes them and renders the pages again. Only once live, so it renders this version.
   // (After a crash just before this line, the first message that translates the post queues it instead.)
   if (visible && school.translateCaptions) await deps.queues.fanout({ kind: 'translate', postId: post.id });
+}
+
+/**
+ * Like Promise.all, but a failure is thrown only once every channel's task has settled. With Promise.all the
+ * job's attempt ended at the first failure while the other tasks ran on: their leases looked held to the
+ * retry, or — once expired — were taken over while their first worker still rendered, and on Lambda the
+ * runtime freezes them half done. Waiting lets each task that can finish mark itself done, so every retry
+ * starts from the tasks that really failed. (Found when a crash at every other claim, with twelve
+ * languages' pages to render per channel, kept re-claiming the same seven tasks for 50 sweeps.)
+ */
+async function settledAll<T>(work: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }
 
 /**

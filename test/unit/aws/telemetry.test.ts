@@ -37,6 +37,7 @@ describe('telemetry (Powertools)', () => {
 
   it('puts the Lambda context and the post and school ids on every line logged during the work', async () => {
     process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'corridor-deliver'; // as on Lambda, one invocation at a time
     const { instrumented, logger, withKeys } = await import('../../../functions/aws/telemetry');
     const out = captureStdout();
     await instrumented(context, () =>
@@ -54,6 +55,20 @@ describe('telemetry (Powertools)', () => {
       family: 'f1',
     });
     expect(out.lines[1]).not.toHaveProperty('postId');
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+  });
+
+  it('in one process running many handlers at once (the embedded default), lines carry no borrowed context or keys', async () => {
+    vi.resetModules();
+    const { instrumented, logger, withKeys } = await import('../../../functions/aws/telemetry');
+    const out = captureStdout();
+    await instrumented({ ...context, functionName: 'media' }, () =>
+      withKeys({ postId: 'p2' }, async () => logger.info('processing', { mediaId: 'm1' })),
+    );
+    out.restore();
+    expect(out.lines[0]).toMatchObject({ message: 'processing', mediaId: 'm1' });
+    expect(out.lines[0]).not.toHaveProperty('function_name');
+    expect(out.lines[0]).not.toHaveProperty('postId');
   });
 
   it('publishes the figures of an invocation as CloudWatch EMF, also when the work failed', async () => {
