@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -106,11 +106,22 @@ async function writeWhole(path: string, content: Buffer | Readable): Promise<{ s
 }
 
 /**
+ * Written in an s3rver folder once every metadata file in it has been checked. Since `makeDurable`, no write
+ * can leave a metadata file cut short, so only folders written before it need that check — once: reading
+ * and parsing every object's metadata at each start would make starting slower as a school's media grow.
+ * s3rver takes only folders for buckets, so a file here is not listed.
+ */
+export const CHECKED_MARKER = '.corridor-metadata-checked';
+
+/**
  * Tidies an s3rver folder before it serves: removes what a killed write left half done — `.partial-`
- * files, and (from data written before `makeDurable`) objects whose metadata does not parse, which were
- * never acknowledged since the metadata was their last write. Returns how many objects it removed.
+ * files (at every start), and, the first time a folder is seen, objects whose metadata does not parse (left
+ * by versions before `makeDurable`; never acknowledged, since the metadata was their last write). Returns
+ * how many objects it removed.
  */
 export async function repairStore(directory: string): Promise<number> {
+  const marker = join(directory, CHECKED_MARKER);
+  const checkMetadata = !(await exists(marker));
   let removed = 0;
   const entries = await readdir(directory, { recursive: true, withFileTypes: true }).catch(() => []);
   for (const entry of entries) {
@@ -118,13 +129,21 @@ export async function repairStore(directory: string): Promise<number> {
     const path = join(entry.parentPath, entry.name);
     if (entry.name.includes(PARTIAL)) {
       await rm(path, { force: true });
-    } else if (entry.name.endsWith(METADATA_SUFFIX) && !(await parses(path))) {
+    } else if (checkMetadata && entry.name.endsWith(METADATA_SUFFIX) && !(await parses(path))) {
       const stem = path.slice(0, -METADATA_SUFFIX.length);
       await Promise.all([path, `${stem}._S3rver_object`, `${stem}._S3rver_object.md5`].map((p) => rm(p, { force: true })));
       removed++;
     }
   }
+  if (checkMetadata) await writeFile(marker, `${new Date().toISOString()}\n`).catch(() => undefined);
   return removed;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function parses(path: string): Promise<boolean> {

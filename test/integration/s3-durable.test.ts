@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, expect, it } from 'vitest';
 import { startEmulators } from '../../functions/local/emulators';
+import { CHECKED_MARKER } from '../../functions/local/s3-durable-store';
 
 /**
  * The embedded default's S3 (s3rver) must keep S3's promise across kill -9: a PUT is whole or absent, and
@@ -138,6 +139,8 @@ it('a folder an older version left with a half-written metadata file is tidied a
   // What s3rver's own write left when killed mid-way: the metadata JSON cut short, and a stray partial file.
   await writeFile(join(dataDir, 's3', 'kill-test', 'a', 'cut.txt._S3rver_metadata.json'), '{\n  "content-ty');
   await writeFile(join(dataDir, 's3', 'kill-test', 'a', 'x.txt._S3rver_object.partial-1234'), 'half');
+  // A folder from before makeDurable has no marker of its metadata having been checked.
+  await rm(join(dataDir, 's3', CHECKED_MARKER));
 
   emulators = await startEmulators({ dataDir, tableName: 'corridor', buckets: ['kill-test'] });
   try {
@@ -148,6 +151,19 @@ it('a folder an older version left with a half-written metadata file is tidied a
     expect(object.ContentType).toBe('text/plain');
     expect(await object.Body!.transformToString()).toBe('a/whole.txt');
     expect((await readdir(join(dataDir, 's3', 'kill-test', 'a'))).filter((name) => name.includes('partial'))).toEqual([]);
+    s3.destroy();
+  } finally {
+    await emulators.stop();
+  }
+  // Checked once: later starts still sweep half-written files, and the marker is no bucket.
+  await stat(join(dataDir, 's3', CHECKED_MARKER));
+  await writeFile(join(dataDir, 's3', 'kill-test', 'a', 'y.txt._S3rver_object.partial-5678'), 'half');
+  emulators = await startEmulators({ dataDir, tableName: 'corridor', buckets: ['kill-test'] });
+  try {
+    expect((await readdir(join(dataDir, 's3', 'kill-test', 'a'))).filter((name) => name.includes('partial'))).toEqual([]);
+    s3 = client(emulators.s3Endpoint);
+    const buckets = await s3.send(new ListBucketsCommand({}));
+    expect((buckets.Buckets ?? []).map((b) => b.Name)).toEqual(['kill-test']);
     s3.destroy();
   } finally {
     await emulators.stop();
