@@ -55,6 +55,8 @@ export default async function imageBench(): Promise<void> {
 
   const decodeOriented = await medianMs(RUNS, () => sharp(jpeg).autoOrient().raw().toBuffer());
   const pipeline = await medianMs(RUNS, () => processImage(jpeg, { format: 'jpeg' }));
+  // The ≤ 3× line was set for the WebP + JPEG cascade; AVIF came later, on purpose (docs/media.md "AVIF").
+  const withoutAvif = await medianMs(RUNS, () => processImage(jpeg, { format: 'jpeg', avif: false }));
   const naive = await medianMs(3, () => naivePipeline(jpeg));
   const heicDecode = await medianMs(3, () => decodeHeif({ buffer: heic }));
   const heicPipeline = await medianMs(3, () => processImage(heic, { format: 'heic' }));
@@ -76,16 +78,18 @@ export default async function imageBench(): Promise<void> {
   printTable(
     `Photo pipeline — photo_android_pixel_gps.jpg (4048×3036, 12 MP) and heic_iphone8_gps.heic (4032×3024), median of ${RUNS}`,
     [
-      ['JPEG: our pipeline (8 outputs, placeholder, colour)', ms(pipeline)],
+      ['JPEG: our pipeline (WebP, JPEG, AVIF ≤ 1,280 px, placeholder, colour)', ms(pipeline)],
+      ['JPEG: the same without AVIF (WebP and JPEG only)', ms(withoutAvif)],
       ['JPEG: bare decode + auto-orient', ms(decodeOriented)],
       ['JPEG: naive pipeline (one sharp chain per output)', ms(naive)],
       [
-        'pipeline ÷ decode + auto-orient',
-        `${ratio(pipeline / decodeOriented)}  ${target(pipeline / decodeOriented <= TARGETS.vsDecode, `≤ ${TARGETS.vsDecode}×`)}`,
+        'pipeline without AVIF ÷ decode + auto-orient',
+        `${ratio(withoutAvif / decodeOriented)}  ${target(withoutAvif / decodeOriented <= TARGETS.vsDecode, `≤ ${TARGETS.vsDecode}×`)}`,
       ],
+      ['pipeline with AVIF ÷ decode + auto-orient (no target: AVIF buys bytes with CPU)', ratio(pipeline / decodeOriented)],
       [
-        'naive ÷ pipeline (speed-up)',
-        `${ratio(naive / pipeline)}  ${target(naive / pipeline >= TARGETS.vsNaive, `≥ ${TARGETS.vsNaive}×`)}`,
+        'naive ÷ pipeline without AVIF (speed-up; the naive one makes no AVIF)',
+        `${ratio(naive / withoutAvif)}  ${target(naive / withoutAvif >= TARGETS.vsNaive, `≥ ${TARGETS.vsNaive}×`)}`,
       ],
       [
         'HEIC: our pipeline end to end',
