@@ -1,8 +1,9 @@
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
+import { batchGetAll, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { leaseEnd, settleLease, takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
 import { pendingPartitions } from '../posts/store';
 import {
   DELIVERY_LEASE_MS,
@@ -161,7 +162,7 @@ export async function claimPostDeliveries(deps: Deps, postId: string, wanted: Wa
     if (send.length + hold.length === 0) return undefined;
 
     const now = deps.now();
-    const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
+    const leaseUntil = leaseEnd(now, DELIVERY_LEASE_MS);
     const claim: PostClaim = {
       postId,
       seq: (newest?.seq ?? 0) + 1,
@@ -171,31 +172,38 @@ export async function claimPostDeliveries(deps: Deps, postId: string, wanted: Wa
       openBefore: open.map((c) => c.seq),
       leaseUntil,
     };
-    const names = (keys: PostDeliveryKey[]) => (keys.length > 0 ? new Set(keys.map(deliveryName)) : undefined);
-    try {
-      await deps.clients.dynamo.send(
-        new PutCommand({
-          TableName: deps.config.tableName,
-          Item: {
-            ...claimKey(claim),
-            type: 'delivery-claim',
-            state: 'claimed',
-            send: names(send),
-            hold: names(hold),
-            openBefore: claim.openBefore,
-            leaseUntil,
-            // In the pending index until done: if this sender dies, the scheduler takes it over at lease end.
-            gsi1pk: pendingPartitions.delivery,
-            gsi1sk: pendingSortKey(claim, leaseUntil),
-            expiresAt: ledgerExpiry(now),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return claim;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // Claim n + 1 is created, never taken over (that would overwrite what its holder owns): a lapsed one
+    // is the scheduler's ({@link takeOverClaim}).
+    const lists = { '#send': send, '#hold': hold };
+    const present = Object.entries(lists).filter(([, keys]) => keys.length > 0);
+    const answer = await takeLease(tableOf(deps), {
+      key: claimKey(claim),
+      free: 'attribute_not_exists(pk)',
+      takeOver: false,
+      held: 'claimed',
+      now,
+      leaseMs: DELIVERY_LEASE_MS,
+      set: [
+        '#type = :type',
+        ...present.map(([name]) => `${name} = ${name.replace('#', ':')}`),
+        'openBefore = :openBefore',
+        // In the pending index until done: if this sender dies, the scheduler takes it over at lease end.
+        'gsi1pk = :pending',
+        'gsi1sk = :sortKey',
+        'expiresAt = :expires',
+      ],
+      // `hold` is one of DynamoDB's reserved words.
+      names: { '#type': 'type', ...Object.fromEntries(present.map(([name]) => [name, name.slice(1)])) },
+      values: {
+        ':type': 'delivery-claim',
+        ...Object.fromEntries(present.map(([name, keys]) => [name.replace('#', ':'), new Set(keys.map(deliveryName))])),
+        ':openBefore': claim.openBefore,
+        ':pending': pendingPartitions.delivery,
+        ':sortKey': pendingSortKey(claim, leaseUntil),
+        ':expires': ledgerExpiry(now),
+      },
+    });
+    if (answer.taken) return claim;
   }
   throw new Error(`could not claim deliveries of post ${postId}: other senders kept taking the next claim`);
 }
@@ -235,20 +243,13 @@ async function openClaims(deps: Deps, newest: PostClaim): Promise<PostClaim[]> {
  * taken over meanwhile (that sender finishes it).
  */
 export async function completeClaim(deps: Deps, claim: PostClaim): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: claimKey(claim),
-        UpdateExpression: 'SET #state = :done REMOVE gsi1pk, gsi1sk, leaseUntil',
-        ConditionExpression: 'leaseUntil = :lease',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':done': 'done', ':lease': claim.leaseUntil },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
+  await settleLease(tableOf(deps), {
+    key: claimKey(claim),
+    held: 'claimed',
+    leaseUntil: String(claim.leaseUntil),
+    state: 'done',
+    remove: ['gsi1pk', 'gsi1sk'],
+  });
 }
 
 /**
@@ -256,28 +257,16 @@ export async function completeClaim(deps: Deps, claim: PostClaim): Promise<void>
  * took it or finished it first. Returns the claim under the new lease, or undefined.
  */
 export async function takeOverClaim(deps: Deps, claim: PostClaim): Promise<PostClaim | undefined> {
-  const leaseUntil = new Date(deps.now().getTime() + DELIVERY_LEASE_MS).toISOString();
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: claimKey(claim),
-        UpdateExpression: 'SET leaseUntil = :lease, gsi1sk = :sortKey',
-        ConditionExpression: '#state = :claimed AND leaseUntil = :seen',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':lease': leaseUntil,
-          ':sortKey': pendingSortKey(claim, leaseUntil),
-          ':claimed': 'claimed',
-          ':seen': claim.leaseUntil,
-        },
-      }),
-    );
-    return { ...claim, leaseUntil };
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
+  const now = deps.now();
+  const answer = await takeLease(tableOf(deps), {
+    key: claimKey(claim),
+    held: 'claimed',
+    now,
+    leaseMs: DELIVERY_LEASE_MS,
+    set: ['gsi1sk = :sortKey'],
+    values: { ':sortKey': pendingSortKey(claim, leaseEnd(now, DELIVERY_LEASE_MS)) },
+  });
+  return answer.taken ? { ...claim, leaseUntil: String(answer.item.leaseUntil) } : undefined;
 }
 
 /**

@@ -121,11 +121,10 @@ export class DeliveryRun {
 
   /**
    * Claims, sends and (in a batch, soon) records one waiting delivery (a due digest, a message held
-   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send. `seen` is the
-   * ledger item as the scheduler found it (a digest's posts), saving a read.
+   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send.
    */
-  async send(key: LedgerKey, family: Family, seen?: LedgerItem): Promise<Claim['result']> {
-    const claim = await claimDelivery(this.deps, key, seen);
+  async send(key: LedgerKey, family: Family): Promise<Claim['result']> {
+    const claim = await claimDelivery(this.deps, key);
     if (claim.result !== 'claimed') return claim.result;
     this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);

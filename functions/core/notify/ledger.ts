@@ -1,8 +1,9 @@
-import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll, batchWriteAll, isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
+import { leaseEnd, takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
 import { pendingPartitions } from '../posts/store';
 import type { NotifyChannel } from './preferences';
 
@@ -167,9 +168,6 @@ async function readItem(deps: Deps, key: LedgerKey): Promise<LedgerItem | undefi
 
 export type Claim = { result: 'claimed'; item: LedgerItem } | { result: 'done' | 'busy' };
 
-/** Rounds of "someone added a post to this digest while we claimed it": each round re-reads it. */
-const MAX_CLAIM_ROUNDS = 5;
-
 /**
  * Claims a waiting delivery before sending it: a digest that is due, a message held through quiet
  * hours, or a claim whose sender crashed (its lease ended). `claimed` comes with the item as it now
@@ -178,62 +176,29 @@ const MAX_CLAIM_ROUNDS = 5;
  * re-drives the item when the lease ends). It never creates an item: a post's deliveries start life in
  * its claim log (claims.ts), which is what decides, once, who sends each.
  *
- * The claim is a conditional *put* of the whole item, not an update, and its first try asks only the
- * common case (an item still scheduled): the emulator parses every expression, and a put with a short
- * condition costs it about a third of an update. A digest's put carries the posts it was seen with and
- * holds only if the digest still has that many (nothing was added meanwhile); otherwise it reads the
- * digest again and retries.
+ * One conditional write (the lease, functions/aws/lease.ts) that leaves the posts as they are: the item
+ * it returns is the digest as claimed, so no post added meanwhile is missed, and no read comes first.
  */
-export async function claimDelivery(deps: Deps, key: LedgerKey, seen?: LedgerItem): Promise<Claim> {
-  let current = seen ?? (await readItem(deps, key));
-  for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
-    if (!current || current.state === 'done') return { result: 'done' };
-    const now = deps.now();
-    const leaseUntil = new Date(now.getTime() + DELIVERY_LEASE_MS).toISOString();
-    const item = ledgerItemSchema.parse({
-      ...current,
-      ...itemKey(key),
-      state: 'claimed',
-      leaseUntil,
-      // In the pending index until recorded: if this sender dies, the scheduler re-drives it at lease end.
-      gsi1pk: pendingPartitions.delivery,
-      gsi1sk: pendingSortKey(leaseUntil, key),
-    });
-    try {
-      await deps.clients.dynamo.send(
-        new PutCommand({
-          TableName: deps.config.tableName,
-          Item: { ...item, type: 'delivery', expiresAt: ledgerExpiry(now) },
-          ...claimCondition(key, round === 0, now, item.postIds.length),
-        }),
-      );
-      return { result: 'claimed', item };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
-    current = await readItem(deps, key);
-    if (current?.state === 'done') return { result: 'done' };
-    if (current?.state === 'claimed' && String(current.leaseUntil) >= now.toISOString()) return { result: 'busy' };
-  }
-  return { result: 'busy' };
-}
-
-/**
- * When a claim may be taken: an item still scheduled (`firstTry`), or else also a claim whose lease ran
- * out. A digest's claim holds only while it has the posts it was read with.
- */
-function claimCondition(key: LedgerKey, firstTry: boolean, now: Date, postCount: number) {
-  const digest = key.subject.kind === 'digest';
-  const takeable = firstTry ? '#state = :scheduled' : '(#state = :scheduled OR (#state = :claimed AND leaseUntil < :now))';
-  return {
-    ConditionExpression: digest ? `${takeable} AND size(postIds) = :count` : takeable,
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: {
+export async function claimDelivery(deps: Deps, key: LedgerKey): Promise<Claim> {
+  const now = deps.now();
+  const answer = await takeLease(tableOf(deps), {
+    key: itemKey(key),
+    free: '#state = :scheduled',
+    held: 'claimed',
+    now,
+    leaseMs: DELIVERY_LEASE_MS,
+    // In the pending index until recorded: if this sender dies, the scheduler re-drives it at lease end.
+    set: ['gsi1pk = :pending', 'gsi1sk = :sortKey', 'expiresAt = :expires'],
+    values: {
       ':scheduled': 'scheduled',
-      ...(firstTry ? {} : { ':claimed': 'claimed', ':now': now.toISOString() }),
-      ...(digest ? { ':count': postCount } : {}),
+      ':pending': pendingPartitions.delivery,
+      ':sortKey': pendingSortKey(leaseEnd(now, DELIVERY_LEASE_MS), key),
+      ':expires': ledgerExpiry(now),
     },
-  };
+  });
+  if (answer.taken) return { result: 'claimed', item: ledgerItemSchema.parse(answer.item) };
+  // Refused: nothing waits under that key, it is sent, or another sender holds a live claim.
+  return { result: answer.holder?.state === 'claimed' ? 'busy' : 'done' };
 }
 
 /** A claimed delivery and what became of it, waiting to be written. */
