@@ -7,7 +7,7 @@ import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
-import { forgetFamilyInOutbox } from '../notify/outbox-records';
+import { forgetFamilyInOutbox } from '../notify/outbox-store';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';

@@ -4,7 +4,7 @@ import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
-import { forgetFamilyInOutbox } from '../notify/outbox-records';
+import { forgetFamilyInOutbox } from '../notify/outbox-store';
 import { eraseFamily, type Family, partitionKeys, putMembership, updateFamily } from './family';
 
 /**

@@ -3,7 +3,7 @@ import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerItems, ledgerKeyName } from './ledger';
-import { readRecords } from './outbox-records';
+import { readRecords } from './outbox-store';
 import type { NotifyChannel } from './preferences';
 
 /**
