@@ -5,7 +5,7 @@ import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
-import { forgetFamilyInClaims } from '../notify/claims';
+import { forgetFamilyInClaims } from '../notify/claims-store';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-store';
 import { type Preferences, preferencesSchema } from '../notify/preferences';

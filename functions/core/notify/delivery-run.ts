@@ -13,25 +13,22 @@ import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationOutcome, translationFor } from '../translate/post-translations';
-import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
+import { claimName, type PostClaim, startSendingBy } from './claims';
+import { completeClaim, takeOverClaim } from './claims-store';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
   type Claim,
-  claimDelivery,
-  claimedPostItem,
   type DeliveryOutcome,
   type DeliveryRecord,
   type LedgerItem,
   type LedgerKey,
-  ledgerItems,
   ledgerKeyName,
   ledgerKeyOf,
   type PostDeliveryKey,
   postsOf,
-  recordDeliveries,
-  scheduleInstant,
   subjectId,
 } from './ledger';
+import { claimDelivery, claimedPostItem, ledgerItems, recordDeliveries, scheduleInstant } from './ledger-store';
 import { digestEmail, digestPush, type NotifiedPost, postEmail, postPush } from './message';
 import { decide } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';

@@ -3,15 +3,8 @@ import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
 import { claimName, isClaimItem, type PostClaim, parseClaim } from './claims';
 import { DeliveryRun } from './delivery-run';
-import {
-  dropDelivery,
-  duePending,
-  type LedgerItem,
-  type LedgerKey,
-  ledgerItemSchema,
-  ledgerKeyName,
-  ledgerKeyOf,
-} from './ledger';
+import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerKeyName, ledgerKeyOf } from './ledger';
+import { dropDelivery, duePending } from './ledger-store';
 import { inPool, SEND_CONCURRENCY } from './pool';
 
 /**

@@ -2,7 +2,8 @@ import { queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
-import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerItems, ledgerKeyName } from './ledger';
+import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerKeyName } from './ledger';
+import { ledgerItems } from './ledger-store';
 import { readRecords } from './outbox-store';
 import type { NotifyChannel } from './preferences';
 
