@@ -115,7 +115,8 @@ export async function takeOverClaim(deps: Deps, claim: PostClaim): Promise<PostC
     set: ['gsi1sk = :sortKey'],
     values: { ':sortKey': pendingSortKey(claim, leaseEnd(now, DELIVERY_LEASE_MS)) },
   });
-  return answer.taken ? { ...claim, leaseUntil: String(answer.item.leaseUntil) } : undefined;
+  // The claim as it now stands: an erasure since the scheduler read it may have taken a family out.
+  return answer.taken ? parseClaim(answer.item) : undefined;
 }
 
 /**
