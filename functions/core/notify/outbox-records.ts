@@ -9,8 +9,8 @@ import { tableKeys } from '../../aws/keys';
  * claim and settle cost ~4 units per batch instead.
  *
  * The ids are a DynamoDB string set, so erasing a family takes it out of a batch with one atomic
- * `DELETE` that no later write of the record puts back (claims are the only whole-item writes; takeovers
- * and settles update the state alone).
+ * `DELETE` that no later write of the record puts back (a claim is the only write of the ids, and it
+ * only creates a record; takeovers and settles update the state alone).
  *
  * Records written one per family before this change (`FAMILY#<id>` sort keys, type `outbox`) are still
  * read, re-driven and erased: a deployment's table keeps them.

@@ -14,8 +14,9 @@ import { claimBatch, completePlan, createPlan, markSent, readPlan, readRecords, 
  *    live, fixes the audience at first publish: an edit never notifies anyone again. While open, the
  *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
  * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
- *    per batch of up to 40 families (outbox-records.ts) with a take of the lease that creates the batch's number
- *    *before* sending, and marks it sent after (or, when some sends failed, notes which went). Families already in a batch are skipped, so only one
+ *    per batch of up to 40 families (outbox-records.ts, outbox-store.ts) with a take of the lease that
+ *    creates the batch's number *before* sending, and marks it sent after (or, when some sends failed,
+ *    notes which went). Families already in a batch are skipped, so only one
  *    claimant ever sends to a family. Then the plan is complete.
  * 3. A claimant that dies (or whose send fails) between claim and "sent" leaves a claimed record in the
  *    sweeper's index; once it is older than the sweeper's grace, the sweeper takes it over (the lease of
