@@ -4,7 +4,7 @@ import { tableKeys } from '../../aws/keys';
 import { leaseEnd, settleLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import { pendingPartitions } from '../posts/store';
-import { claimName, deliveryName, type PostClaim, parseClaim, postSubject } from './claims';
+import { claimName, deliveryName, type PostClaim, parseClaim, postSubject } from './claim-log';
 import { DELIVERY_LEASE_MS, ledgerExpiry, ledgerKeyIfAny } from './ledger';
 import { notifyChannels } from './preferences';
 

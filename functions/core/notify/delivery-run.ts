@@ -13,7 +13,7 @@ import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationOutcome, translationFor } from '../translate/post-translations';
-import { claimName, type PostClaim, startSendingBy } from './claims';
+import { claimName, type PostClaim, startSendingBy } from './claim-log';
 import { completeClaim, takeOverClaim } from './claims-store';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {

@@ -1,7 +1,7 @@
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
-import { claimName, isClaimItem, type PostClaim, parseClaim } from './claims';
+import { claimName, isClaimItem, type PostClaim, parseClaim } from './claim-log';
 import { DeliveryRun } from './delivery-run';
 import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerKeyName, ledgerKeyOf } from './ledger';
 import { dropDelivery, duePending } from './ledger-store';
