@@ -1,5 +1,5 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, batchWriteAll, isConditionFailed, queryPages } from '../../aws/dynamo';
+import { batchGetAll, batchWriteAll, isConditionFailed, queryAll, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { leaseEnd, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
@@ -223,4 +223,20 @@ export async function retimeDigest(deps: Deps, item: LedgerItem, dueAt: Date): P
 /** Deletes a delivery that can never happen (its family was erased while it waited). */
 export async function dropDelivery(deps: Deps, key: LedgerKey): Promise<void> {
   await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: itemKey(key) }));
+}
+
+/** A family's digests (waiting or sent) that list `postId`. */
+export async function digestsWithPost(deps: Deps, familyId: string, postId: string): Promise<LedgerItem[]> {
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :digest)',
+    FilterExpression: 'contains(postIds, :post)',
+    ExpressionAttributeValues: {
+      ':pk': tableKeys.familyPartition(familyId),
+      ':digest': tableKeys.deliveryPrefix('digest:'),
+      ':post': postId,
+    },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ledgerItemSchema.parse(item));
 }
