@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { familySchema } from '../functions/core/families/family';
 import { pushDeviceId } from '../functions/core/families/recipients';
-import { addToDigest } from '../functions/core/notify/ledger';
+import { addToDigest } from '../functions/core/notify/ledger-store';
 import { postPublished } from '../functions/core/notify/notification';
 import { digestSlot } from '../functions/core/notify/policy';
 import { PushSender, pushTopic } from '../functions/core/notify/push';

@@ -20,35 +20,55 @@ export interface Table {
 
 export interface TakeLease {
   key: Record<string, unknown>;
-  /** When the item is free to take, besides "held with an expired lease": `attribute_not_exists(pk)`, `#state = :uploaded`. */
-  free: string;
+  /**
+   * When the item is free to take, besides "held with an expired lease": `attribute_not_exists(pk)`,
+   * `#state = :uploaded`. Absent: only a lapsed lease is taken (a take-over of an item that must exist).
+   */
+  free?: string;
+  /**
+   * False: only a free item is taken, never a lapsed one. For a take that creates its item with what the
+   * new holder owns (a numbered claim, an outbox batch): taking over a lapsed one would overwrite what its
+   * holder owned; the take-over of those is the scheduler's or the sweeper's, a take without `free`.
+   */
+  takeOver?: boolean;
   /** The `state` of a held item. */
   held: string;
   now: Date;
   leaseMs: number;
+  /**
+   * A holder's lease counts as run out when it ended before this; default `now`. The sweeper, which
+   * presumes work younger than its grace to be in flight, passes now − grace.
+   */
+  lapsedBefore?: Date;
   /** More `SET` clauses made with the take (`progress = :zero`, `attempts = attempts + :one`). */
   set?: string[];
   names?: Record<string, string>;
   values?: Record<string, unknown>;
 }
 
+/** When a lease taken at `now` for `leaseMs` ends (what {@link takeLease} stamps, for index keys made with it). */
+export const leaseEnd = (now: Date, leaseMs: number) => new Date(now.getTime() + leaseMs).toISOString();
+
 export type LeaseAnswer =
   | { taken: true; item: Record<string, unknown> }
   | { taken: false; holder: Record<string, unknown> | undefined };
 
 export async function takeLease(table: Table, take: TakeLease): Promise<LeaseAnswer> {
+  const lapsed = take.takeOver === false ? [] : ['(#state = :held AND leaseUntil < :now)'];
+  const conditions = [...(take.free ? [`(${take.free})`] : []), ...lapsed];
+  if (conditions.length === 0) throw new Error('takeLease: a take needs a free condition or a lapsed lease to take over');
   try {
     const { Attributes } = await table.client.send(
       new UpdateCommand({
         TableName: table.name,
         Key: take.key,
         UpdateExpression: `SET ${['#state = :held', 'leaseUntil = :until', ...(take.set ?? [])].join(', ')}`,
-        ConditionExpression: `(${take.free}) OR (#state = :held AND leaseUntil < :now)`,
+        ConditionExpression: conditions.join(' OR '),
         ExpressionAttributeNames: { '#state': 'state', ...take.names },
         ExpressionAttributeValues: {
           ':held': take.held,
-          ':until': new Date(take.now.getTime() + take.leaseMs).toISOString(),
-          ':now': take.now.toISOString(),
+          ':until': leaseEnd(take.now, take.leaseMs),
+          ...(lapsed.length > 0 ? { ':now': (take.lapsedBefore ?? take.now).toISOString() } : {}),
           ...take.values,
         },
         ReturnValues: 'ALL_NEW',
@@ -98,6 +118,40 @@ export async function moveLease(table: Table, move: MoveLease): Promise<boolean>
           ':held': move.held,
           ...(bound ? { ':bound': bound } : {}),
         },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+export interface SettleLease {
+  key: Record<string, unknown>;
+  held: string;
+  /** The lease's end as its holder took it: a lease taken over since is not this holder's to settle. */
+  leaseUntil: string;
+  /** The state the holder leaves the item in (`done`). */
+  state: string;
+  /** Attributes that go with the lease (index entries); `leaseUntil` always goes. */
+  remove?: string[];
+}
+
+/**
+ * The holder finishes: the item leaves `held` for `state`, its lease with it. False when the lease was
+ * taken over meanwhile (the new holder finishes it) or the item was settled already.
+ */
+export async function settleLease(table: Table, settle: SettleLease): Promise<boolean> {
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: settle.key,
+        UpdateExpression: `SET #state = :state REMOVE ${['leaseUntil', ...(settle.remove ?? [])].join(', ')}`,
+        ConditionExpression: '#state = :held AND leaseUntil = :mine',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':state': settle.state, ':held': settle.held, ':mine': settle.leaseUntil },
       }),
     );
     return true;

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASE_ENDED, moveLease, takeLease } from '../../functions/aws/lease';
+import { LEASE_ENDED, moveLease, settleLease, takeLease } from '../../functions/aws/lease';
 import { tableOf } from '../../functions/core/deps';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
@@ -106,5 +106,123 @@ describe('one lease, one conditional write', () => {
       client.destroy();
       service.close();
     }
+  });
+});
+
+/**
+ * What notify's protocols needed of the primitive: a take that only creates its item (a numbered post
+ * claim, an outbox batch: taking over a lapsed one would overwrite what its holder owns), a take that
+ * only takes over (the scheduler's, which must not create), a lapse judged by the sweeper's cutoff
+ * rather than now (an outbox claim has no lease of its own: the sweeper's grace is it), and the holder
+ * settling its lease — refused once its lease was taken over.
+ */
+describe('the takes the notification protocols make', () => {
+  const table = () => tableOf(corridor.local.deps);
+  const keyOf = (name: string) => ({ pk: `LEASE#${Date.now()}#${name}`, sk: 'TEST' });
+  const get = async (k: Record<string, unknown>) =>
+    (
+      await corridor.local.deps.clients.dynamo.send(
+        new GetCommand({ TableName: corridor.local.deps.config.tableName, Key: k, ConsistentRead: true }),
+      )
+    ).Item;
+
+  it('creates an item once and never takes over a lapsed one, naming the holder it found', async () => {
+    const k = keyOf('create');
+    const create = (now: Date, owns: string) =>
+      takeLease(table(), {
+        key: k,
+        free: 'attribute_not_exists(pk)',
+        takeOver: false,
+        held: 'claimed',
+        now,
+        leaseMs: 60_000,
+        set: ['owns = :owns'],
+        values: { ':owns': owns },
+      });
+    expect(await create(at('2026-06-10T09:00:00Z'), 'families 1-40')).toMatchObject({
+      taken: true,
+      item: { state: 'claimed', owns: 'families 1-40', leaseUntil: '2026-06-10T09:01:00.000Z' },
+    });
+    // An hour later the lease has long lapsed: still refused, and what the first holder owns stays.
+    expect(await create(at('2026-06-10T10:00:00Z'), 'families 41-80')).toEqual({
+      taken: false,
+      holder: expect.objectContaining({ owns: 'families 1-40', state: 'claimed' }),
+    });
+    expect((await get(k))?.owns).toBe('families 1-40');
+  });
+
+  it('takes over only a lapsed lease, never creating a missing item', async () => {
+    const k = keyOf('takeover');
+    const takeOver = (now: Date) => takeLease(table(), { key: k, held: 'claimed', now, leaseMs: 60_000 });
+    expect(await takeOver(at('2026-06-10T09:00:00Z'))).toEqual({ taken: false, holder: undefined });
+    expect(await get(k)).toBeUndefined();
+    await takeLease(table(), {
+      key: k,
+      free: 'attribute_not_exists(pk)',
+      held: 'claimed',
+      now: at('2026-06-10T09:00:00Z'),
+      leaseMs: 60_000,
+    });
+    expect(await takeOver(at('2026-06-10T09:00:59Z'))).toMatchObject({ taken: false });
+    expect(await takeOver(at('2026-06-10T09:01:01Z'))).toMatchObject({
+      taken: true,
+      item: { leaseUntil: '2026-06-10T09:02:01.000Z' },
+    });
+  });
+
+  it('judges a lapse by the moment given (the sweeper passes now minus its grace)', async () => {
+    const k = keyOf('grace');
+    const claimedAt = at('2026-06-10T09:00:00Z');
+    await takeLease(table(), {
+      key: k,
+      free: 'attribute_not_exists(pk)',
+      takeOver: false,
+      held: 'claimed',
+      now: claimedAt,
+      leaseMs: 0,
+    });
+    const sweep = (now: Date, graceMs: number) =>
+      takeLease(table(), {
+        key: k,
+        held: 'claimed',
+        now,
+        leaseMs: 0,
+        lapsedBefore: new Date(now.getTime() - graceMs),
+      });
+    // One minute after the claim, with a two-minute grace: still presumed in flight.
+    expect(await sweep(at('2026-06-10T09:01:00Z'), 120_000)).toMatchObject({ taken: false });
+    // Three minutes after: taken over, and stamped with the moment of the take-over.
+    expect(await sweep(at('2026-06-10T09:03:00Z'), 120_000)).toMatchObject({
+      taken: true,
+      item: { leaseUntil: '2026-06-10T09:03:00.000Z' },
+    });
+    // A second sweeper that saw the old claim does not take it again.
+    expect(await sweep(at('2026-06-10T09:03:00Z'), 120_000)).toMatchObject({ taken: false });
+  });
+
+  it('lets the holder settle its lease, and only while it is still the lease it took', async () => {
+    const k = keyOf('settle');
+    const first = await takeLease(table(), {
+      key: k,
+      free: 'attribute_not_exists(pk)',
+      held: 'claimed',
+      now: at('2026-06-10T09:00:00Z'),
+      leaseMs: 60_000,
+      set: ['gsi1pk = :pending'],
+      values: { ':pending': 'TEST-PENDING' },
+    });
+    expect(first.taken).toBe(true);
+    const second = await takeLease(table(), { key: k, held: 'claimed', now: at('2026-06-10T09:02:00Z'), leaseMs: 60_000 });
+    expect(second.taken).toBe(true);
+    const settle = (leaseUntil: string) =>
+      settleLease(table(), { key: k, held: 'claimed', leaseUntil, state: 'done', remove: ['gsi1pk'] });
+    expect(await settle('2026-06-10T09:01:00.000Z')).toBe(false);
+    expect((await get(k))?.state).toBe('claimed');
+    expect(await settle('2026-06-10T09:03:00.000Z')).toBe(true);
+    const settled = await get(k);
+    expect(settled).toMatchObject({ state: 'done' });
+    expect(settled?.leaseUntil).toBeUndefined();
+    expect(settled?.gsi1pk).toBeUndefined();
+    expect(await settle('2026-06-10T09:03:00.000Z')).toBe(false);
   });
 });

@@ -2,9 +2,9 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { forgetFamilyInClaims } from '../notify/claims';
+import { forgetFamilyInClaims } from '../notify/claims-store';
 import { ledgerKeyIfAny } from '../notify/ledger';
-import { forgetFamilyInOutbox } from '../notify/outbox-records';
+import { forgetFamilyInOutbox } from '../notify/outbox-store';
 import { eraseFamily, type Family, partitionKeys, putMembership, updateFamily } from './family';
 
 /**

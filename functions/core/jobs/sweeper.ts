@@ -115,7 +115,8 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     if (item.type === 'outbox-plan') {
       await deps.queues.fanout({ kind: 'notify', postId: String(item.postId) });
       report.notificationsRedriven++;
-    } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item))) !== 'lost') report.notificationsRedriven++;
+    } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item), new Date(cutoff))) !== 'lost')
+      report.notificationsRedriven++;
   }
   for (const item of await stalled(deps, pendingPartitions.yearChange, cutoff)) {
     if (await resumeYearChange(deps, String(item.id))) report.yearChangesFinished++;

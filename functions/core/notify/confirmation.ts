@@ -1,11 +1,9 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { html } from '../channels/html';
 import type { Deps } from '../deps';
 import { addressIdOf, normalizeAddress } from '../families/recipients';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import { langAttributes, t } from '../i18n/messages';
+import { recordConfirmationSent } from './confirmation-store';
 import { sendEmail } from './email';
 import { getSecrets } from './secrets';
 import { parentLinks } from './signed-links';
@@ -82,23 +80,5 @@ export async function sendConfirmation(deps: Deps, request: ConfirmationRequest)
  */
 export async function claimConfirmationSlot(deps: Deps, addressId: string, target: string): Promise<boolean> {
   const now = deps.now();
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: {
-          ...tableKeys.confirmationSent(addressId, target),
-          type: 'confirmation-sent',
-          sentAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + 24 * 3600,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR sentAt < :recent',
-        ExpressionAttributeValues: { ':recent': new Date(now.getTime() - CONFIRMATION_INTERVAL_MS).toISOString() },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return recordConfirmationSent(deps, addressId, target, now, new Date(now.getTime() - CONFIRMATION_INTERVAL_MS));
 }

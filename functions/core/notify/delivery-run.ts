@@ -13,25 +13,22 @@ import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationOutcome, translationFor } from '../translate/post-translations';
-import { claimName, completeClaim, type PostClaim, startSendingBy, takeOverClaim } from './claims';
+import { claimName, type PostClaim, startSendingBy } from './claim-log';
+import { completeClaim, takeOverClaim } from './claims-store';
 import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
   type Claim,
-  claimDelivery,
-  claimedPostItem,
   type DeliveryOutcome,
   type DeliveryRecord,
   type LedgerItem,
   type LedgerKey,
-  ledgerItems,
   ledgerKeyName,
   ledgerKeyOf,
   type PostDeliveryKey,
   postsOf,
-  recordDeliveries,
-  scheduleInstant,
   subjectId,
 } from './ledger';
+import { claimDelivery, claimedPostItem, ledgerItems, recordDeliveries, scheduleInstant } from './ledger-store';
 import { digestEmail, digestPush, type NotifiedPost, postEmail, postPush } from './message';
 import { decide } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';
@@ -121,11 +118,10 @@ export class DeliveryRun {
 
   /**
    * Claims, sends and (in a batch, soon) records one waiting delivery (a due digest, a message held
-   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send. `seen` is the
-   * ledger item as the scheduler found it (a digest's posts), saving a read.
+   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send.
    */
-  async send(key: LedgerKey, family: Family, seen?: LedgerItem): Promise<Claim['result']> {
-    const claim = await claimDelivery(this.deps, key, seen);
+  async send(key: LedgerKey, family: Family): Promise<Claim['result']> {
+    const claim = await claimDelivery(this.deps, key);
     if (claim.result !== 'claimed') return claim.result;
     this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);

@@ -1,6 +1,7 @@
 import type { Deps } from '../deps';
 import { setPreferences } from '../families/family';
-import { ledgerKeyOf, retimeDigest, scheduledDigests } from './ledger';
+import { ledgerKeyOf } from './ledger';
+import { retimeDigest, scheduledDigests } from './ledger-store';
 import type { Preferences } from './preferences';
 import { zonedInstant } from './school-time';
 

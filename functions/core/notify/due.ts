@@ -1,17 +1,10 @@
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
-import { claimName, isClaimItem, type PostClaim, parseClaim } from './claims';
+import { claimName, isClaimItem, type PostClaim, parseClaim } from './claim-log';
 import { DeliveryRun } from './delivery-run';
-import {
-  dropDelivery,
-  duePending,
-  type LedgerItem,
-  type LedgerKey,
-  ledgerItemSchema,
-  ledgerKeyName,
-  ledgerKeyOf,
-} from './ledger';
+import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerKeyName, ledgerKeyOf } from './ledger';
+import { dropDelivery, duePending } from './ledger-store';
 import { inPool, SEND_CONCURRENCY } from './pool';
 
 /**
@@ -60,12 +53,12 @@ type DueHandler = (
 
 /** One handler per kind of due work; a new kind without one does not compile. */
 const dueHandlers: DueHandlers = {
-  delivery: async (run, deps, { item, key }, families, report) => {
+  delivery: async (run, deps, { key }, families, report) => {
     const family = families.get(key.familyId);
     try {
       if (!family)
         await dropDelivery(deps, key); // the family was erased
-      else if ((await run.send(key, family, item)) === 'claimed') report.sent++;
+      else if ((await run.send(key, family)) === 'claimed') report.sent++;
       else report.skipped++;
     } catch (error) {
       logger.error('delivery failed; a later run retries it', { delivery: ledgerKeyName(key), error });

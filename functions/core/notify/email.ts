@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { isPermanentRejection, sendSimpleEmail } from '../../aws/ses';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { oneLine } from '../security/text';
@@ -63,37 +63,29 @@ export function messageIdFor(deps: Deps, identity: string): string {
 export async function sendEmail(deps: Deps, message: EmailMessage): Promise<void> {
   const messageId = messageIdFor(deps, message.identity);
   try {
-    await deps.clients.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: message.fromName ? fromWithName(fromAddress(deps), message.fromName) : fromAddress(deps),
-        Destination: { ToAddresses: [message.to] },
-        ConfigurationSetName: deps.config.sesConfigurationSet,
-        Content: {
-          Simple: {
-            // One line whatever it was built from (a caption, a school's name): no header injection.
-            Subject: { Data: oneLine(message.subject), Charset: 'UTF-8' },
-            Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
-            Headers: [
-              { Name: 'Message-ID', Value: messageId },
-              { Name: 'References', Value: messageId },
-              { Name: 'Auto-Submitted', Value: 'auto-generated' },
-              // RFC 8058: mail providers show an "Unsubscribe" button that POSTs here, no page visit needed.
-              ...(message.unsubscribeUrl
-                ? [
-                    { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
-                    { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
-                  ]
-                : []),
-            ],
-          },
-        },
-      }),
-    );
+    await sendSimpleEmail(deps.clients.ses, {
+      from: message.fromName ? fromWithName(fromAddress(deps), message.fromName) : fromAddress(deps),
+      to: message.to,
+      configurationSet: deps.config.sesConfigurationSet,
+      // One line whatever it was built from (a caption, a school's name): no header injection.
+      subject: oneLine(message.subject),
+      html: message.html,
+      text: message.text,
+      headers: [
+        { Name: 'Message-ID', Value: messageId },
+        { Name: 'References', Value: messageId },
+        { Name: 'Auto-Submitted', Value: 'auto-generated' },
+        // RFC 8058: mail providers show an "Unsubscribe" button that POSTs here, no page visit needed.
+        ...(message.unsubscribeUrl
+          ? [
+              { Name: 'List-Unsubscribe', Value: `<${message.unsubscribeUrl}>` },
+              { Name: 'List-Unsubscribe-Post', Value: 'List-Unsubscribe=One-Click' },
+            ]
+          : []),
+      ],
+    });
   } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'MessageRejected' || name === 'BadRequestException') {
-      throw new EmailRejected(`SES refused the message: ${(error as Error).message}`);
-    }
+    if (isPermanentRejection(error)) throw new EmailRejected(`SES refused the message: ${(error as Error).message}`);
     throw error;
   }
 }

@@ -1,13 +1,10 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
-import { audienceSchema, type Post } from '../posts/post';
-import { getPostWithMedia, pendingPartitions } from '../posts/store';
+import type { Post } from '../posts/post';
+import { getPostWithMedia } from '../posts/store';
 import { postPublished } from './notification';
-import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
+import { BATCH_FAMILIES, type OutboxRecord } from './outbox-records';
+import { claimBatch, completePlan, createPlan, markSent, readPlan, readRecords, settleRecord, takeOver } from './outbox-store';
 
 /**
  * The notification outbox. When a post is first published, one notification per family it is meant for
@@ -17,60 +14,26 @@ import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, s
  *    live, fixes the audience at first publish: an edit never notifies anyone again. While open, the
  *    plan sits in the sweeper's index, so a lost `notify` job is re-sent.
  * 2. The `notify` job (after the post is live, so a slow outbox never delays "live") claims a **record**
- *    per batch of up to 40 families (outbox-records.ts) with a conditional put on the batch's number
- *    *before* sending, and marks it sent after (or, when some sends failed, notes which went). Families already in a batch are skipped, so only one
+ *    per batch of up to 40 families (outbox-records.ts, outbox-store.ts) with a take of the lease that
+ *    creates the batch's number *before* sending, and marks it sent after (or, when some sends failed,
+ *    notes which went). Families already in a batch are skipped, so only one
  *    claimant ever sends to a family. Then the plan is complete.
  * 3. A claimant that dies (or whose send fails) between claim and "sent" leaves a claimed record in the
- *    sweeper's index; the sweeper takes it over (a conditional write on the claim it saw) and sends the
- *    batch — or cancels it when the post was retracted meanwhile.
+ *    sweeper's index; once it is older than the sweeper's grace, the sweeper takes it over (the lease of
+ *    functions/aws/lease.ts: one sweeper wins) and sends the batch — or cancels it when the post was
+ *    retracted meanwhile.
  *
  * A crash after a send but before "sent" is recorded is the one case that repeats messages (up to the
  * batch's families); each carries its `key`, so delivery collapses the repeat (see notification.ts).
  */
-
-const planSchema = z.object({
-  postId: z.string(),
-  schoolId: z.string(),
-  audience: z.array(audienceSchema),
-  state: z.enum(['open', 'complete']),
-});
 
 /**
  * Fixes who hears about a post: called by the fan-out each time the channels show it; only the first
  * call (its first publish) writes the plan. Returns true while the plan is open (a `notify` job is due).
  */
 export async function planNotifications(deps: Deps, post: Post): Promise<boolean> {
-  const now = deps.now().toISOString();
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: {
-          ...tableKeys.outboxPlan(post.id),
-          type: 'outbox-plan',
-          postId: post.id,
-          schoolId: post.schoolId,
-          audience: post.audience,
-          state: 'open',
-          createdAt: now,
-          gsi1pk: pendingPartitions.notify,
-          gsi1sk: now,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  if (await createPlan(deps, post)) return true;
   return (await readPlan(deps, post.id))?.state === 'open';
-}
-
-async function readPlan(deps: Deps, postId: string) {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.outboxPlan(postId), ConsistentRead: true }),
-  );
-  return Item ? planSchema.parse(Item) : undefined;
 }
 
 /**
@@ -85,15 +48,7 @@ export async function notifyFamilies(deps: Deps, postId: string): Promise<void> 
     const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));
     await claimAndSend(deps, current.post, families.map((family) => family.id).sort());
   }
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.outboxPlan(postId),
-      UpdateExpression: 'SET #state = :complete REMOVE gsi1pk, gsi1sk',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':complete': 'complete' },
-    }),
-  );
+  await completePlan(deps, postId);
 }
 
 /**
@@ -148,8 +103,12 @@ async function sendBatch(deps: Deps, post: Post, record: OutboxRecord): Promise<
  * Finishes a record whose claimant died before settling it: takes the claim over (only one sweeper wins),
  * then sends its batch, or cancels it when the post is no longer published. Returns what happened.
  */
-export async function redriveNotification(deps: Deps, record: OutboxRecord): Promise<'sent' | 'cancelled' | 'lost'> {
-  const taken = await takeOver(deps, record);
+export async function redriveNotification(
+  deps: Deps,
+  record: OutboxRecord,
+  staleBefore: Date,
+): Promise<'sent' | 'cancelled' | 'lost'> {
+  const taken = await takeOver(deps, record, staleBefore);
   if (!taken) return 'lost';
   const current = await getPostWithMedia(deps, record.postId);
   if (current?.post.state !== 'published') {

@@ -1,9 +1,8 @@
-import { queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
-import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerItems, ledgerKeyName } from './ledger';
-import { readRecords } from './outbox-records';
+import { type LedgerItem, type LedgerKey, ledgerKeyName } from './ledger';
+import { digestsWithPost, ledgerItems } from './ledger-store';
+import { readRecords } from './outbox-store';
 import type { NotifyChannel } from './preferences';
 
 /**
@@ -106,18 +105,8 @@ async function familiesWithPostInDigest(deps: Deps, familyIds: string[], postId:
   for (let start = 0; start < familyIds.length; start += DIGEST_READ_CONCURRENCY) {
     await Promise.all(
       familyIds.slice(start, start + DIGEST_READ_CONCURRENCY).map(async (familyId) => {
-        const items = await queryAll(deps.clients.dynamo, {
-          TableName: deps.config.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :digest)',
-          FilterExpression: 'contains(postIds, :post)',
-          ExpressionAttributeValues: {
-            ':pk': tableKeys.familyPartition(familyId),
-            ':digest': tableKeys.deliveryPrefix('digest:'),
-            ':post': postId,
-          },
-          ConsistentRead: true,
-        });
-        const counted = items.map((item) => ledgerItemSchema.parse(item)).filter((item) => item.outcome !== 'off');
+        const items = await digestsWithPost(deps, familyId, postId);
+        const counted = items.filter((item) => item.outcome !== 'off');
         if (counted.length > 0) found.add(familyId);
       }),
     );

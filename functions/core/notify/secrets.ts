@@ -1,9 +1,7 @@
 import { createECDH, randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { createSecretsItem, readSecretsItem } from './secrets-store';
 
 /**
  * The keys parents' notifications depend on, generated once on first start and then kept for ever:
@@ -37,10 +35,8 @@ export function getSecrets(deps: Deps): Promise<Secrets> {
 
 async function loadOrCreate(deps: Deps): Promise<Secrets> {
   const read = async () => {
-    const { Item } = await deps.clients.dynamo.send(
-      new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.secrets, ConsistentRead: true }),
-    );
-    return Item ? secretsSchema.parse(Item) : undefined;
+    const item = await readSecretsItem(deps);
+    return item ? secretsSchema.parse(item) : undefined;
   };
   const existing = await read();
   if (existing) return existing;
@@ -57,19 +53,8 @@ async function loadOrCreate(deps: Deps): Promise<Secrets> {
     linkKey: randomBytes(32).toString('base64url'),
     createdAt: deps.now().toISOString(),
   };
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { ...tableKeys.secrets, type: 'secrets', ...created },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return created;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    const winner = await read(); // another process created them first: use theirs
-    if (!winner) throw error;
-    return winner;
-  }
+  if (await createSecretsItem(deps, created)) return created;
+  const winner = await read(); // another process created them first: use theirs
+  if (!winner) throw new Error('the notification secrets were created by another process but cannot be read back');
+  return winner;
 }

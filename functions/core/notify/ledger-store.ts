@@ -1,0 +1,242 @@
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, batchWriteAll, isConditionFailed, queryAll, queryPages } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import { leaseEnd, takeLease } from '../../aws/lease';
+import { type Deps, tableOf } from '../deps';
+import { pendingPartitions } from '../posts/store';
+import {
+  type Claim,
+  DELIVERY_LEASE_MS,
+  type DeliveryRecord,
+  type LedgerItem,
+  type LedgerKey,
+  ledgerExpiry,
+  ledgerItemSchema,
+  ledgerKeyName,
+  ledgerKeyOf,
+  type PostDeliveryKey,
+  subjectId,
+} from './ledger';
+
+/**
+ * The delivery ledger's storage (ledger.ts tells what an item means): items in the family's partition,
+ * `FAMILY#<family>` / `DELIVERY#<subject>#<channel>`, and the scheduled or claimed ones in the pending
+ * index under their due time or lease end.
+ */
+
+const itemKey = (key: LedgerKey) => tableKeys.delivery(key.familyId, subjectId(key.subject), key.channel);
+
+/** The pending-index sort key: due time first, then enough to make it unique. */
+const pendingSortKey = (at: string, key: LedgerKey) => `${at}#${key.familyId}#${subjectId(key.subject)}#${key.channel}`;
+
+/**
+ * Puts a post into a channel's digest for `date`, due at `dueAt`. False when that digest is already
+ * being sent or sent: the caller puts the post into the next one instead. Adding twice is harmless
+ * (a set), so a retried job cannot list a post twice.
+ */
+export async function addToDigest(
+  deps: Deps,
+  key: LedgerKey & { subject: { kind: 'digest' } },
+  postId: string,
+  dueAt: Date,
+): Promise<boolean> {
+  return schedule(deps, key, dueAt, postId);
+}
+
+/** Holds an instant message back until `dueAt` (the end of quiet hours). False if already handled. */
+export async function scheduleInstant(deps: Deps, key: LedgerKey & { subject: { kind: 'post' } }, dueAt: Date): Promise<boolean> {
+  return schedule(deps, key, dueAt, key.subject.postId);
+}
+
+async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string): Promise<boolean> {
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: itemKey(key),
+        UpdateExpression:
+          'SET #type = :type, #state = :scheduled, postIds = list_append(if_not_exists(postIds, :empty), :new), ' +
+          'dueAt = :due, gsi1pk = :pending, gsi1sk = :sortKey, expiresAt = if_not_exists(expiresAt, :expires)',
+        ConditionExpression:
+          '(attribute_not_exists(#state) OR #state = :scheduled) AND (attribute_not_exists(postIds) OR NOT contains(postIds, :postId))',
+        ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':type': 'delivery',
+          ':postId': postId,
+          ':scheduled': 'scheduled',
+          ':empty': [],
+          ':new': [postId],
+          ':due': dueAt.toISOString(),
+          ':pending': pendingPartitions.delivery,
+          ':sortKey': pendingSortKey(dueAt.toISOString(), key),
+          ':expires': ledgerExpiry(deps.now()),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  // Either the post is already in it (a retried job: done), or the item has moved on (claimed or sent).
+  const current = await readItem(deps, key);
+  return current?.state === 'scheduled' && current.postIds.includes(postId);
+}
+
+async function readItem(deps: Deps, key: LedgerKey): Promise<LedgerItem | undefined> {
+  const k = itemKey(key);
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk = :sk',
+      ExpressionAttributeValues: { ':pk': k.pk, ':sk': k.sk },
+      ConsistentRead: true,
+    }),
+  );
+  return Items[0] ? ledgerItemSchema.parse(Items[0]) : undefined;
+}
+
+/**
+ * Claims a waiting delivery before sending it: a digest that is due, a message held through quiet
+ * hours, or a claim whose sender crashed (its lease ended). `claimed` comes with the item as it now
+ * stands (a digest's final list of posts: once claimed, nothing more is added). `done`: already sent, or
+ * nothing waits under that key. `busy`: another sender holds a live claim (if it crashed, the scheduler
+ * re-drives the item when the lease ends). It never creates an item: a post's deliveries start life in
+ * its claim log (claims.ts), which is what decides, once, who sends each.
+ *
+ * One conditional write (the lease, functions/aws/lease.ts) that leaves the posts as they are: the item
+ * it returns is the digest as claimed, so no post added meanwhile is missed, and no read comes first.
+ */
+export async function claimDelivery(deps: Deps, key: LedgerKey): Promise<Claim> {
+  const now = deps.now();
+  const answer = await takeLease(tableOf(deps), {
+    key: itemKey(key),
+    free: '#state = :scheduled',
+    held: 'claimed',
+    now,
+    leaseMs: DELIVERY_LEASE_MS,
+    // In the pending index until recorded: if this sender dies, the scheduler re-drives it at lease end.
+    set: ['gsi1pk = :pending', 'gsi1sk = :sortKey', 'expiresAt = :expires'],
+    values: {
+      ':scheduled': 'scheduled',
+      ':pending': pendingPartitions.delivery,
+      ':sortKey': pendingSortKey(leaseEnd(now, DELIVERY_LEASE_MS), key),
+      ':expires': ledgerExpiry(now),
+    },
+  });
+  if (answer.taken) return { result: 'claimed', item: ledgerItemSchema.parse(answer.item) };
+  // Refused: nothing waits under that key, it is sent, or another sender holds a live claim.
+  return { result: answer.holder?.state === 'claimed' ? 'busy' : 'done' };
+}
+
+/** The ledger item of a delivery a post claim owns (claims.ts): it is first written when recorded. */
+export const claimedPostItem = (key: PostDeliveryKey): LedgerItem =>
+  ledgerItemSchema.parse({ ...itemKey(key), state: 'claimed' });
+
+/** The ledger items that exist among `keys` (strongly consistent), by {@link ledgerKeyName}. */
+export async function ledgerItems(deps: Deps, keys: LedgerKey[]): Promise<Map<string, LedgerItem>> {
+  const items = await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys.map(itemKey));
+  return new Map(
+    items.map((raw) => {
+      const item = ledgerItemSchema.parse(raw);
+      return [ledgerKeyName(ledgerKeyOf(item)), item];
+    }),
+  );
+}
+
+/**
+ * Records claimed deliveries as done, 25 per request. The claimant owns its items until then (nothing
+ * else writes them but a later claimant after the lease, who would record the same `done`; a post
+ * claim's deliveries are first written here), so a whole-item put is safe — and it takes one request
+ * per 25 messages instead of one each, which is what lets a single worker send hundreds a second.
+ */
+export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): Promise<void> {
+  const now = deps.now();
+  const puts = records.map(({ item, outcome }) => {
+    const { gsi1pk: _pk, gsi1sk: _sk, leaseUntil: _lease, ...rest } = item;
+    return {
+      PutRequest: {
+        Item: { ...rest, type: 'delivery', state: 'done', outcome, doneAt: now.toISOString(), expiresAt: ledgerExpiry(now) },
+      },
+    };
+  });
+  await batchWriteAll(deps.clients.dynamo, deps.config.tableName, puts);
+}
+
+/**
+ * Scheduled or claimed work due before `now`, oldest first, a page at a time: ledger items (digests due,
+ * quiet hours over, or a claim whose sender never recorded it) and post claims whose sender never
+ * finished them (claims.ts). Both kinds share the pending index; the caller tells them apart.
+ */
+export async function* duePending(deps: Deps, now: Date): AsyncGenerator<Record<string, unknown>[]> {
+  const pages = queryPages(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :bound',
+    // '~' sorts after '#': every key whose time is <= now.
+    ExpressionAttributeValues: { ':pk': pendingPartitions.delivery, ':bound': `${now.toISOString()}~` },
+  });
+  yield* pages;
+}
+
+/** The family's digests still collecting posts (to re-time them when the family changes its digest time). */
+export async function scheduledDigests(deps: Deps, familyId: string): Promise<LedgerItem[]> {
+  const { Items = [] } = await deps.clients.dynamo.send(
+    new QueryCommand({
+      TableName: deps.config.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: '#state = :scheduled',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':pk': tableKeys.familyPartition(familyId),
+        ':prefix': tableKeys.deliveryPrefix('digest:'),
+        ':scheduled': 'scheduled',
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) => ledgerItemSchema.parse(item));
+}
+
+/** Moves a still-collecting digest to a new due time (the family chose another digest time). */
+export async function retimeDigest(deps: Deps, item: LedgerItem, dueAt: Date): Promise<void> {
+  const key = ledgerKeyOf(item);
+  await deps.clients.dynamo
+    .send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: itemKey(key),
+        UpdateExpression: 'SET dueAt = :due, gsi1sk = :sortKey',
+        ConditionExpression: '#state = :scheduled',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':due': dueAt.toISOString(),
+          ':sortKey': pendingSortKey(dueAt.toISOString(), key),
+          ':scheduled': 'scheduled',
+        },
+      }),
+    )
+    .catch((error) => {
+      if (!isConditionFailed(error)) throw error; // it started sending meanwhile: nothing to move
+    });
+}
+
+/** Deletes a delivery that can never happen (its family was erased while it waited). */
+export async function dropDelivery(deps: Deps, key: LedgerKey): Promise<void> {
+  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: itemKey(key) }));
+}
+
+/** A family's digests (waiting or sent) that list `postId`. */
+export async function digestsWithPost(deps: Deps, familyId: string, postId: string): Promise<LedgerItem[]> {
+  const items = await queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :digest)',
+    FilterExpression: 'contains(postIds, :post)',
+    ExpressionAttributeValues: {
+      ':pk': tableKeys.familyPartition(familyId),
+      ':digest': tableKeys.deliveryPrefix('digest:'),
+      ':post': postId,
+    },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ledgerItemSchema.parse(item));
+}
