@@ -3,7 +3,7 @@ import type { Principal } from '../auth/tokens';
 import { toFeedEntry } from '../channels/entry';
 import { listRoster } from '../consent/roster';
 import type { Deps } from '../deps';
-import { listFamilies } from '../families/family';
+import { listMembershipItems } from '../families/store';
 import { getGuidelines } from '../guidelines/guidelines';
 import { schoolPostIds } from '../posts/school-posts-store';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
@@ -28,7 +28,8 @@ export async function exportSchool(deps: Deps, admin: Principal) {
     allPosts(deps, school.id),
     listRoster(deps, school.id),
     getGuidelines(deps, school.id),
-    listFamilies(deps, school.id),
+    // As stored, not parsed: an export gives what is held, even an item of an older shape.
+    listMembershipItems(deps, school.id),
   ]);
   await recordAudit(deps, school.id, admin, 'school_exported', school.id, { posts: posts.length });
   return {
