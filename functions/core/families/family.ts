@@ -167,7 +167,7 @@ export async function updateFamily(
     if (!item) return undefined;
     const before = familySchema.parse(item);
     const after = familySchema.parse(change(structuredClone(before)));
-    if (await replaceFamilyAt(deps, after, Number(item.revision ?? 0))) return { before, after };
+    if (await replaceFamilyAt(deps, familyId, after, Number(item.revision ?? 0))) return { before, after };
   }
   throw new Error(`family ${familyId} kept changing; try again`);
 }

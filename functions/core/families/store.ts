@@ -41,12 +41,12 @@ export async function getFamilyItems(deps: Deps, familyIds: string[]): Promise<I
  * Writes the family back only if nobody else wrote it since it was read at `revision` (optimistic
  * concurrency); the stored revision counts up. False when someone did.
  */
-export async function replaceFamilyAt(deps: Deps, family: { id: string } & Item, revision: number): Promise<boolean> {
+export async function replaceFamilyAt(deps: Deps, familyId: string, family: Item, revision: number): Promise<boolean> {
   try {
     await deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
-        Item: { ...tableKeys.familyRecord(family.id), type: 'family', ...family, revision: revision + 1 },
+        Item: { ...tableKeys.familyRecord(familyId), type: 'family', ...family, revision: revision + 1 },
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)',
         ExpressionAttributeValues: { ':revision': revision },
       }),
