@@ -120,3 +120,63 @@ export function sitePath(key: string): string {
     .map(encodeURIComponent)
     .join('/')}`;
 }
+
+/*
+ * ── Stores of approval/, audit/, auth/, consent/, data-protection/, families/, guidelines/, limits/,
+ * schools/, staff/ and translate/ (each folder's store.ts builds its keys here) ──
+ */
+
+/**
+ * Staff: a member lives in the school's staff partition (listing, the source of truth) and is pointed to
+ * from the address's partition (sign-in asks "which schools is this address staff at?" without a scan).
+ * Sessions and sign-in links are keyed by the hash of their secret, never the secret.
+ */
+export const staffKeys = {
+  staffOfSchool: (schoolId: string) => `SCHOOL#${schoolId}#STAFF`,
+  member: (schoolId: string, email: string) => ({ pk: `SCHOOL#${schoolId}#STAFF`, sk: `STAFF#${email}` }),
+  schoolsOfAddress: (email: string) => `STAFFADDRESS#${email}`,
+  address: (email: string, schoolId: string) => ({ pk: `STAFFADDRESS#${email}`, sk: `SCHOOL#${schoolId}` }),
+  session: (secretHash: string) => ({ pk: `SESSION#${secretHash}`, sk: 'SESSION' }),
+  magicLink: (secretHash: string) => ({ pk: `MAGICLINK#${secretHash}`, sk: 'MAGICLINK' }),
+} as const;
+
+/** A school's audit log: one partition, sorted by time (ISO timestamps sort as text), newest last. */
+export const auditKeys = {
+  log: (schoolId: string) => `SCHOOL#${schoolId}#AUDIT`,
+  /** `entryKey` is unique per entry (a sequence and random part, or a re-runnable step's own key). */
+  entry: (schoolId: string, at: string, entryKey: string) => ({ pk: `SCHOOL#${schoolId}#AUDIT`, sk: `${at}#${entryKey}` }),
+} as const;
+
+/** The consent roster: one partition per school, sorted by class then pupil. */
+export const rosterKeys = {
+  roster: (schoolId: string) => `SCHOOL#${schoolId}#PUPILS`,
+  pupil: (schoolId: string, classId: string, pupilId: string) => ({
+    pk: `SCHOOL#${schoolId}#PUPILS`,
+    sk: `${classId}#${pupilId}`,
+  }),
+} as const;
+
+/** Schools with a retention period, so the daily run reads one small partition instead of scanning. */
+export const retentionKeys = {
+  register: 'RETENTION#SCHOOLS',
+  registration: (schoolId: string) => ({ pk: 'RETENTION#SCHOOLS', sk: schoolId }),
+} as const;
+
+/** A school's guidelines, and who has read them (the composer shows them on first use). */
+export const guidelinesKeys = {
+  guidelines: (schoolId: string) => ({ pk: `SCHOOL#${schoolId}#GUIDELINES`, sk: 'GUIDELINES' }),
+  read: (schoolId: string, reader: string) => ({ pk: `SCHOOL#${schoolId}#GUIDELINES`, sk: `READ#${reader}` }),
+} as const;
+
+/** One counter item per (limit, key, window start); expired by the table's TTL. */
+export const rateKeys = {
+  window: (limitName: string, key: string, windowStart: number) => ({ pk: `RATE#${limitName}#${key}`, sk: String(windowStart) }),
+} as const;
+
+/** A new address or phone waiting for the family's approval, in the family's own partition. */
+export const familyKeys = {
+  pendingRecipient: (familyId: string, pendingId: string) => ({ pk: `FAMILY#${familyId}`, sk: `PENDING#${pendingId}` }),
+} as const;
+
+/** A school's leaving families, of every change of school year (each one: `tableKeys.leaver`). */
+export const leaversOfSchool = (schoolId: string) => tableKeys.leaver(schoolId, '').pk;

@@ -4,6 +4,7 @@ import { TranslateClient } from '@aws-sdk/client-translate';
 import { buildClients } from '../aws/clients';
 import { type Config, configFromEnv } from '../aws/config';
 import { gatheringSender, sqsBatchSend } from '../aws/sqs-batch';
+import { amazonTranslateText } from '../aws/translate';
 import type { Deps } from '../core/deps';
 import { objectCreatedEvent } from '../core/media/s3-event';
 import { amazonTranslator } from '../core/translate/amazon';
@@ -27,7 +28,9 @@ function buildAwsDeps(config: Config): Deps {
     config,
     clients,
     now: () => new Date(),
-    ...(config.translator === 'amazon' ? { translator: amazonTranslator(new TranslateClient({ region: config.region })) } : {}),
+    ...(config.translator === 'amazon'
+      ? { translator: amazonTranslator(amazonTranslateText(new TranslateClient({ region: config.region }))) }
+      : {}),
     queues: {
       fanout: (job) => sendTo(config.fanoutQueueUrl, job),
       media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),

@@ -1,5 +1,6 @@
 import { TranslateClient } from '@aws-sdk/client-translate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { amazonTranslateText } from '../../functions/aws/translate';
 import { amazonTranslator } from '../../functions/core/translate/amazon';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
 import {
@@ -35,7 +36,7 @@ const amazonClient = () =>
 
 describe('Amazon Translate (through @aws-sdk/client-translate, against a stand-in)', () => {
   it('sends each non-empty text as a signed TranslateText call and returns the translations in order', async () => {
-    const translator = amazonTranslator(amazonClient());
+    const translator = amazonTranslator(amazonTranslateText(amazonClient()));
     const out = await translator.translate({ texts: ['Sports day relay', '', 'The relay race'], from: 'en', to: 'pl' });
     expect(out).toEqual(['[pl] Sports day relay', '', '[pl] The relay race']);
     expect(amazon.requests.map((r) => r.texts[0])).toEqual(['Sports day relay', 'The relay race']);
@@ -49,7 +50,9 @@ describe('Amazon Translate (through @aws-sdk/client-translate, against a stand-i
 
   it('a service error reaches the caller as an error (the caller falls back to the original)', async () => {
     amazon.failFor('ur');
-    await expect(amazonTranslator(amazonClient()).translate({ texts: ['Hello'], from: 'en', to: 'ur' })).rejects.toMatchObject({
+    await expect(
+      amazonTranslator(amazonTranslateText(amazonClient())).translate({ texts: ['Hello'], from: 'en', to: 'ur' }),
+    ).rejects.toMatchObject({
       name: 'ServiceUnavailableException',
     });
   });

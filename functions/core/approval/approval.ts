@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
@@ -7,8 +6,9 @@ import { DomainError, type DomainErrorOptions } from '../errors';
 import { applyRevision } from '../posts/apply-revision';
 import { PostNotFound } from '../posts/edit';
 import { dropRevision } from '../posts/revision';
+import { postIdsAwaitingApproval } from '../posts/school-posts-store';
 import { lifecycleContext } from '../posts/settle';
-import { approvalPartition, getPostWithMedia, type PostWithMedia } from '../posts/store';
+import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { applyEvent } from '../posts/transition';
 import { notifySentBack } from './notify';
 
@@ -26,15 +26,8 @@ export class ApprovalConflict extends DomainError {
 
 /** The school's posts waiting for approval, oldest first, with their media (to look at before approving). */
 export async function pendingApprovals(deps: Deps, schoolId: string): Promise<PostWithMedia[]> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': approvalPartition(schoolId) },
-    }),
-  );
-  const posts = await Promise.all([...new Set(Items.map((item) => String(item.id)))].map((id) => getPostWithMedia(deps, id)));
+  const ids = await postIdsAwaitingApproval(deps, schoolId);
+  const posts = await Promise.all(ids.map((id) => getPostWithMedia(deps, id)));
   // The index is eventually consistent: check each post (or change to a post) is still waiting.
   return posts.filter((p): p is PostWithMedia => p !== undefined && isWaiting(p));
 }

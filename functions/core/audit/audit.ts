@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { appendAuditEntry, listAuditItems } from './store';
 
 /** Everything the audit log records. Adding an action is adding a word here. */
 export const auditActions = [
@@ -58,9 +57,6 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export type Actor = Pick<Principal, 'label' | 'tokenId'>;
 export const systemActor: Actor = { label: 'Corridor (automatic)', tokenId: 'system' };
 
-/** The school's log: one partition, sorted by time (ISO timestamps sort as text), newest last. */
-const auditPartition = (schoolId: string) => `SCHOOL#${schoolId}#AUDIT`;
-
 /**
  * Orders entries one process writes within the same millisecond (a post created, then confirmed); the
  * random part keeps two processes' entries apart.
@@ -91,26 +87,13 @@ export async function recordAudit(
     target,
     details,
   };
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { pk: auditPartition(schoolId), sk: `${entry.at}#${once?.key ?? entrySuffix()}`, type: 'audit', ...entry },
-        ...(once ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
-      }),
-    );
-  } catch (error) {
-    if (!(once && isConditionFailed(error))) throw error;
-  }
+  // The school's log is one partition sorted by time (ISO timestamps sort as text): see audit/store.ts.
+  await appendAuditEntry(deps, entry, once?.key ?? entrySuffix(), once !== undefined);
   return entry;
 }
 
 /** The school's log, oldest first, optionally from `since` (inclusive). */
 export async function listAudit(deps: Deps, schoolId: string, since?: string): Promise<AuditEntry[]> {
-  const items = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: since ? 'pk = :pk AND sk >= :since' : 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': auditPartition(schoolId), ...(since ? { ':since': since } : {}) },
-  });
+  const items = await listAuditItems(deps, schoolId, since);
   return items.map((item) => auditEntrySchema.parse(item));
 }

@@ -1,8 +1,7 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { hashSecret as hashToken, newSecret } from './secrets';
+import { getTokenItem, markTokenRevoked, putToken } from './store';
 
 export const roles = ['admin', 'staff'] as const;
 export const roleSchema = z.enum(roles);
@@ -54,19 +53,7 @@ export async function createToken(
   const token = newSecret(TOKEN_PREFIX);
   const tokenHash = hashToken(token);
   const tokenId = tokenHash.slice(0, 12);
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: {
-        ...tableKeys.token(tokenHash),
-        type: 'token',
-        tokenId,
-        ...input,
-        createdAt: deps.now().toISOString(),
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putToken(deps, tokenHash, { tokenId, ...input, createdAt: deps.now().toISOString() });
   return { token, tokenId };
 }
 
@@ -76,10 +63,7 @@ export async function createToken(
  */
 export async function authenticate(deps: Deps, token: string): Promise<Principal | Operator | undefined> {
   if (!token.startsWith(TOKEN_PREFIX) || token.length > 200) return undefined;
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.token(hashToken(token)) }),
-  );
-  const item = tokenItemSchema.safeParse(Item);
+  const item = tokenItemSchema.safeParse(await getTokenItem(deps, hashToken(token)));
   if (!item.success || item.data.revokedAt) return undefined;
   const { tokenId, label } = item.data;
   if (item.data.role === 'operator') return { role: 'operator', tokenId, label };
@@ -90,19 +74,5 @@ export const isOperator = (caller: Principal | Operator): caller is Operator => 
 
 /** Revokes a token at once; later requests with it are refused. */
 export async function revokeToken(deps: Deps, token: string): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.token(hashToken(token)),
-        UpdateExpression: 'SET revokedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':now': deps.now().toISOString() },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+  return markTokenRevoked(deps, hashToken(token));
 }

@@ -1,7 +1,6 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { queryAll } from '../../aws/dynamo';
 import type { Deps } from '../deps';
+import { listRosterItems, rosterPlace, writeRoster } from './store';
 
 /**
  * Photo consent as schools record it: `none` (no photos at all), `school` (seen by the school's own
@@ -29,20 +28,9 @@ export type Pupil = z.infer<typeof pupilSchema>;
 
 export const pupilName = (p: Pick<Pupil, 'firstName' | 'lastName'>) => `${p.firstName} ${p.lastName}`.trim();
 
-const rosterPartition = (schoolId: string) => `SCHOOL#${schoolId}#PUPILS`;
-const pupilKey = (p: Pick<Pupil, 'schoolId' | 'classId' | 'pupilId'>) => ({
-  pk: rosterPartition(p.schoolId),
-  sk: `${p.classId}#${p.pupilId}`,
-});
-
 /** The school's roster (every class), sorted by class then pupil. */
 export async function listRoster(deps: Deps, schoolId: string): Promise<Pupil[]> {
-  const items = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': rosterPartition(schoolId) },
-  });
-  return items.map((item) => pupilSchema.parse(item));
+  return (await listRosterItems(deps, schoolId)).map((item) => pupilSchema.parse(item));
 }
 
 /**
@@ -51,26 +39,7 @@ export async function listRoster(deps: Deps, schoolId: string): Promise<Pupil[]>
  */
 export async function replaceRoster(deps: Deps, schoolId: string, pupils: Pupil[]): Promise<void> {
   const before = await listRoster(deps, schoolId);
-  const keep = new Set(pupils.map((p) => pupilKey(p).sk));
-  const puts = pupils.map((p) => ({ PutRequest: { Item: { ...pupilKey(p), type: 'pupil', ...p } } }));
-  const deletes = before.filter((p) => !keep.has(pupilKey(p).sk)).map((p) => ({ DeleteRequest: { Key: pupilKey(p) } }));
-  await batchWrite(deps, puts);
-  await batchWrite(deps, deletes);
-}
-
-type WriteRequest = NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string][number];
-
-/** BatchWrite in chunks of 25 (DynamoDB's limit), re-sending anything it left unprocessed. */
-async function batchWrite(deps: Deps, requests: WriteRequest[]): Promise<void> {
-  for (let i = 0; i < requests.length; i += 25) {
-    let pending: WriteRequest[] = requests.slice(i, i + 25);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === 8) throw new Error('the table kept refusing roster writes; please try the import again');
-      const { UnprocessedItems } = await deps.clients.dynamo.send(
-        new BatchWriteCommand({ RequestItems: { [deps.config.tableName]: pending } }),
-      );
-      pending = UnprocessedItems?.[deps.config.tableName] ?? [];
-      if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-    }
-  }
+  const keep = new Set(pupils.map(rosterPlace));
+  const leavers = before.filter((p) => !keep.has(rosterPlace(p)));
+  await writeRoster(deps, pupils, leavers);
 }

@@ -1,11 +1,11 @@
-import { queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { listAudit, recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { toFeedEntry } from '../channels/entry';
 import { listRoster } from '../consent/roster';
 import type { Deps } from '../deps';
+import { listMembershipItems } from '../families/store';
 import { getGuidelines } from '../guidelines/guidelines';
+import { schoolPostIds } from '../posts/school-posts-store';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool } from '../schools/school';
 import { settingsOf } from '../schools/settings';
@@ -28,7 +28,8 @@ export async function exportSchool(deps: Deps, admin: Principal) {
     allPosts(deps, school.id),
     listRoster(deps, school.id),
     getGuidelines(deps, school.id),
-    partition(deps, `SCHOOL#${school.id}#FAMILIES`),
+    // As stored, not parsed: an export gives what is held, even an item of an older shape.
+    listMembershipItems(deps, school.id),
   ]);
   await recordAudit(deps, school.id, admin, 'school_exported', school.id, { posts: posts.length });
   return {
@@ -51,15 +52,7 @@ export async function exportSchool(deps: Deps, admin: Principal) {
 }
 
 async function allPosts(deps: Deps, schoolId: string): Promise<PostWithMedia[]> {
-  const pointers = await partition(deps, tableKeys.postsOfSchool(schoolId));
-  const posts = await Promise.all(pointers.map((p) => getPostWithMedia(deps, String(p.postId))));
+  const ids = await schoolPostIds(deps, schoolId);
+  const posts = await Promise.all(ids.map((id) => getPostWithMedia(deps, id)));
   return posts.filter((p): p is PostWithMedia => p !== undefined);
-}
-
-function partition(deps: Deps, pk: string): Promise<Record<string, unknown>[]> {
-  return queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-  });
 }

@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
 import { forgetFamilyInClaims } from '../notify/claims-store';
@@ -12,6 +9,19 @@ import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { isPublic } from '../posts/post';
 import { classSchema, getSchool, schoolIdSchema } from '../schools/school';
+import {
+  addressEntriesOfFamily,
+  deleteErasedItem,
+  deleteMembership,
+  familyPartitionKeys,
+  getFamilyItem,
+  getFamilyItems,
+  listMembershipItems,
+  putMembershipItem,
+  putNewFamily,
+  replaceFamilyAt,
+  type TableKey,
+} from './store';
 
 /**
  * A family: the parents of one or more children, following their children's classes — in one school
@@ -101,53 +111,36 @@ export async function createFamily(deps: Deps, input: z.input<typeof newFamilySc
     createdAt: deps.now().toISOString(),
   });
   await putMembership(deps, family, schoolId);
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...tableKeys.familyRecord(family.id), type: 'family', ...family },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putNewFamily(deps, family);
   return family;
 }
 
 /** Mirrors the family's classes at one school into that school's families partition. */
 export async function putMembership(deps: Deps, family: Family, schoolId: string): Promise<void> {
   const classIds = family.classes[schoolId];
-  const key = tableKeys.family(schoolId, family.id);
   if (!classIds) {
-    await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: key }));
+    await deleteMembership(deps, schoolId, family.id);
     return;
   }
   const membership: SchoolFamily = { id: family.id, schoolId, classIds, createdAt: family.createdAt };
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...key, type: 'school-family', ...membership } }),
-  );
+  await putMembershipItem(deps, membership);
 }
 
 /** The family, or undefined (never created, or erased). */
 export async function getFamily(deps: Deps, familyId: string): Promise<Family | undefined> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.familyRecord(familyId), ConsistentRead: true }),
-  );
-  return Item ? familySchema.parse(Item) : undefined;
+  const item = await getFamilyItem(deps, familyId);
+  return item ? familySchema.parse(item) : undefined;
 }
 
 /** Many families in as few requests as possible (delivery reads a queue batch or a digest page at once). */
 export async function getFamilies(deps: Deps, familyIds: string[]): Promise<Map<string, Family>> {
-  const keys = [...new Set(familyIds)].map((id) => tableKeys.familyRecord(id));
-  const families = (await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys)).map((item) => familySchema.parse(item));
+  const families = (await getFamilyItems(deps, familyIds)).map((item) => familySchema.parse(item));
   return new Map(families.map((family) => [family.id, family]));
 }
 
 /** Every family of a school with the classes it follows there (one partition, read page by page). */
 export async function listFamilies(deps: Deps, schoolId: string): Promise<SchoolFamily[]> {
-  const items = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': tableKeys.familiesOfSchool(schoolId) },
-    ConsistentRead: true,
-  });
+  const items = await listMembershipItems(deps, schoolId);
   return items.map((item) => schoolFamilySchema.parse(item));
 }
 
@@ -170,26 +163,11 @@ export async function updateFamily(
   change: (family: Family) => Family,
 ): Promise<{ before: Family; after: Family } | undefined> {
   for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
-    const { Item } = await deps.clients.dynamo.send(
-      new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.familyRecord(familyId), ConsistentRead: true }),
-    );
-    if (!Item) return undefined;
-    const before = familySchema.parse(Item);
+    const item = await getFamilyItem(deps, familyId);
+    if (!item) return undefined;
+    const before = familySchema.parse(item);
     const after = familySchema.parse(change(structuredClone(before)));
-    const revision = Number(Item.revision ?? 0);
-    try {
-      await deps.clients.dynamo.send(
-        new PutCommand({
-          TableName: deps.config.tableName,
-          Item: { ...tableKeys.familyRecord(familyId), type: 'family', ...after, revision: revision + 1 },
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)',
-          ExpressionAttributeValues: { ':revision': revision },
-        }),
-      );
-      return { before, after };
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    if (await replaceFamilyAt(deps, familyId, after, Number(item.revision ?? 0))) return { before, after };
   }
   throw new Error(`family ${familyId} kept changing; try again`);
 }
@@ -271,19 +249,14 @@ export async function setPreferences(deps: Deps, familyId: string, preferences: 
  */
 export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
   let deleted = 0;
-  const remove = async (Key: Record<string, unknown>) => {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new DeleteCommand({ TableName: deps.config.tableName, Key, ReturnValues: 'ALL_OLD' }),
-    );
-    if (Attributes) deleted++;
+  const remove = async (key: TableKey) => {
+    if (await deleteErasedItem(deps, key)) deleted++;
   };
-  for (const schoolId of Object.keys(family.classes)) await remove(tableKeys.family(schoolId, family.id));
+  for (const schoolId of Object.keys(family.classes)) if (await deleteMembership(deps, schoolId, family.id)) deleted++;
   for (const addressId of Object.keys(family.emails)) {
-    const notes = await partitionKeys(deps, tableKeys.addressOwnersPartition(addressId));
-    for (const key of notes.filter((k) => k.sk === `FAMILY#${family.id}` || String(k.sk).startsWith('CONFIRMATION#')))
-      await remove(key);
+    for (const key of await addressEntriesOfFamily(deps, addressId, family.id)) await remove(key);
   }
-  const own = await partitionKeys(deps, tableKeys.familyPartition(family.id), ['postIds']);
+  const own = await familyPartitionKeys(deps, family.id, ['postIds']);
   // The posts handed over to this family: an instant delivery's post, and the posts a digest collected.
   const postIds = new Set(
     own.flatMap((item) => {
@@ -296,20 +269,4 @@ export async function eraseFamily(deps: Deps, family: Family): Promise<number> {
   await forgetFamilyInClaims(deps, family.id, own);
   for (const { pk, sk } of own) await remove({ pk, sk });
   return deleted;
-}
-
-/** Every key of one partition, with the `extra` attributes asked for. */
-export async function partitionKeys(
-  deps: Deps,
-  pk: string,
-  extra: string[] = [],
-): Promise<({ pk: string; sk: string } & Record<string, unknown>)[]> {
-  const items = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': pk },
-    ProjectionExpression: ['pk', 'sk', ...extra].join(', '),
-    ConsistentRead: true,
-  });
-  return items.map((item) => ({ ...item, pk: String(item.pk), sk: String(item.sk) }));
 }

@@ -1,11 +1,10 @@
-import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { forgetFamilyInClaims } from '../notify/claims-store';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-store';
-import { eraseFamily, type Family, partitionKeys, putMembership, updateFamily } from './family';
+import { schoolsOfPosts } from '../posts/school-posts-store';
+import { eraseFamily, type Family, putMembership, updateFamily } from './family';
+import { deleteErasedItem, familyPartitionKeys, keepDigestPosts, type TableKey } from './store';
 
 /**
  * A school erases its own relationship with a family (an admin's erasure on request): the family's
@@ -22,11 +21,8 @@ export async function eraseFamilyAtSchool(
   const others = Object.keys(family.classes).filter((id) => id !== schoolId);
   if (others.length === 0) return { items: await eraseFamily(deps, family), familyErased: true };
   let items = 0;
-  const remove = async (Key: Record<string, unknown>) => {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new DeleteCommand({ TableName: deps.config.tableName, Key, ReturnValues: 'ALL_OLD' }),
-    );
-    if (Attributes) items++;
+  const remove = async (key: TableKey) => {
+    if (await deleteErasedItem(deps, key)) items++;
   };
   // The family record first: from now on nothing of this school's reaches it, even if the rest is cut short.
   const updated = await updateFamily(deps, family.id, (current) => {
@@ -37,14 +33,14 @@ export async function eraseFamilyAtSchool(
   await putMembership(deps, updated.after, schoolId); // no classes there: the membership item is deleted
   items++;
 
-  const own = await partitionKeys(deps, tableKeys.familyPartition(family.id), ['postIds']);
+  const own = await familyPartitionKeys(deps, family.id, ['postIds']);
   const ledger = own.flatMap((item) => {
     const key = ledgerKeyIfAny(item);
     return key
       ? [{ item, key, postIds: key.subject.kind === 'post' ? [key.subject.postId] : ((item.postIds as string[]) ?? []) }]
       : [];
   });
-  const schoolOf = await postSchools(deps, [...new Set(ledger.flatMap((l) => l.postIds))]);
+  const schoolOf = await schoolsOfPosts(deps, [...new Set(ledger.flatMap((l) => l.postIds))]);
   const ours = (postId: string) => schoolOf.get(postId) === schoolId;
   const erasedPosts = ledger.filter((l) => l.key.subject.kind === 'post' && l.postIds.every(ours));
   for (const { key } of erasedPosts)
@@ -61,25 +57,11 @@ export async function eraseFamilyAtSchool(
       continue;
     }
     // An evening digest that also carried another school's posts keeps only those.
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: { pk: item.pk, sk: item.sk },
-        UpdateExpression: 'SET postIds = :kept',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':kept': postIds.filter((id) => !ours(id)) },
-      }),
+    await keepDigestPosts(
+      deps,
+      item,
+      postIds.filter((id) => !ours(id)),
     );
   }
   return { items, familyErased: false };
-}
-
-/** Each post's school (a post no longer in the table is nobody's). */
-async function postSchools(deps: Deps, postIds: string[]): Promise<Map<string, string>> {
-  const items = await batchGetAll(
-    deps.clients.dynamo,
-    deps.config.tableName,
-    postIds.map((id) => tableKeys.post(id)),
-  );
-  return new Map(items.map((item) => [String(item.id), String(item.schoolId)]));
 }

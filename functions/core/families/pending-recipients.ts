@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { t } from '../i18n/messages';
 import { consumeRateLimit, type RateLimit, RateLimited } from '../limits/rate-limit';
@@ -12,6 +10,7 @@ import { APPROVE_LINK_TTL_S, keyedDigest, parentLinks } from '../notify/signed-l
 import { type Family, getFamily } from './family';
 import { messageFamily, type Reached } from './reach';
 import { addPushDevice, normalizeAddress, pushDeviceId } from './recipients';
+import { deletePendingRecipient, getPendingRecipientItem, putPendingRecipient } from './store';
 
 /**
  * A new address or phone asked for from the family's manage page. Whoever holds a manage link (perhaps a
@@ -30,11 +29,6 @@ export type PendingRecipient = z.infer<typeof pendingRecipientSchema>;
 
 /** A few requests an hour: two parents adding phones are fine; a held link cannot flood the family's inbox. */
 const ADD_RECIPIENT_PER_FAMILY: RateLimit = { name: 'add-recipient', limit: 5, windowSeconds: 3600 };
-
-const pendingKey = (familyId: string, pendingId: string) => ({
-  pk: tableKeys.familyPartition(familyId),
-  sk: `PENDING#${pendingId}`,
-});
 
 export type RecipientRequest =
   | { result: 'asked'; reached: Reached }
@@ -64,18 +58,11 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
   const pendingId = randomBytes(12).toString('base64url');
   const now = deps.now();
   const stored = recipient.kind === 'email' ? { ...recipient, address: normalizeAddress(recipient.address) } : recipient;
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: {
-        ...pendingKey(family.id, pendingId),
-        type: 'pending-recipient',
-        recipient: stored,
-        requestedAt: now.toISOString(),
-        expiresAt: Math.floor(now.getTime() / 1000) + APPROVE_LINK_TTL_S,
-      },
-    }),
-  );
+  await putPendingRecipient(deps, family.id, pendingId, {
+    recipient: stored,
+    requestedAt: now.toISOString(),
+    expiresAt: Math.floor(now.getTime() / 1000) + APPROVE_LINK_TTL_S,
+  });
   const locale = family.preferences.language;
   const address = stored.kind === 'email' ? stored.address : '';
   const reached = await messageFamily(deps, family, {
@@ -95,9 +82,7 @@ export async function requestRecipient(deps: Deps, family: Family, recipient: Pe
 
 /** What a pending request asks to add (to show on the approval page); undefined once used or expired. */
 export async function pendingRecipient(deps: Deps, familyId: string, pendingId: string): Promise<PendingRecipient | undefined> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: pendingKey(familyId, pendingId), ConsistentRead: true }),
-  );
+  const Item = await getPendingRecipientItem(deps, familyId, pendingId);
   if (!Item || Number(Item.expiresAt) * 1000 < deps.now().getTime()) return undefined;
   return pendingRecipientSchema.parse(Item.recipient);
 }
@@ -117,6 +102,6 @@ export async function approveRecipient(
   let confirmationSent = false;
   if (recipient.kind === 'push') await addPushDevice(deps, familyId, recipient.subscription);
   else confirmationSent = await sendConfirmation(deps, { address: recipient.address, familyId });
-  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: pendingKey(familyId, pendingId) }));
+  await deletePendingRecipient(deps, familyId, pendingId);
   return { added: recipient, confirmationSent };
 }

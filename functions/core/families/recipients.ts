@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { PushSubscriptionJson } from '../notify/push-subscription';
 import { getSecrets } from '../notify/secrets';
 import { keyedDigest } from '../notify/signed-links';
 import { type Family, updateFamily } from './family';
+import { addressOwners, deleteAddressOwner, putAddressOwner } from './store';
 
 /**
  * A family's recipients: the phones subscribed to web push and the confirmed email addresses. They are
@@ -57,12 +56,7 @@ export async function addEmail(deps: Deps, familyId: string, address: string): P
     emails: { ...family.emails, [addressId]: { address: normalizeAddress(address), confirmedAt: deps.now().toISOString() } },
   }));
   if (!updated) return undefined;
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...tableKeys.addressOwner(addressId, familyId), type: 'address-owner', familyId },
-    }),
-  );
+  await putAddressOwner(deps, addressId, familyId);
   return updated.after;
 }
 
@@ -72,22 +66,12 @@ export async function removeEmail(deps: Deps, familyId: string, addressId: strin
     const { [addressId]: _removed, ...emails } = family.emails;
     return { ...family, emails };
   });
-  await deps.clients.dynamo.send(
-    new DeleteCommand({ TableName: deps.config.tableName, Key: tableKeys.addressOwner(addressId, familyId) }),
-  );
+  await deleteAddressOwner(deps, addressId, familyId);
 }
 
 /** The families that confirmed this address (normally one). */
 export async function familiesOfAddress(deps: Deps, addressId: string): Promise<string[]> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :family)',
-      ExpressionAttributeValues: { ':pk': tableKeys.addressOwnersPartition(addressId), ':family': 'FAMILY#' },
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) => String(item.familyId));
+  return addressOwners(deps, addressId);
 }
 
 export type SuppressionReason = 'bounce' | 'complaint';

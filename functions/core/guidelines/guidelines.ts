@@ -1,8 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
+import { getGuidelinesItem, guidelinesReadAt, putGuidelines, putGuidelinesRead } from './store';
 
 /** What a school starts with until its head writes its own. */
 export const DEFAULT_GUIDELINES = `# Sharing pupils' work
@@ -25,14 +25,8 @@ export interface Guidelines {
   updatedBy?: string;
 }
 
-const guidelinesKey = (schoolId: string) => ({ pk: `SCHOOL#${schoolId}#GUIDELINES`, sk: 'GUIDELINES' });
-/** Who has read them (the composer shows them on first use). */
-const readKey = (schoolId: string, reader: string) => ({ pk: `SCHOOL#${schoolId}#GUIDELINES`, sk: `READ#${reader}` });
-
 export async function getGuidelines(deps: Deps, schoolId: string): Promise<Guidelines> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: guidelinesKey(schoolId) }),
-  );
+  const Item = await getGuidelinesItem(deps, schoolId);
   if (!Item) return { markdown: DEFAULT_GUIDELINES };
   return { markdown: String(Item.markdown), updatedAt: String(Item.updatedAt), updatedBy: String(Item.updatedBy) };
 }
@@ -41,29 +35,17 @@ export async function getGuidelines(deps: Deps, schoolId: string): Promise<Guide
 export async function saveGuidelines(deps: Deps, admin: Principal, raw: z.input<typeof guidelinesInputSchema>) {
   const { markdown } = guidelinesInputSchema.parse(raw);
   const updatedAt = deps.now().toISOString();
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...guidelinesKey(admin.schoolId), type: 'guidelines', markdown, updatedAt, updatedBy: admin.label },
-    }),
-  );
+  await putGuidelines(deps, admin.schoolId, { markdown, updatedAt, updatedBy: admin.label });
   await recordAudit(deps, admin.schoolId, admin, 'guidelines_changed', 'guidelines', { characters: markdown.length });
 }
 
-/** Records that a member of staff has read the current guidelines. */
+/** Records that a member of staff has read the current guidelines (the composer shows them on first use). */
 export async function markGuidelinesRead(deps: Deps, reader: Principal): Promise<void> {
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...readKey(reader.schoolId, reader.label), type: 'guidelines-read', readAt: deps.now().toISOString() },
-    }),
-  );
+  await putGuidelinesRead(deps, reader.schoolId, reader.label, deps.now().toISOString());
 }
 
 /** Whether this reader has read the guidelines since they last changed. */
 export async function hasReadGuidelines(deps: Deps, reader: Principal, guidelines: Guidelines): Promise<boolean> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: readKey(reader.schoolId, reader.label) }),
-  );
-  return Boolean(Item) && String(Item?.readAt) >= (guidelines.updatedAt ?? '');
+  const readAt = await guidelinesReadAt(deps, reader.schoolId, reader.label);
+  return readAt !== undefined && readAt >= (guidelines.updatedAt ?? '');
 }

@@ -1,9 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
 import { hashSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { DomainError } from '../errors';
+import { countUse } from './store';
 
 /** A fixed-window rate limit: at most `limit` uses per `windowSeconds`, per key. */
 export interface RateLimit {
@@ -50,19 +49,6 @@ export async function consumeRateLimit(deps: Deps, rule: RateLimit, key: string,
   const nowSeconds = Math.floor(deps.now().getTime() / 1000);
   const windowStart = nowSeconds - (nowSeconds % rule.windowSeconds);
   const windowEnd = windowStart + rule.windowSeconds;
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: { pk: `RATE#${rule.name}#${key}`, sk: String(windowStart) },
-        UpdateExpression: 'ADD #uses :one SET expiresAt = :expires, #type = :type',
-        ConditionExpression: 'attribute_not_exists(#uses) OR #uses < :limit',
-        ExpressionAttributeNames: { '#uses': 'uses', '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':limit': rule.limit, ':expires': windowEnd, ':type': 'rate-window' },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw new RateLimited(refusal, windowEnd - nowSeconds);
-    throw error;
-  }
+  const counted = await countUse(deps, { limitName: rule.name, key, start: windowStart, end: windowEnd, limit: rule.limit });
+  if (!counted) throw new RateLimited(refusal, windowEnd - nowSeconds);
 }

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { storeOutputs } from '../media/outputs';
 import { renderArtwork } from './artwork-image';
 import { type Artwork, getSchool, type School } from './school';
+import { logoBytes, setArtwork } from './store';
 
 /** Bump when the drawing changes: every school's artwork is then made again on its next publish. */
 const ARTWORK_VERSION = 2;
@@ -17,13 +14,6 @@ export const artworkSource = (school: Pick<School, 'name' | 'accent' | 'logo'>) 
     .update([ARTWORK_VERSION, school.name, school.accent ?? '', school.logo?.image.key ?? ''].join('\u0000'))
     .digest('base64url')
     .slice(0, 22);
-
-/** The stored logo's bytes (the pipeline's JPEG, already without metadata), read back from the site bucket. */
-async function logoBytes(deps: Deps, school: School): Promise<Buffer | undefined> {
-  if (!school.logo) return undefined;
-  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.config.siteBucket, Key: school.logo.image.key }));
-  return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
 
 /**
  * The school with current artwork: drawn and stored on first use and whenever its name, accent or logo
@@ -41,25 +31,12 @@ export async function withArtwork(deps: Deps, school: School): Promise<School> {
     await renderArtwork({
       name: school.name,
       ...(school.accent ? { accent: school.accent } : {}),
-      ...(school.logo ? { logo: await logoBytes(deps, school) } : {}),
+      ...(school.logo ? { logo: await logoBytes(deps, school.logo.image.key) } : {}),
     }),
   );
   if (!image || !icon || !favicon) throw new Error('artwork rendering gave fewer files than expected');
   const artwork: Artwork = { source, image, icon, favicon };
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.school(school.id),
-        UpdateExpression: 'SET artwork = :artwork',
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(artwork) OR artwork.#source <> :source)',
-        ExpressionAttributeNames: { '#source': 'source' },
-        ExpressionAttributeValues: { ':artwork': artwork, ':source': source },
-      }),
-    );
-    return { ...school, artwork };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    return (await getSchool(deps, school.id)) ?? school;
-  }
+  if (await setArtwork(deps, school.id, artwork)) return { ...school, artwork };
+  // Another worker stored its (identical) drawing first: use its record, so every document names the same files.
+  return (await getSchool(deps, school.id)) ?? school;
 }

@@ -1,7 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { channel } from '../channels/channels';
@@ -9,6 +6,7 @@ import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { classIdFor, classSchema, getSchool, type SchoolClass } from './school';
+import { appendClass, setClassAt } from './store';
 
 /** A class change the admin can correct, with the words to show them. */
 export class ClassChangeRefused extends DomainError {
@@ -45,20 +43,7 @@ export async function addClass(deps: Deps, admin: Principal, raw: z.input<typeof
       ),
       name,
     });
-    try {
-      await deps.clients.dynamo.send(
-        new UpdateCommand({
-          TableName: deps.config.tableName,
-          Key: tableKeys.school(school.id),
-          UpdateExpression: 'SET classes = list_append(classes, :klass)',
-          ConditionExpression: 'size(classes) = :count',
-          ExpressionAttributeValues: { ':klass': [klass], ':count': school.classes.length },
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailed(error)) continue;
-      throw error;
-    }
+    if (!(await appendClass(deps, school.id, klass, school.classes.length))) continue;
     await recordAudit(deps, school.id, admin, 'class_added', klass.id, { name: klass.name });
     return klass;
   }
@@ -85,21 +70,8 @@ export async function changeClass(
     if (same) throw new ClassChangeRefused(`There is already a class called "${same.name}".`);
   }
   const after = classSchema.parse({ ...klass, ...change });
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.school(school.id),
-        UpdateExpression: `SET classes[${index}].#name = :name, classes[${index}].archived = :archived`,
-        ConditionExpression: `classes[${index}].id = :id`,
-        ExpressionAttributeNames: { '#name': 'name' },
-        ExpressionAttributeValues: { ':name': after.name, ':archived': after.archived, ':id': classId },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  if (!(await setClassAt(deps, school.id, index, classId, after)))
     throw new ClassChangeRefused('The classes changed a moment ago; reload them and try again.');
-  }
   if (after.name !== klass.name) {
     await recordAudit(deps, school.id, admin, 'class_renamed', classId, { from: klass.name, to: after.name });
     await renderChannel(deps, channel.class(school.id, classId));

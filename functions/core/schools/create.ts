@@ -1,7 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { type Actor, recordAudit } from '../audit/audit';
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
@@ -10,16 +7,8 @@ import { DomainError, type DomainStatus } from '../errors';
 import { inviteStaff } from '../staff/invite';
 import { emailSchema } from '../staff/staff';
 import { renderSchoolChannels } from './pages';
-import {
-  classIdFor,
-  getSchool,
-  listSchool,
-  type School,
-  schoolIdSchema,
-  schoolSchema,
-  timezoneSchema,
-  updateSchoolFields,
-} from './school';
+import { classIdFor, getSchool, type School, schoolIdSchema, schoolSchema, timezoneSchema, updateSchoolFields } from './school';
+import { listSchoolItems, putSchoolItem } from './store';
 import { getTrust } from './trust';
 import { resyncWall } from './wall';
 
@@ -103,19 +92,8 @@ export async function createSchool(deps: Deps, actor: Actor, raw: NewSchool): Pr
     classes,
     trustId: input.trustId,
   });
-  await listSchool(deps, school.id);
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { ...tableKeys.school(school.id), type: 'school', ...school },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  if (!(await putSchoolItem(deps, school, true)))
     throw new SchoolExists(`There is already a school "${school.id}". Choose another id.`);
-  }
   await recordAudit(deps, school.id, actor, 'school_created', school.id, {
     name: school.name,
     classes: school.classes.map((c) => c.name),
@@ -129,16 +107,7 @@ export async function createSchool(deps: Deps, actor: Actor, raw: NewSchool): Pr
 
 /** Every school, by id. */
 export async function listSchools(deps: Deps): Promise<School[]> {
-  const pointers = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': tableKeys.schoolsIndex },
-  });
-  const items = await batchGetAll(
-    deps.clients.dynamo,
-    deps.config.tableName,
-    pointers.map((p) => tableKeys.school(String(p.sk))),
-  );
+  const items = await listSchoolItems(deps);
   return items.map((item) => schoolSchema.parse(item)).sort((a, b) => a.id.localeCompare(b.id));
 }
 

@@ -1,11 +1,9 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { getSchool, type SchoolClass } from './school';
+import { bumpJoinGeneration } from './store';
 
 /** Another rotation of the same class's join link won the race; the caller is told, not silently outvoted. */
 export class JoinLinkConflict extends DomainError {
@@ -30,21 +28,7 @@ export async function rotateJoinLink(deps: Deps, admin: Principal, classId: stri
   const index = school?.classes.findIndex((k) => k.id === classId) ?? -1;
   const klass = school?.classes[index];
   if (!klass) return undefined;
-  const generation = `classes[${index}].joinGeneration`;
-  // A class stored before links could be rotated has no generation yet: it is at 0.
-  const unchanged = `${generation} = :seen${klass.joinGeneration === 0 ? ` OR attribute_not_exists(${generation})` : ''}`;
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.school(admin.schoolId),
-        UpdateExpression: `SET ${generation} = :next`,
-        ConditionExpression: `classes[${index}].id = :classId AND (${unchanged})`,
-        ExpressionAttributeValues: { ':classId': classId, ':seen': klass.joinGeneration, ':next': klass.joinGeneration + 1 },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+  if (!(await bumpJoinGeneration(deps, admin.schoolId, index, classId, klass.joinGeneration))) {
     throw new JoinLinkConflict(
       `Someone else changed ${klass.name}'s join link a moment ago. Reload the join links and use the current one.`,
     );

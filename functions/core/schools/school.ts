@@ -1,9 +1,11 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { storedOutputSchema } from '../media/media';
 import { accentSchema, logoSchema, welcomeSchema } from './look/look';
+import { getSchoolItem, putSchoolItem } from './store';
+
+/** Field-level writes of a school, for its settings, look and roster state (schools/store.ts). */
+export { updateSchoolFields } from './store';
 
 /** A school keeps posts at least a month (a shorter setting is surely a typo) and at most ten years. */
 export const MIN_RETENTION_DAYS = 30;
@@ -117,10 +119,8 @@ export type School = z.infer<typeof schoolSchema>;
 
 /** Loads a school, or undefined when there is none with that id. */
 export async function getSchool(deps: Deps, schoolId: string): Promise<School | undefined> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.school(schoolId) }),
-  );
-  return Item ? schoolSchema.parse(Item) : undefined;
+  const item = await getSchoolItem(deps, schoolId);
+  return item ? schoolSchema.parse(item) : undefined;
 }
 
 /**
@@ -139,18 +139,8 @@ export async function putSchool(deps: Deps, input: z.input<typeof schoolSchema>)
     }),
   );
   const school: School = { ...parsed, ...kept };
-  await listSchool(deps, school.id);
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.school(school.id), type: 'school', ...school } }),
-  );
+  await putSchoolItem(deps, school);
   return school;
-}
-
-/** Puts the school in the operators' list (before the school itself: a listed id with no school is skipped). */
-export async function listSchool(deps: Deps, schoolId: string): Promise<void> {
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.schoolPointer(schoolId), schoolId } }),
-  );
 }
 
 /** A class's id from its name: "Year 1" → "year-1", unique among `taken` ("-2", "-3" … when needed). */
@@ -166,33 +156,4 @@ export function classIdFor(name: string, taken: Iterable<string>): string {
   let id = base;
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   return id;
-}
-
-/**
- * Sets and removes top-level fields of an existing school in one write, leaving the rest untouched
- * (`condition` adds to "the school exists").
- */
-export async function updateSchoolFields(
-  deps: Deps,
-  schoolId: string,
-  sets: Record<string, unknown>,
-  removes: string[] = [],
-  condition?: { expression: string; values: Record<string, unknown>; names?: Record<string, string> },
-): Promise<void> {
-  const entries = Object.entries(sets);
-  if (entries.length + removes.length === 0) return;
-  const names = Object.fromEntries([...entries.map(([key]) => key), ...removes].map((key, i) => [`#f${i}`, key]));
-  const set = entries.map((_, i) => `#f${i} = :v${i}`).join(', ');
-  const remove = removes.map((_, i) => `#f${entries.length + i}`).join(', ');
-  const values = { ...Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])), ...condition?.values };
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.school(schoolId),
-      UpdateExpression: `${set ? `SET ${set}` : ''}${remove ? ` REMOVE ${remove}` : ''}`,
-      ConditionExpression: `attribute_exists(pk)${condition ? ` AND (${condition.expression})` : ''}`,
-      ExpressionAttributeNames: { ...names, ...condition?.names },
-      ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
-    }),
-  );
 }

@@ -1,11 +1,9 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
+import { createTrustItem, getTrustItem, listTrustItems, putTrustItem } from './store';
 
 /** A trust or local authority: groups schools for a regional wall of their public posts. */
 export const trustSchema = z.object({
@@ -25,25 +23,13 @@ export class TrustExists extends DomainError {
 }
 
 export async function getTrust(deps: Deps, trustId: string): Promise<Trust | undefined> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.trust(trustId) }),
-  );
-  return Item ? trustSchema.parse(Item) : undefined;
-}
-
-/** Puts the trust in the operators' list. */
-async function listTrust(deps: Deps, trustId: string): Promise<void> {
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trustId), trustId } }),
-  );
+  const item = await getTrustItem(deps, trustId);
+  return item ? trustSchema.parse(item) : undefined;
 }
 
 /** Creates or replaces a trust (and lists it). */
 export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
-  await listTrust(deps, trust.id);
-  await deps.clients.dynamo.send(
-    new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust } }),
-  );
+  await putTrustItem(deps, trust);
 }
 
 /**
@@ -52,31 +38,13 @@ export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
  */
 export async function createTrust(deps: Deps, raw: z.input<typeof trustSchema>): Promise<Trust> {
   const trust = trustSchema.parse(raw);
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
-  }
-  await listTrust(deps, trust.id);
+  if (!(await createTrustItem(deps, trust))) throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
   await renderChannel(deps, channel.wall(trust.id));
   return trust;
 }
 
 /** Every trust, by id. */
 export async function listTrusts(deps: Deps): Promise<Trust[]> {
-  const pointers = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': tableKeys.trustsIndex },
-  });
-  const keys = pointers.map((p) => tableKeys.trust(String(p.sk)));
-  const items = await batchGetAll(deps.clients.dynamo, deps.config.tableName, keys);
+  const items = await listTrustItems(deps);
   return items.map((item) => trustSchema.parse(item)).sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -1,9 +1,7 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, queryPages } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { isPublic } from '../posts/post';
-import { getPostWithMedia, pendingPartitions } from '../posts/store';
+import { requeuePublishedPost, schoolPostIdPages } from '../posts/school-posts-store';
+import { getPostWithMedia } from '../posts/store';
 
 /**
  * After a school joined or left its trust's wall: every published public post of the school gets a new
@@ -13,37 +11,12 @@ import { getPostWithMedia, pendingPartitions } from '../posts/store';
  */
 export async function resyncWall(deps: Deps, schoolId: string): Promise<number> {
   let count = 0;
-  const pages = queryPages(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': tableKeys.postsOfSchool(schoolId) },
-  });
-  for await (const page of pages) {
-    for (const pointer of page) {
-      const current = await getPostWithMedia(deps, String(pointer.postId));
+  for await (const page of schoolPostIdPages(deps, schoolId)) {
+    for (const postId of page) {
+      const current = await getPostWithMedia(deps, postId);
       if (current?.post.state !== 'published' || !isPublic(current.post.audience)) continue;
-      try {
-        await deps.clients.dynamo.send(
-          new UpdateCommand({
-            TableName: deps.config.tableName,
-            Key: tableKeys.post(current.post.id),
-            UpdateExpression: 'SET version = version + :one, gsi1pk = :fanout, gsi1sk = :now',
-            ConditionExpression: '#state = :published AND version = :version',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':fanout': pendingPartitions.fanout,
-              ':now': deps.now().toISOString(),
-              ':published': 'published',
-              ':version': current.post.version,
-            },
-          }),
-        );
-      } catch (error) {
-        // Changed meanwhile (edited, retracted): that change has its own job, which reads the school anew.
-        if (isConditionFailed(error)) continue;
-        throw error;
-      }
+      // Changed meanwhile (edited, retracted): that change has its own job, which reads the school anew.
+      if (!(await requeuePublishedPost(deps, current.post.id, current.post.version))) continue;
       await deps.queues.fanout({ kind: 'publish', postId: current.post.id });
       count++;
     }

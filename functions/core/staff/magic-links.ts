@@ -1,8 +1,7 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
 import { hashSecret, newSecret } from '../auth/secrets';
 import type { Deps } from '../deps';
+import { getMagicLinkItem, putMagicLink, useMagicLink } from './store';
 
 /** A sign-in link works once, for a short time: long enough to switch to the mail app and back. */
 export const SIGN_IN_LINK_SECONDS = 15 * 60;
@@ -30,7 +29,6 @@ export const linkRefusalMessages: Record<LinkRefusal, string> = {
   expired: 'This sign-in link has expired. Links work for 15 minutes; ask for a new one.',
 };
 
-const linkKey = (secret: string) => ({ pk: `MAGICLINK#${hashSecret(secret)}`, sk: 'MAGICLINK' });
 const MAX_SECRET_LENGTH = 100;
 
 /** Issues a link for one address at one school; only its hash is stored. Returns the secret, once. */
@@ -41,23 +39,14 @@ export async function issueMagicLink(
   const secret = newSecret();
   const seconds = input.purpose === 'invitation' ? INVITATION_LINK_SECONDS : SIGN_IN_LINK_SECONDS;
   const expiresAt = Math.floor(deps.now().getTime() / 1000) + seconds;
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...linkKey(secret), type: 'magic-link', ...input, expiresAt },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putMagicLink(deps, hashSecret(secret), { ...input, expiresAt });
   return { secret, expiresAt: new Date(expiresAt * 1000) };
 }
 
 /** Reads a link without using it (the confirmation page), or says why it would be refused. */
 export async function peekMagicLink(deps: Deps, secret: string): Promise<MagicLink | LinkRefusal> {
   if (secret.length > MAX_SECRET_LENGTH) return 'unknown';
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: linkKey(secret), ConsistentRead: true }),
-  );
-  const link = linkItemSchema.safeParse(Item);
+  const link = linkItemSchema.safeParse(await getMagicLinkItem(deps, hashSecret(secret)));
   if (!link.success) return 'unknown';
   if (link.data.usedAt) return 'used';
   if (link.data.expiresAt <= deps.now().getTime() / 1000) return 'expired';
@@ -70,21 +59,9 @@ export async function peekMagicLink(deps: Deps, secret: string): Promise<MagicLi
  */
 export async function redeemMagicLink(deps: Deps, secret: string): Promise<MagicLink | LinkRefusal> {
   if (secret.length > MAX_SECRET_LENGTH) return 'unknown';
-  try {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: linkKey(secret),
-        UpdateExpression: 'SET usedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt) AND expiresAt > :nowSeconds',
-        ExpressionAttributeValues: { ':now': deps.now().toISOString(), ':nowSeconds': deps.now().getTime() / 1000 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return linkItemSchema.parse(Attributes);
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    const refusal = await peekMagicLink(deps, secret);
-    return typeof refusal === 'string' ? refusal : 'used';
-  }
+  const used = await useMagicLink(deps, hashSecret(secret));
+  if (used) return linkItemSchema.parse(used);
+  // Refused: say why (unknown, used or expired) from the link as it stands.
+  const refusal = await peekMagicLink(deps, secret);
+  return typeof refusal === 'string' ? refusal : 'used';
 }

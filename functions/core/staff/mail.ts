@@ -1,4 +1,4 @@
-import { SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { sendPlainEmail } from '../../aws/mail';
 import type { Deps } from '../deps';
 import { oneLine } from '../security/text';
 
@@ -14,17 +14,11 @@ export interface StaffEmail {
 
 /** Sends one plain-text email to a member of staff through SES. */
 export async function sendStaffEmail(deps: Deps, email: StaffEmail): Promise<void> {
-  await deps.clients.ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: deps.config.emailFrom ?? LOCAL_SENDER,
-      Destination: { ToAddresses: [email.to] },
-      Content: {
-        Simple: {
-          // One line whatever it was built from (a post's caption, a send-back reason): no header injection.
-          Subject: { Data: oneLine(email.subject), Charset: 'UTF-8' },
-          Body: { Text: { Data: email.text, Charset: 'UTF-8' } },
-        },
-      },
-    }),
-  );
+  await sendPlainEmail(deps.clients.ses, {
+    from: deps.config.emailFrom ?? LOCAL_SENDER,
+    to: email.to,
+    // One line whatever it was built from (a post's caption, a send-back reason): no header injection.
+    subject: oneLine(email.subject),
+    text: email.text,
+  });
 }

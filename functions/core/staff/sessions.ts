@@ -1,9 +1,9 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { hashSecret, newSecret } from '../auth/secrets';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import { getStaffMember, type StaffMember } from './staff';
+import { deleteSession, getSessionItem, putSession } from './store';
 
 /** A phone stays signed in for a month of school; a removed member is refused at their next request. */
 export const SESSION_SECONDS = 30 * 24 * 60 * 60;
@@ -18,8 +18,6 @@ const sessionItemSchema = z.object({
   expiresAt: z.number(),
 });
 
-const sessionKey = (secret: string) => ({ pk: `SESSION#${hashSecret(secret)}`, sk: 'SESSION' });
-
 export interface Session {
   principal: Principal;
   csrfToken: string;
@@ -29,32 +27,21 @@ export interface Session {
 export async function startSession(deps: Deps, member: StaffMember): Promise<{ secret: string; csrfToken: string }> {
   const secret = newSecret();
   const csrfToken = newSecret();
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: {
-        ...sessionKey(secret),
-        type: 'session',
-        schoolId: member.schoolId,
-        email: member.email,
-        memberId: member.memberId,
-        csrfToken,
-        createdAt: deps.now().toISOString(),
-        expiresAt: Math.floor(deps.now().getTime() / 1000) + SESSION_SECONDS,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putSession(deps, hashSecret(secret), {
+    schoolId: member.schoolId,
+    email: member.email,
+    memberId: member.memberId,
+    csrfToken,
+    createdAt: deps.now().toISOString(),
+    expiresAt: Math.floor(deps.now().getTime() / 1000) + SESSION_SECONDS,
+  });
   return { secret, csrfToken };
 }
 
 /** The caller behind a session cookie, with the member's current role; undefined when it no longer holds. */
 export async function authenticateSession(deps: Deps, secret: string): Promise<Session | undefined> {
   if (secret.length > 100) return undefined;
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: sessionKey(secret), ConsistentRead: true }),
-  );
-  const session = sessionItemSchema.safeParse(Item);
+  const session = sessionItemSchema.safeParse(await getSessionItem(deps, hashSecret(secret)));
   if (!session.success || session.data.expiresAt <= deps.now().getTime() / 1000) return undefined;
   const member = await getStaffMember(deps, session.data.schoolId, session.data.email);
   if (!member || member.memberId !== session.data.memberId) return undefined;
@@ -71,5 +58,5 @@ export async function authenticateSession(deps: Deps, secret: string): Promise<S
 
 /** Ends a session (sign out). */
 export async function endSession(deps: Deps, secret: string): Promise<void> {
-  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: sessionKey(secret) }));
+  await deleteSession(deps, hashSecret(secret));
 }

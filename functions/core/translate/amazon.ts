@@ -1,11 +1,11 @@
-import { TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
+import { amazonTranslateText, type TranslateText } from '../../aws/translate';
 import { TranslationFailed, type TranslationRequest, type Translator } from './translator';
 
 /**
- * Amazon Translate (TranslateText), one call per non-empty text: a caption and its alt texts are short
- * (TranslateText takes up to 10,000 bytes each). The Lambda's role allows translate:TranslateText only.
+ * Amazon Translate (TranslateText, through functions/aws/translate.ts), one call per non-empty text: a
+ * caption and its alt texts are short (TranslateText takes up to 10,000 bytes each).
  */
-export function amazonTranslator(client: TranslateClient = new TranslateClient({})): Translator {
+export function amazonTranslator(translateText: TranslateText = amazonTranslateText()): Translator {
   return {
     name: 'amazon-translate',
     async translate({ texts, from, to }: TranslationRequest): Promise<string[]> {
@@ -15,11 +15,9 @@ export function amazonTranslator(client: TranslateClient = new TranslateClient({
           out.push(text);
           continue;
         }
-        const { TranslatedText } = await client.send(
-          new TranslateTextCommand({ Text: text, SourceLanguageCode: from, TargetLanguageCode: to }),
-        );
-        if (TranslatedText === undefined) throw new TranslationFailed('Amazon Translate returned no text');
-        out.push(TranslatedText);
+        const translated = await translateText(text, from, to);
+        if (translated === undefined) throw new TranslationFailed('Amazon Translate returned no text');
+        out.push(translated);
       }
       return out;
     },

@@ -1,6 +1,4 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
@@ -12,6 +10,7 @@ import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationPlan, translationPlan } from './languages';
 import { readTranslation, sourceHash, type TranslatedBy, translatedBy } from './post-translations';
+import { deleteTranslation, putTranslation } from './store';
 
 /**
  * What staff see of a post's translations, and their corrections. A correction is stored in the place
@@ -129,30 +128,27 @@ export async function correctTranslation(
     );
   checkShape(source, input);
   const at = deps.now().toISOString();
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: {
-        ...tableKeys.postTranslation(postId, locale.data),
-        type: 'post-translation',
-        locale: locale.data,
-        sourceHash: input.sourceHash,
-        caption: input.caption,
-        alts: input.alts,
-        translator: 'school',
-        translatedAt: at,
-        correctedBy: principal.label,
-      },
-    }),
+  // In the machine's place, over whatever is there (the same store write as the machine's, unconditional).
+  await putTranslation(
+    deps,
+    postId,
+    locale.data,
+    {
+      sourceHash: input.sourceHash,
+      caption: input.caption,
+      alts: input.alts,
+      translator: 'school',
+      translatedAt: at,
+      correctedBy: principal.label,
+    },
+    true,
   );
   // A crash here leaves the correction stored and unlogged; the author's retry (the composer says it
   // failed) stores the same words again and logs them once.
   deps.faults?.('correction:after-store', `${postId}:${locale.data}`);
   // A retract that ran meanwhile already deleted the post's translations: this one must not outlive it.
   if (!translatable.has((await getPostWithMedia(deps, postId))?.post.state ?? 'retracted')) {
-    await deps.clients.dynamo.send(
-      new DeleteCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale.data) }),
-    );
+    await deleteTranslation(deps, postId, locale.data);
     throw new CorrectionRefused('This post was retracted, so it has no translations.', 'conflict');
   }
   // Its pages show the correction once rendered again (a post not yet live shows it when it goes live).

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { CAPTION_LOCALE, type Locale, localeInfo, localeOrUndefined } from '../i18n/locales';
 import type { School } from '../schools/school';
+import {
+  charsSpent,
+  deleteTranslationsOf,
+  getFailureItem,
+  getTranslationItem,
+  listTranslationItems,
+  putFailure,
+  putTranslation,
+  spendChars,
+} from './store';
 import { billedCharacters } from './translator';
 
 /**
@@ -152,10 +159,8 @@ async function translate(
 }
 
 export async function readTranslation(deps: Deps, postId: string, locale: Locale): Promise<StoredTranslation | undefined> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({ TableName: deps.config.tableName, Key: tableKeys.postTranslation(postId, locale), ConsistentRead: true }),
-  );
-  return Item ? storedTranslationSchema.parse(Item) : undefined;
+  const item = await getTranslationItem(deps, postId, locale);
+  return item ? storedTranslationSchema.parse(item) : undefined;
 }
 
 /**
@@ -166,18 +171,10 @@ export async function currentTranslations(
   deps: Deps,
   text: TranslatableText,
 ): Promise<Partial<Record<Locale, CaptionTranslation>>> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(text.postId), ':prefix': tableKeys.postTranslationPrefix },
-      ConsistentRead: true,
-    }),
-  );
   const hash = sourceHash(text);
   const found: Partial<Record<Locale, CaptionTranslation>> = {};
-  for (const item of Items) {
-    const locale = localeOrUndefined(String(item.sk).slice(tableKeys.postTranslationPrefix.length));
+  for (const { locale: code, item } of await listTranslationItems(deps, text.postId)) {
+    const locale = localeOrUndefined(code);
     const stored = storedTranslationSchema.parse(item);
     if (locale && locale !== CAPTION_LOCALE && stored.sourceHash === hash) found[locale] = asOutcome(stored);
   }
@@ -187,33 +184,15 @@ export async function currentTranslations(
 const failureSchema = z.object({ sourceHash: z.string(), retryAfter: z.string() });
 
 async function failedRecently(deps: Deps, postId: string, locale: Locale, hash: string): Promise<boolean> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.postTranslationFailure(postId, locale),
-      ConsistentRead: true,
-    }),
-  );
-  if (!Item) return false;
-  const failure = failureSchema.parse(Item);
+  const item = await getFailureItem(deps, postId, locale);
+  if (!item) return false;
+  const failure = failureSchema.parse(item);
   return failure.sourceHash === hash && deps.now().toISOString() < failure.retryAfter;
 }
 
 async function rememberFailure(deps: Deps, postId: string, locale: Locale, hash: string) {
-  const retryAfter = new Date(deps.now().getTime() + FAILURE_MEMORY_MS);
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: {
-        ...tableKeys.postTranslationFailure(postId, locale),
-        type: 'post-translation-failure',
-        sourceHash: hash,
-        retryAfter: retryAfter.toISOString(),
-        // The table's TTL sweeps it away a day later; it is only read within FAILURE_MEMORY_MS.
-        expiresAt: Math.floor(retryAfter.getTime() / 1000) + 86_400,
-      },
-    }),
-  );
+  // Only read within FAILURE_MEMORY_MS; the store lets the table's TTL sweep it away a day later.
+  await putFailure(deps, postId, locale, hash, new Date(deps.now().getTime() + FAILURE_MEMORY_MS));
 }
 
 async function storeTranslation(
@@ -223,27 +202,9 @@ async function storeTranslation(
   value: Pick<StoredTranslation, 'sourceHash' | 'caption' | 'alts'>,
   by: string,
 ) {
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: {
-          ...tableKeys.postTranslation(postId, locale),
-          type: 'post-translation',
-          locale,
-          ...value,
-          translator: by,
-          translatedAt: deps.now().toISOString(),
-        },
-        // Only over nothing, or over a translation of older texts (the caption was edited since): never
-        // over one of the same texts, so a school's correction of them stays.
-        ConditionExpression: 'attribute_not_exists(pk) OR sourceHash <> :hash',
-        ExpressionAttributeValues: { ':hash': value.sourceHash },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  // Only over nothing, or over a translation of older texts (the caption was edited since): never over
+  // one of the same texts, so a school's correction of them stays.
+  await putTranslation(deps, postId, locale, { ...value, translator: by, translatedAt: deps.now().toISOString() }, false);
 }
 
 /**
@@ -252,53 +213,15 @@ async function storeTranslation(
  */
 async function spendBudget(deps: Deps, school: School, chars: number): Promise<boolean> {
   if (chars > school.translationBudgetChars) return false;
-  const month = deps.now().toISOString().slice(0, 7);
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.translationSpend(school.id, month),
-        UpdateExpression: 'ADD chars :chars SET #type = :type',
-        ConditionExpression: 'attribute_not_exists(chars) OR chars <= :room',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: {
-          ':chars': chars,
-          ':room': school.translationBudgetChars - chars,
-          ':type': 'translation-spend',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return spendChars(deps, school.id, deps.now().toISOString().slice(0, 7), chars, school.translationBudgetChars);
 }
 
 /** Characters the school sent to the translator this month (for the settings page and tests). */
 export async function translationSpend(deps: Deps, schoolId: string): Promise<number> {
-  const { Item } = await deps.clients.dynamo.send(
-    new GetCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.translationSpend(schoolId, deps.now().toISOString().slice(0, 7)),
-      ConsistentRead: true,
-    }),
-  );
-  return Number(Item?.chars ?? 0);
+  return charsSpent(deps, schoolId, deps.now().toISOString().slice(0, 7));
 }
 
 /** Deletes every translation of a post, and any remembered failure (a retract is total). Returns how many translations there were. */
 export async function forgetTranslations(deps: Deps, postId: string): Promise<number> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':prefix': tableKeys.postTranslationAnyPrefix },
-      ProjectionExpression: 'pk, sk',
-      ConsistentRead: true,
-    }),
-  );
-  for (const { pk, sk } of Items)
-    await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: { pk, sk } }));
-  return Items.filter((item) => String(item.sk).startsWith(tableKeys.postTranslationPrefix)).length;
+  return deleteTranslationsOf(deps, postId);
 }

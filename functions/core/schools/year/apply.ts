@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { isConditionFailed } from '../../../aws/dynamo';
 import { recordAudit } from '../../audit/audit';
 import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { getFamily, listFamilies, moveFamilyForYear } from '../../families/family';
-import { pendingPartitions } from '../../posts/store';
-import { getSchool, type School, updateSchoolFields, type YearChange, type YearSummary } from '../school';
+import { getSchool, type School, type YearChange, type YearSummary } from '../school';
+import { markYearChangeApplied, startYearChange } from '../store';
 import { listLeavers, recordLeaver, tellLeaver } from './leavers';
 import { isLeaving, movedClasses, planHash, planYear, YearChangeRefused, type YearPlanInput } from './plan';
 
@@ -60,24 +59,10 @@ export async function applyYearChange(deps: Deps, admin: Principal, raw: YearPla
       summary: plan.summary,
       actor: { label: admin.label, tokenId: admin.tokenId },
     };
-    await startChange(
-      deps,
-      school.id,
-      {
-        classes: plan.classesAfter,
-        rosterOutOfDate: true,
-        yearChange: change,
-        gsi1pk: pendingPartitions.yearChange,
-        gsi1sk: change.startedAt,
-      },
-      [],
-      // Of two admins starting at once, one starts; the other is refused above on its next try.
-      {
-        expression: 'attribute_not_exists(yearChange) OR yearChange.#state = :applied',
-        names: { '#state': 'state' },
-        values: { ':applied': 'applied' },
-      },
-    );
+    // The school's one write that starts it (and indexes it for the sweeper). Of two admins starting at
+    // once, one starts; the other is refused in words here, or above on its next try.
+    if (!(await startYearChange(deps, school.id, { classes: plan.classesAfter, rosterOutOfDate: true }, change)))
+      throw new YearChangeRefused('Another change of school year started a moment ago. Reload to see it.');
     deps.faults?.('year:after-start');
     current = { ...school, classes: plan.classesAfter };
   }
@@ -125,10 +110,7 @@ export async function finishYearChange(deps: Deps, school: School, change: YearC
     { at: change.startedAt, key: `year-${change.id}` },
   );
   deps.faults?.('year:before-applied');
-  await updateSchoolFields(deps, school.id, { yearChange: { ...change, state: 'applied', appliedAt } }, ['gsi1pk', 'gsi1sk'], {
-    expression: 'yearChange.id = :id',
-    values: { ':id': change.id },
-  });
+  await markYearChangeApplied(deps, school.id, { ...change, state: 'applied', appliedAt });
   return appliedAt;
 }
 
@@ -142,16 +124,6 @@ export async function resumeYearChange(deps: Deps, schoolId: string): Promise<bo
 
 const withinRepeatWindow = (deps: Deps, change: YearChange) =>
   deps.now().getTime() - new Date(change.appliedAt ?? change.startedAt).getTime() < REPEAT_WINDOW_MS;
-
-/** The school's one write that starts a change; losing the race to another admin's change is refused in words. */
-async function startChange(...args: Parameters<typeof updateSchoolFields>): Promise<void> {
-  try {
-    await updateSchoolFields(...args);
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    throw new YearChangeRefused('Another change of school year started a moment ago. Reload to see it.');
-  }
-}
 
 async function schoolOf(deps: Deps, schoolId: string): Promise<School> {
   const school = await getSchool(deps, schoolId);

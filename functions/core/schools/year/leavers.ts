@@ -1,7 +1,4 @@
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed, queryAll } from '../../../aws/dynamo';
-import { tableKeys } from '../../../aws/keys';
 import { logger } from '../../../aws/telemetry';
 import { recordAudit, systemActor } from '../../audit/audit';
 import { html } from '../../channels/html';
@@ -13,8 +10,8 @@ import { EmailRejected, sendEmail } from '../../notify/email';
 import { pushTopic } from '../../notify/push';
 import { getSecrets } from '../../notify/secrets';
 import { parentLinks } from '../../notify/signed-links';
-import { pendingPartitions } from '../../posts/store';
 import type { School } from '../school';
+import { deleteLeaver, dueLeaverItems, listLeaverItems, markLeaverTold, putLeaverOnce } from '../store';
 
 /** A family leaving a school at the new school year: told once, removed after the grace period. */
 export const leaverSchema = z.object({
@@ -33,34 +30,12 @@ export type Leaver = z.infer<typeof leaverSchema>;
  * re-run, which no longer sees the family as leaving, keeps it). Recording it again changes nothing.
  */
 export async function recordLeaver(deps: Deps, leaver: Omit<Leaver, 'told'>): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: {
-          ...tableKeys.leaver(leaver.schoolId, leaver.familyId),
-          type: 'leaver',
-          ...leaver,
-          told: false,
-          gsi1pk: pendingPartitions.leavers,
-          gsi1sk: leaver.removeAfter,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+  await putLeaverOnce(deps, leaver);
 }
 
 /** The school's leaving families of one change of school year. */
 export async function listLeavers(deps: Deps, schoolId: string, changeId: string): Promise<Leaver[]> {
-  const items = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': tableKeys.leaver(schoolId, '').pk },
-    ConsistentRead: true,
-  });
+  const items = await listLeaverItems(deps, schoolId);
   return items.map((item) => leaverSchema.parse(item)).filter((l) => l.changeId === changeId);
 }
 
@@ -73,14 +48,7 @@ export async function tellLeaver(deps: Deps, school: School, leaver: Leaver, fau
   const family = await getFamily(deps, leaver.familyId);
   if (family) await sendLeavingMessages(deps, school, leaver, family);
   faults?.();
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.leaver(leaver.schoolId, leaver.familyId),
-      UpdateExpression: 'SET told = :true',
-      ExpressionAttributeValues: { ':true': true },
-    }),
-  );
+  await markLeaverTold(deps, leaver.schoolId, leaver.familyId);
 }
 
 async function sendLeavingMessages(deps: Deps, school: School, leaver: Leaver, family: Family): Promise<void> {
@@ -140,12 +108,7 @@ async function sendLeavingMessages(deps: Deps, school: School, leaver: Leaver, f
  * joined a class again meanwhile (a younger child) stays. Audited per school. Returns how many went.
  */
 export async function removeDueLeavers(deps: Deps): Promise<number> {
-  const due = await queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-    ExpressionAttributeValues: { ':pk': pendingPartitions.leavers, ':now': deps.now().toISOString() },
-  });
+  const due = await dueLeaverItems(deps, deps.now().toISOString());
   const removedBySchool = new Map<string, number>();
   for (const leaver of due.map((item) => leaverSchema.parse(item))) {
     if (!leaver.told) continue; // its change of school year has not finished; it will be
@@ -156,9 +119,7 @@ export async function removeDueLeavers(deps: Deps): Promise<number> {
       await eraseFamilyAtSchool(deps, family, leaver.schoolId);
       removedBySchool.set(leaver.schoolId, (removedBySchool.get(leaver.schoolId) ?? 0) + 1);
     }
-    await deps.clients.dynamo.send(
-      new DeleteCommand({ TableName: deps.config.tableName, Key: tableKeys.leaver(leaver.schoolId, leaver.familyId) }),
-    );
+    await deleteLeaver(deps, leaver.schoolId, leaver.familyId);
   }
   for (const [schoolId, families] of removedBySchool) {
     await recordAudit(deps, schoolId, systemActor, 'leavers_removed', 'families', { families });
