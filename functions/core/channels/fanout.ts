@@ -5,7 +5,7 @@ import { takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
-import { deleteOutputs } from '../media/outputs';
+import { deleteOutputs } from '../media/outputs-store';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
@@ -13,13 +13,13 @@ import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
 import { postPageKeys } from './artifacts';
-import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
+import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index-store';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
 import { writePostPages } from './entry-translations';
 import { narrowed, rekeyMedia, retireOldKeys } from './rekey';
 import { renderChannel } from './render-channel';
-import { deleteArtifact } from './site';
+import { deleteArtifact } from './site-store';
 import { translatePost } from './translate-job';
 
 /** How long a fan-out worker holds a (post, version, channel) task before another may take it over. */

@@ -3,7 +3,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { deleteOutputs } from '../media/outputs';
+import { deleteOutputs } from '../media/outputs-store';
 import { getSecrets } from '../notify/secrets';
 import { keyedDigest } from '../notify/signed-links';
 import type { MediaItem } from '../posts/post';

@@ -15,7 +15,7 @@ import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
 import { resumeYearChange } from '../schools/year/apply';
 import { removeDueLeavers } from '../schools/year/leavers';
-import { reconcilePendingIndex } from './reconcile-index';
+import { reconcilePendingIndex } from './pending-store';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -29,7 +29,7 @@ export interface SweepOptions {
    */
   reclaimLeasesBefore?: Date;
   /**
-   * First rebuild the index entries of every pending item from the table (see reconcile-index.ts): the
+   * First rebuild the index entries of every pending item from the table (see pending-store.ts): the
    * embedded default at start-up, whose index may have missed an item when the process was killed.
    */
   reconcileIndex?: boolean;

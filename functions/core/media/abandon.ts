@@ -5,7 +5,7 @@ import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { PostWithMedia } from '../posts/store';
 import { MediaRejected } from './media';
-import { deleteOutputs } from './outputs';
+import { deleteOutputs } from './outputs-store';
 
 /** The failure code of a file whose upload never arrived. */
 export const ABANDONED = 'abandoned';

@@ -7,7 +7,7 @@ import { type Deps, tableOf } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
 import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
-import { storeOutputs } from './outputs';
+import { storeOutputs } from './outputs-store';
 
 /**
  * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.

@@ -4,7 +4,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { storeOutputs } from '../media/outputs';
+import { storeOutputs } from '../media/outputs-store';
 import { renderArtwork } from './artwork-image';
 import { type Artwork, getSchool, type School } from './school';
 

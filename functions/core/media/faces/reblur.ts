@@ -8,7 +8,7 @@ import type { MediaItem } from '../../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../../posts/store';
 import { processImage } from '../image/process';
 import type { OutputRole, StoredOutput } from '../media';
-import { storeOutputs } from '../outputs';
+import { storeOutputs } from '../outputs-store';
 import { faceStep } from './step';
 
 /**
