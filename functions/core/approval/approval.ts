@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { applyRevision } from '../posts/apply-revision';
 import { PostNotFound } from '../posts/edit';
-import { dropRevision } from '../posts/revision';
+import { dropRevision } from '../posts/revision-store';
 import { lifecycleContext } from '../posts/settle';
 import { approvalPartition, getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { applyEvent } from '../posts/transition';

@@ -1,5 +1,5 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import type { Deps } from '../deps';
 
 /**
@@ -45,4 +45,14 @@ export async function reconcilePendingIndex(deps: Deps): Promise<number> {
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return rewritten;
+}
+
+/** Items of a pending partition (the sparse index `gsi1`) whose sort key, a time, is before `cutoff`. */
+export function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
+  return queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+    ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
+  });
 }
