@@ -1,4 +1,4 @@
-import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite, isConditionFailed } from '../../aws/dynamo';
 import { pendingPartitions, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease, takeLease } from '../../aws/lease';
@@ -22,6 +22,9 @@ export interface MediaIds {
 }
 
 const keyOf = ({ postId, mediaId }: MediaIds) => tableKeys.media(postId, mediaId);
+/** One update of the item: its table and key filled in. */
+const update = (deps: Deps, ids: MediaIds, input: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+  deps.clients.dynamo.send(new UpdateCommand({ TableName: deps.config.tableName, Key: keyOf(ids), ...input }));
 /** Where the sweeper finds an item not yet settled: by when it was asked for (or sent back to the worker). */
 const pendingMedia = (at: string, { postId, mediaId }: MediaIds) => ({
   gsi1pk: pendingPartitions.media,
@@ -49,16 +52,12 @@ export async function createMediaSlot(deps: Deps, item: { postId: string; id: st
 /** `awaiting_upload` → `uploaded` (the storage event proves the upload finished); a no-op in any other state. */
 export async function markUploaded(deps: Deps, ids: MediaIds): Promise<void> {
   await conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET #state = :uploaded',
-        ConditionExpression: '#state = :awaiting',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':uploaded': 'uploaded', ':awaiting': 'awaiting_upload' },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression: 'SET #state = :uploaded',
+      ConditionExpression: '#state = :awaiting',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':uploaded': 'uploaded', ':awaiting': 'awaiting_upload' },
+    }),
   );
 }
 
@@ -97,102 +96,74 @@ export async function settleMedia(deps: Deps, postId: string, mediaId: string, f
   const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
   const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
   const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: keyOf(ids),
-      // A long video's split plan and finished pieces go with the lease: they only mattered while processing.
-      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil, #segments, segmentsDone`,
-      ExpressionAttributeNames: { ...names, '#segments': 'segments' },
-      ExpressionAttributeValues: values,
-    }),
-  );
+  await update(deps, ids, {
+    // A long video's split plan and finished pieces go with the lease: they only mattered while processing.
+    UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil, #segments, segmentsDone`,
+    ExpressionAttributeNames: { ...names, '#segments': 'segments' },
+    ExpressionAttributeValues: values,
+  });
 }
 
 /** Stores a percent while the item is processing; only ever upwards (parallel pieces report out of order). */
 export async function recordProgress(deps: Deps, postId: string, mediaId: string, percent: number): Promise<void> {
   const ids = { postId, mediaId };
   await conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET progress = :p',
-        ConditionExpression: '#state = :processing AND (attribute_not_exists(progress) OR progress < :p)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression: 'SET progress = :p',
+      ConditionExpression: '#state = :processing AND (attribute_not_exists(progress) OR progress < :p)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
+    }),
   );
 }
 
 /** Fails an item still awaiting its upload; false when the upload arrived at this very moment (the worker has it). */
 export async function failAwaitingItem(deps: Deps, ids: MediaIds, failure: { code: string; message: string }): Promise<boolean> {
   return conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET #state = :failed, failure = :failure REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: '#state = :awaiting',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':failed': 'failed', ':awaiting': 'awaiting_upload', ':failure': failure },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression: 'SET #state = :failed, failure = :failure REMOVE gsi1pk, gsi1sk',
+      ConditionExpression: '#state = :awaiting',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':failed': 'failed', ':awaiting': 'awaiting_upload', ':failure': failure },
+    }),
   );
 }
 
 /** Records a multipart upload's id; when a concurrent request recorded one first, returns that one. */
 export async function recordUploadId(deps: Deps, ids: MediaIds, uploadId: string): Promise<string> {
   const recorded = await conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET uploadId = :id, parts = :none',
-        ConditionExpression: 'attribute_not_exists(uploadId)',
-        ExpressionAttributeValues: { ':id': uploadId, ':none': {} },
-      }),
-    ),
-  );
-  if (recorded) return uploadId;
-  const { Attributes } = await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: keyOf(ids),
-      UpdateExpression: 'SET uploadId = uploadId',
-      ReturnValues: 'ALL_NEW',
+    update(deps, ids, {
+      UpdateExpression: 'SET uploadId = :id, parts = :none',
+      ConditionExpression: 'attribute_not_exists(uploadId)',
+      ExpressionAttributeValues: { ':id': uploadId, ':none': {} },
     }),
   );
+  if (recorded) return uploadId;
+  const { Attributes } = await update(deps, ids, {
+    UpdateExpression: 'SET uploadId = uploadId',
+    ReturnValues: 'ALL_NEW',
+  });
   return String(Attributes?.uploadId);
 }
 
 /** Records that a part arrived, with the ETag S3 gave it. Repeating it is harmless. */
 export async function recordUploadPart(deps: Deps, ids: MediaIds, partNumber: number, etag: string): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: keyOf(ids),
-      UpdateExpression: 'SET parts.#n = :etag',
-      ExpressionAttributeNames: { '#n': String(partNumber) },
-      ExpressionAttributeValues: { ':etag': etag },
-    }),
-  );
+  await update(deps, ids, {
+    UpdateExpression: 'SET parts.#n = :etag',
+    ExpressionAttributeNames: { '#n': String(partNumber) },
+    ExpressionAttributeValues: { ':etag': etag },
+  });
 }
 
 /** Records a long video's split plan on an item still processing (its pieces start afresh). */
 export async function recordSegmentPlan(deps: Deps, ids: MediaIds, plan: SegmentPlan): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: keyOf(ids),
-      // SEGMENTS is one of DynamoDB's reserved words, hence the name placeholder.
-      UpdateExpression: 'SET #segments = :plan REMOVE segmentsDone',
-      ConditionExpression: '#state = :processing',
-      ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
-      ExpressionAttributeValues: { ':plan': plan, ':processing': 'processing' },
-    }),
-  );
+  await update(deps, ids, {
+    // SEGMENTS is one of DynamoDB's reserved words, hence the name placeholder.
+    UpdateExpression: 'SET #segments = :plan REMOVE segmentsDone',
+    ConditionExpression: '#state = :processing',
+    ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
+    ExpressionAttributeValues: { ':plan': plan, ':processing': 'processing' },
+  });
 }
 
 /** Adds a piece to the done set; undefined when the item moved on (settled, or split again) meanwhile. */
@@ -203,17 +174,13 @@ export async function markSegmentDone(
   index: number,
 ): Promise<Set<number> | undefined> {
   try {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'ADD segmentsDone :piece',
-        ConditionExpression: '#state = :processing AND #segments.id = :split',
-        ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
-        ExpressionAttributeValues: { ':piece': new Set([index]), ':processing': 'processing', ':split': splitId },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
+    const { Attributes } = await update(deps, ids, {
+      UpdateExpression: 'ADD segmentsDone :piece',
+      ConditionExpression: '#state = :processing AND #segments.id = :split',
+      ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
+      ExpressionAttributeValues: { ':piece': new Set([index]), ':processing': 'processing', ':split': splitId },
+      ReturnValues: 'ALL_NEW',
+    });
     return (Attributes?.segmentsDone as Set<number> | undefined) ?? new Set();
   } catch (error) {
     if (isConditionFailed(error)) return undefined;
@@ -228,38 +195,30 @@ export async function recordMovedOutputs(
   moved: { outputs: StoredOutput[]; epoch: number; retiredKeys: string[] },
 ): Promise<boolean> {
   return conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET outputs = :outputs, keyEpoch = :epoch, retiredKeys = :retired',
-        ConditionExpression: 'attribute_not_exists(keyEpoch) OR keyEpoch < :epoch',
-        ExpressionAttributeValues: { ':outputs': moved.outputs, ':epoch': moved.epoch, ':retired': moved.retiredKeys },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression: 'SET outputs = :outputs, keyEpoch = :epoch, retiredKeys = :retired',
+      ConditionExpression: 'attribute_not_exists(keyEpoch) OR keyEpoch < :epoch',
+      ExpressionAttributeValues: { ':outputs': moved.outputs, ':epoch': moved.epoch, ':retired': moved.retiredKeys },
+    }),
   );
 }
 
 /** Forgets an item's retired keys (they were deleted and invalidated). */
 export async function forgetRetiredKeys(deps: Deps, ids: MediaIds): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({ TableName: deps.config.tableName, Key: keyOf(ids), UpdateExpression: 'REMOVE retiredKeys' }),
-  );
+  await update(deps, ids, {
+    UpdateExpression: 'REMOVE retiredKeys',
+  });
 }
 
 /** Asks for more faces of a ready file to be blurred (the worker re-renders it); false when the file is no longer ready. */
 export async function requestFaceEdit(deps: Deps, ids: MediaIds, blur: boolean[]): Promise<boolean> {
   return conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression: 'SET faceEdit = :blur',
-        ConditionExpression: '#state = :ready',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':blur': blur, ':ready': 'ready' },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression: 'SET faceEdit = :blur',
+      ConditionExpression: '#state = :ready',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':blur': blur, ':ready': 'ready' },
+    }),
   );
 }
 
@@ -270,22 +229,18 @@ export async function recordFaceEdit(
   edit: { outputs: StoredOutput[]; faces: unknown; placeholder: string; dominantColor: string; retiredKeys: string[] },
 ): Promise<boolean> {
   return conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        UpdateExpression:
-          'SET outputs = :outputs, faces = :faces, placeholder = :placeholder, dominantColor = :color, retiredKeys = :retired REMOVE faceEdit',
-        ConditionExpression: 'attribute_exists(faceEdit)',
-        ExpressionAttributeValues: {
-          ':outputs': edit.outputs,
-          ':faces': edit.faces,
-          ':placeholder': edit.placeholder,
-          ':color': edit.dominantColor,
-          ':retired': edit.retiredKeys,
-        },
-      }),
-    ),
+    update(deps, ids, {
+      UpdateExpression:
+        'SET outputs = :outputs, faces = :faces, placeholder = :placeholder, dominantColor = :color, retiredKeys = :retired REMOVE faceEdit',
+      ConditionExpression: 'attribute_exists(faceEdit)',
+      ExpressionAttributeValues: {
+        ':outputs': edit.outputs,
+        ':faces': edit.faces,
+        ':placeholder': edit.placeholder,
+        ':color': edit.dominantColor,
+        ':retired': edit.retiredKeys,
+      },
+    }),
   );
 }
 
@@ -300,7 +255,7 @@ export async function endFaceReview(
   review: { blurs: true; faces: unknown; draftKeys: string[] } | { blurs: false },
 ): Promise<boolean> {
   const now = deps.now().toISOString();
-  const update = review.blurs
+  const change = review.blurs
     ? {
         UpdateExpression:
           'SET #state = :uploaded, faces = :faces, faceChoice = :blur, outputs = :none, gsi1pk = :pending, gsi1sk = :sk, ' +
@@ -321,15 +276,11 @@ export async function endFaceReview(
         ExpressionAttributeValues: { ':keep': 'keep' },
       };
   return conditionalWrite(
-    deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: keyOf(ids),
-        ...update,
-        ConditionExpression: '#state = :ready AND faceReview = :yes',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':ready': 'ready', ':yes': true },
-      }),
-    ),
+    update(deps, ids, {
+      ...change,
+      ConditionExpression: '#state = :ready AND faceReview = :yes',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ...change.ExpressionAttributeValues, ':ready': 'ready', ':yes': true },
+    }),
   );
 }
