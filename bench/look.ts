@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { putEntry } from '../functions/core/channels/channel-index';
+import { putEntry } from '../functions/core/channels/channel-index-store';
 import { channel } from '../functions/core/channels/channels';
 import type { FeedEntry } from '../functions/core/channels/entry';
 import { startLocal } from '../functions/local/runtime';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { BatchWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../functions/aws/keys';
 import type { Principal } from '../functions/core/auth/tokens';
-import { entryItems, META_SK, newestPage, pageOf } from '../functions/core/channels/channel-index';
+import { entryItems, META_SK, newestPage, pageOf } from '../functions/core/channels/channel-index-store';
 import { channelsForPost } from '../functions/core/channels/channels';
 import { toFeedEntry } from '../functions/core/channels/entry';
 import { renderChannel } from '../functions/core/channels/render-channel';

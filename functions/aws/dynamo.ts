@@ -82,3 +82,14 @@ export async function batchWriteAll(dynamo: DynamoDBDocumentClient, tableName: s
     }
   }
 }
+
+/** Awaits a conditional write: true when it was made, false when its condition refused it (other errors throw). */
+export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}

@@ -180,3 +180,56 @@ export const familyKeys = {
 
 /** A school's leaving families, of every change of school year (each one: `tableKeys.leaver`). */
 export const leaversOfSchool = (schoolId: string) => tableKeys.leaver(schoolId, '').pk;
+
+// ---- Stores of channels/, jobs/, media/ and posts/ (their *-store.ts modules build their keys here) ----
+
+/** Table keys of fan-out tasks, capability tokens, revisions, school post pointers and channel index pages. */
+export const storeKeys = {
+  /**
+   * One fan-out task (post, version, channel) in the post's partition: the version zero-padded, so a
+   * post's tasks sort by version and one `begins_with(sk, 'TASK#')` finds them all.
+   */
+  fanoutTask: (postId: string, version: number, channelId: string) => ({
+    pk: tableKeys.postPartition(postId),
+    sk: `TASK#${String(version).padStart(6, '0')}#${channelId}`,
+  }),
+  fanoutTaskPrefix: 'TASK#',
+  /** A private channel's capability token (channels/capabilities.ts). */
+  capability: (channelId: string) => ({ pk: `CHANNEL#${channelId}`, sk: 'CAPABILITY' }),
+  /** A change to a post waiting for an admin's approval (posts/revision.ts), beside the post. */
+  revision: (postId: string) => ({ pk: tableKeys.postPartition(postId), sk: 'REVISION' }),
+  revisionSk: 'REVISION',
+  postSk: 'POST',
+  /** A school's listing pointer to one of its posts, sorted by creation time. */
+  schoolPost: (schoolId: string, createdAt: string, postId: string) => ({
+    pk: tableKeys.postsOfSchool(schoolId),
+    sk: `${createdAt}#${postId}`,
+  }),
+  /** One archive page of a channel's index (channels/channel-index-store.ts). */
+  feedPagePartition: (channelId: string, page: number) => `${tableKeys.feedPartition(channelId)}#PAGE#${page}`,
+  /** The channel's counters; `~META` sorts after every entry's key (entries start with an ISO date). */
+  feedMeta: (channelId: string) => ({ pk: tableKeys.feedPartition(channelId), sk: '~META' }),
+  feedMetaSk: '~META',
+} as const;
+
+/** Sparse-index partitions where the sweeper looks for work that stalled. */
+export const pendingPartitions = {
+  media: 'PENDING#MEDIA',
+  fanout: 'PENDING#FANOUT',
+  /**
+   * Posts still processing, by the time they started: the settle step after their last file (and the
+   * wait for uploads that never come) is re-driven from here, so a crash between a file's `ready` and the
+   * post's settle cannot leave the post in no partition at all.
+   */
+  settle: 'PENDING#SETTLE',
+  /** Notification plans not yet carried out, and notifications claimed but not yet sent, by time. */
+  notify: 'PENDING#NOTIFY',
+  /** Scheduled posts, sorted by the time they go live. */
+  scheduled: 'PENDING#SCHEDULED',
+  /** Parents' deliveries waiting for a time (digests, quiet hours) or for a crashed sender's lease to end. */
+  delivery: 'PENDING#DELIVERY',
+  /** Schools whose change of school year started and has not finished (a crash): the sweeper finishes it. */
+  yearChange: 'PENDING#YEAR',
+  /** Families leaving a school at the new year, by the date they are removed. */
+  leavers: 'PENDING#LEAVERS',
+} as const;

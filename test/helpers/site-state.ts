@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { listKeys } from '../../functions/aws/s3-prefix';
 import type { Artifact } from '../../functions/core/channels/artifacts';
-import { META_SK } from '../../functions/core/channels/channel-index';
+import { META_SK } from '../../functions/core/channels/channel-index-store';
 import { feedOwnerEmail } from '../../functions/core/channels/locate';
 import type { SiteState } from '../../functions/core/channels/rebuild';
 import type { Deps } from '../../functions/core/deps';

@@ -5,7 +5,7 @@ import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { applyRevision } from '../posts/apply-revision';
 import { PostNotFound } from '../posts/edit';
-import { dropRevision } from '../posts/revision';
+import { dropRevision } from '../posts/revision-store';
 import { postIdsAwaitingApproval } from '../posts/school-posts-store';
 import { lifecycleContext } from '../posts/settle';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';

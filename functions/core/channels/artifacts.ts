@@ -1,7 +1,7 @@
 import { siteKeys, sitePath } from '../../aws/keys';
 import { publicLook } from '../schools/look/look';
 import type { School } from '../schools/school';
-import { newestArchiveLinked } from './channel-index';
+import { newestArchiveLinked } from './channel-index-store';
 import type { FeedEntry } from './entry';
 import { type EntryTranslations, NO_TRANSLATIONS } from './entry-translations';
 import type { ChannelPlace } from './locate';
@@ -12,7 +12,7 @@ import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
 import { localisedKey, pageLocales } from './render/site-chrome';
 import { widgetWords } from './render/widget-chrome';
-import { artifactTypes } from './site';
+import { artifactTypes } from './site-store';
 import type { ChannelView, DocumentLinks } from './view';
 
 /**

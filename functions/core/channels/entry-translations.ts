@@ -4,7 +4,7 @@ import { getSchool, type School } from '../schools/school';
 import { type CaptionTranslation, currentTranslations, type TranslatableText } from '../translate/post-translations';
 import { type Artifact, postPage } from './artifacts';
 import type { FeedEntry } from './entry';
-import { writeArtifact } from './site';
+import { writeArtifact } from './site-store';
 
 /**
  * What the pages show of translations: for each entry, the stored translations of its very texts (the

@@ -1,31 +1,26 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { sitePath, tableKeys } from '../../aws/keys';
-import { takeLease } from '../../aws/lease';
-import { type Deps, tableOf } from '../deps';
+import { sitePath } from '../../aws/keys';
+import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../jobs/job';
-import { deleteOutputs } from '../media/outputs';
+import { deleteOutputs } from '../media/outputs-store';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
-import { isPublic, type Post } from '../posts/post';
-import { getPostWithMedia, type PostWithMedia } from '../posts/store';
+import { isPublic } from '../posts/post';
+import { confirmRenderedVersion, getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
 import { postPageKeys } from './artifacts';
-import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index';
+import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index-store';
 import { type Channel, channelsForPost, parseChannelId } from './channels';
 import { toFeedEntry } from './entry';
 import { writePostPages } from './entry-translations';
 import { narrowed, rekeyMedia, retireOldKeys } from './rekey';
 import { renderChannel } from './render-channel';
-import { deleteArtifact } from './site';
+import { deleteArtifact } from './site-store';
+import { markTaskDone, rememberTaskPages, type TaskKey, takeTask, taskedChannels, taskKey } from './task-store';
 import { translatePost } from './translate-job';
 
-/** How long a fan-out worker holds a (post, version, channel) task before another may take it over. */
-export const TASK_LEASE_MS = 60_000;
-/** Task records are kept for a month, for the audit of where a post went; DynamoDB TTL deletes them. */
-const TASK_RETENTION_S = 30 * 24 * 3600;
+export { TASK_LEASE_MS } from './task-store';
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */
 export class TaskBusy extends DomainError {
@@ -97,7 +92,9 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   // Who hears about the post is fixed before it is confirmed live (a crash in between leaves the plan
   // for the sweeper); the notifications themselves go out in their own job, never delaying "live".
   const notify = visible && (await planNotifications(deps, post));
-  await confirmRendered(deps, post, [...targetIds]);
+  // Records the version the channels now show (the sweeper stops re-driving the post); refused when a
+  // newer version arrived meanwhile, whose own job renders it and confirms.
+  await confirmRenderedVersion(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
   if (notify) await deps.queues.fanout({ kind: 'notify', postId: post.id });
   // The pages just written show no translation of these texts yet (an edit outdated the old ones): the
@@ -150,7 +147,7 @@ async function syncChannel(
   channel: Channel,
   present: boolean,
 ): Promise<string[]> {
-  const task = { pk: tableKeys.postPartition(post.id), sk: `TASK#${String(post.version).padStart(6, '0')}#${channel.id}` };
+  const task = taskKey(post, channel.id);
   const remembered = await claimTask(deps, task, channel.id);
   if (!remembered) return [];
   deps.faults?.('fanout:after-claim');
@@ -166,22 +163,14 @@ async function syncChannel(
     if (page !== undefined) {
       // Remembered before the entry goes: a retry after a crash no longer finds the entry, but still
       // knows which archive page to re-render.
-      await rememberPages(deps, task, [...pages, page]);
+      await rememberTaskPages(deps, task, [...pages, page]);
       meta = await deleteEntry(deps, channel.id, place, page);
       pages.add(page);
     }
   }
   deps.faults?.('fanout:mid-render');
   const paths = present || pages.size > 0 ? await renderChannel(deps, channel, [...pages], { meta, school }) : [];
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: task,
-      UpdateExpression: 'SET #state = :done, doneAt = :now',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':done': 'done', ':now': deps.now().toISOString() },
-    }),
-  );
+  await markTaskDone(deps, task);
   return paths;
 }
 
@@ -190,50 +179,11 @@ async function syncChannel(
  * earlier attempt remembered; undefined when the task is already done. Throws TaskBusy while another
  * worker holds it.
  */
-async function claimTask(deps: Deps, key: { pk: string; sk: string }, channelId: string): Promise<number[] | undefined> {
-  const now = deps.now();
-  const answer = await takeLease(tableOf(deps), {
-    key,
-    free: 'attribute_not_exists(pk)',
-    held: 'claimed',
-    now,
-    leaseMs: TASK_LEASE_MS,
-    set: ['#type = :type', 'channelId = :channelId', 'expiresAt = :expires'],
-    names: { '#type': 'type' },
-    values: {
-      ':type': 'fanout-task',
-      ':channelId': channelId,
-      ':expires': Math.floor(now.getTime() / 1000) + TASK_RETENTION_S,
-    },
-  });
-  if (answer.taken) return (answer.item.pages as number[] | undefined) ?? [];
-  if (answer.holder?.state === 'done') return undefined;
+async function claimTask(deps: Deps, key: TaskKey, channelId: string): Promise<number[] | undefined> {
+  const answer = await takeTask(deps, key, channelId);
+  if (answer.taken) return answer.pages;
+  if (answer.done) return undefined;
   throw new TaskBusy(`fan-out task ${key.sk} is held by another worker`);
-}
-
-async function rememberPages(deps: Deps, key: { pk: string; sk: string }, pages: number[]): Promise<void> {
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: key,
-      UpdateExpression: 'SET pages = :pages',
-      ExpressionAttributeValues: { ':pages': [...new Set(pages)] },
-    }),
-  );
-}
-
-/** Every channel any fan-out task of this post ever touched. */
-async function taskedChannels(deps: Deps, postId: string): Promise<string[]> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
-      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':task': 'TASK#' },
-      ProjectionExpression: 'channelId',
-      ConsistentRead: true,
-    }),
-  );
-  return Items.map((item) => String(item.channelId));
 }
 
 /** The public post page (one per language) exists exactly while the post is published to `public`. */
@@ -245,22 +195,4 @@ async function syncPostPage(deps: Deps, { post, media }: PostWithMedia, school: 
     await Promise.all(keys.map((key) => deleteArtifact(deps, key)));
   }
   return keys.map(sitePath);
-}
-
-/** Records the version the channels now show; the sweeper stops re-driving the post. */
-async function confirmRendered(deps: Deps, post: Post, channels: string[]): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.post(post.id),
-        UpdateExpression: 'SET renderedVersion = :v, renderedChannels = :channels, renderedAt = :now REMOVE gsi1pk, gsi1sk',
-        ConditionExpression: 'version = :v',
-        ExpressionAttributeValues: { ':v': post.version, ':channels': channels, ':now': deps.now().toISOString() },
-      }),
-    );
-  } catch (error) {
-    // A newer version arrived meanwhile: its own job renders it and confirms.
-    if (!isConditionFailed(error)) throw error;
-  }
 }

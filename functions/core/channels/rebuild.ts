@@ -4,7 +4,7 @@ import type { PostWithMedia } from '../posts/store';
 import type { School } from '../schools/school';
 import type { Trust } from '../schools/trust';
 import { type Artifact, channelDocument, postPage } from './artifacts';
-import { currentPages, newestFirst, newestPage } from './channel-index';
+import { currentPages, newestFirst, newestPage } from './channel-index-store';
 import { channelsForPost, parseChannelId } from './channels';
 import { type FeedEntry, toFeedEntry } from './entry';
 import { type EntryTranslations, NO_TRANSLATIONS } from './entry-translations';

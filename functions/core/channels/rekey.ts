@@ -1,9 +1,6 @@
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { deleteOutputs } from '../media/outputs';
+import { forgetRetiredKeys, recordMovedOutputs } from '../media/item-store';
+import { copyOutput, deleteOutputs } from '../media/outputs-store';
 import { getSecrets } from '../notify/secrets';
 import { keyedDigest } from '../notify/signed-links';
 import type { MediaItem } from '../posts/post';
@@ -38,30 +35,13 @@ export async function rekeyMedia(deps: Deps, current: PostWithMedia): Promise<Po
         item.outputs.map(async (output) => {
           const extension = output.key.slice(output.key.lastIndexOf('.'));
           const key = `media/${keyedDigest(linkKey, 'media-rekey', `${post.version}\0${output.key}`)}${extension}`;
-          await deps.clients.s3.send(
-            new CopyObjectCommand({
-              Bucket: deps.config.siteBucket,
-              Key: key,
-              CopySource: `${deps.config.siteBucket}/${output.key}`,
-              MetadataDirective: 'COPY',
-            }),
-          );
+          await copyOutput(deps, output.key, key);
           return { ...output, key };
         }),
       );
       const retiredKeys = [...(item.retiredKeys ?? []), ...item.outputs.map((o) => o.key)];
-      try {
-        await deps.clients.dynamo.send(
-          new UpdateCommand({
-            TableName: deps.config.tableName,
-            Key: tableKeys.media(post.id, item.id),
-            UpdateExpression: 'SET outputs = :outputs, keyEpoch = :epoch, retiredKeys = :retired',
-            ConditionExpression: 'attribute_not_exists(keyEpoch) OR keyEpoch < :epoch',
-            ExpressionAttributeValues: { ':outputs': outputs, ':epoch': post.version, ':retired': retiredKeys },
-          }),
-        );
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
+      const ids = { postId: post.id, mediaId: item.id };
+      if (!(await recordMovedOutputs(deps, ids, { outputs, epoch: post.version, retiredKeys }))) {
         throw new Error(`media ${item.id} was moved by another worker; retrying reads its new keys`);
       }
       return { ...item, outputs, keyEpoch: post.version, retiredKeys };
@@ -76,12 +56,6 @@ export async function retireOldKeys(deps: Deps, { post, media }: PostWithMedia):
     const keys = item.retiredKeys ?? [];
     await deleteOutputs(deps, keys);
     await deps.cdn.removed(keys.map((key) => `/${key}`));
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(post.id, item.id),
-        UpdateExpression: 'REMOVE retiredKeys',
-      }),
-    );
+    await forgetRetiredKeys(deps, { postId: post.id, mediaId: item.id });
   }
 }

@@ -3,11 +3,19 @@ import type { Deps } from '../deps';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { type Artifact, channelDocument, type DocumentSlot } from './artifacts';
-import { type ChannelMeta, channelMeta, currentEntries, isArchived, newestPage, openChannel, pageEntries } from './channel-index';
+import {
+  type ChannelMeta,
+  channelMeta,
+  currentEntries,
+  isArchived,
+  newestPage,
+  openChannel,
+  pageEntries,
+} from './channel-index-store';
 import type { Channel } from './channels';
 import { pageTranslations } from './entry-translations';
 import { locateChannel } from './locate';
-import { deleteArtifact, writeArtifact } from './site';
+import { deleteArtifact, writeArtifact } from './site-store';
 
 /** After this many lost races the render gives up and the job is retried later. */
 const MAX_RENDER_ROUNDS = 10;

@@ -1,7 +1,7 @@
 import { deleteKeys, listKeys } from '../../aws/s3-prefix';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
-import { bumpRevision, newestPage } from './channel-index';
+import { bumpRevision, newestPage } from './channel-index-store';
 import type { Channel } from './channels';
 import { renderChannel } from './render-channel';
 

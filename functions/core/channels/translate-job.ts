@@ -6,7 +6,7 @@ import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { translationPlan } from '../translate/languages';
 import { translationFor } from '../translate/post-translations';
-import { entryPage } from './channel-index';
+import { entryPage } from './channel-index-store';
 import { channelsForPost } from './channels';
 import { toFeedEntry } from './entry';
 import { entryText, writePostPages } from './entry-translations';

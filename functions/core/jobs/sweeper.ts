@@ -1,13 +1,10 @@
-import { HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../../aws/dynamo';
-import { incomingKey, tableKeys } from '../../aws/keys';
-import { LEASE_ENDED, moveLease } from '../../aws/lease';
-import { TASK_LEASE_MS } from '../channels/fanout';
+import { incomingKey } from '../../aws/keys';
+import { expireTaskLeases } from '../channels/task-store';
 import { applyRetention } from '../data-protection/retention';
-import { type Deps, tableOf } from '../deps';
+import type { Deps } from '../deps';
 import { abandonStalledUploads } from '../media/abandon';
-import { MEDIA_LEASE_MS } from '../media/worker';
+import { originalExists } from '../media/incoming-store';
+import { expireMediaLease } from '../media/item-store';
 import { redriveNotification } from '../notify/outbox';
 import { outboxRecordSchema } from '../notify/outbox-records';
 import { lifecycleContext, settlePost } from '../posts/settle';
@@ -15,7 +12,7 @@ import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
 import { resumeYearChange } from '../schools/year/apply';
 import { removeDueLeavers } from '../schools/year/leavers';
-import { reconcilePendingIndex } from './reconcile-index';
+import { reconcilePendingIndex, stalled } from './pending-store';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;
@@ -29,7 +26,7 @@ export interface SweepOptions {
    */
   reclaimLeasesBefore?: Date;
   /**
-   * First rebuild the index entries of every pending item from the table (see reconcile-index.ts): the
+   * First rebuild the index entries of every pending item from the table (see pending-store.ts): the
    * embedded default at start-up, whose index may have missed an item when the process was killed.
    */
   reconcileIndex?: boolean;
@@ -96,10 +93,11 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
   for (const item of await stalled(deps, pendingPartitions.media, cutoff)) {
     const key = incomingKey(String(item.schoolId), String(item.postId), String(item.id));
     if (item.state === 'processing') {
-      if (options.reclaimLeasesBefore) await expireLease(deps, String(item.postId), String(item.id), options.reclaimLeasesBefore);
+      if (options.reclaimLeasesBefore)
+        await expireMediaLease(deps, { postId: String(item.postId), mediaId: String(item.id) }, options.reclaimLeasesBefore);
       else if (String(item.leaseUntil ?? '') > deps.now().toISOString()) continue;
     }
-    if (!(await exists(deps, key))) continue; // not uploaded yet: nothing to do until it is (or it is abandoned below)
+    if (!(await originalExists(deps, key))) continue; // not uploaded yet: nothing to do until it is (or it is abandoned below)
     await deps.queues.media({ key });
     report.mediaRedriven++;
   }
@@ -107,7 +105,7 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
   for (const item of await stalled(deps, pendingPartitions.settle, cutoff)) {
     const current = await getPostWithMedia(deps, String(item.id));
     if (current?.post.state !== 'processing') continue;
-    if (await abandonStalledUploads(deps, current, (key) => exists(deps, key))) report.uploadsAbandoned++;
+    if (await abandonStalledUploads(deps, current, (key) => originalExists(deps, key))) report.uploadsAbandoned++;
     if (await settlePost(deps, current.post.id)) report.settleRedriven++;
   }
   // Notifications: a plan whose job was lost, or a claim whose sender crashed before sending.
@@ -124,62 +122,4 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
   report.leaversRemoved = await removeDueLeavers(deps);
   report.retentionRetracted = await applyRetention(deps);
   return report;
-}
-
-/** Items of a pending partition whose sort key (a time) is before `cutoff`. */
-function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
-  return queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
-    ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
-  });
-}
-
-async function exists(deps: Deps, key: string): Promise<boolean> {
-  try {
-    await deps.clients.s3.send(new HeadObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
-    return true;
-  } catch (error) {
-    if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
-    throw error;
-  }
-}
-
-/** Voids a media lease taken before `before` (by a process that is gone). */
-async function expireLease(deps: Deps, postId: string, mediaId: string, before: Date): Promise<void> {
-  await moveLease(tableOf(deps), {
-    key: tableKeys.media(postId, mediaId),
-    held: 'processing',
-    until: LEASE_ENDED,
-    takenBefore: { at: before, leaseMs: MEDIA_LEASE_MS },
-  });
-}
-
-/**
- * Voids the fan-out task leases of a post taken before `before`: without this a re-driven job would find
- * its tasks held by the killed process and wait out the lease (retries, then the dead-letter list).
- */
-async function expireTaskLeases(deps: Deps, postId: string, before: Date): Promise<number> {
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
-      FilterExpression: '#state = :claimed',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':pk': tableKeys.postPartition(postId), ':task': 'TASK#', ':claimed': 'claimed' },
-      ConsistentRead: true,
-    }),
-  );
-  let expired = 0;
-  for (const task of Items) {
-    const moved = await moveLease(tableOf(deps), {
-      key: { pk: task.pk, sk: task.sk },
-      held: 'claimed',
-      until: LEASE_ENDED,
-      takenBefore: { at: before, leaseMs: TASK_LEASE_MS },
-    });
-    if (moved) expired++;
-  }
-  return expired;
 }

@@ -1,11 +1,10 @@
-import { AbortMultipartUploadCommand, DeleteObjectCommand, NoSuchUpload } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { incomingKey, tableKeys } from '../../aws/keys';
+import { incomingKey } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { PostWithMedia } from '../posts/store';
+import { abortMultipartUpload, deleteOriginal } from './incoming-store';
+import { failAwaitingItem } from './item-store';
 import { MediaRejected } from './media';
-import { deleteOutputs } from './outputs';
+import { deleteOutputs } from './outputs-store';
 
 /** The failure code of a file whose upload never arrived. */
 export const ABANDONED = 'abandoned';
@@ -31,39 +30,15 @@ export async function abandonStalledUploads(
   for (const item of media) {
     if (item.state !== 'awaiting_upload' || new Date(item.createdAt).getTime() > deadline) continue;
     if (await arrived(incomingKey(item.schoolId, item.postId, item.id))) continue;
-    try {
-      await deps.clients.dynamo.send(
-        new UpdateCommand({
-          TableName: deps.config.tableName,
-          Key: tableKeys.media(item.postId, item.id),
-          UpdateExpression: 'SET #state = :failed, failure = :failure REMOVE gsi1pk, gsi1sk',
-          // An upload that arrives at this very moment wins: the worker has it.
-          ConditionExpression: '#state = :awaiting',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':failed': 'failed',
-            ':awaiting': 'awaiting_upload',
-            ':failure': { code: ABANDONED, message: failure.message },
-          },
-        }),
-      );
-      abandoned = true;
-    } catch (error) {
-      if (!isConditionFailed(error)) throw error;
-    }
+    // An upload that arrives at this very moment wins: the worker has it.
+    const ids = { postId: item.postId, mediaId: item.id };
+    if (await failAwaitingItem(deps, ids, { code: ABANDONED, message: failure.message })) abandoned = true;
   }
   if (!abandoned) return false;
   for (const item of media) {
-    const key = incomingKey(item.schoolId, item.postId, item.id);
-    if (item.uploadId) {
-      await deps.clients.s3
-        .send(new AbortMultipartUploadCommand({ Bucket: deps.config.incomingBucket, Key: key, UploadId: item.uploadId }))
-        .catch((error) => {
-          if (!(error instanceof NoSuchUpload) && (error as { name?: string }).name !== 'NoSuchUpload') throw error;
-        });
-    }
+    if (item.uploadId) await abortMultipartUpload(deps, item, item.uploadId);
     // An original that arrives after this is refused by the worker (its file has failed) and deleted.
-    await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
+    await deleteOriginal(deps, incomingKey(item.schoolId, item.postId, item.id));
   }
   await deleteOutputs(
     deps,

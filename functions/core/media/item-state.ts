@@ -1,13 +1,11 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
-import { LEASE_ENDED, moveLease } from '../../aws/lease';
-import { type Deps, tableOf } from '../deps';
+import { LEASE_ENDED } from '../../aws/lease';
+import type { Deps } from '../deps';
 import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
+import { deleteOriginal } from './incoming-store';
+import { MEDIA_LEASE_MS, type MediaIds, moveMediaLease, settleMedia } from './item-store';
 import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
-import { storeOutputs } from './outputs';
+import { storeOutputs } from './outputs-store';
 
 /**
  * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.
@@ -15,64 +13,16 @@ import { storeOutputs } from './outputs';
  * media item the same way.
  */
 
-/** How long one worker may hold a media item before another may take it over (crash recovery). */
-export const MEDIA_LEASE_MS = 15 * 60 * 1000;
-
-export interface MediaIds {
-  postId: string;
-  mediaId: string;
-}
+export type { MediaIds } from './item-store';
+export { MEDIA_LEASE_MS } from './item-store';
 
 export async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  await setLease(deps, { postId, mediaId }, LEASE_ENDED);
+  await moveMediaLease(deps, { postId, mediaId }, LEASE_ENDED);
 }
 
 /** Extends the lease of an item still processing (each stage of a long video holds it while it works). */
 export async function renewLease(deps: Deps, ids: MediaIds): Promise<void> {
-  await setLease(deps, ids, new Date(deps.now().getTime() + MEDIA_LEASE_MS));
-}
-
-async function setLease(deps: Deps, { postId, mediaId }: MediaIds, until: Date): Promise<void> {
-  await moveLease(tableOf(deps), { key: tableKeys.media(postId, mediaId), held: 'processing', until });
-}
-
-export async function settleMedia(deps: Deps, postId: string, mediaId: string, fields: Record<string, unknown>): Promise<void> {
-  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
-  const names = Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name]));
-  const values = Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value]));
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.media(postId, mediaId),
-      // A long video's split plan and finished pieces go with the lease: they only mattered while processing.
-      UpdateExpression: `SET ${entries.map((_, i) => `#f${i} = :v${i}`).join(', ')} REMOVE gsi1pk, gsi1sk, leaseUntil, #segments, segmentsDone`,
-      ExpressionAttributeNames: { ...names, '#segments': 'segments' },
-      ExpressionAttributeValues: values,
-    }),
-  );
-}
-
-/** Stores a percent while the item is processing; only ever upwards (parallel pieces report out of order). */
-export async function recordProgress(deps: Deps, postId: string, mediaId: string, percent: number): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET progress = :p',
-        ConditionExpression: '#state = :processing AND (attribute_not_exists(progress) OR progress < :p)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':p': Math.round(percent), ':processing': 'processing' },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
-}
-
-export async function deleteOriginal(deps: Deps, key: string): Promise<void> {
-  // Originals may carry GPS and faces at full resolution: they are never served and never kept.
-  await deps.clients.s3.send(new DeleteObjectCommand({ Bucket: deps.config.incomingBucket, Key: key }));
+  await moveMediaLease(deps, ids, new Date(deps.now().getTime() + MEDIA_LEASE_MS));
 }
 
 /** The poster's WebVTT captions, kept with a video (never with audio or photos, which have no track). */

@@ -1,17 +1,8 @@
-import {
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  NoSuchUpload,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { isConditionFailed } from '../../aws/dynamo';
-import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { MediaItem } from '../posts/post';
-import { UPLOAD_URL_SECONDS } from './uploads';
+import { completeMultipartUpload, createMultipartUpload, presignPart } from './incoming-store';
+import { recordUploadId, recordUploadPart } from './item-store';
 
 /** Files above this go up in parts: a dropped signal costs one part, not the whole file. */
 export const MULTIPART_THRESHOLD_BYTES = 16 * 1024 * 1024;
@@ -57,14 +48,7 @@ export async function multipartInstruction(deps: Deps, item: MediaItem): Promise
   const parts = await Promise.all(
     missing.map(async (partNumber) => {
       const bytes = partSize(item.declaredBytes, partNumber);
-      const command = new UploadPartCommand({
-        Bucket: deps.config.incomingBucket,
-        Key: incomingKey(item.schoolId, item.postId, item.id),
-        UploadId: uploadId,
-        PartNumber: partNumber,
-        ContentLength: bytes,
-      });
-      return { partNumber, bytes, url: await getSignedUrl(deps.clients.s3Presign, command, { expiresIn: UPLOAD_URL_SECONDS }) };
+      return { partNumber, bytes, url: await presignPart(deps, item, uploadId, partNumber, bytes) };
     }),
   );
   return { mediaId: item.id, kind: 'multipart', partBytes: PART_BYTES, totalParts, received, parts };
@@ -72,38 +56,9 @@ export async function multipartInstruction(deps: Deps, item: MediaItem): Promise
 
 /** Creates the S3 upload and records its id; when a concurrent request recorded one first, that one wins. */
 async function startMultipart(deps: Deps, item: MediaItem): Promise<string> {
-  const { UploadId } = await deps.clients.s3.send(
-    new CreateMultipartUploadCommand({
-      Bucket: deps.config.incomingBucket,
-      Key: incomingKey(item.schoolId, item.postId, item.id),
-      ContentType: item.declaredType,
-    }),
-  );
-  if (!UploadId) throw new Error('S3 returned no UploadId');
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
-        UpdateExpression: 'SET uploadId = :id, parts = :none',
-        ConditionExpression: 'attribute_not_exists(uploadId)',
-        ExpressionAttributeValues: { ':id': UploadId, ':none': {} },
-      }),
-    );
-    return UploadId;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    // Ours is orphaned; the incoming bucket's lifecycle rule aborts incomplete uploads after a day.
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
-        UpdateExpression: 'SET uploadId = uploadId',
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return String(Attributes?.uploadId);
-  }
+  const uploadId = await createMultipartUpload(deps, item, item.declaredType);
+  // When another request's id won, ours is orphaned; the incoming bucket's lifecycle rule aborts incomplete uploads after a day.
+  return recordUploadId(deps, { postId: item.postId, mediaId: item.id }, uploadId);
 }
 
 /** Records that a part arrived (the client reports the ETag S3 gave it). Repeating it is harmless. */
@@ -112,15 +67,7 @@ export async function recordPart(deps: Deps, item: MediaItem, partNumber: number
   if (partNumber < 1 || partNumber > partCount(item.declaredBytes)) {
     throw new UploadIncomplete(`part ${partNumber} is outside 1–${partCount(item.declaredBytes)}`);
   }
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.media(item.postId, item.id),
-      UpdateExpression: 'SET parts.#n = :etag',
-      ExpressionAttributeNames: { '#n': String(partNumber) },
-      ExpressionAttributeValues: { ':etag': etag },
-    }),
-  );
+  await recordUploadPart(deps, { postId: item.postId, mediaId: item.id }, partNumber, etag);
 }
 
 /**
@@ -133,17 +80,6 @@ export async function completeMultipart(deps: Deps, item: MediaItem): Promise<vo
   const total = partCount(item.declaredBytes);
   const missing = Array.from({ length: total }, (_, i) => i + 1).filter((n) => !item.parts?.[String(n)]);
   if (missing.length > 0) throw new UploadIncomplete(`parts ${missing.join(', ')} of ${total} have not arrived yet`);
-  try {
-    await deps.clients.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: deps.config.incomingBucket,
-        Key: incomingKey(item.schoolId, item.postId, item.id),
-        UploadId: item.uploadId,
-        MultipartUpload: { Parts: receivedParts(item).map((n) => ({ PartNumber: n, ETag: item.parts?.[String(n)] })) },
-      }),
-    );
-  } catch (error) {
-    // Already completed by an earlier call whose answer was lost: the object exists, the worker has it.
-    if (!(error instanceof NoSuchUpload)) throw error;
-  }
+  const parts = receivedParts(item).map((n) => ({ PartNumber: n, ETag: item.parts?.[String(n)] }));
+  await completeMultipartUpload(deps, item, item.uploadId, parts);
 }

@@ -1,10 +1,8 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import * as z from 'zod';
-import { incomingKey } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { MAX_AUDIO_BYTES, MAX_VIDEO_BYTES } from './av/limits';
 import { faceChoices } from './faces/box';
+import { presignSingleUpload } from './incoming-store';
 import type { MediaKind } from './media';
 
 /**
@@ -21,9 +19,6 @@ export const MAX_UPLOAD_BYTES: Record<MediaKind, number> = {
 
 /** WebVTT captions travel inside the create request (they are small text, not media). */
 export const MAX_CAPTIONS_BYTES = 64 * 1024;
-
-/** How long a presigned upload URL stays valid: long enough for a slow phone connection. */
-export const UPLOAD_URL_SECONDS = 60 * 60;
 
 /**
  * The declared type only routes the request and its size limit; the worker sniffs the real bytes.
@@ -101,18 +96,6 @@ export async function presignUpload(
   deps: Deps,
   target: { schoolId: string; postId: string; mediaId: string; contentType: string; bytes: number },
 ): Promise<SingleUploadInstruction> {
-  const command = new PutObjectCommand({
-    Bucket: deps.config.incomingBucket,
-    Key: incomingKey(target.schoolId, target.postId, target.mediaId),
-    ContentType: target.contentType,
-    // Signed, so S3 refuses a body of another size than the one that passed the limit check.
-    ContentLength: target.bytes,
-  });
-  // The presigner leaves Content-Type unsigned unless asked: signed, S3 (and the local edge) refuse a body
-  // sent as another type than the one declared.
-  const url = await getSignedUrl(deps.clients.s3Presign, command, {
-    expiresIn: UPLOAD_URL_SECONDS,
-    signableHeaders: new Set(['content-type']),
-  });
+  const url = await presignSingleUpload(deps, { ...target, id: target.mediaId }, target.contentType, target.bytes);
   return { mediaId: target.mediaId, kind: 'single', method: 'PUT', url, headers: { 'content-type': target.contentType } };
 }

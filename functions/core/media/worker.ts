@@ -1,38 +1,23 @@
-import { createWriteStream } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { parseIncomingKey, tableKeys } from '../../aws/keys';
-import { takeLease } from '../../aws/lease';
-import { type Deps, tableOf } from '../deps';
+import { parseIncomingKey } from '../../aws/keys';
+import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
-import {
-  deleteOriginal,
-  finishTail,
-  MEDIA_LEASE_MS,
-  markFailed,
-  recordProgress,
-  releaseLease,
-  storeAndMarkReady,
-} from './item-state';
+import { deleteOriginal, downloadOriginal, originalSize } from './incoming-store';
+import { finishTail, markFailed, releaseLease, storeAndMarkReady } from './item-state';
+import { markUploaded, recordProgress, takeMediaLease } from './item-store';
 import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
 import { processors } from './processors';
 import { faceStepFor } from './review-faces';
 import { resumeSegments, startSegments } from './segments/start';
 import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
 import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
-
-export { MEDIA_LEASE_MS } from './item-state';
 
 /** Thrown when another worker holds the item: the message is retried later, not dropped. */
 export class MediaBusy extends DomainError {
@@ -72,7 +57,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
     await finishTail(deps, object.key, ids.postId, keepsOriginal(item));
     return 'duplicate';
   }
-  await markUploaded(deps, ids.postId, ids.mediaId);
+  await markUploaded(deps, ids);
   await claim(deps, ids.postId, ids.mediaId);
   try {
     deps.faults?.('media:after-claim');
@@ -106,14 +91,12 @@ async function fetchAndProcess(
   item: MediaItem,
   onSplit: (split: SplitVideo) => Promise<void>,
 ): Promise<ProcessedMedia | 'split'> {
-  const bucket = deps.config.incomingBucket;
-  const head = await deps.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).catch((error) => {
+  const size = await originalSize(deps, key).catch((error) => {
     // Only a photo whose faces were chosen in the composer has faces before it is processed: its original
     // was kept for that render, and storage expires originals after a day (infra/storage.ts).
     if (item.faces && (error as { name?: string }).name === 'NotFound') throw new MediaRejected('original_gone');
     throw error;
   });
-  const size = head.ContentLength ?? 0;
   if (size === 0) throw new MediaRejected('empty');
   // S3 holds a single PUT to its signed size, but a multipart upload's parts, an emulator or a bucket
   // written some other way do not promise it: the size that passed the limit check is the one processed.
@@ -126,8 +109,7 @@ async function fetchAndProcess(
   const workDir = await mkdtemp(join(tmpdir(), 'corridor-media-'));
   try {
     const path = join(workDir, 'original');
-    const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    await pipeline(object.Body as Readable, createWriteStream(path));
+    await downloadOriginal(deps, key, path);
     const sniffed = sniff(await readHead(path));
     refuseKindMismatch(item.declaredType, sniffed);
     if (size > MAX_UPLOAD_BYTES[sniffed.kind]) throw new MediaRejected('too_large', `${formatBytes(size)} uploaded`);
@@ -182,33 +164,7 @@ async function readHead(path: string): Promise<Buffer> {
   }
 }
 
-/** The storage event is the proof the upload finished; the poster sees `uploaded` until a worker claims it. */
-async function markUploaded(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  await deps.clients.dynamo
-    .send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET #state = :uploaded',
-        ConditionExpression: '#state = :awaiting',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':uploaded': 'uploaded', ':awaiting': 'awaiting_upload' },
-      }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error;
-    });
-}
-
 async function claim(deps: Deps, postId: string, mediaId: string): Promise<void> {
-  const answer = await takeLease(tableOf(deps), {
-    key: tableKeys.media(postId, mediaId),
-    free: '#state = :uploaded',
-    held: 'processing',
-    now: deps.now(),
-    leaseMs: MEDIA_LEASE_MS,
-    set: ['attempts = attempts + :one', 'progress = :zero'],
-    values: { ':uploaded': 'uploaded', ':one': 1, ':zero': 0 },
-  });
-  if (!answer.taken) throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
+  if (!(await takeMediaLease(deps, { postId, mediaId })))
+    throw new MediaBusy(`media ${mediaId} is being processed by another worker`);
 }

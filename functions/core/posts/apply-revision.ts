@@ -1,10 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { Post } from './post';
-import { dropRevision, type Revision } from './revision';
-import { pendingPartitions } from './store';
+import type { Revision } from './revision';
+import { dropRevision } from './revision-store';
+import { updatePost } from './store';
 
 /**
  * An admin approved a change to an approved post: the post takes the revision's caption and audience
@@ -13,37 +11,13 @@ import { pendingPartitions } from './store';
  * doubled. False when the post changed meanwhile (the admin looks again).
  */
 export async function applyRevision(deps: Deps, post: Post, revision: Revision): Promise<boolean> {
-  const now = deps.now().toISOString();
   const live = post.state === 'published';
-  const sets = ['updatedAt = :now'];
-  const values: Record<string, unknown> = { ':now': now, ':version': post.version, ':state': post.state };
-  if (revision.caption !== undefined) {
-    sets.push('caption = :caption', 'tags = :tags');
-    Object.assign(values, { ':caption': revision.caption, ':tags': revision.tags ?? [] });
-  }
-  if (revision.audience) {
-    sets.push('audience = :audience');
-    values[':audience'] = revision.audience;
-  }
-  if (live) {
-    sets.push('version = version + :one', 'gsi1pk = :fanout', 'gsi1sk = :now');
-    Object.assign(values, { ':one': 1, ':fanout': pendingPartitions.fanout });
-  }
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.post(post.id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'version = :version AND #state = :state',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: values,
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  const fields = {
+    updatedAt: deps.now().toISOString(),
+    ...(revision.caption !== undefined ? { caption: revision.caption, tags: revision.tags ?? [] } : {}),
+    ...(revision.audience ? { audience: revision.audience } : {}),
+  };
+  if (!(await updatePost(deps, post, fields, live))) return false;
   await dropRevision(deps, post.id);
   if (live) await deps.queues.fanout({ kind: 'publish', postId: post.id });
   return true;

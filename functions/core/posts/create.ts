@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, picturedSchema, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
@@ -10,6 +7,7 @@ import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { planFaces } from '../media/faces/rules';
+import { createMediaSlot } from '../media/item-store';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { declaredKind, uploadRequestSchema } from '../media/uploads';
 import { closedClassReason } from '../schools/classes';
@@ -17,7 +15,7 @@ import { getSchool } from '../schools/school';
 import { extractTags } from './caption';
 import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
 import { settlePost } from './settle';
-import { getPostWithMedia, type PostWithMedia, pendingPartitions } from './store';
+import { createPostItem, getPostWithMedia, type PostWithMedia, putSchoolPostPointer } from './store';
 
 export const createPostSchema = z.object({
   /** Chosen by the client (e.g. a UUID) and reused on every retry of the same post. */
@@ -134,26 +132,13 @@ export async function createPost(
   }));
   // Media slots first: a crash before the post is written leaves slots a retry reuses, never a post
   // that points at missing slots.
-  for (const item of media) {
-    await putIfAbsent(deps, {
-      ...tableKeys.media(postId, item.id),
-      type: 'media',
-      gsi1pk: pendingPartitions.media,
-      gsi1sk: `${now}#${postId}#${item.id}`,
-      ...item,
-    });
-  }
-  const created = await putIfAbsent(deps, {
-    ...tableKeys.post(postId),
-    type: 'post',
+  for (const item of media) await createMediaSlot(deps, item);
+  const created = await createPostItem(deps, {
     id: postId,
     schoolId: school.id,
     audience: input.audience,
     caption: input.caption,
     state: input.draft ? 'draft' : 'processing',
-    // Until it settles, the sweeper finds it here: a crash before the settle below (or after its last
-    // file's `ready`) cannot leave it processing for ever.
-    ...(input.draft ? {} : { gsi1pk: pendingPartitions.settle, gsi1sk: now }),
     mediaIds: media.map((m) => m.id),
     tags: extractTags(input.caption),
     publishAt: input.publishAt ? new Date(input.publishAt).toISOString() : undefined,
@@ -179,26 +164,9 @@ export async function createPost(
   if (!current) throw new Error(`post ${postId} vanished after it was written`);
   if (current.post.schoolId !== school.id) throw new PostInputError('that idempotency key belongs to another school');
   // The listing pointer uses the stored createdAt, so a retried create rewrites the same item.
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { pk: tableKeys.postsOfSchool(school.id), sk: `${current.post.createdAt}#${postId}`, type: 'school-post', postId },
-    }),
-  );
+  await putSchoolPostPointer(deps, current.post);
   const uploads = await Promise.all(
     current.media.filter((m) => m.state === 'awaiting_upload').map((m) => uploadInstruction(deps, m)),
   );
   return { ...current, uploads, created };
-}
-
-async function putIfAbsent(deps: Deps, item: Record<string, unknown>): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({ TableName: deps.config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
 }

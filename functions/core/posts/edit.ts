@@ -1,7 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
 import { notifyApprovers } from '../approval/notify';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
@@ -16,7 +13,7 @@ import { type SubmitInput, settleFaceReview } from './face-review';
 import { audienceListSchema, isPublic, MAX_CAPTION_LENGTH, type Post } from './post';
 import { editNeedsApproval, heldChanges, holdRevision } from './revision';
 import { lifecycleContext, settlePost } from './settle';
-import { getPostWithMedia, pendingPartitions } from './store';
+import { getPostWithMedia, updatePost } from './store';
 import { applyEvent } from './transition';
 
 export const editPostSchema = z
@@ -64,15 +61,16 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
     audience: held.audience ? undefined : input.audience,
     publishAt: input.publishAt,
   };
-  const changes: Record<string, unknown> = { updatedAt: deps.now().toISOString() };
+  const changes: Record<string, unknown> & { updatedAt: string } = { updatedAt: deps.now().toISOString() };
   if (applied.caption !== undefined) Object.assign(changes, { caption: applied.caption, tags: extractTags(applied.caption) });
   if (applied.audience) changes.audience = applied.audience;
   if (applied.publishAt !== undefined) changes.publishAt = applied.publishAt ? new Date(applied.publishAt).toISOString() : null;
   const changing = Object.keys(changes).length > 1;
   const rerender = changing && post.state === 'published';
-  if (rerender) Object.assign(changes, { gsi1pk: pendingPartitions.fanout, gsi1sk: changes.updatedAt });
-  if (post.state === 'scheduled' && changes.publishAt) changes.gsi1sk = changes.publishAt;
-  if (changing) await writeChanges(deps, post, changes, rerender);
+  // One conditional write (a new version when the channels must re-render it).
+  if (changing && !(await updatePost(deps, post, changes, rerender))) {
+    throw new PostInputError('The post changed while you were editing it; please try again.');
+  }
   const waiting = Object.keys(held);
   if (waiting.length > 0) {
     const revision = await holdRevision(deps, principal, post, current.revision, held);
@@ -96,34 +94,6 @@ export async function editPost(deps: Deps, principal: Principal, postId: string,
   if (updated.post.state === 'scheduled')
     await applyEvent(deps, updated.post, { kind: 'due' }, await lifecycleContext(deps, updated.post));
   return updated.post;
-}
-
-/** One conditional write of an edit's changes (bumping the version when the channels must re-render). */
-async function writeChanges(deps: Deps, post: Post, changes: Record<string, unknown>, rerender: boolean): Promise<void> {
-  const names = Object.fromEntries(Object.keys(changes).map((k, i) => [`#f${i}`, k]));
-  const values = Object.fromEntries(Object.values(changes).map((v, i) => [`:v${i}`, v]));
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.post(post.id),
-        UpdateExpression: `SET ${Object.keys(changes)
-          .map((_, i) => `#f${i} = :v${i}`)
-          .join(', ')}${rerender ? ', version = version + :one' : ''}`,
-        ConditionExpression: 'version = :version AND #state = :state',
-        ExpressionAttributeNames: { ...names, '#state': 'state' },
-        ExpressionAttributeValues: {
-          ...values,
-          ':version': post.version,
-          ':state': post.state,
-          ...(rerender ? { ':one': 1 } : {}),
-        },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw new PostInputError('The post changed while you were editing it; please try again.');
-    throw error;
-  }
 }
 
 /** Sends a draft: its files keep processing (or are done) and it is released like any new post. */

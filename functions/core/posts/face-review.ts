@@ -1,16 +1,15 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../aws/dynamo';
-import { incomingKey, tableKeys } from '../../aws/keys';
+import { incomingKey } from '../../aws/keys';
 import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
 import type { Deps } from '../deps';
 import type { FaceChoice } from '../media/faces/box';
 import { blurReason, keptAgainstRules, needsConsentConfirmation } from '../media/faces/rules';
+import { endFaceReview } from '../media/item-store';
 import { getSchool } from '../schools/school';
 import { PostInputError } from './create';
 import type { MediaItem } from './post';
-import { type PostWithMedia, pendingPartitions } from './store';
+import type { PostWithMedia } from './store';
 
 /** The submit of a draft: for each photo under face review, one blur flag per face (in `faces` order). */
 export const submitSchema = z
@@ -82,45 +81,12 @@ export async function settleFaceReview(deps: Deps, principal: Principal, current
  * with no face to blur keeps its draft render, which is final: the worker only deletes its original.
  */
 async function renderAsChosen(deps: Deps, item: MediaItem, flags: boolean[]): Promise<void> {
-  const now = deps.now().toISOString();
   const faces = (item.faces ?? []).map((face, i) => ({ ...face, blur: flags[i] === true }));
-  const draftKeys = item.outputs.map((o) => o.key);
-  const blurs = flags.some(Boolean);
-  const update = blurs
-    ? {
-        UpdateExpression:
-          'SET #state = :uploaded, faces = :faces, faceChoice = :blur, outputs = :none, gsi1pk = :pending, gsi1sk = :sk, ' +
-          'retiredKeys = list_append(if_not_exists(retiredKeys, :none), :draft) REMOVE faceReview, faceBlurReason, progress',
-        ExpressionAttributeValues: {
-          ':uploaded': 'uploaded',
-          ':faces': faces,
-          // The render uses the reviewed boxes themselves (media/review-faces.ts): no second search.
-          ':blur': 'blur',
-          ':none': [],
-          ':draft': draftKeys,
-          ':pending': pendingPartitions.media,
-          ':sk': `${now}#${item.postId}#${item.id}`,
-        },
-      }
-    : {
-        UpdateExpression: 'SET faceChoice = :keep REMOVE faceReview, faceBlurReason',
-        ExpressionAttributeValues: { ':keep': 'keep' },
-      };
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
-        ...update,
-        ConditionExpression: '#state = :ready AND faceReview = :yes',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':ready': 'ready', ':yes': true },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return; // an earlier try of this submit got here first
-    throw error;
-  }
+  const review = flags.some(Boolean)
+    ? { blurs: true as const, faces, draftKeys: item.outputs.map((o) => o.key) }
+    : { blurs: false as const };
+  // Refused when an earlier try of this submit got here first.
+  if (!(await endFaceReview(deps, { postId: item.postId, mediaId: item.id }, review))) return;
   // Rendered again, or (nothing to blur) found ready by the worker, which then deletes the original.
   await deps.queues.media({ key: incomingKey(item.schoolId, item.postId, item.id) });
 }

@@ -1,12 +1,10 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { tableKeys } from '../../aws/keys';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import type { School } from '../schools/school';
 import { extractTags } from './caption';
 import { audienceSchema, isPublic, type Post } from './post';
-import { approvalPartition } from './store';
+import { putRevision } from './revision-store';
 
 /**
  * Edits go through the same gate as new posts. At a school that asks for approval, a staff member's
@@ -30,8 +28,6 @@ export const revisionSchema = z.object({
   requestedAt: z.string(),
 });
 export type Revision = z.infer<typeof revisionSchema>;
-
-export const revisionKey = (postId: string) => ({ pk: tableKeys.postPartition(postId), sk: 'REVISION' });
 
 /** Whether an audience reaches nobody that `previous` did not (public ⊃ school ⊃ any classes). */
 export function isNarrowing(previous: readonly string[], next: readonly string[]): boolean {
@@ -80,16 +76,6 @@ export async function holdRevision(
     requestedBy: principal.label,
     requestedAt: now,
   };
-  await deps.clients.dynamo.send(
-    new PutCommand({
-      TableName: deps.config.tableName,
-      Item: { ...revisionKey(post.id), type: 'revision', ...revision, gsi1pk: approvalPartition(post.schoolId), gsi1sk: now },
-    }),
-  );
+  await putRevision(deps, revision);
   return revision;
-}
-
-/** Drops a revision (applied, or sent back). */
-export async function dropRevision(deps: Deps, postId: string): Promise<void> {
-  await deps.clients.dynamo.send(new DeleteCommand({ TableName: deps.config.tableName, Key: revisionKey(postId) }));
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps';
-import { storeOutputs } from '../media/outputs';
+import { storeOutputs } from '../media/outputs-store';
 import { renderArtwork } from './artwork-image';
 import { type Artwork, getSchool, type School } from './school';
 import { logoBytes, setArtwork } from './store';

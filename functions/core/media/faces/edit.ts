@@ -1,13 +1,11 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../../aws/dynamo';
-import { tableKeys } from '../../../aws/keys';
 import { recordAudit } from '../../audit/audit';
 import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { PostInputError } from '../../posts/create';
 import { PostNotFound } from '../../posts/edit';
 import { getPostWithMedia } from '../../posts/store';
+import { requestFaceEdit } from '../item-store';
 
 /** A change of blur on one file: one flag per face, in the order the file's `faces` lists them. */
 export const faceEditSchema = z
@@ -57,20 +55,8 @@ export async function editFaces(deps: Deps, principal: Principal, postId: string
   }
   const added = item.faces.filter((face, i) => !face.blur && blur[i]).length;
   if (added === 0) return;
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(postId, mediaId),
-        UpdateExpression: 'SET faceEdit = :blur',
-        ConditionExpression: '#state = :ready',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':blur': blur, ':ready': 'ready' },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) throw new PostInputError('This file changed while you were editing it; please try again.');
-    throw error;
+  if (!(await requestFaceEdit(deps, { postId, mediaId }, blur))) {
+    throw new PostInputError('This file changed while you were editing it; please try again.');
   }
   await recordAudit(deps, principal.schoolId, principal, 'post_edited', postId, {
     changed: ['faces'],

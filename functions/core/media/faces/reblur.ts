@@ -1,14 +1,11 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../../aws/dynamo';
-import { tableKeys } from '../../../aws/keys';
 import { retireOldKeys } from '../../channels/rekey';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
-import { getPostWithMedia, pendingPartitions } from '../../posts/store';
+import { bumpPostVersion, getPostWithMedia } from '../../posts/store';
 import { processImage } from '../image/process';
+import { recordFaceEdit } from '../item-store';
 import type { OutputRole, StoredOutput } from '../media';
-import { storeOutputs } from '../outputs';
+import { readOutput, storeOutputs } from '../outputs-store';
 import { faceStep } from './step';
 
 /**
@@ -42,27 +39,18 @@ export async function applyFaceEdit(deps: Deps, ids: { schoolId: string; postId:
   const freshKeys = new Set(fresh.map((o) => o.key));
   const retired = item.outputs.filter((o) => o.role === role && !freshKeys.has(o.key)).map((o) => o.key);
   const retiredKeys = [...(item.retiredKeys ?? []), ...retired];
-  try {
-    await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
-        UpdateExpression:
-          'SET outputs = :outputs, faces = :faces, placeholder = :placeholder, dominantColor = :color, retiredKeys = :retired REMOVE faceEdit',
-        ConditionExpression: 'attribute_exists(faceEdit)',
-        ExpressionAttributeValues: {
-          ':outputs': outputs,
-          ':faces': redrawn.faces ?? item.faces,
-          ':placeholder': redrawn.placeholder ?? item.placeholder ?? '',
-          ':color': redrawn.dominantColor ?? item.dominantColor ?? '',
-          ':retired': retiredKeys,
-        },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return; // another attempt finished it
-    throw error;
-  }
+  const recorded = await recordFaceEdit(
+    deps,
+    { postId: item.postId, mediaId: item.id },
+    {
+      outputs,
+      faces: redrawn.faces ?? item.faces,
+      placeholder: redrawn.placeholder ?? item.placeholder ?? '',
+      dominantColor: redrawn.dominantColor ?? item.dominantColor ?? '',
+      retiredKeys,
+    },
+  );
+  if (!recorded) return; // another attempt finished it
   const updated = { ...item, outputs, retiredKeys };
   if (current.post.state === 'published') await rerender(deps, current.post.id);
   else await retireOldKeys(deps, { ...current, media: [updated] });
@@ -74,21 +62,8 @@ function largestJpeg(item: MediaItem, role: OutputRole): StoredOutput | undefine
     .sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
 }
 
-async function readOutput(deps: Deps, key: string): Promise<Buffer> {
-  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.config.siteBucket, Key: key }));
-  return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
-
 /** A new version for the fan-out: it renders every channel with the new files, then retires the old ones. */
 async function rerender(deps: Deps, postId: string): Promise<void> {
-  const now = deps.now().toISOString();
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.post(postId),
-      UpdateExpression: 'SET version = version + :one, updatedAt = :now, gsi1pk = :pending, gsi1sk = :now',
-      ExpressionAttributeValues: { ':one': 1, ':now': now, ':pending': pendingPartitions.fanout },
-    }),
-  );
+  await bumpPostVersion(deps, postId);
   await deps.queues.fanout({ kind: 'publish', postId });
 }

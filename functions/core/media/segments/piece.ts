@@ -1,14 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../../aws/dynamo';
-import { tableKeys } from '../../../aws/keys';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
 import { withJob } from '../av/job';
 import { encodePiece, PROGRESS } from '../av/segments';
-import { recordProgress, renewLease, settleMedia } from '../item-state';
+import { renewLease } from '../item-state';
+import { markSegmentDone, recordProgress, settleMedia } from '../item-store';
 import { MediaRejected } from '../media';
 import { avOptions } from '../processors';
 import type { SegmentJob, SegmentPlan } from './jobs';
@@ -47,7 +45,7 @@ export async function runPiece(deps: Deps, job: PieceJob): Promise<void> {
     return finishSettled(deps, item);
   }
   deps.faults?.('segments:after-piece', String(job.index));
-  const done = await markDone(deps, item, job);
+  const done = await markSegmentDone(deps, { postId: item.postId, mediaId: item.id }, job.splitId, job.index);
   if (done === undefined) return;
   await recordProgress(deps, item.postId, item.id, overall(done.size, 0, count));
   if (done.size === count)
@@ -83,26 +81,5 @@ async function encodeAndStore(deps: Deps, item: MediaItem, plan: SegmentPlan, in
     await putWorkFile(deps, workKeys.encoded(item, plan.id, index), encoded);
   } finally {
     await rm(workDir, { recursive: true, force: true });
-  }
-}
-
-/** Adds the piece to the done set; undefined when the item moved on (settled, or split again) meanwhile. */
-async function markDone(deps: Deps, item: MediaItem, job: PieceJob): Promise<Set<number> | undefined> {
-  try {
-    const { Attributes } = await deps.clients.dynamo.send(
-      new UpdateCommand({
-        TableName: deps.config.tableName,
-        Key: tableKeys.media(item.postId, item.id),
-        UpdateExpression: 'ADD segmentsDone :piece',
-        ConditionExpression: '#state = :processing AND #segments.id = :split',
-        ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
-        ExpressionAttributeValues: { ':piece': new Set([job.index]), ':processing': 'processing', ':split': job.splitId },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return (Attributes?.segmentsDone as Set<number> | undefined) ?? new Set();
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
   }
 }

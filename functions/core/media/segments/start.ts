@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { tableKeys } from '../../../aws/keys';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
 import { getPostWithMedia } from '../../posts/store';
 import type { SplitVideo } from '../av/segments';
+import { recordSegmentPlan } from '../item-store';
 import type { SegmentJob, SegmentPlan } from './jobs';
 import { putWorkFile, workKeys } from './store';
 
@@ -34,17 +33,7 @@ export async function startSegments(deps: Deps, item: MediaItem, split: SplitVid
     await Promise.all(uploads.slice(i, i + UPLOAD_CONCURRENCY).map((upload) => upload()));
   }
   deps.faults?.('segments:after-split');
-  await deps.clients.dynamo.send(
-    new UpdateCommand({
-      TableName: deps.config.tableName,
-      Key: tableKeys.media(item.postId, item.id),
-      // SEGMENTS is one of DynamoDB's reserved words, hence the name placeholder.
-      UpdateExpression: 'SET #segments = :plan REMOVE segmentsDone',
-      ConditionExpression: '#state = :processing',
-      ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
-      ExpressionAttributeValues: { ':plan': plan, ':processing': 'processing' },
-    }),
-  );
+  await recordSegmentPlan(deps, { postId: item.postId, mediaId: item.id }, plan);
   await queueRemaining(deps, { ...item, segments: plan, segmentsDone: undefined });
 }
 

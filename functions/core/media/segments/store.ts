@@ -9,7 +9,7 @@ import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
 import { settlePost } from '../../posts/settle';
 import { PIECE_EXTENSION } from '../av/segment-profile';
-import { deleteOriginal } from '../item-state';
+import { deleteOriginal } from '../incoming-store';
 
 /**
  * A long video's temporary objects in the incoming bucket (`work/…`, see `workPrefix`): the source pieces,

@@ -2,7 +2,7 @@ import { recordAudit } from '../../audit/audit';
 import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { MediaRejected, type StoredOutput } from '../../media/media';
-import { deleteOutputs, storeOutputs } from '../../media/outputs';
+import { deleteOutputs, storeOutputs } from '../../media/outputs-store';
 import { sniff } from '../../media/sniff';
 import { formatBytes } from '../../media/uploads';
 import { getSchool, type School, updateSchoolFields } from '../school';

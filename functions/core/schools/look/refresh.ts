@@ -1,5 +1,5 @@
 import { sitePath } from '../../../aws/keys';
-import { channelMeta, newestPage, pageEntries } from '../../channels/channel-index';
+import { channelMeta, newestPage, pageEntries } from '../../channels/channel-index-store';
 import { channel } from '../../channels/channels';
 import { writePostPages } from '../../channels/entry-translations';
 import { renderChannel } from '../../channels/render-channel';

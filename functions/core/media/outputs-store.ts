@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { siteKeys } from '../../aws/keys';
 import { deleteKeys } from '../../aws/s3-prefix';
 import type { Deps } from '../deps';
@@ -47,4 +47,22 @@ export async function storeOutputs(
 /** Deletes stored outputs (retract). Missing keys are fine: deleting is idempotent. */
 export async function deleteOutputs(deps: Deps, keys: string[]): Promise<void> {
   await deleteKeys(deps.clients.s3, deps.config.siteBucket, keys);
+}
+
+/** Reads a stored output's bytes (a face edit re-renders from the largest one). */
+export async function readOutput(deps: Deps, key: string): Promise<Buffer> {
+  const object = await deps.clients.s3.send(new GetObjectCommand({ Bucket: deps.config.siteBucket, Key: key }));
+  return Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+}
+
+/** Copies a stored output to another key in the site bucket, with its type and cache headers. */
+export async function copyOutput(deps: Deps, from: string, to: string): Promise<void> {
+  await deps.clients.s3.send(
+    new CopyObjectCommand({
+      Bucket: deps.config.siteBucket,
+      Key: to,
+      CopySource: `${deps.config.siteBucket}/${from}`,
+      MetadataDirective: 'COPY',
+    }),
+  );
 }

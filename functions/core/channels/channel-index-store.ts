@@ -1,6 +1,6 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { storeKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type FeedEntry, feedEntrySchema } from './entry';
 
@@ -15,17 +15,13 @@ import { type FeedEntry, feedEntrySchema } from './entry';
  * follows archive links still sees at least N posts; its prev-archive link skips to the page before
  * those, so walking the archive chain from the current document meets every post exactly once.
  */
-const mainPartition = (channelId: string) => tableKeys.feedPartition(channelId);
-const pagePartition = (channelId: string, page: number) => `${tableKeys.feedPartition(channelId)}#PAGE#${page}`;
-const metaKey = (channelId: string) => ({ pk: mainPartition(channelId), sk: META_SK });
-const entrySk = (entry: Pick<FeedEntry, 'publishedAt' | 'postId'>) => `${entry.publishedAt}#${entry.postId}`;
-const entryKey = (channelId: string, entry: Pick<FeedEntry, 'publishedAt' | 'postId'>) => ({
-  pk: mainPartition(channelId),
-  sk: entrySk(entry),
-});
+const pagePartition = storeKeys.feedPagePartition;
+const metaKey = storeKeys.feedMeta;
+const entryKey = (channelId: string, entry: EntryPlace) => tableKeys.feedEntry(channelId, entry.publishedAt, entry.postId);
+const entrySk = (entry: EntryPlace) => entryKey('', entry).sk;
 
 /** Sorts after every entry's key (entries start with an ISO date). */
-export const META_SK = '~META';
+export const META_SK = storeKeys.feedMetaSk;
 
 /** Where an entry sits: its channel partition and its place in time. */
 export type EntryPlace = Pick<FeedEntry, 'publishedAt' | 'postId'>;

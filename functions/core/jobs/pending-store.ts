@@ -1,5 +1,5 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite, queryAll } from '../../aws/dynamo';
 import type { Deps } from '../deps';
 
 /**
@@ -26,8 +26,8 @@ export async function reconcilePendingIndex(deps: Deps): Promise<number> {
       }),
     );
     for (const item of page.Items ?? []) {
-      try {
-        await deps.clients.dynamo.send(
+      const repaired = await conditionalWrite(
+        deps.clients.dynamo.send(
           new UpdateCommand({
             TableName: deps.config.tableName,
             Key: { pk: item.pk, sk: item.sk },
@@ -36,13 +36,21 @@ export async function reconcilePendingIndex(deps: Deps): Promise<number> {
             ConditionExpression: 'gsi1pk = :pk AND gsi1sk = :sk',
             ExpressionAttributeValues: { ':pk': item.gsi1pk, ':sk': item.gsi1sk },
           }),
-        );
-        rewritten++;
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+        ),
+      );
+      if (repaired) rewritten++;
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return rewritten;
+}
+
+/** Items of a pending partition (the sparse index `gsi1`) whose sort key, a time, is before `cutoff`. */
+export function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
+  return queryAll(deps.clients.dynamo, {
+    TableName: deps.config.tableName,
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
+    ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
+  });
 }

@@ -1,0 +1,47 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../../aws/dynamo';
+import { storeKeys } from '../../aws/keys';
+import type { Deps } from '../deps';
+
+/** A private channel's capability token, one item per channel (capabilities.ts decides when it changes). */
+
+/** The channel's stored token; undefined before its first use. */
+export async function readCapability(deps: Deps, channelId: string): Promise<string | undefined> {
+  const { Item } = await deps.clients.dynamo.send(
+    new GetCommand({ TableName: deps.config.tableName, Key: storeKeys.capability(channelId), ConsistentRead: true }),
+  );
+  return Item?.token ? String(Item.token) : undefined;
+}
+
+/**
+ * Stores a token: the first one (no `previous`: only while the channel has none), or a replacement of
+ * `previous` (only while that is still the token). False when another writer got there first.
+ */
+export async function putCapability(deps: Deps, channelId: string, token: string, previous?: string): Promise<boolean> {
+  try {
+    await deps.clients.dynamo.send(
+      new PutCommand({
+        TableName: deps.config.tableName,
+        Item: {
+          ...storeKeys.capability(channelId),
+          type: 'capability',
+          channelId,
+          token,
+          createdAt: deps.now().toISOString(),
+          ...(previous === undefined ? {} : { previous }),
+        },
+        ...(previous === undefined
+          ? { ConditionExpression: 'attribute_not_exists(pk)' }
+          : {
+              ConditionExpression: '#token = :previous',
+              ExpressionAttributeNames: { '#token': 'token' },
+              ExpressionAttributeValues: { ':previous': previous },
+            }),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
