@@ -1,10 +1,10 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
 import type { Table } from '../aws/lease';
-import type { Job } from './jobs/job';
-import type { SegmentJob } from './media/segments/jobs';
-import type { Notification } from './notify/notification';
-import type { Translator } from './translate/translator';
+import type { Job } from './job';
+import type { Notification } from './notification';
+import type { SegmentJob } from './segment-job';
+import type { Translator } from './translator';
 
 /** The worker queues (SQS on AWS, in-process queues locally). Delivery is at-least-once. */
 export interface Queues {

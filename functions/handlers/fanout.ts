@@ -3,7 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { count, instrumented, withKeys } from '../aws/telemetry';
 import { runJob } from '../core/channels/fanout';
 import type { Deps } from '../core/deps';
-import { jobSchema } from '../core/jobs/job';
+import { jobSchema } from '../core/job';
 import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 

@@ -4,7 +4,7 @@ import { TASK_LEASE_MS } from '../../functions/core/channels/fanout';
 import { renderSite } from '../../functions/core/channels/rebuild';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { createFamily, type Family } from '../../functions/core/families/family';
-import { notificationSchema } from '../../functions/core/notify/notification';
+import { notificationSchema } from '../../functions/core/notification';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { putSchool } from '../../functions/core/schools/school';
 import { putTrust } from '../../functions/core/schools/trust';

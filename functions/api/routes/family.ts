@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
-import { html } from '../../core/channels/html';
 import { eraseOwnFamily } from '../../core/data-protection/erase';
 import type { Deps } from '../../core/deps';
 import { addClass, type Family, getFamily, removeClass } from '../../core/families/family';
@@ -22,6 +21,7 @@ import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
+import { html } from '../../core/security/html';
 import { languageHeaders, requestLocale } from '../locale';
 import {
   approvePage,

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
-import { html } from '../../core/channels/html';
 import type { Deps } from '../../core/deps';
 import { joinWithPush } from '../../core/families/join';
 import { localeOrUndefined, localeSchema } from '../../core/i18n/locales';
@@ -9,6 +8,7 @@ import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/not
 import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
 import { getSecrets } from '../../core/notify/secrets';
 import { parentLinks, verifyLink } from '../../core/notify/signed-links';
+import { html } from '../../core/security/html';
 import { languageHeaders, requestLocale } from '../locale';
 import { checkInboxPage, joinPage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 import { POSTER_JS, posterPage } from '../poster-page';

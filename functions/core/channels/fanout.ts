@@ -4,7 +4,7 @@ import { sitePath, tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import type { Job, JobKind } from '../jobs/job';
+import type { Job, JobKind } from '../job';
 import { deleteOutputs } from '../media/outputs';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { isPublic, type Post } from '../posts/post';

@@ -1,4 +1,3 @@
-import { html } from '../channels/html';
 import type { Deps } from '../deps';
 import { langAttributes, t } from '../i18n/messages';
 import { pushSender } from '../notify/delivery-run';
@@ -6,6 +5,7 @@ import { EmailRejected, sendEmail } from '../notify/email';
 import { PushRetryable, pushTopic } from '../notify/push';
 import { getSecrets } from '../notify/secrets';
 import { parentLinks } from '../notify/signed-links';
+import { html } from '../security/html';
 import type { Family } from './family';
 import { removePushDevice } from './recipients';
 

@@ -1,11 +1,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import { html } from '../channels/html';
 import type { Deps } from '../deps';
 import { addressIdOf, normalizeAddress } from '../families/recipients';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import { langAttributes, t } from '../i18n/messages';
+import { html } from '../security/html';
 import { sendEmail } from './email';
 import { getSecrets } from './secrets';
 import { parentLinks } from './signed-links';

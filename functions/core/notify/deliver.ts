@@ -1,10 +1,10 @@
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
+import type { Notification, NotificationKind } from '../notification';
 import { claimPostDeliveries } from './claims';
 import { DeliveryRun } from './delivery-run';
 import { addToDigest, ledgerKeyName, type PostDeliveryKey } from './ledger';
-import type { Notification, NotificationKind } from './notification';
 import { decide, eveningByEmail, followingDigest } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';
 import { type NotifyChannel, notifyChannels } from './preferences';

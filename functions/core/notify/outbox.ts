@@ -4,9 +4,9 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
+import { postPublished } from '../notification';
 import { audienceSchema, type Post } from '../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
-import { postPublished } from './notification';
 import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
 
 /**

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { faceChoices, faceSchema } from '../media/faces/box';
 import { mediaKinds, storedOutputSchema } from '../media/media';
-import { segmentPlanSchema } from '../media/segments/jobs';
+import { segmentPlanSchema } from '../segment-job';
 
 /**
  * Who may see a post. `public` reaches every public channel; `school` and `class:<id>` reach only

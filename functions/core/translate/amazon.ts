@@ -1,5 +1,5 @@
 import { TranslateClient, TranslateTextCommand } from '@aws-sdk/client-translate';
-import { TranslationFailed, type TranslationRequest, type Translator } from './translator';
+import { TranslationFailed, type TranslationRequest, type Translator } from '../translator';
 
 /**
  * Amazon Translate (TranslateText), one call per non-empty text: a caption and its alt texts are short

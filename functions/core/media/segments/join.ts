@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
+import type { SegmentJob, SegmentPlan } from '../../segment-job';
 import { withJob } from '../av/job';
 import { joinPieces, PROGRESS } from '../av/segments';
 import { faceStepOf } from '../faces/step';
 import { recordProgress, renewLease, settleMedia, storeAndMarkReady } from '../item-state';
 import { MediaRejected, type ProcessedMedia } from '../media';
 import { avOptions } from '../processors';
-import type { SegmentJob, SegmentPlan } from './jobs';
 import { loadItem } from './start';
 import { finishSettled, getWorkFile, workKeys } from './store';
 

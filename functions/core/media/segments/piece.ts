@@ -6,12 +6,12 @@ import { isConditionFailed } from '../../../aws/dynamo';
 import { tableKeys } from '../../../aws/keys';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
+import type { SegmentJob, SegmentPlan } from '../../segment-job';
 import { withJob } from '../av/job';
 import { encodePiece, PROGRESS } from '../av/segments';
 import { recordProgress, renewLease, settleMedia } from '../item-state';
 import { MediaRejected } from '../media';
 import { avOptions } from '../processors';
-import type { SegmentJob, SegmentPlan } from './jobs';
 import { loadItem } from './start';
 import { finishSettled, getWorkFile, putWorkFile, workKeys } from './store';
 

@@ -4,8 +4,8 @@ import { tableKeys } from '../../../aws/keys';
 import type { Deps } from '../../deps';
 import type { MediaItem } from '../../posts/post';
 import { getPostWithMedia } from '../../posts/store';
+import type { SegmentJob, SegmentPlan } from '../../segment-job';
 import type { SplitVideo } from '../av/segments';
-import type { SegmentJob, SegmentPlan } from './jobs';
 import { putWorkFile, workKeys } from './store';
 
 /** How many pieces are stored at once after a split (each a stream, so memory stays flat). */

@@ -4,7 +4,6 @@ import { isConditionFailed, queryAll } from '../../../aws/dynamo';
 import { tableKeys } from '../../../aws/keys';
 import { logger } from '../../../aws/telemetry';
 import { recordAudit, systemActor } from '../../audit/audit';
-import { html } from '../../channels/html';
 import type { Deps } from '../../deps';
 import { type Family, getFamily } from '../../families/family';
 import { eraseFamilyAtSchool } from '../../families/leave-school';
@@ -14,6 +13,7 @@ import { pushTopic } from '../../notify/push';
 import { getSecrets } from '../../notify/secrets';
 import { parentLinks } from '../../notify/signed-links';
 import { pendingPartitions } from '../../posts/store';
+import { html } from '../../security/html';
 import type { School } from '../school';
 
 /** A family leaving a school at the new school year: told once, removed after the grace period. */
