@@ -3,10 +3,10 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import type { MediaItem } from '../media/item';
 import { deleteOutputs } from '../media/outputs';
 import { getSecrets } from '../notify/secrets';
 import { keyedDigest } from '../notify/signed-links';
-import type { MediaItem } from '../posts/post';
 import type { PostWithMedia } from '../posts/store';
 
 /**

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { isPublic } from '../audience';
 import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
 import { forgetFamilyInClaims } from '../notify/claims';
@@ -10,7 +11,6 @@ import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-records';
 import { type Preferences, preferencesSchema } from '../notify/preferences';
 import { pushSubscriptionSchema } from '../notify/push-subscription';
-import { isPublic } from '../posts/post';
 import { classSchema, getSchool, schoolIdSchema } from '../schools/school';
 
 /**

@@ -4,8 +4,8 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
-import type { MediaItem } from '../posts/post';
 import { settlePost } from '../posts/settle';
+import type { MediaItem } from './item';
 import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
 import { storeOutputs } from './outputs';
 

@@ -10,7 +10,7 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import type { MediaItem } from '../posts/post';
+import type { MediaItem } from './item';
 import { UPLOAD_URL_SECONDS } from './uploads';
 
 /** Files above this go up in parts: a dropped signal costs one part, not the whole file. */

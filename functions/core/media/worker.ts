@@ -11,11 +11,11 @@ import { parseIncomingKey, tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import type { MediaItem } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import type { SplitVideo } from './av/segments';
 import { parseFaceEditKey } from './faces/edit';
 import { applyFaceEdit } from './faces/reblur';
+import type { MediaItem } from './item';
 import {
   deleteOriginal,
   finishTail,

@@ -1,5 +1,6 @@
 import { sitePath } from '../../aws/keys';
 import { logger } from '../../aws/telemetry';
+import { isPublic } from '../audience';
 import { documentKeys } from '../channels/artifacts';
 import { type Channel, channel } from '../channels/channels';
 import { type FeedEntry, toFeedEntry } from '../channels/entry';
@@ -9,7 +10,7 @@ import type { Deps } from '../deps';
 import type { Family } from '../families/family';
 import { removePushDevice } from '../families/recipients';
 import type { Locale } from '../i18n/locales';
-import { isPublic, type Post } from '../posts/post';
+import type { Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationOutcome, translationFor } from '../translate/post-translations';

@@ -2,10 +2,11 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { audienceSchema } from '../audience';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
 import { postPublished } from '../notification';
-import { audienceSchema, type Post } from '../posts/post';
+import type { Post } from '../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { BATCH_FAMILIES, claimBatch, markSent, type OutboxRecord, readRecords, settleRecord, takeOver } from './outbox-records';
 

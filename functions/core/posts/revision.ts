@@ -1,11 +1,12 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { tableKeys } from '../../aws/keys';
+import { audienceSchema, isPublic } from '../audience';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import type { School } from '../schools/school';
 import { extractTags } from './caption';
-import { audienceSchema, isPublic, type Post } from './post';
+import type { Post } from './post';
 import { approvalPartition } from './store';
 
 /**

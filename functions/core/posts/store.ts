@@ -1,7 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { type MediaItem, mediaItemSchema, type Post, postSchema } from './post';
+import { type MediaItem, mediaItemSchema } from '../media/item';
+import { type Post, postSchema } from './post';
 import { type Revision, revisionSchema } from './revision';
 
 /** Sparse-index partitions where the sweeper looks for work that stalled. */

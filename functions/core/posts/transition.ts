@@ -3,8 +3,9 @@ import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { notifyApprovers } from '../approval/notify';
 import type { Deps } from '../deps';
+import type { Failure } from '../errors';
 import { type LifecycleContext, nextState, type PostEvent } from './lifecycle';
-import type { Failure, Post, PostState } from './post';
+import type { Post, PostState } from './post';
 import { approvalPartition, pendingPartitions } from './store';
 
 /** States whose entry the channels must hear about (they appear, or they vanish). */

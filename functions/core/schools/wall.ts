@@ -1,8 +1,8 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
+import { isPublic } from '../audience';
 import type { Deps } from '../deps';
-import { isPublic } from '../posts/post';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 
 /**

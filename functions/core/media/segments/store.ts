@@ -6,9 +6,9 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { incomingKey, workPrefix } from '../../../aws/keys';
 import { deleteKeys, listKeys } from '../../../aws/s3-prefix';
 import type { Deps } from '../../deps';
-import type { MediaItem } from '../../posts/post';
 import { settlePost } from '../../posts/settle';
 import { PIECE_EXTENSION } from '../av/segment-profile';
+import type { MediaItem } from '../item';
 import { deleteOriginal } from '../item-state';
 
 /**
