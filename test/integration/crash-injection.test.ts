@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
-import { TASK_LEASE_MS } from '../../functions/core/channels/fanout';
 import { renderSite } from '../../functions/core/channels/rebuild';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { createFamily, type Family } from '../../functions/core/families/family';
+import { TASK_LEASE_MS } from '../../functions/core/jobs/fanout';
 import { notificationSchema } from '../../functions/core/notification';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { putSchool } from '../../functions/core/schools/school';

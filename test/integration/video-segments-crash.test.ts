@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { listKeys } from '../../functions/aws/s3-prefix';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
-import { MEDIA_LEASE_MS } from '../../functions/core/media/item-state';
+import { MEDIA_LEASE_MS } from '../../functions/core/jobs/media/item-state';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { segmentJobSchema } from '../../functions/core/segment-job';
 import { segmentsHandler } from '../../functions/handlers/segments';

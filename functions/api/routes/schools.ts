@@ -7,13 +7,13 @@ import { type Channel, channel, parseChannelId } from '../../core/channels/chann
 import { locateChannel } from '../../core/channels/locate';
 import { rotateChannel } from '../../core/channels/rotate';
 import type { Deps } from '../../core/deps';
+import { applyYearChange, previewYearChange } from '../../core/jobs/year/apply';
+import { yearPlanSchema } from '../../core/jobs/year/plan';
 import { printableJoinLink } from '../../core/notify/join-link';
 import { getSecrets } from '../../core/notify/secrets';
 import { addClass, changeClass, classChangeSchema, newClassSchema } from '../../core/schools/classes';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
 import type { SchoolClass } from '../../core/schools/school';
-import { applyYearChange, previewYearChange } from '../../core/schools/year/apply';
-import { yearPlanSchema } from '../../core/schools/year/plan';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
 import { schoolView } from '../school-view';

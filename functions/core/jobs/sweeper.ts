@@ -3,19 +3,19 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { queryAll } from '../../aws/dynamo';
 import { incomingKey, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease } from '../../aws/lease';
-import { TASK_LEASE_MS } from '../channels/fanout';
 import { applyRetention } from '../data-protection/retention';
 import { type Deps, tableOf } from '../deps';
-import { abandonStalledUploads } from '../media/abandon';
-import { MEDIA_LEASE_MS } from '../media/worker';
 import { redriveNotification } from '../notify/outbox';
 import { outboxRecordSchema } from '../notify/outbox-records';
 import { lifecycleContext, settlePost } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
-import { resumeYearChange } from '../schools/year/apply';
-import { removeDueLeavers } from '../schools/year/leavers';
+import { TASK_LEASE_MS } from './fanout';
+import { abandonStalledUploads } from './media/abandon';
+import { MEDIA_LEASE_MS } from './media/worker';
 import { reconcilePendingIndex } from './reconcile-index';
+import { resumeYearChange } from './year/apply';
+import { removeDueLeavers } from './year/leavers';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;

@@ -1,10 +1,10 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import { notifyApprovers } from '../approval/notify';
 import type { Deps } from '../deps';
 import type { Failure } from '../errors';
 import { type LifecycleContext, nextState, type PostEvent } from './lifecycle';
+import { notifyApprovers } from './notify-approvers';
 import type { Post, PostState } from './post';
 import { approvalPartition, pendingPartitions } from './store';
 

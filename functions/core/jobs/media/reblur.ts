@@ -4,12 +4,12 @@ import { isConditionFailed } from '../../../aws/dynamo';
 import { tableKeys } from '../../../aws/keys';
 import { retireOldKeys } from '../../channels/rekey';
 import type { Deps } from '../../deps';
+import { faceStep } from '../../media/faces/step';
+import { processImage } from '../../media/image/process';
+import type { MediaItem } from '../../media/item';
+import type { OutputRole, StoredOutput } from '../../media/media';
+import { storeOutputs } from '../../media/outputs';
 import { getPostWithMedia, pendingPartitions } from '../../posts/store';
-import { processImage } from '../image/process';
-import type { MediaItem } from '../item';
-import type { OutputRole, StoredOutput } from '../media';
-import { storeOutputs } from '../outputs';
-import { faceStep } from './step';
 
 /**
  * The media worker's half of a face edit (edit.ts): re-renders the file's pictures (a photo's widths, or

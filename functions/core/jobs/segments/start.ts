@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../../aws/keys';
 import type { Deps } from '../../deps';
+import type { SplitVideo } from '../../media/av/segments';
+import type { MediaItem } from '../../media/item';
 import { getPostWithMedia } from '../../posts/store';
 import type { SegmentJob, SegmentPlan } from '../../segment-job';
-import type { SplitVideo } from '../av/segments';
-import type { MediaItem } from '../item';
 import { putWorkFile, workKeys } from './store';
 
 /** How many pieces are stored at once after a split (each a stream, so memory stays flat). */

@@ -1,13 +1,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed } from '../../../aws/dynamo';
-import { tableKeys } from '../../../aws/keys';
-import { recordAudit } from '../../audit/audit';
-import type { Principal } from '../../auth/tokens';
-import type { Deps } from '../../deps';
-import { PostInputError } from '../../posts/create';
-import { PostNotFound } from '../../posts/edit';
-import { getPostWithMedia } from '../../posts/store';
+import { isConditionFailed } from '../../aws/dynamo';
+import { tableKeys } from '../../aws/keys';
+import { recordAudit } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { PostInputError } from './create';
+import { PostNotFound } from './edit';
+import { getPostWithMedia } from './store';
 
 /** A change of blur on one file: one flag per face, in the order the file's `faces` lists them. */
 export const faceEditSchema = z

@@ -5,7 +5,7 @@ import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { getFamily, listFamilies, moveFamilyForYear } from '../../families/family';
 import { pendingPartitions } from '../../posts/store';
-import { getSchool, type School, updateSchoolFields, type YearChange, type YearSummary } from '../school';
+import { getSchool, type School, updateSchoolFields, type YearChange, type YearSummary } from '../../schools/school';
 import { listLeavers, recordLeaver, tellLeaver } from './leavers';
 import { isLeaving, movedClasses, planHash, planYear, YearChangeRefused, type YearPlanInput } from './plan';
 

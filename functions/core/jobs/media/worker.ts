@@ -6,16 +6,21 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { parseIncomingKey, tableKeys } from '../../aws/keys';
-import { takeLease } from '../../aws/lease';
-import { type Deps, tableOf } from '../deps';
-import { DomainError, type DomainErrorOptions } from '../errors';
-import { getPostWithMedia } from '../posts/store';
-import type { SplitVideo } from './av/segments';
-import { parseFaceEditKey } from './faces/edit';
-import { applyFaceEdit } from './faces/reblur';
-import type { MediaItem } from './item';
+import { isConditionFailed } from '../../../aws/dynamo';
+import { parseIncomingKey, tableKeys } from '../../../aws/keys';
+import { takeLease } from '../../../aws/lease';
+import { type Deps, tableOf } from '../../deps';
+import { DomainError, type DomainErrorOptions } from '../../errors';
+import type { SplitVideo } from '../../media/av/segments';
+import type { MediaItem } from '../../media/item';
+import { type MediaKind, MediaRejected, type ProcessedMedia } from '../../media/media';
+import { processors } from '../../media/processors';
+import { faceStepFor } from '../../media/review-faces';
+import { SNIFF_BYTES, type Sniffed, sniff } from '../../media/sniff';
+import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from '../../media/uploads';
+import { parseFaceEditKey } from '../../posts/face-edit';
+import { getPostWithMedia } from '../../posts/store';
+import { resumeSegments, startSegments } from '../segments/start';
 import {
   deleteOriginal,
   finishTail,
@@ -25,12 +30,7 @@ import {
   releaseLease,
   storeAndMarkReady,
 } from './item-state';
-import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
-import { processors } from './processors';
-import { faceStepFor } from './review-faces';
-import { resumeSegments, startSegments } from './segments/start';
-import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
-import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
+import { applyFaceEdit } from './reblur';
 
 export { MEDIA_LEASE_MS } from './item-state';
 

@@ -1,13 +1,13 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
-import { LEASE_ENDED, moveLease } from '../../aws/lease';
-import { type Deps, tableOf } from '../deps';
-import { settlePost } from '../posts/settle';
-import type { MediaItem } from './item';
-import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
-import { storeOutputs } from './outputs';
+import { isConditionFailed } from '../../../aws/dynamo';
+import { tableKeys } from '../../../aws/keys';
+import { LEASE_ENDED, moveLease } from '../../../aws/lease';
+import { type Deps, tableOf } from '../../deps';
+import type { MediaItem } from '../../media/item';
+import type { MediaOutput, MediaRejected, ProcessedMedia } from '../../media/media';
+import { storeOutputs } from '../../media/outputs';
+import { settlePost } from '../../posts/settle';
 
 /**
  * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.

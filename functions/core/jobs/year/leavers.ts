@@ -4,17 +4,17 @@ import { isConditionFailed, queryAll } from '../../../aws/dynamo';
 import { tableKeys } from '../../../aws/keys';
 import { logger } from '../../../aws/telemetry';
 import { recordAudit, systemActor } from '../../audit/audit';
+import { eraseFamilyAtSchool } from '../../data-protection/leave-school';
 import type { Deps } from '../../deps';
 import { type Family, getFamily } from '../../families/family';
-import { eraseFamilyAtSchool } from '../../families/leave-school';
 import { pushSender } from '../../notify/delivery-run';
 import { EmailRejected, sendEmail } from '../../notify/email';
 import { pushTopic } from '../../notify/push';
 import { getSecrets } from '../../notify/secrets';
 import { parentLinks } from '../../notify/signed-links';
 import { pendingPartitions } from '../../posts/store';
+import type { School } from '../../schools/school';
 import { html } from '../../security/html';
-import type { School } from '../school';
 
 /** A family leaving a school at the new school year: told once, removed after the grace period. */
 export const leaverSchema = z.object({

@@ -1,11 +1,11 @@
 import { AbortMultipartUploadCommand, DeleteObjectCommand, NoSuchUpload } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
-import { incomingKey, tableKeys } from '../../aws/keys';
-import type { Deps } from '../deps';
-import type { PostWithMedia } from '../posts/store';
-import { MediaRejected } from './media';
-import { deleteOutputs } from './outputs';
+import { isConditionFailed } from '../../../aws/dynamo';
+import { incomingKey, tableKeys } from '../../../aws/keys';
+import type { Deps } from '../../deps';
+import { MediaRejected } from '../../media/media';
+import { deleteOutputs } from '../../media/outputs';
+import type { PostWithMedia } from '../../posts/store';
 
 /** The failure code of a file whose upload never arrived. */
 export const ABANDONED = 'abandoned';
