@@ -1,8 +1,8 @@
 import { page } from '../core/channels/render/layout';
 import type { Family } from '../core/families/family';
+import { type DeliveryMode, deliveryModes } from '../core/families/preferences';
 import { type Locale, localeInfo, locales } from '../core/i18n/locales';
 import { formatShortDate, langAttributes, type MessageKey, type MessageValues, t, tHtml } from '../core/i18n/messages';
-import { type DeliveryMode, deliveryModes } from '../core/notify/preferences';
 import { type Html, html, raw } from '../core/security/html';
 
 /**

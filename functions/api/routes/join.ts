@@ -1,13 +1,13 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
 import type { Deps } from '../../core/deps';
+import { sendConfirmation } from '../../core/families/confirmation';
 import { joinWithPush } from '../../core/families/join';
 import { localeOrUndefined, localeSchema } from '../../core/i18n/locales';
-import { sendConfirmation } from '../../core/notify/confirmation';
+import { pushSubscriptionSchema } from '../../core/messaging/push-subscription';
+import { getSecrets } from '../../core/messaging/secrets';
+import { parentLinks, verifyLink } from '../../core/messaging/signed-links';
 import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
-import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
-import { getSecrets } from '../../core/notify/secrets';
-import { parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { html } from '../../core/security/html';
 import { languageHeaders, requestLocale } from '../locale';
 import { checkInboxPage, joinPage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';

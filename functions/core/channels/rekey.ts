@@ -5,8 +5,8 @@ import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { MediaItem } from '../media/item';
 import { deleteOutputs } from '../media/outputs';
-import { getSecrets } from '../notify/secrets';
-import { keyedDigest } from '../notify/signed-links';
+import { getSecrets } from '../messaging/secrets';
+import { keyedDigest } from '../messaging/signed-links';
 import type { PostWithMedia } from '../posts/store';
 
 /**

@@ -6,12 +6,12 @@ import { tableKeys } from '../../aws/keys';
 import { isPublic } from '../audience';
 import type { Deps } from '../deps';
 import { localeSchema } from '../i18n/locales';
+import { pushSubscriptionSchema } from '../messaging/push-subscription';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-records';
-import { type Preferences, preferencesSchema } from '../notify/preferences';
-import { pushSubscriptionSchema } from '../notify/push-subscription';
 import { classSchema, getSchool, schoolIdSchema } from '../schools/school';
+import { type Preferences, preferencesSchema } from './preferences';
 
 /**
  * A family: the parents of one or more children, following their children's classes — in one school

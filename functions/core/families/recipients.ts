@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import type { PushSubscriptionJson } from '../notify/push-subscription';
-import { getSecrets } from '../notify/secrets';
-import { keyedDigest } from '../notify/signed-links';
+import type { PushSubscriptionJson } from '../messaging/push-subscription';
+import { getSecrets } from '../messaging/secrets';
+import { keyedDigest } from '../messaging/signed-links';
 import { type Family, updateFamily } from './family';
 
 /**

@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import { type NotifyChannel, notifyChannels } from '../families/preferences';
 import { pendingPartitions } from '../posts/store';
 import {
   DELIVERY_LEASE_MS,
@@ -13,7 +14,6 @@ import {
   type PostDeliveryKey,
   subjectId,
 } from './ledger';
-import { type NotifyChannel, notifyChannels } from './preferences';
 
 /**
  * A post's claim log: how the instant deliveries of one post are claimed many families at once, with one

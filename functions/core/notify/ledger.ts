@@ -3,8 +3,8 @@ import * as z from 'zod';
 import { batchGetAll, batchWriteAll, isConditionFailed, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
+import type { NotifyChannel } from '../families/preferences';
 import { pendingPartitions } from '../posts/store';
-import type { NotifyChannel } from './preferences';
 
 /**
  * The delivery ledger: one item per (subject, family, channel), where the subject is a post (an instant

@@ -2,9 +2,9 @@ import { queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
+import type { NotifyChannel } from '../families/preferences';
 import { type LedgerItem, type LedgerKey, ledgerItemSchema, ledgerItems, ledgerKeyName } from './ledger';
 import { readRecords } from './outbox-records';
-import type { NotifyChannel } from './preferences';
 
 /**
  * How far a published post went: counts of families, by the way they hear of it. Computed from what
