@@ -2,10 +2,11 @@ import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { eraseFamily, type Family, partitionKeys, putMembership, updateFamily } from '../families/family';
+import { type Family, partitionKeys, putMembership, updateFamily } from '../families/family';
 import { forgetFamilyInClaims } from '../notify/claims';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-records';
+import { eraseFamily } from './erase-family';
 
 /**
  * A school erases its own relationship with a family (an admin's erasure on request): the family's
