@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { sitePath } from '../../aws/keys';
+import { addClass, changeClass, classChangeSchema, newClassSchema } from '../../core/admin/classes';
 import { recordAudit } from '../../core/audit/audit';
 import { documentKeys } from '../../core/channels/artifacts';
 import { type Channel, channel, parseChannelId } from '../../core/channels/channels';
@@ -11,7 +12,6 @@ import { applyYearChange, previewYearChange } from '../../core/jobs/year/apply';
 import { yearPlanSchema } from '../../core/jobs/year/plan';
 import { getSecrets } from '../../core/messaging/secrets';
 import { printableJoinLink } from '../../core/notify/join-link';
-import { addClass, changeClass, classChangeSchema, newClassSchema } from '../../core/schools/classes';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
 import type { SchoolClass } from '../../core/schools/school';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';

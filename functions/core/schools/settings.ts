@@ -1,14 +1,14 @@
 import * as z from 'zod';
+import { showLook } from '../admin/look-refresh';
+import { renderSchoolChannels } from '../admin/pages';
+import { resyncWall } from '../admin/wall';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { registerRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { accentSchema, welcomeSchema } from './look/look';
-import { showLook } from './look/refresh';
-import { renderSchoolChannels } from './pages';
 import { getSchool, type School, schoolSchema, updateSchoolFields } from './school';
-import { resyncWall } from './wall';
 
 /** What an admin may change about their school here (each field optional: send only what changes). */
 export const settingsSchema = schoolSchema

@@ -8,7 +8,7 @@ import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import { classIdFor, classSchema, getSchool, type SchoolClass } from './school';
+import { classIdFor, classSchema, getSchool, type SchoolClass } from '../schools/school';
 
 /** A class change the admin can correct, with the words to show them. */
 export class ClassChangeRefused extends DomainError {

@@ -7,9 +7,6 @@ import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainStatus } from '../errors';
-import { inviteStaff } from '../staff/invite';
-import { emailSchema } from '../staff/staff';
-import { renderSchoolChannels } from './pages';
 import {
   classIdFor,
   getSchool,
@@ -19,8 +16,11 @@ import {
   schoolSchema,
   timezoneSchema,
   updateSchoolFields,
-} from './school';
-import { getTrust } from './trust';
+} from '../schools/school';
+import { getTrust } from '../schools/trust';
+import { inviteStaff } from '../staff/invite';
+import { emailSchema } from '../staff/staff';
+import { renderSchoolChannels } from './pages';
 import { resyncWall } from './wall';
 
 /** A school change an operator can correct, with the words to show them. */
