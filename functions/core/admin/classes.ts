@@ -110,7 +110,3 @@ export async function changeClass(
     });
   return after;
 }
-
-/** Why a class takes no new posts or families, in words; undefined when it does. */
-export const closedClassReason = (klass: Pick<SchoolClass, 'name' | 'archived'>): string | undefined =>
-  klass.archived ? `${klass.name} is archived: it takes no new posts or families. An admin can open it again.` : undefined;

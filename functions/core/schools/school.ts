@@ -196,3 +196,7 @@ export async function updateSchoolFields(
     }),
   );
 }
+
+/** Why a class takes no new posts or families, in words; undefined when it does. */
+export const closedClassReason = (klass: Pick<SchoolClass, 'name' | 'archived'>): string | undefined =>
+  klass.archived ? `${klass.name} is archived: it takes no new posts or families. An admin can open it again.` : undefined;

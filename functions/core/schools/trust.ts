@@ -2,8 +2,6 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
-import { channel } from '../channels/channels';
-import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 
@@ -32,7 +30,7 @@ export async function getTrust(deps: Deps, trustId: string): Promise<Trust | und
 }
 
 /** Puts the trust in the operators' list. */
-async function listTrust(deps: Deps, trustId: string): Promise<void> {
+export async function listTrust(deps: Deps, trustId: string): Promise<void> {
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trustPointer(trustId), trustId } }),
   );
@@ -44,29 +42,6 @@ export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
   await deps.clients.dynamo.send(
     new PutCommand({ TableName: deps.config.tableName, Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust } }),
   );
-}
-
-/**
- * An operator creates a trust. Its wall (/w/<id>) exists from the start, empty ("no posts yet"), so the
- * address can be shared before the first school opts in.
- */
-export async function createTrust(deps: Deps, raw: z.input<typeof trustSchema>): Promise<Trust> {
-  const trust = trustSchema.parse(raw);
-  try {
-    await deps.clients.dynamo.send(
-      new PutCommand({
-        TableName: deps.config.tableName,
-        Item: { ...tableKeys.trust(trust.id), type: 'trust', ...trust },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
-  }
-  await listTrust(deps, trust.id);
-  await renderChannel(deps, channel.wall(trust.id));
-  return trust;
 }
 
 /** Every trust, by id. */
