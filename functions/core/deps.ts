@@ -43,7 +43,7 @@ export const faultPoints = [
   /** Between a file's `ready` and its post's settle (the post must not be left processing). */
   'media:before-settle',
   /**
-   * A change of school year (core/schools/year/apply.ts): after the school's one write, after the first
+   * A change of school year (core/jobs/year/apply.ts): after the school's one write, after the first
    * family moved, after a leaver was told but before that was recorded, before it is marked applied.
    */
   'year:after-start',

@@ -43,7 +43,7 @@ export const mediaItemSchema = z.object({
   faceChoice: z.enum(faceChoices).optional(),
   /** The faces found, in relative coordinates, each blurred in every output or not. */
   faces: z.array(faceSchema).optional(),
-  /** A face edit waiting for the media worker: the new blur flag of each face (media/faces/edit.ts). */
+  /** A face edit waiting for the media worker: the new blur flag of each face (posts/face-edit.ts). */
   faceEdit: z.array(z.boolean()).optional(),
   /**
    * A draft's photo whose faces the poster chooses one by one (create's `reviewFaces`): searched and kept

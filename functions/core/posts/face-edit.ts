@@ -31,7 +31,7 @@ export function parseFaceEditKey(key: string): { schoolId: string; postId: strin
 /**
  * Blurs more faces of a processed photo (or video poster), in a draft or a published post. The media
  * worker re-renders the file under new addresses and the old files are deleted from storage and the CDN
- * (reblur.ts). A blurred face cannot be shown again: its pixels were destroyed, and the original is gone.
+ * (jobs/media/reblur.ts). A blurred face cannot be shown again: its pixels were destroyed, and the original is gone.
  */
 export async function editFaces(deps: Deps, principal: Principal, postId: string, mediaId: string, raw: FaceEdit): Promise<void> {
   const { blur } = faceEditSchema.parse(raw);

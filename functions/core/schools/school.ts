@@ -104,7 +104,7 @@ export const schoolSchema = z.object({
   logo: logoSchema.optional(),
   /** The consent roster predates the last change of school year: import this year's. */
   rosterOutOfDate: z.boolean().default(false),
-  /** The last change of school year (core/schools/year): in progress, or done. */
+  /** The last change of school year (core/jobs/year): in progress, or done. */
   yearChange: yearChangeSchema.optional(),
   /** Faces in photos of public posts start blurred, whatever the consent roster says (media/faces/rules.ts). */
   blurFacesInPublic: z.boolean().default(false),
