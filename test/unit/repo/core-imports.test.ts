@@ -14,9 +14,10 @@ import { describe, expect, it } from 'vitest';
  *
  * Imports are read with TypeScript's own scanner (TypeScript 7 has no `ts.preProcessFile`; `specifiers`
  * below is its import-finding part): static imports, re-exports, `import type` and dynamic `import('…')`,
- * never a regex over text that may hold template literals or regular expressions. Type-only imports COUNT: a type names the module it comes
- * from, and a folder that needs another's types to compile is tied to it just as much — moving a type
- * to the folder that owns the noun is the fix, erasing it at build time is not.
+ * never a regex over text that may hold template literals or regular expressions. Type-only imports
+ * COUNT: a type names the module it comes from, and a folder that needs another's types to compile is tied
+ * to it just as much — moving a type to the folder that owns the noun is the fix, erasing it at build time
+ * is not.
  */
 const repo = resolve(import.meta.dirname, '../../..');
 const core = join(repo, 'functions/core');
