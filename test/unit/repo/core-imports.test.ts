@@ -231,6 +231,7 @@ describe('functions/core imports', () => {
       "import { b } from '../b';",
       "import './c';",
       "export * from './d';",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text for the scanner, not a template
       "const s = `${x}'${`${y}`}'`;",
       "const r = /'/g;",
       "const m = await import('./e');",
