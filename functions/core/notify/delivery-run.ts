@@ -11,7 +11,7 @@ import type { Family } from '../families/family';
 import type { NotifyChannel } from '../families/preferences';
 import { removePushDevice } from '../families/recipients';
 import type { Locale } from '../i18n/locales';
-import { EmailRejected, fromAddress, sendEmail } from '../messaging/email';
+import { EmailRejected, sendEmail } from '../messaging/email';
 import { type PushSender, pushTopic } from '../messaging/push';
 import { pushSender } from '../messaging/push-sender';
 import { getSecrets, type Secrets } from '../messaging/secrets';

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
+import { batchGetAll, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
