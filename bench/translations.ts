@@ -6,7 +6,7 @@ import { locales } from '../functions/core/i18n/locales';
 import { createPost } from '../functions/core/posts/create';
 import { getSchool, putSchool } from '../functions/core/schools/school';
 import { correctTranslation, plannedLanguages, postTranslations } from '../functions/core/translate/corrections';
-import type { Translator } from '../functions/core/translate/translator';
+import type { Translator } from '../functions/core/translator';
 import { startLocal } from '../functions/local/runtime';
 import { seedDemo } from '../functions/local/seed';
 import { seedFamilies } from './families';

@@ -251,7 +251,7 @@ export class CorridorInfra extends Construct {
       CORRIDOR_SES_CONFIGURATION_SET: this.email.configurationSet.configurationSetName,
     };
 
-    // --- VAPID keys: generated on first start and kept in the table (functions/core/notify/secrets.ts),
+    // --- VAPID keys: generated on first start and kept in the table (functions/core/messaging/secrets.ts),
     // never in the template; the subject tells push services whom to contact about our traffic.
     const pushEnv = { CORRIDOR_VAPID_SUBJECT: `mailto:no-reply@${props.email.domain}` };
 
@@ -307,7 +307,7 @@ export class CorridorInfra extends Construct {
         ...sizing.api,
         environment: { ...configEnv(), ...emailEnv },
         // Rotating a private feed renders it, which draws the school's artwork if it has none yet; a
-        // school's logo goes through the photo pipeline in the request (core/schools/look/logo.ts).
+        // school's logo goes through the photo pipeline in the request (core/admin/logo.ts).
         extra: { bundling: apiBundling },
       }),
       router: fn('MediaRouter', {
@@ -525,7 +525,7 @@ export class CorridorInfra extends Construct {
       worker.allow(['s3:PutObject'], [site.arnForObjects('media/*')]);
       send(worker, this.queues.fanout);
     }
-    // A face edit (media/faces/reblur.ts): the image worker re-renders from the stored largest JPEG and,
+    // A face edit (jobs/media/reblur.ts): the image worker re-renders from the stored largest JPEG and,
     // for a post no channel shows yet, deletes the old variants (only the fan-out invalidates the CDN).
     image.allow(['s3:GetObject', 's3:DeleteObject'], [site.arnForObjects('media/*')]);
 

@@ -1,9 +1,9 @@
-import { type Html, html, raw } from '../core/channels/html';
 import { page } from '../core/channels/render/layout';
 import type { Family } from '../core/families/family';
+import { type DeliveryMode, deliveryModes } from '../core/families/preferences';
 import { type Locale, localeInfo, locales } from '../core/i18n/locales';
 import { formatShortDate, langAttributes, type MessageKey, type MessageValues, t, tHtml } from '../core/i18n/messages';
-import { type DeliveryMode, deliveryModes } from '../core/notify/preferences';
+import { type Html, html, raw } from '../core/security/html';
 
 /**
  * Parents' pages: joining a class, confirming an address, managing a family, unsubscribing. Server-

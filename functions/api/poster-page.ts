@@ -1,5 +1,5 @@
-import { html, raw } from '../core/channels/html';
 import { page } from '../core/channels/render/layout';
+import { html, raw } from '../core/security/html';
 
 /**
  * A class's join poster: an A4 page for the classroom door and the newsletter — the class's name, its QR

@@ -1,4 +1,4 @@
-import { type Html, html } from '../core/channels/html';
+import { type Html, html } from '../core/security/html';
 
 /**
  * The small pages of the sign-in flow: phone-sized, no script, one form at most. No `no-referrer` meta:

@@ -1,4 +1,4 @@
-import { isPublic } from '../core/posts/post';
+import { isPublic } from '../core/audience';
 import { mediaStatusWords, postStatusWords } from '../core/posts/status-words';
 import type { PostWithMedia } from '../core/posts/store';
 

@@ -44,7 +44,7 @@ export const tableKeys = {
   outboxPlan: (postId: string) => ({ pk: `OUTBOX#${postId}`, sk: 'PLAN' }),
   outboxBatch: (postId: string, batch: number) => ({ pk: `OUTBOX#${postId}`, sk: `BATCH#${String(batch).padStart(5, '0')}` }),
   outboxRecord: (postId: string, familyId: string) => ({ pk: `OUTBOX#${postId}`, sk: `FAMILY#${familyId}` }),
-  /** Keys generated on first start and kept for ever (VAPID, link signing): see core/notify/secrets.ts. */
+  /** Keys generated on first start and kept for ever (VAPID, link signing): see core/messaging/secrets.ts. */
   secrets: { pk: 'CONFIG', sk: 'SECRETS' },
   /** A family's own partition: its record (classes, preferences, recipients), and its delivery ledger. */
   familyPartition: (familyId: string) => `FAMILY#${familyId}`,

@@ -1,10 +1,10 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
 import type { Table } from '../aws/lease';
-import type { Job } from './jobs/job';
-import type { SegmentJob } from './media/segments/jobs';
-import type { Notification } from './notify/notification';
-import type { Translator } from './translate/translator';
+import type { Job } from './job';
+import type { Notification } from './notification';
+import type { SegmentJob } from './segment-job';
+import type { Translator } from './translator';
 
 /** The worker queues (SQS on AWS, in-process queues locally). Delivery is at-least-once. */
 export interface Queues {
@@ -43,7 +43,7 @@ export const faultPoints = [
   /** Between a file's `ready` and its post's settle (the post must not be left processing). */
   'media:before-settle',
   /**
-   * A change of school year (core/schools/year/apply.ts): after the school's one write, after the first
+   * A change of school year (core/jobs/year/apply.ts): after the school's one write, after the first
    * family moved, after a leaver was told but before that was recorded, before it is marked applied.
    */
   'year:after-start',

@@ -1,3 +1,4 @@
+import * as z from 'zod';
 /** The statuses a core error may answer with (a subset of what hono's `c.json` accepts). */
 export type DomainStatus = 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503;
 
@@ -41,3 +42,7 @@ export class DomainError extends Error {
     return this.status < 500;
   }
 }
+
+/** A failure as a record keeps it (a post's or a media item's): a stable code and words for people. */
+export const failureSchema = z.object({ code: z.string(), message: z.string() });
+export type Failure = z.infer<typeof failureSchema>;

@@ -1,8 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { count, instrumented } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
+import { type Notification, notificationSchema } from '../core/notification';
 import { deliverNotifications } from '../core/notify/deliver';
-import { type Notification, notificationSchema } from '../core/notify/notification';
 import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 

@@ -1,9 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { count, instrumented, withKeys } from '../aws/telemetry';
-import { runJob } from '../core/channels/fanout';
 import type { Deps } from '../core/deps';
-import { jobSchema } from '../core/jobs/job';
+import { jobSchema } from '../core/job';
+import { runJob } from '../core/jobs/fanout';
 import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 

@@ -2,8 +2,8 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { count, instrumented } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
+import { processIncoming } from '../core/jobs/media/worker';
 import { createdObjects } from '../core/media/s3-event';
-import { processIncoming } from '../core/media/worker';
 import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 

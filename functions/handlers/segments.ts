@@ -1,9 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Deps } from '../core/deps';
-import { type SegmentJob, type SegmentJobKind, segmentJobSchema } from '../core/media/segments/jobs';
-import { runJoin } from '../core/media/segments/join';
-import { runPiece } from '../core/media/segments/piece';
+import { runJoin } from '../core/jobs/segments/join';
+import { runPiece } from '../core/jobs/segments/piece';
+import { type SegmentJob, type SegmentJobKind, segmentJobSchema } from '../core/segment-job';
 import { readRecord } from './bad-message';
 import { awsDeps } from './runtime';
 

@@ -1,9 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as z from 'zod';
+import { createSchool, type NewSchool } from '../core/admin/create';
 import { createToken } from '../core/auth/tokens';
 import type { Deps } from '../core/deps';
-import { createSchool, type NewSchool } from '../core/schools/create';
 import { classIdFor, getSchool, type schoolSchema } from '../core/schools/school';
 
 /** The demo head: signs in at /compose/ with this address; the link lands in the local mailbox. */

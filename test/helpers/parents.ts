@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { type Notification, notificationSchema } from '../../functions/core/notify/notification';
+import { type Notification, notificationSchema } from '../../functions/core/notification';
 import type { LocalOptions } from '../../functions/local/runtime';
 import { startTestCorridor, type TestCorridor } from './corridor';
 import { type PushService, startPushService, type TestBrowser } from './push-service';

@@ -6,7 +6,8 @@ import { META_SK } from '../../functions/core/channels/channel-index-store';
 import { feedOwnerEmail } from '../../functions/core/channels/locate';
 import type { SiteState } from '../../functions/core/channels/rebuild';
 import type { Deps } from '../../functions/core/deps';
-import { type MediaItem, mediaItemSchema, type Post, postSchema } from '../../functions/core/posts/post';
+import { type MediaItem, mediaItemSchema } from '../../functions/core/media/item';
+import { type Post, postSchema } from '../../functions/core/posts/post';
 import { getSchool, schoolSchema } from '../../functions/core/schools/school';
 import { trustSchema } from '../../functions/core/schools/trust';
 

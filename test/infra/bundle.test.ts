@@ -178,10 +178,7 @@ describe('the face detector in the media workers (issue 19)', () => {
         copyFileSync(join(projectRoot, file), join(out, FACE_ASSETS_DIR, file.split('/').at(-1)!));
       await build({
         stdin: {
-          contents: `import { readFileSync } from 'node:fs';
-import { detectFaces } from './functions/core/media/faces/detect';
-import { decodeUpright } from './functions/core/media/image/decode';
-const path = process.argv.at(-1);
+          contents: `const path = process.argv.at(-1);
 decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(image)).then((faces) => console.log(faces.length));`,
           resolveDir: projectRoot,
           loader: 'ts',

@@ -708,7 +708,7 @@ describe('IAM: least privilege', () => {
       [TABLE]: DATA,
       [INCOMING]: ['s3:DeleteObject', 's3:GetObject'],
       [LIST_INCOMING]: ['s3:ListBucket'],
-      // A face edit re-renders from the stored variants and deletes the old ones (media/faces/reblur.ts).
+      // A face edit re-renders from the stored variants and deletes the old ones (jobs/media/reblur.ts).
       'CorridorStorageSite.Arn/media/*': ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
       'CorridorImageQueue.Arn': CONSUME,
       'CorridorFanoutQueue.Arn': ['sqs:SendMessage'],

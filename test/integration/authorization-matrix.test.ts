@@ -5,9 +5,9 @@ import { capabilityToken } from '../../functions/core/channels/capabilities';
 import { channel } from '../../functions/core/channels/channels';
 import { addClass, createFamily, getFamily } from '../../functions/core/families/family';
 import { addEmail } from '../../functions/core/families/recipients';
+import { getSecrets } from '../../functions/core/messaging/secrets';
+import { parentLinks } from '../../functions/core/messaging/signed-links';
 import { joinPath } from '../../functions/core/notify/join-link';
-import { getSecrets } from '../../functions/core/notify/secrets';
-import { parentLinks } from '../../functions/core/notify/signed-links';
 import { getSchool, putSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';
@@ -211,6 +211,15 @@ const rules: Record<string, Rule> = {
   'POST /api/posts/:id/submit': {
     call: async () => ({ path: `/api/posts/${(await fixtures()).draft.id}/submit` }),
     expect: signedIn(200, 200, 404),
+  },
+  // Blurring more faces of a file: any of its school's staff (a file still uploading is refused in words,
+  // 422); the other school cannot see the post.
+  'PATCH /api/posts/:id/media/:mediaId/faces': {
+    call: async () => {
+      const { multipart } = await fixtures();
+      return { path: `/api/posts/${multipart.id}/media/${multipart.mediaId}/faces`, body: { blur: [true] } };
+    },
+    expect: signedIn(422, 422, 404),
   },
   'GET /api/posts/:postId/uploads/:mediaId': {
     call: async () => {

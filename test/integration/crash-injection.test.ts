@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
-import { TASK_LEASE_MS } from '../../functions/core/channels/fanout';
 import { renderSite } from '../../functions/core/channels/rebuild';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { createFamily, type Family } from '../../functions/core/families/family';
-import { notificationSchema } from '../../functions/core/notify/notification';
+import { TASK_LEASE_MS } from '../../functions/core/jobs/fanout';
+import { notificationSchema } from '../../functions/core/notification';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { putSchool } from '../../functions/core/schools/school';
 import { putTrust } from '../../functions/core/schools/trust';

@@ -1,8 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createFamily, eraseFamily, getFamily } from '../../functions/core/families/family';
+import { eraseFamily } from '../../functions/core/data-protection/erase-family';
+import { createFamily, getFamily } from '../../functions/core/families/family';
 import { sweep } from '../../functions/core/jobs/sweeper';
-import type { Notification } from '../../functions/core/notify/notification';
+import type { Notification } from '../../functions/core/notification';
 import { notifyFamilies } from '../../functions/core/notify/outbox';
 import { BATCH_FAMILIES, outboxRecordSchema } from '../../functions/core/notify/outbox-records';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';

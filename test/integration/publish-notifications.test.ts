@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { createFamily, type Family, listFamilies } from '../../functions/core/families/family';
 import { sweep } from '../../functions/core/jobs/sweeper';
-import type { Notification } from '../../functions/core/notify/notification';
+import type { Notification } from '../../functions/core/notification';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { heldNotifications } from '../helpers/parents';
 

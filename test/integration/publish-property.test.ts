@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { isPublic } from '../../functions/core/audience';
 import type { Principal } from '../../functions/core/auth/tokens';
 import type { Artifact } from '../../functions/core/channels/artifacts';
 import { channelsForPost, parseChannelId } from '../../functions/core/channels/channels';
@@ -7,7 +8,6 @@ import { channelPlace, feedOwnerEmail } from '../../functions/core/channels/loca
 import { renderSite, type SiteState } from '../../functions/core/channels/rebuild';
 import { createPost, PostInputError } from '../../functions/core/posts/create';
 import { editPost, submitDraft } from '../../functions/core/posts/edit';
-import { isPublic } from '../../functions/core/posts/post';
 import { retractPost } from '../../functions/core/posts/retract';
 import { putSchool } from '../../functions/core/schools/school';
 import { putTrust } from '../../functions/core/schools/trust';

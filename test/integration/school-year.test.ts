@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSchool } from '../../functions/core/admin/create';
 import { listAudit } from '../../functions/core/audit/audit';
 import { createToken } from '../../functions/core/auth/tokens';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { createFamily, getFamily, listFamilies } from '../../functions/core/families/family';
 import { addEmail } from '../../functions/core/families/recipients';
 import { sweep } from '../../functions/core/jobs/sweeper';
+import { getSecrets } from '../../functions/core/messaging/secrets';
 import { joinPath } from '../../functions/core/notify/join-link';
-import { getSecrets } from '../../functions/core/notify/secrets';
-import { createSchool } from '../../functions/core/schools/create';
 import { getSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { sentTo } from '../helpers/mailbox';

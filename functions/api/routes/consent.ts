@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { audienceListSchema } from '../../core/audience';
 import { levelNeededFor, picturedSchema, pupilsNotToIdentify } from '../../core/consent/check';
 import { importRoster, previewRoster } from '../../core/consent/import';
 import { listRoster } from '../../core/consent/roster';
 import type { Deps } from '../../core/deps';
-import { audienceListSchema } from '../../core/posts/post';
 import { cleanDocument } from '../../core/security/text';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';

@@ -1,6 +1,5 @@
 import { type Context, Hono } from 'hono';
 import * as z from 'zod';
-import { html } from '../../core/channels/html';
 import { eraseOwnFamily } from '../../core/data-protection/erase';
 import type { Deps } from '../../core/deps';
 import { addClass, type Family, getFamily, removeClass } from '../../core/families/family';
@@ -12,16 +11,17 @@ import {
   type RecipientRequest,
   requestRecipient,
 } from '../../core/families/pending-recipients';
+import { preferencesSchema } from '../../core/families/preferences';
 import { removeEmail, removePushDevice } from '../../core/families/recipients';
 import { type Locale, localeOrUndefined, localeSchema, negotiateLocale } from '../../core/i18n/locales';
 import { type MessageKey, t } from '../../core/i18n/messages';
+import { pushSubscriptionSchema } from '../../core/messaging/push-subscription';
+import { getSecrets } from '../../core/messaging/secrets';
+import { type LinkClaim, parentLinks, verifyLink } from '../../core/messaging/signed-links';
 import { changePreferences } from '../../core/notify/digest-schedule';
 import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
-import { preferencesSchema } from '../../core/notify/preferences';
-import { pushSubscriptionSchema } from '../../core/notify/push-subscription';
-import { getSecrets } from '../../core/notify/secrets';
-import { type LinkClaim, parentLinks, verifyLink } from '../../core/notify/signed-links';
 import { getSchool } from '../../core/schools/school';
+import { html } from '../../core/security/html';
 import { languageHeaders, requestLocale } from '../locale';
 import {
   approvePage,

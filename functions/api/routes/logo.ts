@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { MAX_LOGO_BYTES, removeLogo, setLogo } from '../../core/admin/logo';
 import type { Deps } from '../../core/deps';
 import { formatBytes } from '../../core/media/uploads';
-import { MAX_LOGO_BYTES, removeLogo, setLogo } from '../../core/schools/look/logo';
 import { settingsOf } from '../../core/schools/settings';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import * as z from 'zod';
+import { isPublic } from '../../core/audience';
 import { toFeedEntry } from '../../core/channels/entry';
 import { oembedFor } from '../../core/channels/oembed';
 import type { Deps } from '../../core/deps';
-import { isPublic } from '../../core/posts/post';
 import { getPostWithMedia } from '../../core/posts/store';
 import { getSchool } from '../../core/schools/school';
 

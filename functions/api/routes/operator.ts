@@ -1,9 +1,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { createSchool, listSchools, newSchoolSchema, schoolUpdateSchema, updateSchool } from '../../core/admin/create';
+import { createTrust } from '../../core/admin/trust';
 import type { Deps } from '../../core/deps';
-import { createSchool, listSchools, newSchoolSchema, schoolUpdateSchema, updateSchool } from '../../core/schools/create';
 import { getSchool } from '../../core/schools/school';
-import { createTrust, listTrusts, trustSchema } from '../../core/schools/trust';
+import { listTrusts, trustSchema } from '../../core/schools/trust';
 import { listStaff } from '../../core/staff/staff';
 import { type AppEnv, requireOperator } from '../auth';
 import { schoolView } from '../school-view';

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Deps } from '../../core/deps';
-import { editFaces, faceEditSchema } from '../../core/media/faces/edit';
 import { postReach } from '../../core/notify/reach';
 import { createPost, createPostSchema } from '../../core/posts/create';
 import { editPost, editPostSchema, submitDraft } from '../../core/posts/edit';
+import { editFaces, faceEditSchema } from '../../core/posts/face-edit';
 import { submitSchema } from '../../core/posts/face-review';
 import { retractPost } from '../../core/posts/retract';
 import { getPostWithMedia, listSchoolPosts } from '../../core/posts/store';

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
+import { updateSettings } from '../../core/admin/settings';
 import type { Deps } from '../../core/deps';
-import { settingsOf, settingsSchema, updateSettings } from '../../core/schools/settings';
+import { settingsOf, settingsSchema } from '../../core/schools/settings';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';
 import { callerSchool } from '../caller-school';
 import { jsonOf } from '../validate';

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { audienceListSchema } from '../../core/audience';
 import type { Deps } from '../../core/deps';
-import { audienceListSchema } from '../../core/posts/post';
 import { correctionSchema, correctTranslation, plannedLanguages, postTranslations } from '../../core/translate/corrections';
 import { type AppEnv, requireToken } from '../auth';
 import { jsonOf } from '../validate';

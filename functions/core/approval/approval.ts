@@ -5,12 +5,12 @@ import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { applyRevision } from '../posts/apply-revision';
 import { PostNotFound } from '../posts/edit';
+import { notifySentBack } from '../posts/notify-approvers';
 import { dropRevision } from '../posts/revision-store';
 import { postIdsAwaitingApproval } from '../posts/school-posts-store';
 import { lifecycleContext } from '../posts/settle';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { applyEvent } from '../posts/transition';
-import { notifySentBack } from './notify';
 
 export const sendBackSchema = z.object({
   reason: z.string().trim().min(1, 'say why, so the author can put it right').max(1000),

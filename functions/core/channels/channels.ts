@@ -1,4 +1,5 @@
-import { isPublic, type Post } from '../posts/post';
+import { isPublic } from '../audience';
+import type { Post } from '../posts/post';
 import type { School } from '../schools/school';
 
 /**

@@ -1,6 +1,8 @@
 import * as z from 'zod';
+import { isPublic } from '../audience';
+import type { MediaItem } from '../media/item';
 import { mediaKinds, outputRoles } from '../media/media';
-import { isPublic, type MediaItem, type Post } from '../posts/post';
+import type { Post } from '../posts/post';
 import { cleanText, oneLine } from '../security/text';
 
 /**

@@ -1,5 +1,5 @@
+import { isPublic } from '../audience';
 import { isVisible } from '../posts/lifecycle';
-import { isPublic } from '../posts/post';
 import type { PostWithMedia } from '../posts/store';
 import type { School } from '../schools/school';
 import type { Trust } from '../schools/trust';

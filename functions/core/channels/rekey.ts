@@ -1,9 +1,9 @@
 import type { Deps } from '../deps';
+import type { MediaItem } from '../media/item';
 import { forgetRetiredKeys, recordMovedOutputs } from '../media/item-store';
 import { copyOutput, deleteOutputs } from '../media/outputs-store';
-import { getSecrets } from '../notify/secrets';
-import { keyedDigest } from '../notify/signed-links';
-import type { MediaItem } from '../posts/post';
+import { getSecrets } from '../messaging/secrets';
+import { keyedDigest } from '../messaging/signed-links';
 import type { PostWithMedia } from '../posts/store';
 
 /**

@@ -1,6 +1,6 @@
 import { sitePath } from '../../aws/keys';
+import { isPublic } from '../audience';
 import type { Deps } from '../deps';
-import { isPublic } from '../posts/post';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';

@@ -1,8 +1,8 @@
 import * as z from 'zod';
+import { isPublic } from '../audience';
 import { type Actor, recordAudit } from '../audit/audit';
 import type { Deps } from '../deps';
 import { DomainError } from '../errors';
-import { isPublic } from '../posts/post';
 import type { School } from '../schools/school';
 import { type ConsentLevel, consentLevelNames, consentLevels, listRoster, type Pupil, pupilName } from './roster';
 

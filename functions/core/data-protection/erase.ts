@@ -1,8 +1,9 @@
 import { type Actor, recordAudit } from '../audit/audit';
 import type { Deps } from '../deps';
 import { DomainError } from '../errors';
-import { eraseFamily, type Family, getFamily } from '../families/family';
-import { eraseFamilyAtSchool } from '../families/leave-school';
+import { type Family, getFamily } from '../families/family';
+import { eraseFamily } from './erase-family';
+import { eraseFamilyAtSchool } from './leave-school';
 
 /** There is no such family at this school (an admin can only erase their own school's families). */
 export class FamilyNotFound extends DomainError {

@@ -1,6 +1,6 @@
 import type { Deps } from '../deps';
 import type { Locale } from '../i18n/locales';
-import type { PushSubscriptionJson } from '../notify/push-subscription';
+import type { PushSubscriptionJson } from '../messaging/push-subscription';
 import { addClass, createFamily, type Family, getFamily } from './family';
 import { addEmail, addPushDevice, addressIdOf, familiesOfAddress, pushDeviceId } from './recipients';
 

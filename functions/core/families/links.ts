@@ -1,8 +1,8 @@
 import type { Deps } from '../deps';
 import { type MessageKey, t } from '../i18n/messages';
-import { claimConfirmationSlot } from '../notify/confirmation';
-import { getSecrets } from '../notify/secrets';
-import { parentLinks } from '../notify/signed-links';
+import { getSecrets } from '../messaging/secrets';
+import { parentLinks } from '../messaging/signed-links';
+import { claimConfirmationSlot } from './confirmation';
 import { type Family, getFamily, updateFamily } from './family';
 import { type FamilyMessage, messageFamily, type Reached } from './reach';
 import { addressIdOf, familiesOfAddress } from './recipients';

@@ -1,11 +1,11 @@
-import { html } from '../channels/html';
 import type { Deps } from '../deps';
 import { langAttributes, t } from '../i18n/messages';
-import { pushSender } from '../notify/delivery-run';
-import { EmailRejected, sendEmail } from '../notify/email';
-import { PushRetryable, pushTopic } from '../notify/push';
-import { getSecrets } from '../notify/secrets';
-import { parentLinks } from '../notify/signed-links';
+import { EmailRejected, sendEmail } from '../messaging/email';
+import { PushRetryable, pushTopic } from '../messaging/push';
+import { pushSender } from '../messaging/push-sender';
+import { getSecrets } from '../messaging/secrets';
+import { parentLinks } from '../messaging/signed-links';
+import { html } from '../security/html';
 import type { Family } from './family';
 import { removePushDevice } from './recipients';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../deps';
-import type { PushSubscriptionJson } from '../notify/push-subscription';
-import { getSecrets } from '../notify/secrets';
-import { keyedDigest } from '../notify/signed-links';
+import type { PushSubscriptionJson } from '../messaging/push-subscription';
+import { getSecrets } from '../messaging/secrets';
+import { keyedDigest } from '../messaging/signed-links';
 import { type Family, updateFamily } from './family';
 import { addressOwners, deleteAddressOwner, putAddressOwner } from './store';
 

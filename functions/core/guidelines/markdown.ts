@@ -1,4 +1,4 @@
-import { escapeHtml } from '../channels/html';
+import { escapeHtml } from '../security/html';
 
 /**
  * A deliberately small Markdown: headings, paragraphs, bullet and numbered lists, **bold**, *emphasis*,

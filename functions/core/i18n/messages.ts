@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { escapeHtml, Html } from '../channels/html';
+import { escapeHtml, Html } from '../security/html';
 import type enGB from './catalogues/en-GB.json';
 import { type Locale, localeInfo } from './locales';
 

@@ -2,7 +2,6 @@ import { incomingKey } from '../../aws/keys';
 import { expireTaskLeases } from '../channels/task-store';
 import { applyRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
-import { abandonStalledUploads } from '../media/abandon';
 import { originalExists } from '../media/incoming-store';
 import { expireMediaLease } from '../media/item-store';
 import { redriveNotification } from '../notify/outbox';
@@ -10,9 +9,10 @@ import { outboxRecordSchema } from '../notify/outbox-records';
 import { lifecycleContext, settlePost } from '../posts/settle';
 import { getPostWithMedia, pendingPartitions } from '../posts/store';
 import { applyEvent } from '../posts/transition';
-import { resumeYearChange } from '../schools/year/apply';
-import { removeDueLeavers } from '../schools/year/leavers';
+import { abandonStalledUploads } from './media/abandon';
 import { reconcilePendingIndex, stalled } from './pending-store';
+import { resumeYearChange } from './year/apply';
+import { removeDueLeavers } from './year/leavers';
 
 /** Work younger than this is presumed in flight, not stuck. */
 export const SWEEP_GRACE_MS = 2 * 60 * 1000;

@@ -3,8 +3,8 @@ import { conditionalWrite, isConditionFailed } from '../../aws/dynamo';
 import { pendingPartitions, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
+import type { SegmentPlan } from '../segment-job';
 import type { StoredOutput } from './media';
-import type { SegmentPlan } from './segments/jobs';
 
 /**
  * The one writer of media items (`POST#<post>` / `MEDIA#<media>`): the slot made at create, the upload's

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import type { MediaItem } from '../posts/post';
 import { completeMultipartUpload, createMultipartUpload, presignPart } from './incoming-store';
+import type { MediaItem } from './item';
 import { recordUploadId, recordUploadPart } from './item-store';
 
 /** Files above this go up in parts: a dropped signal costs one part, not the whole file. */

@@ -1,6 +1,6 @@
-import type { MediaItem } from '../posts/post';
 import { detectFaces } from './faces/detect';
 import { type FaceStep, faceStep, faceStepOf } from './faces/step';
+import type { MediaItem } from './item';
 
 /**
  * The face step of a draft's photo under review (create's `reviewFaces`): faces found, nothing blurred

@@ -1,5 +1,5 @@
 import type { Deps } from '../deps';
-import type { MediaItem } from '../posts/post';
+import type { MediaItem } from './item';
 import { MULTIPART_THRESHOLD_BYTES, type MultipartInstruction, multipartInstruction } from './multipart';
 import { presignUpload, type SingleUploadInstruction } from './uploads';
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import type { NotifyChannel } from '../families/preferences';
 import { DELIVERY_LEASE_MS, type PostDeliveryKey, subjectId } from './ledger';
-import type { NotifyChannel } from './preferences';
 
 /** A post's claim log (claims.ts tells the protocol): what a claim is, its names, and how an item reads. */
 

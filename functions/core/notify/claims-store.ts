@@ -3,10 +3,10 @@ import { batchGetAll, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { leaseEnd, settleLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
+import { notifyChannels } from '../families/preferences';
 import { pendingPartitions } from '../posts/store';
 import { claimName, deliveryName, type PostClaim, parseClaim, postSubject } from './claim-log';
 import { DELIVERY_LEASE_MS, ledgerExpiry, ledgerKeyIfAny } from './ledger';
-import { notifyChannels } from './preferences';
 
 /**
  * The storage of posts' claim logs (claims.ts tells the protocol): a partition per post

@@ -1,14 +1,14 @@
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
+import { type NotifyChannel, notifyChannels } from '../families/preferences';
+import type { Notification, NotificationKind } from '../notification';
 import { claimPostDeliveries } from './claims';
 import { DeliveryRun } from './delivery-run';
 import { ledgerKeyName, type PostDeliveryKey } from './ledger';
 import { addToDigest } from './ledger-store';
-import type { Notification, NotificationKind } from './notification';
 import { decide, eveningByEmail, followingDigest } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';
-import { type NotifyChannel, notifyChannels } from './preferences';
 
 /**
  * Delivery to parents: turns "family F should hear about post P" (the outbox's notifications) into web

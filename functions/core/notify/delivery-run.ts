@@ -1,5 +1,6 @@
 import { sitePath } from '../../aws/keys';
 import { logger } from '../../aws/telemetry';
+import { isPublic } from '../audience';
 import { documentKeys } from '../channels/artifacts';
 import { type Channel, channel } from '../channels/channels';
 import { type FeedEntry, toFeedEntry } from '../channels/entry';
@@ -7,15 +8,20 @@ import { entryText } from '../channels/entry-translations';
 import { locateChannel } from '../channels/locate';
 import type { Deps } from '../deps';
 import type { Family } from '../families/family';
+import type { NotifyChannel } from '../families/preferences';
 import { removePushDevice } from '../families/recipients';
 import type { Locale } from '../i18n/locales';
-import { isPublic, type Post } from '../posts/post';
+import { EmailRejected, sendEmail } from '../messaging/email';
+import { type PushSender, pushTopic } from '../messaging/push';
+import { pushSender } from '../messaging/push-sender';
+import { getSecrets, type Secrets } from '../messaging/secrets';
+import { parentLinks } from '../messaging/signed-links';
+import type { Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
 import { getSchool, type School } from '../schools/school';
 import { type TranslationOutcome, translationFor } from '../translate/post-translations';
 import { claimName, type PostClaim, startSendingBy } from './claim-log';
 import { completeClaim, takeOverClaim } from './claims-store';
-import { EmailRejected, fromAddress, sendEmail } from './email';
 import {
   type Claim,
   type DeliveryOutcome,
@@ -32,10 +38,6 @@ import { claimDelivery, claimedPostItem, ledgerItems, recordDeliveries, schedule
 import { digestEmail, digestPush, type NotifiedPost, postEmail, postPush } from './message';
 import { decide } from './policy';
 import { inPool, SEND_CONCURRENCY } from './pool';
-import type { NotifyChannel } from './preferences';
-import { PushSender, pushTopic } from './push';
-import { getSecrets, type Secrets } from './secrets';
-import { parentLinks } from './signed-links';
 
 /**
  * Sending deliveries: claim them (one waiting ledger item, or a post claim of many families at once),
@@ -64,19 +66,6 @@ interface ClaimInHand {
 
 /** A record waiting to be written, and the post claim it counts towards. */
 type PendingRecord = DeliveryRecord & { claim?: ClaimInHand };
-
-const senders = new WeakMap<Deps['clients'], PushSender>();
-
-/** One push sender per process: it caches VAPID signatures per push service. */
-export function pushSender(deps: Deps, secrets: Secrets): PushSender {
-  let sender = senders.get(deps.clients);
-  if (!sender) {
-    const subject = deps.config.vapidSubject ?? `mailto:${/<([^>]+)>/.exec(fromAddress(deps))?.[1] ?? fromAddress(deps)}`;
-    sender = new PushSender({ publicKey: secrets.vapidPublicKey, privateKey: secrets.vapidPrivateKey, subject });
-    senders.set(deps.clients, sender);
-  }
-  return sender;
-}
 
 /**
  * One batch of delivery work: caches what many messages share (posts, schools, private page addresses)

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps';
 import { setPreferences } from '../families/family';
+import type { Preferences } from '../families/preferences';
+import { zonedInstant } from '../i18n/school-time';
 import { ledgerKeyOf } from './ledger';
 import { retimeDigest, scheduledDigests } from './ledger-store';
-import type { Preferences } from './preferences';
-import { zonedInstant } from './school-time';
 
 /**
  * Changes a family's preferences. Digests already collecting posts move to the new digest time (the

@@ -1,8 +1,8 @@
 import QRCode from 'qrcode';
 import type { Deps } from '../deps';
+import { getSecrets } from '../messaging/secrets';
+import { keyedDigest } from '../messaging/signed-links';
 import { getSchool, type School, type SchoolClass } from '../schools/school';
-import { getSecrets } from './secrets';
-import { keyedDigest } from './signed-links';
 
 /** What a join token is made from: the class, and which of its links is current. */
 export type JoinClass = Pick<SchoolClass, 'id' | 'joinGeneration'>;

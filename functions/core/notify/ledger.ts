@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { NotifyChannel } from './preferences';
+import type { NotifyChannel } from '../families/preferences';
 
 /**
  * The delivery ledger: one item per (subject, family, channel), where the subject is a post (an instant

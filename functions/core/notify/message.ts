@@ -1,10 +1,10 @@
 import type { EntryMedia, FeedEntry } from '../channels/entry';
-import { type Html, html } from '../channels/html';
 import { CAPTION_LOCALE, type Locale, localeInfo } from '../i18n/locales';
 import { formatDateTime, formatDay, langAttributes, type MessageKey, t, tHtml } from '../i18n/messages';
 import type { MediaKind } from '../media/media';
+import type { PushPayload } from '../messaging/push';
+import { type Html, html } from '../security/html';
 import { translationMarks } from '../translate/marks';
-import type { PushPayload } from './push';
 
 /**
  * What parents read: the words of every push notification and email, built from a post's feed entry

@@ -3,8 +3,9 @@ import * as z from 'zod';
 import { isConditionFailed, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
+import { audienceSchema } from '../audience';
 import { type Deps, tableOf } from '../deps';
-import { audienceSchema, type Post } from '../posts/post';
+import type { Post } from '../posts/post';
 import { pendingPartitions } from '../posts/store';
 import { type OutboxRecord, outboxRecordSchema } from './outbox-records';
 

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
+import { postPublished } from '../notification';
 import type { Post } from '../posts/post';
 import { getPostWithMedia } from '../posts/store';
-import { postPublished } from './notification';
 import { BATCH_FAMILIES, type OutboxRecord } from './outbox-records';
 import { claimBatch, completePlan, createPlan, markSent, readPlan, readRecords, settleRecord, takeOver } from './outbox-store';
 

@@ -1,5 +1,5 @@
-import type { NotifyChannel, Preferences } from './preferences';
-import { isWithin, localDate, nextOccurrence, zonedInstant } from './school-time';
+import type { NotifyChannel, Preferences } from '../families/preferences';
+import { isWithin, localDate, nextOccurrence, zonedInstant } from '../i18n/school-time';
 
 /**
  * What happens to one post on one of a family's channels, decided from the family's preferences and the

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps';
 import { type Family, getFamilies } from '../families/family';
+import type { NotifyChannel } from '../families/preferences';
 import { type LedgerItem, type LedgerKey, ledgerKeyName } from './ledger';
 import { digestsWithPost, ledgerItems } from './ledger-store';
 import { readRecords } from './outbox-store';
-import type { NotifyChannel } from './preferences';
 
 /**
  * How far a published post went: counts of families, by the way they hear of it. Computed from what

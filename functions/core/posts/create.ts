@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { audienceListSchema } from '../audience';
 import { recordAudit } from '../audit/audit';
 import type { Principal } from '../auth/tokens';
 import { confirmedOrRefused, picturedSchema, pupilsNotToIdentify, recordConsentConfirmation } from '../consent/check';
@@ -7,13 +8,13 @@ import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import { callerIdentity, consumeRateLimit, POSTS_PER_CALLER } from '../limits/rate-limit';
 import { planFaces } from '../media/faces/rules';
+import type { MediaItem } from '../media/item';
 import { createMediaSlot } from '../media/item-store';
 import { type UploadInstruction, uploadInstruction } from '../media/upload-instruction';
 import { declaredKind, uploadRequestSchema } from '../media/uploads';
-import { closedClassReason } from '../schools/classes';
-import { getSchool } from '../schools/school';
+import { closedClassReason, getSchool } from '../schools/school';
 import { extractTags } from './caption';
-import { audienceListSchema, MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST, type MediaItem } from './post';
+import { MAX_CAPTION_LENGTH, MAX_MEDIA_PER_POST } from './post';
 import { settlePost } from './settle';
 import { createPostItem, getPostWithMedia, type PostWithMedia, putSchoolPostPointer } from './store';
 

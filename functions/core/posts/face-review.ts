@@ -5,10 +5,10 @@ import { confirmedOrRefused, pupilsNotToIdentify, recordConsentConfirmation } fr
 import type { Deps } from '../deps';
 import type { FaceChoice } from '../media/faces/box';
 import { blurReason, keptAgainstRules, needsConsentConfirmation } from '../media/faces/rules';
+import type { MediaItem } from '../media/item';
 import { endFaceReview } from '../media/item-store';
 import { getSchool } from '../schools/school';
 import { PostInputError } from './create';
-import type { MediaItem } from './post';
 import type { PostWithMedia } from './store';
 
 /** The submit of a draft: for each photo under face review, one blur flag per face (in `faces` order). */

@@ -1,30 +1,6 @@
 import * as z from 'zod';
-import { faceChoices, faceSchema } from '../media/faces/box';
-import { mediaKinds, storedOutputSchema } from '../media/media';
-import { segmentPlanSchema } from '../media/segments/jobs';
-
-/**
- * Who may see a post. `public` reaches every public channel; `school` and `class:<id>` reach only
- * families (their private channels), never a public feed, page or embed.
- */
-export const audienceSchema = z.union([
-  z.literal('public'),
-  z.literal('school'),
-  z.string().regex(/^class:[a-z0-9][a-z0-9-]{0,40}$/, 'a class audience looks like class:<id>'),
-]);
-export type Audience = z.infer<typeof audienceSchema>;
-
-/** `public` and `school` stand alone; classes may be combined. */
-export const audienceListSchema = z
-  .array(audienceSchema)
-  .min(1)
-  .max(20)
-  .transform((list) => [...new Set(list)])
-  .refine((list) => list.length === 1 || list.every((a) => a.startsWith('class:')), {
-    message: '`public` and `school` cannot be combined with other audiences',
-  });
-
-export const isPublic = (audience: readonly string[]) => audience.includes('public');
+import { audienceSchema } from '../audience';
+import { failureSchema } from '../errors';
 
 /**
  * The post state machine (see lifecycle.ts for its transitions):
@@ -32,9 +8,6 @@ export const isPublic = (audience: readonly string[]) => audience.includes('publ
  */
 export const postStates = ['draft', 'processing', 'pending_approval', 'scheduled', 'published', 'failed', 'retracted'] as const;
 export type PostState = (typeof postStates)[number];
-
-export const failureSchema = z.object({ code: z.string(), message: z.string() });
-export type Failure = z.infer<typeof failureSchema>;
 
 export const MAX_CAPTION_LENGTH = 5000;
 export const MAX_MEDIA_PER_POST = 20;
@@ -73,59 +46,3 @@ export const postSchema = z.object({
   urgent: z.boolean().default(false),
 });
 export type Post = z.infer<typeof postSchema>;
-
-/** awaiting_upload → uploaded (the storage event arrived) → processing → ready | failed(reason). */
-export const mediaStates = ['awaiting_upload', 'uploaded', 'processing', 'ready', 'failed'] as const;
-export type MediaState = (typeof mediaStates)[number];
-
-export const mediaItemSchema = z.object({
-  id: z.string(),
-  postId: z.string(),
-  schoolId: z.string(),
-  index: z.number().int(),
-  alt: z.string().default(''),
-  declaredType: z.string(),
-  declaredBytes: z.number().int(),
-  state: z.enum(mediaStates),
-  kind: z.enum(mediaKinds).optional(),
-  width: z.number().optional(),
-  height: z.number().optional(),
-  durationSeconds: z.number().optional(),
-  placeholder: z.string().optional(),
-  dominantColor: z.string().optional(),
-  outputs: z.array(storedOutputSchema).default([]),
-  progress: z.number().min(0).max(100).optional(),
-  failure: failureSchema.optional(),
-  leaseUntil: z.string().optional(),
-  attempts: z.number().int().default(0),
-  /** WebVTT captions given with a video; stored beside its outputs once the video is ready. */
-  captions: z.string().optional(),
-  /** A long video while its pieces are encoded in parallel: the split's plan, and the pieces done. */
-  segments: segmentPlanSchema.optional(),
-  segmentsDone: z.set(z.number()).optional(),
-  /** A large file's S3 multipart upload, and the ETag of each part the client reported as arrived. */
-  uploadId: z.string().optional(),
-  parts: z.record(z.string(), z.string()).optional(),
-  /**
-   * Blur the faces found in this photo (or video poster), or keep them: set when the post is created,
-   * from the poster's choice or the consent rules (media/faces/rules.ts).
-   */
-  faceChoice: z.enum(faceChoices).optional(),
-  /** The faces found, in relative coordinates, each blurred in every output or not. */
-  faces: z.array(faceSchema).optional(),
-  /** A face edit waiting for the media worker: the new blur flag of each face (media/faces/edit.ts). */
-  faceEdit: z.array(z.boolean()).optional(),
-  /**
-   * A draft's photo whose faces the poster chooses one by one (create's `reviewFaces`): searched and kept
-   * clear, its original kept (never served) until the submit renders it as chosen (posts/face-review.ts).
-   */
-  faceReview: z.boolean().optional(),
-  /** Why the rules start a reviewed photo's faces blurred, for the composer to say (media/faces/rules.ts). */
-  faceBlurReason: z.enum(['consent', 'setting']).optional(),
-  /** The post version whose narrowing last moved the outputs to new keys (channels/rekey.ts). */
-  keyEpoch: z.number().int().optional(),
-  /** Keys the outputs had before that move: deleted from storage and the CDN once the channels moved on. */
-  retiredKeys: z.array(z.string()).optional(),
-  createdAt: z.string(),
-});
-export type MediaItem = z.infer<typeof mediaItemSchema>;

@@ -1,9 +1,10 @@
 import * as z from 'zod';
+import { audienceSchema, isPublic } from '../audience';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import type { School } from '../schools/school';
 import { extractTags } from './caption';
-import { audienceSchema, isPublic, type Post } from './post';
+import type { Post } from './post';
 import { putRevision } from './revision-store';
 
 /**

@@ -1,5 +1,6 @@
+import type { MediaItem } from '../media/item';
 import { declaredKind } from '../media/uploads';
-import type { MediaItem, Post } from './post';
+import type { Post } from './post';
 
 /**
  * What is happening to a post, in the words a teacher reads in `corridor status` and the composer:

@@ -2,7 +2,8 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from '../../aws/dynamo';
 import { pendingPartitions, storeKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { type MediaItem, mediaItemSchema, type Post, type PostState, postSchema } from './post';
+import { type MediaItem, mediaItemSchema } from '../media/item';
+import { type Post, type PostState, postSchema } from './post';
 import { type Revision, revisionSchema } from './revision';
 
 /** The sparse-index partitions (in aws/keys.ts, where every store reads them). */

@@ -1,7 +1,8 @@
-import { notifyApprovers } from '../approval/notify';
 import type { Deps } from '../deps';
+import type { Failure } from '../errors';
 import { type LifecycleContext, nextState, type PostEvent } from './lifecycle';
-import type { Failure, Post, PostState } from './post';
+import { notifyApprovers } from './notify-approvers';
+import type { Post, PostState } from './post';
 import { transitionPost } from './store';
 
 /** States whose entry the channels must hear about (they appear, or they vanish). */

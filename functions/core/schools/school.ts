@@ -106,7 +106,7 @@ export const schoolSchema = z.object({
   logo: logoSchema.optional(),
   /** The consent roster predates the last change of school year: import this year's. */
   rosterOutOfDate: z.boolean().default(false),
-  /** The last change of school year (core/schools/year): in progress, or done. */
+  /** The last change of school year (core/jobs/year): in progress, or done. */
   yearChange: yearChangeSchema.optional(),
   /** Faces in photos of public posts start blurred, whatever the consent roster says (media/faces/rules.ts). */
   blurFacesInPublic: z.boolean().default(false),
@@ -157,3 +157,7 @@ export function classIdFor(name: string, taken: Iterable<string>): string {
   for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
   return id;
 }
+
+/** Why a class takes no new posts or families, in words; undefined when it does. */
+export const closedClassReason = (klass: Pick<SchoolClass, 'name' | 'archived'>): string | undefined =>
+  klass.archived ? `${klass.name} is archived: it takes no new posts or families. An admin can open it again.` : undefined;

@@ -1,9 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
-import { leaversOfSchool, tableKeys } from '../../aws/keys';
+import { leaversOfSchool, pendingPartitions, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { pendingPartitions } from '../posts/store';
 
 /**
  * Schools' storage: the school item (its classes, settings, look, artwork and change of school year live

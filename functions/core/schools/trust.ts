@@ -1,9 +1,7 @@
 import * as z from 'zod';
-import { channel } from '../channels/channels';
-import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import { createTrustItem, getTrustItem, listTrustItems, putTrustItem } from './store';
+import { getTrustItem, listTrustItems, putTrustItem } from './store';
 
 /** A trust or local authority: groups schools for a regional wall of their public posts. */
 export const trustSchema = z.object({
@@ -30,17 +28,6 @@ export async function getTrust(deps: Deps, trustId: string): Promise<Trust | und
 /** Creates or replaces a trust (and lists it). */
 export async function putTrust(deps: Deps, trust: Trust): Promise<void> {
   await putTrustItem(deps, trust);
-}
-
-/**
- * An operator creates a trust. Its wall (/w/<id>) exists from the start, empty ("no posts yet"), so the
- * address can be shared before the first school opts in.
- */
-export async function createTrust(deps: Deps, raw: z.input<typeof trustSchema>): Promise<Trust> {
-  const trust = trustSchema.parse(raw);
-  if (!(await createTrustItem(deps, trust))) throw new TrustExists(`There is already a trust "${trust.id}". Choose another id.`);
-  await renderChannel(deps, channel.wall(trust.id));
-  return trust;
 }
 
 /** Every trust, by id. */

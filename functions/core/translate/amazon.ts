@@ -1,5 +1,5 @@
 import { amazonTranslateText, type TranslateText } from '../../aws/translate';
-import { TranslationFailed, type TranslationRequest, type Translator } from './translator';
+import { TranslationFailed, type TranslationRequest, type Translator } from '../translator';
 
 /**
  * Amazon Translate (TranslateText, through functions/aws/translate.ts), one call per non-empty text: a

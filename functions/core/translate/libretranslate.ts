@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TranslationFailed, type TranslationRequest, type Translator } from './translator';
+import { TranslationFailed, type TranslationRequest, type Translator } from '../translator';
 
 /** LibreTranslate's answer to `POST /translate` with an array `q`: one translation per text, or an error. */
 const answerSchema = z.union([

@@ -4,6 +4,7 @@ import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { CAPTION_LOCALE, type Locale, localeInfo, localeOrUndefined } from '../i18n/locales';
 import type { School } from '../schools/school';
+import { billedCharacters } from '../translator';
 import {
   charsSpent,
   deleteTranslationsOf,
@@ -14,7 +15,6 @@ import {
   putTranslation,
   spendChars,
 } from './store';
-import { billedCharacters } from './translator';
 
 /**
  * Machine translations of a post's caption and alt texts, one stored item per (post, language) in the

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { handleError } from '../../../functions/api/errors';
+import { SchoolExists } from '../../../functions/core/admin/create';
 import { ConsentRequired, type RestrictedPupil } from '../../../functions/core/consent/check';
 import { DomainError } from '../../../functions/core/errors';
 import { RateLimited } from '../../../functions/core/limits/rate-limit';
 import { ToolFailed } from '../../../functions/core/media/av/run';
 import { PostNotFound } from '../../../functions/core/posts/edit';
-import { SchoolExists } from '../../../functions/core/schools/create';
 
 /**
  * Errors that know their answer: every error core throws on purpose extends DomainError (a stable code

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_VIDEO_BYTES, PEAK_COUNT, probeKind, processAudio, processVideo } from '../../../functions/core/media/av/process';
+import { MAX_VIDEO_BYTES, PEAK_COUNT } from '../../../functions/core/media/av/limits';
+import { probeKind, processAudio, processVideo } from '../../../functions/core/media/av/process';
 import { Deadline, run, ToolFailed } from '../../../functions/core/media/av/run';
 import { MediaRejected, type ProcessedMedia, type RejectionCode } from '../../../functions/core/media/media';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { wildcards } from '../../../functions/core/channels/fanout';
+import { wildcards } from '../../../functions/core/jobs/fanout';
 import {
   concatList,
   joinArgs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { defaultPreferences } from '../../../functions/core/families/preferences';
 import { eveningByEmail } from '../../../functions/core/notify/policy';
-import { defaultPreferences } from '../../../functions/core/notify/preferences';
 
 describe('which families get the evening e-mail', () => {
   const prefs = defaultPreferences();

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { defaultPreferences } from '../../../functions/core/families/preferences';
+import { localDate, localTime, nextOccurrence, zonedInstant } from '../../../functions/core/i18n/school-time';
 import { decide } from '../../../functions/core/notify/policy';
-import { defaultPreferences } from '../../../functions/core/notify/preferences';
-import { localDate, localTime, nextOccurrence, zonedInstant } from '../../../functions/core/notify/school-time';
 
 const zones = ['Europe/London', 'Europe/Dublin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Auckland'];
 const day = fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2035-12-31T00:00:00Z'), noInvalidDate: true });

@@ -6,7 +6,7 @@ import {
   parentLinks,
   signLink,
   verifyLink,
-} from '../../../functions/core/notify/signed-links';
+} from '../../../functions/core/messaging/signed-links';
 
 /** Links that act without a login: signed claims the server stores nothing for (pure, no emulator). */
 const key = 'k'.repeat(43);

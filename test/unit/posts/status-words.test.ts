@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MediaItem, Post } from '../../../functions/core/posts/post';
+import type { MediaItem } from '../../../functions/core/media/item';
+import type { Post } from '../../../functions/core/posts/post';
 import { mediaStatusWords, postStatusWords } from '../../../functions/core/posts/status-words';
 
 /** `corridor status` and the API say what is happening in words, never just a state name. */

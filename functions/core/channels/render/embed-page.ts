@@ -1,8 +1,8 @@
 import type { Locale } from '../../i18n/locales';
 import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
+import { html, raw } from '../../security/html';
 import type { FeedEntry } from '../entry';
 import { type EntryTranslations, NO_TRANSLATIONS } from '../entry-translations';
-import { html, raw } from '../html';
 import { type ChannelView, entryLink } from '../view';
 import { page } from './layout';
 import { captionHtml, mediaHtml } from './media-html';

@@ -1,4 +1,4 @@
-import { type Html, html, raw } from '../html';
+import { type Html, html, raw } from '../../security/html';
 import { lookBand, lookHead, type PageLook } from './page-look';
 
 /** Phone-first, readable without JavaScript, no external fonts or trackers. */

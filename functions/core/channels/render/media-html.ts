@@ -1,8 +1,8 @@
 import { CAPTION_LOCALE, type Locale } from '../../i18n/locales';
 import { t } from '../../i18n/messages';
 import { captionPieces } from '../../posts/caption';
+import { type Html, html, raw } from '../../security/html';
 import { type EntryMedia, type FeedEntry, largestOutput } from '../entry';
-import { type Html, html, raw } from '../html';
 
 /** Where a post's #tag links: its school's public tag page, for public posts only. */
 export type TagHref = (tag: string) => string | undefined;

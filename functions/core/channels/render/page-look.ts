@@ -1,5 +1,5 @@
 import type { PublicLook } from '../../schools/look/look';
-import { type Html, html, raw } from '../html';
+import { type Html, html, raw } from '../../security/html';
 
 /** A school's look on a page (schools/look/): its accent, its favicon, and the band with logo and welcome line. */
 export interface PageLook {

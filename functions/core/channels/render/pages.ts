@@ -1,9 +1,9 @@
 import type { Locale } from '../../i18n/locales';
 import { formatDateTime, langAttributes, t, tHtml } from '../../i18n/messages';
+import { html, raw } from '../../security/html';
 import type { CaptionTranslation } from '../../translate/post-translations';
 import { distinctTitle, entryTitle, type FeedEntry, largestOutput } from '../entry';
 import { type EntryTranslations, NO_TRANSLATIONS } from '../entry-translations';
-import { html, raw } from '../html';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
 import { page } from './layout';

@@ -1,6 +1,6 @@
 import { type Locale, localeInfo, locales } from '../../i18n/locales';
 import { t, tHtml } from '../../i18n/messages';
-import { html } from '../html';
+import { html } from '../../security/html';
 
 /**
  * The public pages in every language Corridor speaks. Each language has its own URL — the page's path

@@ -1,9 +1,9 @@
 import { CAPTION_LOCALE, type Locale } from '../../i18n/locales';
 import { t } from '../../i18n/messages';
+import { type Html, html } from '../../security/html';
 import { translationMarks } from '../../translate/marks';
 import type { CaptionTranslation } from '../../translate/post-translations';
 import type { FeedEntry } from '../entry';
-import { type Html, html } from '../html';
 import { captionHtml, type TagHref } from './media-html';
 
 /**

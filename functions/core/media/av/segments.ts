@@ -11,7 +11,7 @@ import { planVideo } from './video-profile';
 /**
  * The three stages of a long video, each one job on local files: split, encode a piece, join. They share
  * the single job's profile (segment-profile.ts) and its checks and poster (video.ts); storing the pieces
- * between stages and queueing the jobs is the caller's (core/media/segments/).
+ * between stages and queueing the jobs is the caller's (core/jobs/segments/).
  */
 
 /** When a video is split, and into pieces of about how long (docs/media.md has the measurements). */

@@ -1,4 +1,4 @@
-import { isPublic } from '../../posts/post';
+import { isPublic } from '../../audience';
 import { declaredKind } from '../uploads';
 import type { FaceChoice } from './box';
 

@@ -1,12 +1,12 @@
-import { html } from '../channels/html';
 import type { Deps } from '../deps';
-import { addressIdOf, normalizeAddress } from '../families/recipients';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import { langAttributes, t } from '../i18n/messages';
+import { sendEmail } from '../messaging/email';
+import { getSecrets } from '../messaging/secrets';
+import { parentLinks } from '../messaging/signed-links';
+import { html } from '../security/html';
 import { recordConfirmationSent } from './confirmation-store';
-import { sendEmail } from './email';
-import { getSecrets } from './secrets';
-import { parentLinks } from './signed-links';
+import { addressIdOf, normalizeAddress } from './recipients';
 
 /**
  * Double opt-in: nothing is sent to an address, and it is not even stored, until its owner follows the

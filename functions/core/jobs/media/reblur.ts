@@ -1,12 +1,12 @@
 import { retireOldKeys } from '../../channels/rekey';
 import type { Deps } from '../../deps';
-import type { MediaItem } from '../../posts/post';
+import { faceStep } from '../../media/faces/step';
+import { processImage } from '../../media/image/process';
+import type { MediaItem } from '../../media/item';
+import { recordFaceEdit } from '../../media/item-store';
+import type { OutputRole, StoredOutput } from '../../media/media';
+import { readOutput, storeOutputs } from '../../media/outputs-store';
 import { bumpPostVersion, getPostWithMedia } from '../../posts/store';
-import { processImage } from '../image/process';
-import { recordFaceEdit } from '../item-store';
-import type { OutputRole, StoredOutput } from '../media';
-import { readOutput, storeOutputs } from '../outputs-store';
-import { faceStep } from './step';
 
 /**
  * The media worker's half of a face edit (edit.ts): re-renders the file's pictures (a photo's widths, or

@@ -1,5 +1,5 @@
+import { isPublic } from '../audience';
 import type { Deps } from '../deps';
-import { isPublic } from '../posts/post';
 import { requeuePublishedPost, schoolPostIdPages } from '../posts/school-posts-store';
 import { getPostWithMedia } from '../posts/store';
 

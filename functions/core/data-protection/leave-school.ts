@@ -1,10 +1,11 @@
 import type { Deps } from '../deps';
+import { type Family, putMembership, updateFamily } from '../families/family';
+import { deleteErasedItem, familyPartitionKeys, keepDigestPosts, type TableKey } from '../families/store';
 import { forgetFamilyInClaims } from '../notify/claims-store';
 import { ledgerKeyIfAny } from '../notify/ledger';
 import { forgetFamilyInOutbox } from '../notify/outbox-store';
 import { schoolsOfPosts } from '../posts/school-posts-store';
-import { eraseFamily, type Family, putMembership, updateFamily } from './family';
-import { deleteErasedItem, familyPartitionKeys, keepDigestPosts, type TableKey } from './store';
+import { eraseFamily } from './erase-family';
 
 /**
  * A school erases its own relationship with a family (an admin's erasure on request): the family's

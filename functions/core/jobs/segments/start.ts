@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps';
-import type { MediaItem } from '../../posts/post';
+import type { SplitVideo } from '../../media/av/segments';
+import type { MediaItem } from '../../media/item';
+import { recordSegmentPlan } from '../../media/item-store';
 import { getPostWithMedia } from '../../posts/store';
-import type { SplitVideo } from '../av/segments';
-import { recordSegmentPlan } from '../item-store';
-import type { SegmentJob, SegmentPlan } from './jobs';
+import type { SegmentJob, SegmentPlan } from '../../segment-job';
 import { putWorkFile, workKeys } from './store';
 
 /** How many pieces are stored at once after a split (each a stream, so memory stays flat). */

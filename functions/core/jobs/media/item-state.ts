@@ -1,11 +1,11 @@
-import { LEASE_ENDED } from '../../aws/lease';
-import type { Deps } from '../deps';
-import type { MediaItem } from '../posts/post';
-import { settlePost } from '../posts/settle';
-import { deleteOriginal } from './incoming-store';
-import { MEDIA_LEASE_MS, type MediaIds, moveMediaLease, settleMedia } from './item-store';
-import type { MediaOutput, MediaRejected, ProcessedMedia } from './media';
-import { storeOutputs } from './outputs-store';
+import { LEASE_ENDED } from '../../../aws/lease';
+import type { Deps } from '../../deps';
+import { deleteOriginal } from '../../media/incoming-store';
+import type { MediaItem } from '../../media/item';
+import { MEDIA_LEASE_MS, type MediaIds, moveMediaLease, settleMedia } from '../../media/item-store';
+import type { MediaOutput, MediaRejected, ProcessedMedia } from '../../media/media';
+import { storeOutputs } from '../../media/outputs-store';
+import { settlePost } from '../../posts/settle';
 
 /**
  * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.
@@ -13,8 +13,8 @@ import { storeOutputs } from './outputs-store';
  * media item the same way.
  */
 
-export type { MediaIds } from './item-store';
-export { MEDIA_LEASE_MS } from './item-store';
+export type { MediaIds } from '../../media/item-store';
+export { MEDIA_LEASE_MS } from '../../media/item-store';
 
 export async function releaseLease(deps: Deps, postId: string, mediaId: string): Promise<void> {
   await moveMediaLease(deps, { postId, mediaId }, LEASE_ENDED);

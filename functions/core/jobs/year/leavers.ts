@@ -1,17 +1,17 @@
 import * as z from 'zod';
 import { logger } from '../../../aws/telemetry';
 import { recordAudit, systemActor } from '../../audit/audit';
-import { html } from '../../channels/html';
+import { eraseFamilyAtSchool } from '../../data-protection/leave-school';
 import type { Deps } from '../../deps';
 import { type Family, getFamily } from '../../families/family';
-import { eraseFamilyAtSchool } from '../../families/leave-school';
-import { pushSender } from '../../notify/delivery-run';
-import { EmailRejected, sendEmail } from '../../notify/email';
-import { pushTopic } from '../../notify/push';
-import { getSecrets } from '../../notify/secrets';
-import { parentLinks } from '../../notify/signed-links';
-import type { School } from '../school';
-import { deleteLeaver, dueLeaverItems, listLeaverItems, markLeaverTold, putLeaverOnce } from '../store';
+import { EmailRejected, sendEmail } from '../../messaging/email';
+import { pushTopic } from '../../messaging/push';
+import { pushSender } from '../../messaging/push-sender';
+import { getSecrets } from '../../messaging/secrets';
+import { parentLinks } from '../../messaging/signed-links';
+import type { School } from '../../schools/school';
+import { deleteLeaver, dueLeaverItems, listLeaverItems, markLeaverTold, putLeaverOnce } from '../../schools/store';
+import { html } from '../../security/html';
 
 /** A family leaving a school at the new school year: told once, removed after the grace period. */
 export const leaverSchema = z.object({

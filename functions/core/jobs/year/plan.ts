@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DomainError, type DomainErrorOptions } from '../../errors';
 import type { SchoolFamily } from '../../families/family';
-import { classIdFor, classSchema, type School, type SchoolClass, type YearSummary } from '../school';
+import { classIdFor, classSchema, type School, type SchoolClass, type YearSummary } from '../../schools/school';
 
 /** Where a class's families go when its children have finished their last year at the school. */
 export const LEAVERS = 'leavers';

@@ -2,7 +2,7 @@ import * as z from 'zod';
 
 /**
  * Messages on the fan-out queue. A discriminated union with an exhaustive handler map (see
- * `channels/fanout.ts`), so adding a kind without handling it is a compile error.
+ * `jobs/fanout.ts`), so adding a kind without handling it is a compile error.
  */
 export const jobSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('publish'), postId: z.string() }),

@@ -1,10 +1,10 @@
-import { incomingKey } from '../../aws/keys';
-import type { Deps } from '../deps';
-import type { PostWithMedia } from '../posts/store';
-import { abortMultipartUpload, deleteOriginal } from './incoming-store';
-import { failAwaitingItem } from './item-store';
-import { MediaRejected } from './media';
-import { deleteOutputs } from './outputs-store';
+import { incomingKey } from '../../../aws/keys';
+import type { Deps } from '../../deps';
+import { abortMultipartUpload, deleteOriginal } from '../../media/incoming-store';
+import { failAwaitingItem } from '../../media/item-store';
+import { MediaRejected } from '../../media/media';
+import { deleteOutputs } from '../../media/outputs-store';
+import type { PostWithMedia } from '../../posts/store';
 
 /** The failure code of a file whose upload never arrived. */
 export const ABANDONED = 'abandoned';

@@ -3,8 +3,8 @@ import { recordAudit } from '../../audit/audit';
 import type { Principal } from '../../auth/tokens';
 import type { Deps } from '../../deps';
 import { getFamily, listFamilies, moveFamilyForYear } from '../../families/family';
-import { getSchool, type School, type YearChange, type YearSummary } from '../school';
-import { markYearChangeApplied, startYearChange } from '../store';
+import { getSchool, type School, type YearChange, type YearSummary } from '../../schools/school';
+import { markYearChangeApplied, startYearChange } from '../../schools/store';
 import { listLeavers, recordLeaver, tellLeaver } from './leavers';
 import { isLeaving, movedClasses, planHash, planYear, YearChangeRefused, type YearPlanInput } from './plan';
 

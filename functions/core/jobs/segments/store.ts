@@ -6,10 +6,10 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { incomingKey, workPrefix } from '../../../aws/keys';
 import { deleteKeys, listKeys } from '../../../aws/s3-prefix';
 import type { Deps } from '../../deps';
-import type { MediaItem } from '../../posts/post';
+import { PIECE_EXTENSION } from '../../media/av/segment-profile';
+import { deleteOriginal } from '../../media/incoming-store';
+import type { MediaItem } from '../../media/item';
 import { settlePost } from '../../posts/settle';
-import { PIECE_EXTENSION } from '../av/segment-profile';
-import { deleteOriginal } from '../incoming-store';
 
 /**
  * A long video's temporary objects in the incoming bucket (`work/…`, see `workPrefix`): the source pieces,

@@ -1,26 +1,26 @@
 import { sitePath } from '../../aws/keys';
+import { isPublic } from '../audience';
+import { postPageKeys } from '../channels/artifacts';
+import { type ChannelMeta, deleteEntry, entryPage, putEntry } from '../channels/channel-index-store';
+import { type Channel, channelsForPost, parseChannelId } from '../channels/channels';
+import { toFeedEntry } from '../channels/entry';
+import { writePostPages } from '../channels/entry-translations';
+import { narrowed, rekeyMedia, retireOldKeys } from '../channels/rekey';
+import { renderChannel } from '../channels/render-channel';
+import { deleteArtifact } from '../channels/site-store';
+import { markTaskDone, rememberTaskPages, type TaskKey, takeTask, taskedChannels, taskKey } from '../channels/task-store';
+import { translatePost } from '../channels/translate-job';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import type { Job, JobKind } from '../jobs/job';
+import type { Job, JobKind } from '../job';
 import { deleteOutputs } from '../media/outputs-store';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
-import { isPublic } from '../posts/post';
 import { confirmRenderedVersion, getPostWithMedia, type PostWithMedia } from '../posts/store';
 import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
-import { postPageKeys } from './artifacts';
-import { type ChannelMeta, deleteEntry, entryPage, putEntry } from './channel-index-store';
-import { type Channel, channelsForPost, parseChannelId } from './channels';
-import { toFeedEntry } from './entry';
-import { writePostPages } from './entry-translations';
-import { narrowed, rekeyMedia, retireOldKeys } from './rekey';
-import { renderChannel } from './render-channel';
-import { deleteArtifact } from './site-store';
-import { markTaskDone, rememberTaskPages, type TaskKey, takeTask, taskedChannels, taskKey } from './task-store';
-import { translatePost } from './translate-job';
 
-export { TASK_LEASE_MS } from './task-store';
+export { TASK_LEASE_MS } from '../channels/task-store';
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */
 export class TaskBusy extends DomainError {

@@ -1,11 +1,11 @@
-import { sitePath } from '../../../aws/keys';
-import { channelMeta, newestPage, pageEntries } from '../../channels/channel-index-store';
-import { channel } from '../../channels/channels';
-import { writePostPages } from '../../channels/entry-translations';
-import { renderChannel } from '../../channels/render-channel';
-import type { Deps } from '../../deps';
-import { withArtwork } from '../artwork';
-import type { School } from '../school';
+import { sitePath } from '../../aws/keys';
+import { channelMeta, newestPage, pageEntries } from '../channels/channel-index-store';
+import { channel } from '../channels/channels';
+import { writePostPages } from '../channels/entry-translations';
+import { renderChannel } from '../channels/render-channel';
+import type { Deps } from '../deps';
+import { withArtwork } from '../schools/artwork';
+import type { School } from '../schools/school';
 
 /**
  * Shows a changed look everywhere at once: the artwork is drawn again (it carries the accent and logo),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { DEFAULT_LOCALE, localeSchema } from '../i18n/locales';
-import { type DailyWindow, isTimeZone, wallTimeSchema } from './school-time';
+import { type DailyWindow, isTimeZone, wallTimeSchema } from '../i18n/school-time';
 
 /** How a family hears about posts on one channel. */
 export const deliveryModes = ['instant', 'digest', 'off'] as const;

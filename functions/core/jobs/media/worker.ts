@@ -1,23 +1,23 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseIncomingKey } from '../../aws/keys';
-import type { Deps } from '../deps';
-import { DomainError, type DomainErrorOptions } from '../errors';
-import type { MediaItem } from '../posts/post';
-import { getPostWithMedia } from '../posts/store';
-import type { SplitVideo } from './av/segments';
-import { parseFaceEditKey } from './faces/edit';
-import { applyFaceEdit } from './faces/reblur';
-import { deleteOriginal, downloadOriginal, originalSize } from './incoming-store';
+import { parseIncomingKey } from '../../../aws/keys';
+import type { Deps } from '../../deps';
+import { DomainError, type DomainErrorOptions } from '../../errors';
+import type { SplitVideo } from '../../media/av/segments';
+import { deleteOriginal, downloadOriginal, originalSize } from '../../media/incoming-store';
+import type { MediaItem } from '../../media/item';
+import { markUploaded, recordProgress, takeMediaLease } from '../../media/item-store';
+import { type MediaKind, MediaRejected, type ProcessedMedia } from '../../media/media';
+import { processors } from '../../media/processors';
+import { faceStepFor } from '../../media/review-faces';
+import { SNIFF_BYTES, type Sniffed, sniff } from '../../media/sniff';
+import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from '../../media/uploads';
+import { parseFaceEditKey } from '../../posts/face-edit';
+import { getPostWithMedia } from '../../posts/store';
+import { resumeSegments, startSegments } from '../segments/start';
 import { finishTail, markFailed, releaseLease, storeAndMarkReady } from './item-state';
-import { markUploaded, recordProgress, takeMediaLease } from './item-store';
-import { type MediaKind, MediaRejected, type ProcessedMedia } from './media';
-import { processors } from './processors';
-import { faceStepFor } from './review-faces';
-import { resumeSegments, startSegments } from './segments/start';
-import { SNIFF_BYTES, type Sniffed, sniff } from './sniff';
-import { declaredKind, formatBytes, MAX_UPLOAD_BYTES } from './uploads';
+import { applyFaceEdit } from './reblur';
 
 /** Thrown when another worker holds the item: the message is retried later, not dropped. */
 export class MediaBusy extends DomainError {

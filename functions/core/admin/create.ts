@@ -4,12 +4,20 @@ import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainStatus } from '../errors';
+import {
+  classIdFor,
+  getSchool,
+  type School,
+  schoolIdSchema,
+  schoolSchema,
+  timezoneSchema,
+  updateSchoolFields,
+} from '../schools/school';
+import { listSchoolItems, putSchoolItem } from '../schools/store';
+import { getTrust } from '../schools/trust';
 import { inviteStaff } from '../staff/invite';
 import { emailSchema } from '../staff/staff';
 import { renderSchoolChannels } from './pages';
-import { classIdFor, getSchool, type School, schoolIdSchema, schoolSchema, timezoneSchema, updateSchoolFields } from './school';
-import { listSchoolItems, putSchoolItem } from './store';
-import { getTrust } from './trust';
 import { resyncWall } from './wall';
 
 /** A school change an operator can correct, with the words to show them. */

@@ -1,7 +1,7 @@
 import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
-import type { School } from './school';
+import type { School } from '../schools/school';
 
 /**
  * Re-renders the school's own channels — public, families, each class — after its name, time zone or a

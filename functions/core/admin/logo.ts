@@ -1,14 +1,14 @@
-import { recordAudit } from '../../audit/audit';
-import type { Principal } from '../../auth/tokens';
-import type { Deps } from '../../deps';
-import { MediaRejected, type StoredOutput } from '../../media/media';
-import { deleteOutputs, storeOutputs } from '../../media/outputs-store';
-import { sniff } from '../../media/sniff';
-import { formatBytes } from '../../media/uploads';
-import { getSchool, type School, updateSchoolFields } from '../school';
-import { SettingRefused } from '../settings';
-import type { Logo } from './look';
-import { showLook } from './refresh';
+import { recordAudit } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { MediaRejected, type StoredOutput } from '../media/media';
+import { deleteOutputs, storeOutputs } from '../media/outputs-store';
+import { sniff } from '../media/sniff';
+import { formatBytes } from '../media/uploads';
+import type { Logo } from '../schools/look/look';
+import { getSchool, type School, updateSchoolFields } from '../schools/school';
+import { SettingRefused } from '../schools/settings';
+import { showLook } from './look-refresh';
 
 /**
  * A logo is a picture the school already has (a PNG from its website, a photo of the sign). 4 MB keeps
@@ -93,7 +93,7 @@ async function processLogo(bytes: Buffer) {
       );
     }
     // sharp loads only here (and for the artwork): the API's other routes never pay for it.
-    const { processImage } = await import('../../media/image/process');
+    const { processImage } = await import('../media/image/process');
     return await processImage(bytes, { format: sniffed.format });
   } catch (error) {
     if (error instanceof MediaRejected && error.code === 'unsupported') throw new SettingRefused(PICTURES_ONLY);

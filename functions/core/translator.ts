@@ -1,4 +1,4 @@
-import { DomainError, type DomainErrorOptions } from '../errors';
+import { DomainError, type DomainErrorOptions } from './errors';
 /**
  * The caption translator, a port: Amazon Translate on AWS (amazon.ts), any server speaking the
  * LibreTranslate API on the embedded default (libretranslate.ts, `CORRIDOR_TRANSLATE_URL`), none by

@@ -5,8 +5,8 @@ import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import { classIdFor, classSchema, getSchool, type SchoolClass } from './school';
-import { appendClass, setClassAt } from './store';
+import { classIdFor, classSchema, getSchool, type SchoolClass } from '../schools/school';
+import { appendClass, setClassAt } from '../schools/store';
 
 /** A class change the admin can correct, with the words to show them. */
 export class ClassChangeRefused extends DomainError {
@@ -82,7 +82,3 @@ export async function changeClass(
     });
   return after;
 }
-
-/** Why a class takes no new posts or families, in words; undefined when it does. */
-export const closedClassReason = (klass: Pick<SchoolClass, 'name' | 'archived'>): string | undefined =>
-  klass.archived ? `${klass.name} is archived: it takes no new posts or families. An admin can open it again.` : undefined;

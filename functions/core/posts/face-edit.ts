@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { recordAudit } from '../../audit/audit';
-import type { Principal } from '../../auth/tokens';
-import type { Deps } from '../../deps';
-import { PostInputError } from '../../posts/create';
-import { PostNotFound } from '../../posts/edit';
-import { getPostWithMedia } from '../../posts/store';
-import { requestFaceEdit } from '../item-store';
+import { recordAudit } from '../audit/audit';
+import type { Principal } from '../auth/tokens';
+import type { Deps } from '../deps';
+import { requestFaceEdit } from '../media/item-store';
+import { PostInputError } from './create';
+import { PostNotFound } from './edit';
+import { getPostWithMedia } from './store';
 
 /** A change of blur on one file: one flag per face, in the order the file's `faces` lists them. */
 export const faceEditSchema = z
@@ -29,7 +29,7 @@ export function parseFaceEditKey(key: string): { schoolId: string; postId: strin
 /**
  * Blurs more faces of a processed photo (or video poster), in a draft or a published post. The media
  * worker re-renders the file under new addresses and the old files are deleted from storage and the CDN
- * (reblur.ts). A blurred face cannot be shown again: its pixels were destroyed, and the original is gone.
+ * (jobs/media/reblur.ts). A blurred face cannot be shown again: its pixels were destroyed, and the original is gone.
  */
 export async function editFaces(deps: Deps, principal: Principal, postId: string, mediaId: string, raw: FaceEdit): Promise<void> {
   const { blur } = faceEditSchema.parse(raw);

@@ -1,9 +1,9 @@
 import { logger } from '../../aws/telemetry';
 import type { Deps } from '../deps';
-import type { Post } from '../posts/post';
 import { getSchool } from '../schools/school';
 import { sendStaffEmail } from '../staff/mail';
 import { getStaffMember, listStaff } from '../staff/staff';
+import type { Post } from './post';
 
 /** Where admins approve from their phone, and authors find their returned drafts: the composer. */
 const composerUrl = (deps: Deps) => `${deps.config.publicUrl}/compose/`;
