@@ -316,6 +316,21 @@ describe.skipIf(process.env.CORRIDOR_BUNDLE_SHARP === '0')(
         expect(
           readdirSync(join(img, 'sharp-linux-arm64', 'lib')).filter((f) => /^sharp-linux-arm64.*\.node$/.test(f)),
         ).toHaveLength(1);
+        // The media workers' assets carry the face model and ONNX Runtime for linux-arm64 only, within the limit.
+        const faceAssets = readdirSync(outdir)
+          .filter((d) => d.startsWith('asset.'))
+          .map((d) => join(outdir, d))
+          .filter((d) => existsSync(join(d, FACE_ASSETS_DIR, 'yunet.onnx')));
+        expect(faceAssets.length, 'media.ts (the image and av workers share it) and segments.ts').toBe(2);
+        for (const asset of faceAssets) {
+          const linux = join(asset, 'node_modules', ONNX_RUNTIME, 'bin', 'napi-v6', 'linux');
+          expect(readdirSync(linux)).toEqual(['arm64']);
+          expect(readdirSync(join(linux, 'arm64')).sort()).toEqual(['libonnxruntime.so.1', 'onnxruntime_binding.node']);
+          expect(existsSync(join(asset, 'node_modules', 'onnxruntime-common', 'dist', 'cjs', 'index.js'))).toBe(true);
+          const unzipped = folderBytes(asset);
+          console.log(`media worker asset as CDK built it: ${(unzipped / 1e6).toFixed(1)} MB unzipped`);
+          expect(unzipped).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
+        }
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }
