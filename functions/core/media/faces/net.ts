@@ -38,6 +38,9 @@ export async function loadNet(modelPath: string, minConfidence: number): Promise
     intraOpNumThreads: Math.min(2, availableParallelism()),
     interOpNumThreads: 1,
     executionProviders: ['cpu'],
+    // No busy-waiting between a pass's steps: the threads would burn CPU that sharp, ffmpeg and the API
+    // share with them (one or two cores on Lambda and on a school's small server).
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   });
   const wanted = STRIDES.flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`]);
   return async (picture) => {
