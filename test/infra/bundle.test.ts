@@ -1,7 +1,6 @@
 import { execFileSync, execSync } from 'node:child_process';
 import {
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
