@@ -6,8 +6,9 @@ const holds = ([l = 0, t = 0, w = 0, h = 0]: Box, p: { x: number; y: number }) =
   p.x >= l && p.x <= l + w && p.y >= t && p.y <= t + h;
 
 /**
- * The same face: the centre of one box lies in the other. Not intersection over union: BlazeFace boxes a
- * 16 px face as ~28 px (its smallest anchor), which is what a blur needs, and a label is the face itself.
+ * The same face: the centre of one box lies in the other. Not intersection over union: a detector may box
+ * a small face generously (BlazeFace, before YuNet, boxed a 16 px face as ~28 px), which is what a blur
+ * needs, and a label is the face itself.
  */
 export const sameFace = (label: Box, box: Box) => holds(label, centre(box)) || holds(box, centre(label));
 

@@ -47,7 +47,10 @@ export const bundlingDefaults = {
   charset: nodejs.Charset.UTF8,
   sourceMap: true,
   sourcesContent: false,
-  externalModules: ['@aws-sdk/*'],
+  // onnxruntime-node (the face detector's runtime) is a native module esbuild cannot bundle. The sweeper
+  // reaches the detector's module through the media worker's imports without ever searching; only the
+  // media workers ship the runtime beside their bundle (faceBundling).
+  externalModules: ['@aws-sdk/*', 'onnxruntime-node'],
   // messages.ts finds its catalogues through __dirname in this CommonJS bundle and through import.meta.url
   // only in the ES-module source, which esbuild would warn about (import.meta is empty in CommonJS).
   esbuildArgs: { '--log-override:empty-import-meta': 'silent' },
@@ -72,22 +75,36 @@ export const sharpBundling = {
 } as const satisfies nodejs.BundlingOptions;
 
 /**
- * The face detector (functions/core/media/faces) is bundled into the media workers by esbuild, but two
- * kinds of file it reads from disk cannot be: the detector's weights (BlazeFace, from @vladmandic/human) and
- * TensorFlow.js's WASM binaries. They are copied beside the bundle, into `faces/`, which the workers find
- * through CORRIDOR_FACE_ASSETS. Installing the packages instead (`nodeModules`) would bring ~330 MB of
- * TensorFlow.js builds and break Lambda's 250 MB limit; the copied files are ~1.8 MB.
+ * The face detector (functions/core/media/faces) is bundled into the media workers by esbuild, but what
+ * it reads from disk cannot be: the model (yunet.onnx, copied into `faces/`, which the workers find through
+ * CORRIDOR_FACE_ASSETS) and ONNX Runtime, a native module. onnxruntime-node is left external and copied
+ * into the asset's node_modules, trimmed to its JavaScript and the one platform's binaries Lambda runs
+ * (linux-arm64: the binding and libonnxruntime.so, ~25 MB). Installing it instead (`nodeModules`) would
+ * bring its 288 MB of binaries for every platform and break Lambda's 250 MB limit — and its postinstall
+ * downloads CUDA binaries.
  */
 export const FACE_ASSETS_DIR = 'faces';
 export const FACE_ASSETS_ON_LAMBDA = `/var/task/${FACE_ASSETS_DIR}`;
-/** The files copied, relative to the project root. */
-export const faceAssetFiles = [
-  'node_modules/@vladmandic/human/models/blazeface.json',
-  'node_modules/@vladmandic/human/models/blazeface.bin',
-  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm',
-  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
-  'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm',
-] as const;
+/** The model, relative to the project root (copied into `faces/`). */
+export const FACE_MODEL_FILE = 'functions/core/media/faces/yunet.onnx';
+export const ONNX_RUNTIME = 'onnxruntime-node';
+/** What of ONNX Runtime a Lambda needs, relative to the project root and, the same, to the asset. */
+export const onnxRuntimeFiles = (arch: 'arm64' | 'x64' = 'arm64') => [
+  `node_modules/${ONNX_RUNTIME}/package.json`,
+  `node_modules/${ONNX_RUNTIME}/dist`,
+  `node_modules/${ONNX_RUNTIME}/bin/napi-v6/linux/${arch}`,
+  'node_modules/onnxruntime-common/package.json',
+  'node_modules/onnxruntime-common/dist/cjs',
+];
+
+/** The shell commands that copy the detector's files beside a bundle (arm64 on Lambda; the test's own arch). */
+export const faceCopyCommands = (inputDir: string, outputDir: string, arch: 'arm64' | 'x64' = 'arm64') => [
+  `mkdir -p "${outputDir}/${FACE_ASSETS_DIR}"`,
+  `cp "${inputDir}/${FACE_MODEL_FILE}" "${outputDir}/${FACE_ASSETS_DIR}/"`,
+  ...onnxRuntimeFiles(arch).map(
+    (file) => `mkdir -p "$(dirname "${outputDir}/${file}")" && cp -R "${inputDir}/${file}" "${outputDir}/${file}"`,
+  ),
+];
 
 /** The media workers' bundling: sharp installed for linux-arm64, the face detector's files copied. */
 export const faceBundling = {
@@ -95,10 +112,7 @@ export const faceBundling = {
   commandHooks: {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) => [
-      `mkdir -p "${outputDir}/${FACE_ASSETS_DIR}"`,
-      ...faceAssetFiles.map((file) => `cp "${inputDir}/${file}" "${outputDir}/${FACE_ASSETS_DIR}/"`),
-    ],
+    afterBundling: (inputDir: string, outputDir: string) => faceCopyCommands(inputDir, outputDir),
   },
 } as const satisfies nodejs.BundlingOptions;
 

@@ -80,7 +80,7 @@ async function postGroupPhoto(page: Page, caption: string, audience: string): Pr
   const box = page.getByRole('checkbox', { name: audience });
   if (!(await box.isChecked())) await page.locator('label.chip', { hasText: audience }).tap();
   await page.getByRole('button', { name: /^Post/ }).tap();
-  // Upload, then the server's search for faces (tile by tile, on a shared machine): minutes at worst.
+  // Upload, then the server's search for faces (on a shared machine): minutes at worst.
   await page.getByRole('heading', { name: 'Check the faces' }).waitFor({ timeout: 240_000 });
 }
 

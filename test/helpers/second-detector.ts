@@ -5,7 +5,8 @@ import sharp from 'sharp';
 /**
  * An independent judge of "is there a face here": face-api's SSD MobileNet v1 (trained on WIDER FACE,
  * from the @vladmandic/face-api npm package, MIT) — a different network, trained on different data, from
- * a different package than Corridor's own detector (MediaPipe's BlazeFace from @vladmandic/human). Only
+ * a different package and runtime than Corridor's own detector (YuNet run by ONNX Runtime). TensorFlow.js
+ * and face-api are devDependencies: only the tests' judge uses them. Only
  * the detector's weights are loaded: no landmarks, descriptors, age or expression — boxes only.
  */
 

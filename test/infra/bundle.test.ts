@@ -1,22 +1,22 @@
 import { execFileSync, execSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { CorridorInfra } from '../../infra/corridor';
-import { apiBundling, bundlingDefaults, FACE_ASSETS_DIR, faceAssetFiles, faceBundling, sharpBundling } from '../../infra/lambda';
+import {
+  apiBundling,
+  bundlingDefaults,
+  FACE_ASSETS_DIR,
+  FACE_MODEL_FILE,
+  faceBundling,
+  faceCopyCommands,
+  ONNX_RUNTIME,
+  onnxRuntimeFiles,
+  sharpBundling,
+} from '../../infra/lambda';
 import { handlerEntries, projectRoot, stubLayerDir, synth } from './synth';
 
 /**
@@ -143,39 +143,54 @@ function folderBytes(path: string): number {
 }
 
 describe('the face detector in the media workers (issue 19)', () => {
+  /** What the media workers' esbuild leaves out besides bundlingDefaults' (ONNX Runtime, copied): sharp, installed. */
+  const mediaExternal = sharpBundling.nodeModules as unknown as string[];
+
   it.skipIf(!existsSync(mediaEntry))(
-    'the media worker bundle carries TensorFlow.js and the model within Lambda limits; the API carries neither',
+    'the media worker asset (bundle, model, ONNX Runtime for linux-arm64, sharp) is within Lambda limits; the API carries none of it',
     async () => {
-      const media = await bundle(mediaEntry, sharpBundling.nodeModules as unknown as string[]);
-      // TensorFlow.js and the detector are bundled in, not left to node_modules (which `nodeModules` would fill).
-      expect(media.text).not.toMatch(/require\("@tensorflow\/tfjs/);
-      expect(media.text).toContain('blazeface.json');
-      const assets = faceAssetFiles.reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0);
+      expect(faceBundling.externalModules).toContain(ONNX_RUNTIME);
+      expect(faceBundling.nodeModules).toEqual(['sharp']);
+      const media = await bundle(mediaEntry, mediaExternal);
+      // ONNX Runtime is required at run time from the copied files, not bundled; the model is read from disk.
+      // (Booleans, not the text: a failure would print the whole bundle.)
+      expect(/(?:import|require)\("onnxruntime-node"\)/.test(media.text), 'loads onnxruntime-node at run time').toBe(true);
+      expect(media.text.includes('yunet.onnx'), 'reads the model by name').toBe(true);
+      expect(media.text.includes('InferenceSession.create=') || media.text.includes('blazeface'), 'bundles no runtime').toBe(
+        false,
+      );
+      // What the bundling hook copies, as Lambda gets it: the linux-arm64 binding and libonnxruntime.so.
+      const copied = onnxRuntimeFiles('arm64').map((file) => folderBytes(join(projectRoot, file)));
+      const runtime = copied.reduce((sum, bytes) => sum + bytes, 0);
+      expect(Math.min(...copied), 'every copied ONNX Runtime file exists').toBeGreaterThan(0);
+      const arm = join(projectRoot, 'node_modules', ONNX_RUNTIME, 'bin', 'napi-v6', 'linux', 'arm64');
+      expect(readdirSync(arm).sort()).toEqual(['libonnxruntime.so.1', 'onnxruntime_binding.node']);
+      const model = statSync(join(projectRoot, FACE_MODEL_FILE)).size;
       // sharp as `npm ci` installs it (this machine's build stands in for linux-arm64's, of about the same size).
       const sharp =
         folderBytes(join(projectRoot, 'node_modules', 'sharp')) + folderBytes(join(projectRoot, 'node_modules', '@img'));
-      const total = media.bytes + assets + sharp;
+      const total = media.bytes + model + runtime + sharp;
       console.log(
-        `media worker: bundle ${(media.bytes / 1e6).toFixed(1)} MB + face files ${(assets / 1e6).toFixed(1)} MB + sharp ` +
-          `${(sharp / 1e6).toFixed(1)} MB = ${(total / 1e6).toFixed(1)} MB unzipped (limit ${LAMBDA_UNZIPPED_LIMIT_BYTES / 1024 / 1024} MiB)`,
+        `media worker: bundle ${(media.bytes / 1e6).toFixed(1)} MB + model ${(model / 1e6).toFixed(2)} MB + ONNX Runtime ` +
+          `linux-arm64 ${(runtime / 1e6).toFixed(1)} MB + sharp ${(sharp / 1e6).toFixed(1)} MB = ${(total / 1e6).toFixed(1)} MB ` +
+          `unzipped (limit ${LAMBDA_UNZIPPED_LIMIT_BYTES / 1024 / 1024} MiB)`,
       );
       expect(total).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
       const api = await bundle(apiEntry, apiBundling.nodeModules as unknown as string[]);
-      expect(api.text).not.toContain('blazeface.json');
-      expect(api.text).not.toContain('tfjs-backend-wasm');
-      expect(faceBundling.nodeModules).toEqual(['sharp']);
+      expect(api.text.includes('onnxruntime') || api.text.includes('yunet.onnx'), 'API carries the detector').toBe(false);
     },
   );
 
   it('the bundled detector finds the faces of a group photo from the copied files alone, as on Lambda', async () => {
-    // The detector bundled exactly as the workers are (same esbuild options), its files copied as the
-    // bundling hook copies them, then run in a fresh Node with the Lambda environment: no node_modules
-    // for TensorFlow.js or Human's models to fall back on (sharp stays external, as on Lambda).
-    const out = join(projectRoot, 'test', '.artifacts', `face-bundle-${process.pid}`);
-    mkdirSync(join(out, FACE_ASSETS_DIR), { recursive: true });
+    // The detector bundled exactly as the workers are (same esbuild options, ONNX Runtime external), its
+    // files copied by the bundling hook's own commands (this machine's architecture instead of arm64),
+    // then run in a fresh Node with the Lambda environment, in a folder outside the project: ONNX Runtime
+    // can only come from the copied files. sharp stays external and is linked in, as `npm ci` installs it.
+    const out = mkdtempSync(join(tmpdir(), 'corridor-face-bundle-'));
     try {
-      for (const file of faceAssetFiles)
-        copyFileSync(join(projectRoot, file), join(out, FACE_ASSETS_DIR, file.split('/').at(-1)!));
+      for (const command of faceCopyCommands(projectRoot, out, process.arch as 'arm64' | 'x64')) execSync(command);
+      for (const linked of ['sharp', '@img'])
+        symlinkSync(join(projectRoot, 'node_modules', linked), join(out, 'node_modules', linked), 'dir');
       await build({
         stdin: {
           contents: `const path = process.argv.at(-1);
@@ -188,7 +203,7 @@ decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(imag
         target: bundlingDefaults.target,
         format: bundlingDefaults.format,
         minify: bundlingDefaults.minify,
-        external: [...bundlingDefaults.externalModules, ...(sharpBundling.nodeModules as unknown as string[])],
+        external: [...faceBundling.externalModules, ...(sharpBundling.nodeModules as unknown as string[])],
         // .cjs: the repository's package.json says ESM; on Lambda the asset has no package.json.
         outfile: join(out, 'index.cjs'),
         logLevel: 'silent',
@@ -200,6 +215,8 @@ decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(imag
         env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'bundle-test', CORRIDOR_FACE_ASSETS: join(out, FACE_ASSETS_DIR) },
       });
       expect(Number(found.trim().split('\n').at(-1))).toBeGreaterThanOrEqual(4);
+      // Only the copied files were there to load: no other onnxruntime-node up the folders from `out`.
+      expect(existsSync(join(tmpdir(), 'node_modules', ONNX_RUNTIME))).toBe(false);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -286,6 +303,21 @@ describe.skipIf(process.env.CORRIDOR_BUNDLE_SHARP === '0')(
         expect(
           readdirSync(join(img, 'sharp-linux-arm64', 'lib')).filter((f) => /^sharp-linux-arm64.*\.node$/.test(f)),
         ).toHaveLength(1);
+        // The media workers' assets carry the face model and ONNX Runtime for linux-arm64 only, within the limit.
+        const faceAssets = readdirSync(outdir)
+          .filter((d) => d.startsWith('asset.'))
+          .map((d) => join(outdir, d))
+          .filter((d) => existsSync(join(d, FACE_ASSETS_DIR, 'yunet.onnx')));
+        expect(faceAssets.length, 'media.ts (the image and av workers share it) and segments.ts').toBe(2);
+        for (const asset of faceAssets) {
+          const linux = join(asset, 'node_modules', ONNX_RUNTIME, 'bin', 'napi-v6', 'linux');
+          expect(readdirSync(linux)).toEqual(['arm64']);
+          expect(readdirSync(join(linux, 'arm64')).sort()).toEqual(['libonnxruntime.so.1', 'onnxruntime_binding.node']);
+          expect(existsSync(join(asset, 'node_modules', 'onnxruntime-common', 'dist', 'cjs', 'index.js'))).toBe(true);
+          const unzipped = folderBytes(asset);
+          console.log(`media worker asset as CDK built it: ${(unzipped / 1e6).toFixed(1)} MB unzipped`);
+          expect(unzipped).toBeLessThan(LAMBDA_UNZIPPED_LIMIT_BYTES);
+        }
       } finally {
         rmSync(outdir, { recursive: true, force: true });
       }

@@ -11,7 +11,7 @@ import { judgeFaces } from '../helpers/second-detector';
 /**
  * Acceptance 1 of issue 19: a group photo posted to `public` with its faces blurred. Every output, fetched
  * over HTTP, is judged by a SECOND detector (face-api's SSD MobileNet v1, another network from another package
- * than Corridor's BlazeFace): it finds the faces in the original and none in any output; outside the faces
+ * than Corridor's YuNet): it finds the faces in the original and none in any output; outside the faces
  * the picture is what it was.
  */
 

@@ -4,19 +4,12 @@ import type { MediaItem } from './item';
 
 /**
  * The face step of a draft's photo under review (create's `reviewFaces`): faces found, nothing blurred
- * yet. Where the rules blur (`faceChoice` blur) the search is as thorough as for blurring (tile by tile,
- * for the small faces of a class photo); elsewhere the whole picture, as for faces kept clear. What is
- * outlined is exactly what can be blurred: the render after the submit uses these very boxes.
+ * yet. What is outlined is exactly what can be blurred: the render after the submit uses these very boxes.
  */
-function reviewStep(thorough: boolean): FaceStep {
-  return {
-    blurs: false,
-    apply: async (image) => ({
-      image,
-      faces: (await detectFaces(image, { thorough })).map((box) => ({ ...box, blur: false })),
-    }),
-  };
-}
+const reviewStep: FaceStep = {
+  blurs: false,
+  apply: async (image) => ({ image, faces: (await detectFaces(image)).map((box) => ({ ...box, blur: false })) }),
+};
 
 /**
  * The face step of a media item. A reviewed photo comes back after the submit with its faces already
@@ -24,7 +17,7 @@ function reviewStep(thorough: boolean): FaceStep {
  * teacher's flags, without searching again, so each choice lands on the face it was made for.
  */
 export function faceStepFor(item: MediaItem): FaceStep | undefined {
-  if (item.faceReview) return reviewStep(item.faceChoice === 'blur');
+  if (item.faceReview) return reviewStep;
   if (item.faces) {
     const boxes = item.faces.map(({ blur: _blur, ...box }) => box);
     return faceStep('keep', { chosen: item.faces.map((f) => f.blur), detect: async () => boxes });

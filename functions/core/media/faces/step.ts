@@ -20,16 +20,16 @@ export interface FaceStep {
  */
 export function faceStep(
   choice: FaceChoice,
-  options: { chosen?: readonly boolean[]; detect?: (image: RawImage, thorough: boolean) => Promise<FaceBox[]> } = {},
+  options: { chosen?: readonly boolean[]; detect?: (image: RawImage) => Promise<FaceBox[]> } = {},
 ): FaceStep {
-  const detect = options.detect ?? ((image, thorough) => detectFaces(image, { thorough }));
+  const detect = options.detect ?? detectFaces;
   const blurs = choice === 'blur' || (options.chosen ?? []).some(Boolean);
   return {
     blurs,
     apply: async (image) => {
-      // Blurring searches tile by tile for the small faces of a class photo; keeping faces clear only
-      // needs the outlines the composer shows, and the whole picture finds those at a fraction of the cost.
-      const boxes = await detect(image, blurs);
+      // The same search whether faces are blurred or kept: the outlines the composer shows are the faces
+      // a blur would destroy.
+      const boxes = await detect(image);
       const faces = boxes.map((box, i) => ({ ...box, blur: options.chosen?.[i] ?? choice === 'blur' }));
       return { image: await blurFaces(image, faces), faces };
     },
