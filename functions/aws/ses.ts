@@ -1,13 +1,16 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 
-/** One message as SES v2 takes it: the sender, one address, both parts, and extra headers. */
+/**
+ * One message as SES v2 takes it: the sender, one address, the text (and for parents an HTML part and extra
+ * headers; staff sign-in mail is plain text only, so its links stay visible as links).
+ */
 export interface SimpleEmail {
   from: string;
   to: string;
   subject: string;
-  html: string;
+  html?: string;
   text: string;
-  headers: { Name: string; Value: string }[];
+  headers?: { Name: string; Value: string }[];
   configurationSet?: string;
 }
 
@@ -21,8 +24,11 @@ export async function sendSimpleEmail(client: SESv2Client, email: SimpleEmail): 
       Content: {
         Simple: {
           Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Html: { Data: email.html, Charset: 'UTF-8' }, Text: { Data: email.text, Charset: 'UTF-8' } },
-          Headers: email.headers,
+          Body: {
+            ...(email.html === undefined ? {} : { Html: { Data: email.html, Charset: 'UTF-8' } }),
+            Text: { Data: email.text, Charset: 'UTF-8' },
+          },
+          ...(email.headers ? { Headers: email.headers } : {}),
         },
       },
     }),

@@ -1,4 +1,4 @@
-import { sendPlainEmail } from '../../aws/mail';
+import { sendSimpleEmail } from '../../aws/ses';
 import type { Deps } from '../deps';
 import { oneLine } from '../security/text';
 
@@ -14,7 +14,7 @@ export interface StaffEmail {
 
 /** Sends one plain-text email to a member of staff through SES. */
 export async function sendStaffEmail(deps: Deps, email: StaffEmail): Promise<void> {
-  await sendPlainEmail(deps.clients.ses, {
+  await sendSimpleEmail(deps.clients.ses, {
     from: deps.config.emailFrom ?? LOCAL_SENDER,
     to: email.to,
     // One line whatever it was built from (a post's caption, a send-back reason): no header injection.
