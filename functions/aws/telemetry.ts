@@ -60,6 +60,9 @@ export async function instrumented<T>(context: Context | undefined, work: () => 
  */
 const oneInvocationAtATime = () => process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
 
+/** Keys added during a `withKeys` run (`addKeys`): removed with the run's own when it ends. */
+const learnt = new Set<string>();
+
 /** Runs `work` with `keys` (a post id, a school id) on every line logged meanwhile. */
 export async function withKeys<T>(keys: { postId?: string; schoolId?: string }, work: () => Promise<T>): Promise<T> {
   if (!oneInvocationAtATime()) return work();
@@ -68,6 +71,17 @@ export async function withKeys<T>(keys: { postId?: string; schoolId?: string }, 
   try {
     return await work();
   } finally {
-    logger.removeKeys(names);
+    logger.removeKeys([...names, ...learnt]);
+    learnt.clear();
   }
+}
+
+/**
+ * Adds an id learnt during the work to every later line of the surrounding `withKeys` run: a fan-out job
+ * carries only its post's id, and the job names the post's school once it has read the post.
+ */
+export function addKeys(keys: { schoolId?: string }): void {
+  if (!oneInvocationAtATime()) return;
+  for (const name of Object.keys(keys)) learnt.add(name);
+  logger.appendKeys(keys);
 }

@@ -1,4 +1,5 @@
 import { sitePath } from '../../aws/keys';
+import { addKeys } from '../../aws/telemetry';
 import { isPublic } from '../audience';
 import type { Deps } from '../deps';
 import { getPostWithMedia, type PostWithMedia } from '../posts/store';
@@ -24,6 +25,7 @@ export async function translatePost(deps: Deps, postId: string): Promise<void> {
   const read = await getPostWithMedia(deps, postId);
   // A version still being rendered: its own fan-out queues this job again once it is live.
   if (read?.post.state !== 'published' || read.post.renderedVersion < read.post.version) return;
+  addKeys({ schoolId: read.post.schoolId });
   const stored = await getSchool(deps, read.post.schoolId);
   if (!stored?.translateCaptions) return;
   const school = await withArtwork(deps, stored);

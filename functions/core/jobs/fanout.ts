@@ -1,4 +1,5 @@
 import { sitePath } from '../../aws/keys';
+import { addKeys } from '../../aws/telemetry';
 import { isPublic } from '../audience';
 import { postPageKeys } from '../channels/artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from '../channels/channel-index-store';
@@ -52,6 +53,8 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   const read = await getPostWithMedia(deps, postId);
   if (!read || read.post.renderedVersion >= read.post.version) return;
   const { post } = read;
+  // A job names only its post; every later line of the run names the school too (aws/telemetry.ts).
+  addKeys({ schoolId: post.schoolId });
   const stored = await getSchool(deps, post.schoolId);
   if (!stored) throw new Error(`school ${post.schoolId} does not exist`);
   // Drawn once here rather than by each channel's render: they all name the same artwork.

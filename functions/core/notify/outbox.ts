@@ -1,3 +1,4 @@
+import { addKeys } from '../../aws/telemetry';
 import type { Deps } from '../deps';
 import { listFamilies, reachesFamily } from '../families/family';
 import { postPublished } from '../notification';
@@ -43,6 +44,7 @@ export async function planNotifications(deps: Deps, post: Post): Promise<boolean
 export async function notifyFamilies(deps: Deps, postId: string): Promise<void> {
   const plan = await readPlan(deps, postId);
   if (plan?.state !== 'open') return;
+  addKeys({ schoolId: plan.schoolId });
   const current = await getPostWithMedia(deps, postId);
   if (current?.post.state === 'published') {
     const families = (await listFamilies(deps, plan.schoolId)).filter((family) => reachesFamily(plan.audience, family));

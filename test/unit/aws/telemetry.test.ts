@@ -58,6 +58,29 @@ describe('telemetry (Powertools)', () => {
     delete process.env.AWS_LAMBDA_FUNCTION_NAME;
   });
 
+  it('a job that learns its school from the post it reads names the school on every later line of the run', async () => {
+    vi.resetModules();
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'corridor-fanout';
+    const { addKeys, instrumented, logger, withKeys } = await import('../../../functions/aws/telemetry');
+    const out = captureStdout();
+    await instrumented(context, () =>
+      withKeys({ postId: 'p3' }, async () => {
+        logger.info('reading the post');
+        addKeys({ schoolId: 'hillside' });
+        logger.info('rendering');
+      }),
+    );
+    logger.info('next job');
+    out.restore();
+    expect(out.lines[0]).toMatchObject({ message: 'reading the post', postId: 'p3' });
+    expect(out.lines[0]).not.toHaveProperty('schoolId');
+    expect(out.lines[1]).toMatchObject({ message: 'rendering', postId: 'p3', schoolId: 'hillside' });
+    expect(out.lines[2]).not.toHaveProperty('schoolId');
+    expect(out.lines[2]).not.toHaveProperty('postId');
+    delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+  });
+
   it('in one process running many handlers at once (the embedded default), lines carry no borrowed context or keys', async () => {
     vi.resetModules();
     const { instrumented, logger, withKeys } = await import('../../../functions/aws/telemetry');
