@@ -193,7 +193,10 @@ describe('the face detector in the media workers (issue 19)', () => {
         symlinkSync(join(projectRoot, 'node_modules', linked), join(out, 'node_modules', linked), 'dir');
       await build({
         stdin: {
-          contents: `const path = process.argv.at(-1);
+          contents: `import { readFileSync } from 'node:fs';
+import { detectFaces } from './functions/core/media/faces/detect';
+import { decodeUpright } from './functions/core/media/image/decode';
+const path = process.argv.at(-1);
 decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(image)).then((faces) => console.log(faces.length));`,
           resolveDir: projectRoot,
           loader: 'ts',
