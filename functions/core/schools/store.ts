@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
+import { batchGetAll, conditionalWrite, queryAll } from '../../aws/dynamo';
 import { leaversOfSchool, pendingPartitions, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -11,16 +11,6 @@ import type { Deps } from '../deps';
  * Every conditional write answers false when its condition failed (someone else changed it first).
  */
 type Item = Record<string, unknown>;
-
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-}
 
 export async function getSchoolItem(deps: Deps, schoolId: string): Promise<Item | undefined> {
   const { Item } = await deps.clients.dynamo.send(
@@ -35,7 +25,7 @@ export async function getSchoolItem(deps: Deps, schoolId: string): Promise<Item 
  */
 export async function putSchoolItem(deps: Deps, school: { id: string } & Item, onlyNew = false): Promise<boolean> {
   await listSchool(deps, school.id);
-  return conditional(
+  return conditionalWrite(
     deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
@@ -118,7 +108,7 @@ export async function startYearChange(
   sets: Item,
   change: { startedAt: string } & Item,
 ): Promise<boolean> {
-  return conditional(
+  return conditionalWrite(
     updateSchool(
       deps,
       schoolId,
@@ -143,7 +133,7 @@ export async function markYearChangeApplied(deps: Deps, schoolId: string, change
 
 /** Appends a class, if the school still has `seenCount` classes (two admins adding at once both succeed in turn). */
 export async function appendClass(deps: Deps, schoolId: string, klass: Item, seenCount: number): Promise<boolean> {
-  return conditional(
+  return conditionalWrite(
     deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
@@ -164,7 +154,7 @@ export async function setClassAt(
   classId: string,
   klass: { name: string; archived: boolean },
 ): Promise<boolean> {
-  return conditional(
+  return conditionalWrite(
     deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
@@ -189,7 +179,7 @@ export async function bumpJoinGeneration(
   const generation = `classes[${index}].joinGeneration`;
   // A class stored before links could be rotated has no generation yet: it is at 0.
   const unchanged = `${generation} = :seen${seen === 0 ? ` OR attribute_not_exists(${generation})` : ''}`;
-  return conditional(
+  return conditionalWrite(
     deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
@@ -204,7 +194,7 @@ export async function bumpJoinGeneration(
 
 /** Stores artwork drawn from `artwork.source`, unless the school already has artwork of that source. */
 export async function setArtwork(deps: Deps, schoolId: string, artwork: { source: string } & Item): Promise<boolean> {
-  return conditional(
+  return conditionalWrite(
     deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
@@ -248,7 +238,7 @@ export async function putTrustItem(deps: Deps, trust: { id: string } & Item): Pr
 
 /** Creates a trust and lists it; false (and nothing written) when the id is taken. */
 export async function createTrustItem(deps: Deps, trust: { id: string } & Item): Promise<boolean> {
-  const created = await conditional(
+  const created = await conditionalWrite(
     deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
@@ -274,7 +264,7 @@ export async function putLeaverOnce(
   deps: Deps,
   leaver: { schoolId: string; familyId: string; removeAfter: string } & Item,
 ): Promise<void> {
-  await conditional(
+  await conditionalWrite(
     deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
