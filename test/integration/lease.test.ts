@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASE_ENDED, moveLease, settleLease, takeLease } from '../../functions/aws/lease';
+import { LEASE_ENDED, moveLease, settleLease, takeLease, takeSeenLease } from '../../functions/aws/lease';
 import { tableOf } from '../../functions/core/deps';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
@@ -224,5 +224,52 @@ describe('the takes the notification protocols make', () => {
     expect(settled?.leaseUntil).toBeUndefined();
     expect(settled?.gsi1pk).toBeUndefined();
     expect(await settle('2026-06-10T09:03:00.000Z')).toBe(false);
+  });
+  it('takes an item as its taker last saw it with one put, and refuses when anything pinned changed since', async () => {
+    const k = keyOf('seen');
+    const { client, name } = table();
+    const scheduled = { ...k, state: 'scheduled', postIds: ['a'], gsi1sk: '2026-06-10T18:00:00.000Z#x', type: 'delivery' };
+    await client.send(new PutCommand({ TableName: name, Item: scheduled }));
+    const takeSeen = (seen: Record<string, unknown>, now: Date) =>
+      takeSeenLease(table(), {
+        seen,
+        free: 'scheduled',
+        held: 'claimed',
+        now,
+        leaseMs: 60_000,
+        unchanged: {
+          condition: 'gsi1sk = :seenSort AND size(postIds) = :count',
+          values: { ':seenSort': seen.gsi1sk, ':count': (seen.postIds as string[]).length },
+        },
+        set: { gsi1sk: 'lease-end' },
+      });
+    // A post appended after it was read (a digest still collecting): the stale copy must not be written.
+    await client.send(
+      new UpdateCommand({
+        TableName: name,
+        Key: k,
+        UpdateExpression: 'SET postIds = list_append(postIds, :b)',
+        ExpressionAttributeValues: { ':b': ['b'] },
+      }),
+    );
+    expect(await takeSeen(scheduled, at('2026-06-10T18:00:01Z'))).toEqual({ taken: false });
+    expect((await get(k))?.postIds).toEqual(['a', 'b']);
+    // Read again, it is taken with one put: the item as seen, held, under a new lease and index key.
+    const fresh = (await get(k)) ?? {};
+    const taken = await takeSeen(fresh, at('2026-06-10T18:00:02Z'));
+    expect(taken).toMatchObject({
+      taken: true,
+      item: { state: 'claimed', leaseUntil: '2026-06-10T18:01:02.000Z', postIds: ['a', 'b'] },
+    });
+    expect(await get(k)).toEqual({ ...fresh, state: 'claimed', leaseUntil: '2026-06-10T18:01:02.000Z', gsi1sk: 'lease-end' });
+    // Held and live: not taken, and nothing written. Lapsed: taken over, but only under the lease seen.
+    const held = (await get(k)) ?? {};
+    expect(await takeSeen(held, at('2026-06-10T18:00:30Z'))).toEqual({ taken: false });
+    expect(await takeSeen(fresh, at('2026-06-10T18:05:00Z'))).toEqual({ taken: false });
+    expect(await takeSeen(held, at('2026-06-10T18:05:00Z'))).toMatchObject({
+      taken: true,
+      item: { leaseUntil: '2026-06-10T18:06:00.000Z' },
+    });
+    expect(await takeSeen(held, at('2026-06-10T18:05:00Z'))).toEqual({ taken: false });
   });
 });

@@ -107,10 +107,11 @@ export class DeliveryRun {
 
   /**
    * Claims, sends and (in a batch, soon) records one waiting delivery (a due digest, a message held
-   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send.
+   * through quiet hours, a crashed sender's). Nothing happens if it is not ours to send. `seen`: the item
+   * as the pending index showed it (see `claimDelivery`).
    */
-  async send(key: LedgerKey, family: Family): Promise<Claim['result']> {
-    const claim = await claimDelivery(this.deps, key);
+  async send(key: LedgerKey, family: Family, seen?: LedgerItem): Promise<Claim['result']> {
+    const claim = await claimDelivery(this.deps, key, seen);
     if (claim.result !== 'claimed') return claim.result;
     this.deps.faults?.('deliver:after-claim', ledgerKeyName(key));
     const outcome = await this.transmit(claim.item, family);

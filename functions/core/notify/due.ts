@@ -53,12 +53,12 @@ type DueHandler = (
 
 /** One handler per kind of due work; a new kind without one does not compile. */
 const dueHandlers: DueHandlers = {
-  delivery: async (run, deps, { key }, families, report) => {
+  delivery: async (run, deps, { key, item }, families, report) => {
     const family = families.get(key.familyId);
     try {
       if (!family)
         await dropDelivery(deps, key); // the family was erased
-      else if ((await run.send(key, family)) === 'claimed') report.sent++;
+      else if ((await run.send(key, family, item)) === 'claimed') report.sent++;
       else report.skipped++;
     } catch (error) {
       logger.error('delivery failed; a later run retries it', { delivery: ledgerKeyName(key), error });
