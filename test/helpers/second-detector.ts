@@ -47,7 +47,8 @@ export async function judgeFaces(picture: Buffer): Promise<JudgedFace[]> {
   const tensor = tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.length), [info.height, info.width, 3], 'int32');
   try {
     const found = await faceapi.detectAllFaces(
-      tensor as never,
+      // tfjs-node's tensor is the tensor face-api's bundled tfjs-core expects; only the two packages' types differ.
+      tensor as unknown as Parameters<typeof faceapi.detectAllFaces>[0],
       new faceapi.SsdMobilenetv1Options({ minConfidence: 0.3, maxResults: 100 }),
     );
     return found.map((d) => ({ left: d.box.x, top: d.box.y, width: d.box.width, height: d.box.height, score: d.score }));

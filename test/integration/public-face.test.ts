@@ -21,7 +21,8 @@ import { jsonFeedProblems, parseWithFeedparser } from '../helpers/feed-judges';
  * registry nor PyPI (docs/feeds.md says what stands in for it).
  */
 let corridor: TestCorridor;
-const posts: Record<'photo' | 'audio' | 'video', PostView> = {} as never;
+// Filled by beforeAll, read by the tests after it.
+const posts = {} as Record<'photo' | 'audio' | 'video', PostView>;
 let classRss: string;
 let familiesRss: string;
 

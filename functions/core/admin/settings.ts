@@ -27,9 +27,8 @@ export async function updateSettings(deps: Deps, admin: Principal, raw: z.input<
     throw new SettingRefused('Your school belongs to no trust, so there is no wall to join. Ask your Corridor operator.');
   }
   const removed = REMOVABLE.filter((key) => changes[key] === null);
-  const sets: Record<string, unknown> = Object.fromEntries(
-    Object.entries(changes).filter(([key]) => !removed.includes(key as never)),
-  );
+  const removedNames = new Set<string>(removed);
+  const sets: Record<string, unknown> = Object.fromEntries(Object.entries(changes).filter(([key]) => !removedNames.has(key)));
   if (wallChanges && wallOptIn) sets.wallTrustId = before.trustId;
   await updateSchoolFields(deps, admin.schoolId, sets, [...removed, ...(wallChanges && !wallOptIn ? ['wallTrustId'] : [])]);
   if (changes.retentionDays !== undefined) await registerRetention(deps, admin.schoolId, changes.retentionDays);
