@@ -83,13 +83,24 @@ export async function batchWriteAll(dynamo: DynamoDBDocumentClient, tableName: s
   }
 }
 
-/** Awaits a conditional write: true when it was made, false when its condition refused it (other errors throw). */
+/**
+ * Awaits a conditional write: true when it was made, false when its condition refused it (other errors
+ * throw). Every store's conditional write goes through here (or {@link conditionalAnswer}), so that losing
+ * a race is an answer the domain can put in words, never an exception it must recognise.
+ */
 export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
+  return (await conditionalAnswer(write.then(() => true))) ?? false;
+}
+
+/**
+ * Awaits a conditional write whose answer the caller reads (`ReturnValues: 'ALL_NEW'`: the item as
+ * written): the answer, or undefined when its condition refused it (other errors throw).
+ */
+export async function conditionalAnswer<T>(write: Promise<T>): Promise<T | undefined> {
   try {
-    await write;
-    return true;
+    return await write;
   } catch (error) {
-    if (isConditionFailed(error)) return false;
+    if (isConditionFailed(error)) return undefined;
     throw error;
   }
 }

@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../functions/core/auth/tokens';
 import { libreTranslator } from '../../functions/core/translate/libretranslate';
-import { axeViolations, launchChromium, PHONE, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import { axeViolations, phoneLayoutProblems, screenshot } from '../helpers/browser';
+import { type ComposerRig, startComposerRig } from '../helpers/composer';
 import { corpusPath } from '../helpers/corpus';
-import { settle, startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import { settle, type TestCorridor } from '../helpers/corridor';
 import { type JoinLink, joinByEmail, joinLinks, savePreferences, sentEmails, testClock } from '../helpers/parents';
 import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/translation-services';
 
@@ -17,10 +17,9 @@ import { startLibreTranslateStandIn, type TranslationStandIn } from '../helpers/
 
 // A school morning (09:00 in London): outside the families' quiet hours, so instant messages go at once.
 const clock = testClock('2026-06-10T08:00:00Z');
+let rig: ComposerRig;
 let corridor: TestCorridor;
-let browser: Browser;
 let libre: TranslationStandIn;
-let staffToken: string;
 const stamp = Date.now();
 const address = (who: string) => `composer-tr-${who}-${stamp}@example.org`;
 const caption = 'Harvest festival on Friday. Please bring a tin for the food bank.';
@@ -31,28 +30,22 @@ const calls = (to: string) => libre.requests.filter((r) => r.to === to).length;
 
 beforeAll(async () => {
   libre = await startLibreTranslateStandIn();
-  corridor = await startTestCorridor({ now: clock.now, digestEveryMs: 0, translator: libreTranslator(libre.url) });
-  ({ token: staffToken } = await createToken(corridor.local.deps, { schoolId: 'demo', role: 'staff', label: 'Ms Nowak' }));
+  rig = await startComposerRig({
+    teacher: 'Ms Nowak',
+    corridor: { now: clock.now, digestEveryMs: 0, translator: libreTranslator(libre.url) },
+  });
+  corridor = rig.corridor;
   expect((await corridor.api('PATCH', '/api/settings', { translateCaptions: true, requiresApproval: true })).status).toBe(200);
   const year1 = ((await joinLinks(corridor))['year-1'] as JoinLink).url;
   for (const lang of ['pl', 'ur']) {
     await savePreferences(await joinByEmail(corridor, year1, address(lang), lang), { push: 'off', email: 'instant' });
   }
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await corridor?.stop();
+  await rig?.stop();
   await libre?.stop();
 });
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${corridor.url}/compose/`);
-  await page.getByLabel('Staff token').fill(staffToken);
-  await page.getByRole('button', { name: 'Sign in' }).tap();
-  await page.getByLabel('Caption').waitFor();
-}
 
 /** A screen a teacher uses: no sideways scrolling, 44 px targets, no axe violation; saved to look at. */
 async function judge(page: Page, name: string) {
@@ -63,9 +56,7 @@ async function judge(page: Page, name: string) {
 
 /** A phone signed in as the teacher, on My posts, with the harvest post's translations open. */
 async function openTranslations(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await signIn(page);
+  const { context, page } = await rig.openComposer();
   await page.getByRole('link', { name: 'My posts' }).tap();
   await card(page).getByRole('button', { name: 'Translations' }).tap();
   return { context, page };
@@ -75,9 +66,7 @@ const card = (page: Page) => page.locator('.my-posts .card').filter({ hasText: '
 
 describe('translations in the composer (390 px, touch)', () => {
   it('while writing: the languages of the chosen classes’ families', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     const chooser = page.waitForEvent('filechooser');
     await page.getByRole('button', { name: 'Photos' }).tap();
     await (await chooser).setFiles([corpusPath('orient_landscape_1.jpg')]);

@@ -6,19 +6,11 @@ import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../functions/core/auth/tokens';
 import { MULTIPART_THRESHOLD_BYTES, PART_BYTES } from '../../functions/core/media/multipart';
-import {
-  DESKTOP,
-  launchChromium,
-  PHONE,
-  phoneLayoutProblems,
-  screenshot,
-  seriousAxeViolations,
-  signInWithToken,
-} from '../helpers/browser';
+import { DESKTOP, PHONE, phoneLayoutProblems, screenshot, seriousAxeViolations, signInWithToken } from '../helpers/browser';
+import { type ComposerRig, startComposerRig } from '../helpers/composer';
 import { corpusPath } from '../helpers/corpus';
-import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import type { TestCorridor } from '../helpers/corridor';
 
 const run = promisify(execFile);
 
@@ -26,21 +18,20 @@ interface JsonFeed {
   items: { url: string; content_text: string; _corridor: { media: { kind: string; alt: string }[] } }[];
 }
 
+let rig: ComposerRig;
 let corridor: TestCorridor;
 let browser: Browser;
 let staffToken: string;
 let scratch: string;
 
 beforeAll(async () => {
-  corridor = await startTestCorridor();
-  ({ token: staffToken } = await createToken(corridor.local.deps, { schoolId: 'demo', role: 'staff', label: 'Ms Okafor' }));
+  rig = await startComposerRig({ teacher: 'Ms Okafor', chromiumArgs: ['--use-fake-device-for-media-stream'] });
+  ({ corridor, browser, staffToken } = rig);
   scratch = await mkdtemp(join(tmpdir(), 'corridor-composer-'));
-  browser = await launchChromium(['--use-fake-device-for-media-stream']);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await corridor?.stop();
+  await rig?.stop();
   await rm(scratch, { recursive: true, force: true });
 });
 
@@ -146,9 +137,7 @@ describe('the composer, installable', () => {
 
 describe('posting from a phone (390×844, touch)', () => {
   it('signs in, attaches a corpus photo through the file chooser, shows byte progress, reaches Live with a link; the post is in feed.json', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     const caption = 'Sunflowers are up! #year2 #science';
     const alt = 'Three children measuring a sunflower taller than them';
     await compose(page, { files: [corpusPath('photo_android_nexus4_gps.jpg')], alts: [alt], caption, audience: 'Public' });
@@ -181,9 +170,7 @@ describe('posting from a phone (390×844, touch)', () => {
   });
 
   it('queues a post made offline in IndexedDB and publishes it exactly once when back online, even with two tabs open', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     await page.evaluate(() => navigator.serviceWorker.ready);
     const caption = `Offline in the field ${Date.now()}`;
     await context.setOffline(true);
@@ -232,9 +219,7 @@ describe('posting from a phone (390×844, touch)', () => {
     expect(size).toBeGreaterThan(MULTIPART_THRESHOLD_BYTES);
     const parts = Math.ceil(size / PART_BYTES);
 
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     const attempts: { part: number; ok: boolean }[] = [];
     const failedRequests: string[] = [];
     const partOf = (url: string) => Number(new URL(url).searchParams.get('partNumber'));
@@ -278,9 +263,7 @@ describe('posting from a phone (390×844, touch)', () => {
   });
 
   it('shows a readable failure when a file cannot be processed', async () => {
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     await compose(page, {
       files: [corpusPath('jpeg_corrupt_header.jpg')],
       alts: ['A drawing'],
@@ -298,9 +281,7 @@ describe('posting from a phone (390×844, touch)', () => {
   it('lists recent posts, edits a caption and retracts a post from every channel', async () => {
     const caption = 'Cake sale on Friday';
     const posted = await corridor.post({ audience: 'public', caption, files: [{ path: corpusPath('orient_landscape_2.jpg') }] });
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer();
     await page.getByRole('link', { name: 'My posts' }).tap();
     const card = page.locator(`.my-posts li[data-post="${posted.id}"]`);
     await card.waitFor();
@@ -365,9 +346,7 @@ describe('accessible on a phone', () => {
 
   it('looks right on a desktop screen', async () => {
     // A touch laptop: the helpers tap.
-    const context = await browser.newContext({ ...DESKTOP, hasTouch: true });
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer({ device: { ...DESKTOP, hasTouch: true } });
     await compose(page, { files: [corpusPath('orient_landscape_4.jpg')], caption: 'Desktop check', audience: 'Whole school' });
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'composer-desktop');
@@ -378,9 +357,7 @@ describe('accessible on a phone', () => {
 // The recorder (MediaRecorder, level meter, timer) needs a microphone: Chromium's fake device.
 describe('recording sound in the page', () => {
   it('records from the microphone with a timer and level meter, and attaches the recording', async () => {
-    const context = await browser.newContext({ ...PHONE, permissions: ['microphone'] });
-    const page = await context.newPage();
-    await signIn(page);
+    const { context, page } = await rig.openComposer({ device: { ...PHONE, permissions: ['microphone'] } });
     await page.getByRole('button', { name: 'Sound' }).tap();
     const stop = page.getByRole('button', { name: 'Stop and add' });
     const problem = page.locator('.recorder .rec-status', { hasText: /cannot|No microphone|may not|busy/ });

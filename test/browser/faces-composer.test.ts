@@ -1,22 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
-import { createToken } from '../../functions/core/auth/tokens';
 import { toPixels } from '../../functions/core/media/faces/box';
 import { getPostWithMedia } from '../../functions/core/posts/store';
-import {
-  launchChromium,
-  PHONE,
-  phoneLayoutProblems,
-  screenshot,
-  seriousAxeViolations,
-  signInWithToken,
-} from '../helpers/browser';
+import { phoneLayoutProblems, screenshot, seriousAxeViolations } from '../helpers/browser';
+import { type ComposerRig, startComposerRig } from '../helpers/composer';
 import { corpusPath } from '../helpers/corpus';
-import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
+import type { TestCorridor } from '../helpers/corridor';
 
 /**
  * Issue 19, acceptance 2: the composer's face review at 390×844 in real Chromium, against the real
@@ -34,13 +27,13 @@ interface AuditAnswer {
   entries: { action: string; target: string; details: Record<string, unknown> }[];
 }
 
+let rig: ComposerRig;
 let corridor: TestCorridor;
-let browser: Browser;
 let staffToken: string;
 
 beforeAll(async () => {
-  corridor = await startTestCorridor();
-  ({ token: staffToken } = await createToken(corridor.local.deps, { schoolId: 'demo', role: 'staff', label: 'Ms Okafor' }));
+  rig = await startComposerRig({ teacher: 'Ms Okafor' });
+  ({ corridor, staffToken } = rig);
   // Year 2 has a pupil with school-only consent and one with none; Year 1's pupils may be public.
   const roster = [
     'Surname,Forename,Reg Group,Photo Consent',
@@ -54,21 +47,11 @@ beforeAll(async () => {
     body: roster,
   });
   expect(imported.status).toBe(200);
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await corridor?.stop();
+  await rig?.stop();
 });
-
-/** A phone (390×844, touch) with the composer open and signed in. */
-async function openComposer(token = staffToken): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
-  await signInWithToken(page, corridor.url, token);
-  return { context, page };
-}
 
 /** Attaches the group photo, describes it, picks one audience chip and taps Post. */
 async function postGroupPhoto(page: Page, caption: string, audience: string): Promise<void> {
@@ -139,7 +122,7 @@ async function currentOutputKeys(postId: string): Promise<string[]> {
 
 describe('the face review in the composer (390×844, touch)', () => {
   it('to Public with pupils lacking consent: faces start blurred; showing one asks in words and is audited; published as chosen', async () => {
-    const { context, page } = await openComposer();
+    const { context, page } = await rig.openComposer();
     const caption = 'Choir on the stairs #music';
     await postGroupPhoto(page, caption, 'Public');
 
@@ -220,7 +203,7 @@ describe('the face review in the composer (390×844, touch)', () => {
   }, 600_000);
 
   it('to a class whose pupils may all be seen: faces start clear, a tap toggles, “Blur every face” is one tap; nothing audited', async () => {
-    const { context, page } = await openComposer();
+    const { context, page } = await rig.openComposer();
 
     // A video says, before it is sent, that only its poster picture is blurred.
     const videoChooser = page.waitForEvent('filechooser');
@@ -267,7 +250,7 @@ describe('the face review in the composer (390×844, touch)', () => {
   }, 600_000);
 
   it('a draft whose faces were not chosen on the phone is sent from My posts with every face blurred', async () => {
-    const { context, page } = await openComposer();
+    const { context, page } = await rig.openComposer();
     const caption = 'Choir, chosen later';
     await postGroupPhoto(page, caption, 'Year 1');
     // The teacher leaves the review unsent (another tab, or the phone closed) and finds it in My posts.
@@ -301,7 +284,7 @@ describe('the face review in the composer (390×844, touch)', () => {
       const n = (await postByCaption(caption)).media[0]?.faces?.length ?? 0;
       expect(n).toBeGreaterThanOrEqual(5);
 
-      const { context, page } = await openComposer(corridor.token);
+      const { context, page } = await rig.openComposer({ token: corridor.token });
       await page.goto(`${corridor.url}/compose/#admin/approvals`);
       const card = page.locator('.card', { hasText: caption });
       await card.waitFor({ timeout: 60_000 });

@@ -5,7 +5,7 @@ import { channel } from '../channels/channels';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
-import { classIdFor, classSchema, getSchool, type SchoolClass } from '../schools/school';
+import { classCalled, classSchema, getSchool, newClass, type SchoolClass } from '../schools/school';
 import { appendClass, setClassAt } from '../schools/store';
 
 /** A class change the admin can correct, with the words to show them. */
@@ -34,15 +34,9 @@ export async function addClass(deps: Deps, admin: Principal, raw: z.input<typeof
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const school = await getSchool(deps, admin.schoolId);
     if (!school) throw new ClassChangeRefused('Your school no longer exists.');
-    const same = school.classes.find((k) => k.name.toLowerCase() === name.trim().toLowerCase());
+    const same = classCalled(school.classes, name);
     if (same) throw new ClassChangeRefused(`There is already a class called "${same.name}".`);
-    const klass = classSchema.parse({
-      id: classIdFor(
-        name,
-        school.classes.map((k) => k.id),
-      ),
-      name,
-    });
+    const klass = newClass(school.classes, name);
     if (!(await appendClass(deps, school.id, klass, school.classes.length))) continue;
     await recordAudit(deps, school.id, admin, 'class_added', klass.id, { name: klass.name });
     return klass;
@@ -66,7 +60,10 @@ export async function changeClass(
   const klass = school?.classes[index];
   if (!school || !klass) return undefined;
   if (change.name !== undefined) {
-    const same = school.classes.find((k) => k.id !== classId && k.name.toLowerCase() === change.name?.trim().toLowerCase());
+    const same = classCalled(
+      school.classes.filter((k) => k.id !== classId),
+      change.name,
+    );
     if (same) throw new ClassChangeRefused(`There is already a class called "${same.name}".`);
   }
   const after = classSchema.parse({ ...klass, ...change });

@@ -5,9 +5,11 @@ import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { DomainError, type DomainStatus } from '../errors';
 import {
-  classIdFor,
+  classCalled,
   getSchool,
+  newClass,
   type School,
+  type SchoolClass,
   schoolIdSchema,
   schoolSchema,
   timezoneSchema,
@@ -82,17 +84,11 @@ async function checkTrust(deps: Deps, trustId: string | null | undefined): Promi
 export async function createSchool(deps: Deps, actor: Actor, raw: NewSchool): Promise<School> {
   const input = newSchoolSchema.parse(raw);
   await checkTrust(deps, input.trustId);
-  const duplicate = input.classes.find((name, i) => input.classes.findIndex((n) => n.toLowerCase() === name.toLowerCase()) !== i);
-  if (duplicate) throw new SchoolChangeRefused(`The class "${duplicate}" is listed twice.`);
-  const classes: { id: string; name: string }[] = [];
-  for (const name of input.classes)
-    classes.push({
-      id: classIdFor(
-        name,
-        classes.map((c) => c.id),
-      ),
-      name,
-    });
+  const classes: SchoolClass[] = [];
+  for (const name of input.classes) {
+    if (classCalled(classes, name)) throw new SchoolChangeRefused(`The class "${name}" is listed twice.`);
+    classes.push(newClass(classes, name));
+  }
   const school = schoolSchema.parse({
     id: input.id,
     name: input.name,

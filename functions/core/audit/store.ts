@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, queryAll } from '../../aws/dynamo';
+import { conditionalWrite, queryAll } from '../../aws/dynamo';
 import { auditKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -13,17 +13,16 @@ export async function appendAuditEntry(
   entryKey: string,
   once: boolean,
 ): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
+  // Only a `once` write has a condition to be refused, and then its entry is there already.
+  await conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...auditKeys.entry(entry.schoolId, entry.at, entryKey), type: 'audit', ...entry },
         ...(once ? { ConditionExpression: 'attribute_not_exists(pk)' } : {}),
       }),
-    );
-  } catch (error) {
-    if (!(once && isConditionFailed(error))) throw error;
-  }
+    ),
+  );
 }
 
 /** The school's log entries as stored, oldest first, optionally from `since` (inclusive). */

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -23,8 +23,8 @@ export async function getTokenItem(deps: Deps, tokenHash: string): Promise<Recor
 
 /** Marks a token revoked; false when there is no such token. */
 export async function markTokenRevoked(deps: Deps, tokenHash: string): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: tableKeys.token(tokenHash),
@@ -32,10 +32,6 @@ export async function markTokenRevoked(deps: Deps, tokenHash: string): Promise<b
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':now': deps.now().toISOString() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { storeKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -18,8 +18,8 @@ export async function readCapability(deps: Deps, channelId: string): Promise<str
  * `previous` (only while that is still the token). False when another writer got there first.
  */
 export async function putCapability(deps: Deps, channelId: string, token: string, previous?: string): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: {
@@ -38,10 +38,6 @@ export async function putCapability(deps: Deps, channelId: string, token: string
               ExpressionAttributeValues: { ':previous': previous },
             }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { retentionKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -37,8 +37,8 @@ export async function retentionRegistrations(deps: Deps): Promise<{ schoolId: st
 
 /** Claims `today`'s run for a school with one conditional write: true for the first caller of the day only. */
 export async function claimRetentionDay(deps: Deps, schoolId: string, today: string): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: retentionKeys.registration(schoolId),
@@ -46,10 +46,6 @@ export async function claimRetentionDay(deps: Deps, schoolId: string, today: str
         ConditionExpression: 'attribute_exists(pk) AND lastRunOn < :today',
         ExpressionAttributeValues: { ':today': today },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -17,8 +17,8 @@ export async function recordConfirmationSent(
   now: Date,
   recentSince: Date,
 ): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: {
@@ -30,10 +30,6 @@ export async function recordConfirmationSent(
         ConditionExpression: 'attribute_not_exists(pk) OR sentAt < :recent',
         ExpressionAttributeValues: { ':recent': recentSince.toISOString() },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

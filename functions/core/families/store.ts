@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, isConditionFailed, queryAll } from '../../aws/dynamo';
+import { batchGetAll, conditionalWrite, queryAll } from '../../aws/dynamo';
 import { familyKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -42,20 +42,16 @@ export async function getFamilyItems(deps: Deps, familyIds: string[]): Promise<I
  * concurrency); the stored revision counts up. False when someone did.
  */
 export async function replaceFamilyAt(deps: Deps, familyId: string, family: Item, revision: number): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...tableKeys.familyRecord(familyId), type: 'family', ...family, revision: revision + 1 },
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(revision) OR revision = :revision)',
         ExpressionAttributeValues: { ':revision': revision },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Stores the family's membership at one school (what publishing reads to know who should hear). */

@@ -1,5 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { rateKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -12,8 +12,8 @@ export async function countUse(
   deps: Deps,
   window: { limitName: string; key: string; start: number; end: number; limit: number },
 ): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: rateKeys.window(window.limitName, window.key, window.start),
@@ -22,10 +22,6 @@ export async function countUse(
         ExpressionAttributeNames: { '#uses': 'uses', '#type': 'type' },
         ExpressionAttributeValues: { ':one': 1, ':limit': window.limit, ':expires': window.end, ':type': 'rate-window' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

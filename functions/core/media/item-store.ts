@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, isConditionFailed } from '../../aws/dynamo';
+import { conditionalAnswer, conditionalWrite } from '../../aws/dynamo';
 import { pendingPartitions, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
@@ -173,19 +173,17 @@ export async function markSegmentDone(
   splitId: string,
   index: number,
 ): Promise<Set<number> | undefined> {
-  try {
-    const { Attributes } = await update(deps, ids, {
+  const marked = await conditionalAnswer(
+    update(deps, ids, {
       UpdateExpression: 'ADD segmentsDone :piece',
       ConditionExpression: '#state = :processing AND #segments.id = :split',
       ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
       ExpressionAttributeValues: { ':piece': new Set([index]), ':processing': 'processing', ':split': splitId },
       ReturnValues: 'ALL_NEW',
-    });
-    return (Attributes?.segmentsDone as Set<number> | undefined) ?? new Set();
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
+    }),
+  );
+  if (!marked) return undefined;
+  return (marked.Attributes?.segmentsDone as Set<number> | undefined) ?? new Set();
 }
 
 /** Records the new outputs of a narrowing (and the keys they replace) once per post version; false when already moved. */

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -13,17 +13,13 @@ export async function readSecretsItem(deps: Deps): Promise<Record<string, unknow
 
 /** Stores the secrets unless some process stored its own first: false then (the caller reads theirs). */
 export async function createSecretsItem(deps: Deps, secrets: Record<string, unknown>): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...tableKeys.secrets, type: 'secrets', ...secrets },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

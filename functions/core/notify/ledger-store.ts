@@ -1,5 +1,5 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, batchWriteAll, isConditionFailed, queryAll, queryPages } from '../../aws/dynamo';
+import { batchGetAll, batchWriteAll, conditionalWrite, queryAll, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { leaseEnd, takeLease, takeSeenLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
@@ -49,8 +49,8 @@ export async function scheduleInstant(deps: Deps, key: LedgerKey & { subject: { 
 }
 
 async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  const scheduled = await conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: itemKey(key),
@@ -72,11 +72,9 @@ async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string)
           ':expires': ledgerExpiry(deps.now()),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
+  if (scheduled) return true;
   // Either the post is already in it (a retried job: done), or the item has moved on (claimed or sent).
   const current = await readItem(deps, key);
   return current?.state === 'scheduled' && current.postIds.includes(postId);
@@ -218,8 +216,9 @@ export async function scheduledDigests(deps: Deps, familyId: string): Promise<Le
 /** Moves a still-collecting digest to a new due time (the family chose another digest time). */
 export async function retimeDigest(deps: Deps, item: LedgerItem, dueAt: Date): Promise<void> {
   const key = ledgerKeyOf(item);
-  await deps.clients.dynamo
-    .send(
+  // Refused when it started sending meanwhile: nothing to move.
+  await conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: itemKey(key),
@@ -232,10 +231,8 @@ export async function retimeDigest(deps: Deps, item: LedgerItem, dueAt: Date): P
           ':scheduled': 'scheduled',
         },
       }),
-    )
-    .catch((error) => {
-      if (!isConditionFailed(error)) throw error; // it started sending meanwhile: nothing to move
-    });
+    ),
+  );
 }
 
 /** Deletes a delivery that can never happen (its family was erased while it waited). */

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { isConditionFailed, queryAll } from '../../aws/dynamo';
+import { conditionalWrite, queryAll } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
 import { audienceSchema } from '../audience';
@@ -24,8 +24,8 @@ const planSchema = z.object({
 /** Writes a post's plan unless it has one (its first publish fixed it): false then. Open until completed. */
 export async function createPlan(deps: Deps, post: Post): Promise<boolean> {
   const now = deps.now().toISOString();
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: {
@@ -41,12 +41,8 @@ export async function createPlan(deps: Deps, post: Post): Promise<boolean> {
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** A post's plan (strongly consistent), if it has one. */

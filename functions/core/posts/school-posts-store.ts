@@ -1,5 +1,5 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, isConditionFailed, queryPages } from '../../aws/dynamo';
+import { batchGetAll, conditionalWrite, queryPages } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { approvalPartition, pendingPartitions } from './store';
@@ -59,8 +59,8 @@ export async function schoolsOfPosts(deps: Deps, postIds: string[]): Promise<Map
  * False when it changed meanwhile (that change has its own job).
  */
 export async function requeuePublishedPost(deps: Deps, postId: string, version: number): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: tableKeys.post(postId),
@@ -75,10 +75,6 @@ export async function requeuePublishedPost(deps: Deps, postId: string, version: 
           ':version': version,
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

@@ -158,6 +158,30 @@ export function classIdFor(name: string, taken: Iterable<string>): string {
   return id;
 }
 
+/**
+ * The class among `classes` already called `name`, if there is one: names compare trimmed and in any
+ * case, because parents and staff would take "Owls" and "owls " for the same class.
+ */
+export function classCalled<K extends Pick<SchoolClass, 'name'>>(classes: readonly K[], name: string): K | undefined {
+  const wanted = name.trim().toLowerCase();
+  return classes.find((k) => k.name.toLowerCase() === wanted);
+}
+
+/**
+ * A new class called `name` for a school that has `classes` (or a list being made), its id made from the
+ * name apart from theirs. Every way of adding a class (an admin, a new school, a new school year) makes it
+ * here, after refusing a name {@link classCalled} finds, each in its own words.
+ */
+export function newClass(classes: readonly Pick<SchoolClass, 'id'>[], name: string): SchoolClass {
+  return classSchema.parse({
+    id: classIdFor(
+      name,
+      classes.map((k) => k.id),
+    ),
+    name,
+  });
+}
+
 /** Why a class takes no new posts or families, in words; undefined when it does. */
 export const closedClassReason = (klass: Pick<SchoolClass, 'name' | 'archived'>): string | undefined =>
   klass.archived ? `${klass.name} is archived: it takes no new posts or families. An admin can open it again.` : undefined;

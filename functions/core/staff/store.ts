@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalAnswer, conditionalWrite } from '../../aws/dynamo';
 import { staffKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -48,26 +48,22 @@ export async function putNewStaffMember(deps: Deps, member: { schoolId: string; 
       Item: { ...staffKeys.address(member.email, member.schoolId), type: 'staff-address', schoolId: member.schoolId },
     }),
   );
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...staffKeys.member(member.schoolId, member.email), type: 'staff', ...member },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Sets fields of an existing member (`fields` by attribute name); false when there is no such member. */
 export async function updateStaffItem(deps: Deps, schoolId: string, email: string, fields: Item): Promise<boolean> {
   const entries = Object.entries(fields);
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: staffKeys.member(schoolId, email),
@@ -76,12 +72,8 @@ export async function updateStaffItem(deps: Deps, schoolId: string, email: strin
         ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#f${i}`, name])),
         ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], i) => [`:v${i}`, value])),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Deletes a member and its address pointer; false when there was no such member. */
@@ -140,8 +132,8 @@ export async function getMagicLinkItem(deps: Deps, secretHash: string): Promise<
  * simultaneous clicks (or a replay) exactly one gets the link back; the other gets undefined.
  */
 export async function useMagicLink(deps: Deps, secretHash: string): Promise<Item | undefined> {
-  try {
-    const { Attributes } = await deps.clients.dynamo.send(
+  const used = await conditionalAnswer(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: staffKeys.magicLink(secretHash),
@@ -150,10 +142,7 @@ export async function useMagicLink(deps: Deps, secretHash: string): Promise<Item
         ExpressionAttributeValues: { ':now': deps.now().toISOString(), ':nowSeconds': deps.now().getTime() / 1000 },
         ReturnValues: 'ALL_NEW',
       }),
-    );
-    return Attributes;
-  } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
-  }
+    ),
+  );
+  return used?.Attributes;
 }

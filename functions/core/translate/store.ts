@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
@@ -35,8 +35,9 @@ export async function putTranslation(
   value: TranslationValue,
   overSameTexts: boolean,
 ): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
+  // Only a machine translation has a condition to be refused: losing that race leaves the correction.
+  await conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...tableKeys.postTranslation(postId, locale), type: 'post-translation', locale, ...value },
@@ -47,10 +48,8 @@ export async function putTranslation(
               ExpressionAttributeValues: { ':hash': value.sourceHash },
             }),
       }),
-    );
-  } catch (error) {
-    if (overSameTexts || !isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 export async function getTranslationItem(deps: Deps, postId: string, locale: string): Promise<Item | undefined> {
@@ -133,8 +132,8 @@ export async function putFailure(
  * it over `budget`. One conditional update: concurrent senders cannot overspend together.
  */
 export async function spendChars(deps: Deps, schoolId: string, month: string, chars: number, budget: number): Promise<boolean> {
-  try {
-    await deps.clients.dynamo.send(
+  return conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: tableKeys.translationSpend(schoolId, month),
@@ -143,12 +142,8 @@ export async function spendChars(deps: Deps, schoolId: string, month: string, ch
         ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: { ':chars': chars, ':room': budget - chars, ':type': 'translation-spend' },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Characters a school sent to the translator in `month`. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { DomainError, type DomainErrorOptions } from '../../errors';
 import type { SchoolFamily } from '../../families/family';
-import { classIdFor, classSchema, type School, type SchoolClass, type YearSummary } from '../../schools/school';
+import { classCalled, classSchema, newClass, type School, type SchoolClass, type YearSummary } from '../../schools/school';
 
 /** Where a class's families go when its children have finished their last year at the school. */
 export const LEAVERS = 'leavers';
@@ -67,10 +67,9 @@ export function planYear(school: School, families: SchoolFamily[], raw: YearPlan
   const nameOf = new Map(school.classes.map((k) => [k.id, k.name]));
   const added: SchoolClass[] = [];
   for (const { name } of plan.newClasses) {
-    const same = [...school.classes, ...added].find((k) => k.name.toLowerCase() === name.trim().toLowerCase());
+    const same = classCalled([...school.classes, ...added], name);
     if (same) throw new YearChangeRefused(`There is already a class called "${same.name}"; it cannot be added again.`);
-    const taken = [...school.classes, ...added].map((k) => k.id);
-    added.push(classSchema.parse({ id: classIdFor(name, taken), name: name.trim() }));
+    added.push(newClass([...school.classes, ...added], name.trim()));
   }
   for (const k of added) nameOf.set(k.id, k.name);
   const moves: Record<string, string> = {};
