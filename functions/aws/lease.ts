@@ -158,8 +158,8 @@ export interface MoveLease {
 /** Moves the end of a lease still held; false when the item is no longer held (or was taken since). */
 export async function moveLease(table: Table, move: MoveLease): Promise<boolean> {
   const bound = move.takenBefore ? new Date(move.takenBefore.at.getTime() + move.takenBefore.leaseMs).toISOString() : undefined;
-  try {
-    await table.client.send(
+  return conditionalWrite(
+    table.client.send(
       new UpdateCommand({
         TableName: table.name,
         Key: move.key,
@@ -172,12 +172,8 @@ export async function moveLease(table: Table, move: MoveLease): Promise<boolean>
           ...(bound ? { ':bound': bound } : {}),
         },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 export interface SettleLease {
@@ -196,8 +192,8 @@ export interface SettleLease {
  * taken over meanwhile (the new holder finishes it) or the item was settled already.
  */
 export async function settleLease(table: Table, settle: SettleLease): Promise<boolean> {
-  try {
-    await table.client.send(
+  return conditionalWrite(
+    table.client.send(
       new UpdateCommand({
         TableName: table.name,
         Key: settle.key,
@@ -206,12 +202,8 @@ export async function settleLease(table: Table, settle: SettleLease): Promise<bo
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':state': settle.state, ':held': settle.held, ':mine': settle.leaseUntil },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** The end of a lease that has ended: any worker may take the item at once. */
