@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 import { ZodError } from 'zod';
 import { logger } from '../aws/telemetry';
 import type { Deps } from '../core/deps';
@@ -61,7 +62,9 @@ function parentPages(deps: Deps) {
   pages.route('/family', familyRoutes(deps));
   // In the browser's language: a parent who lands here is told in words they read.
   pages.onError((error, c) => {
-    if (error instanceof ZodError) return c.html(noticePage(requestLocale(c), 'error.checkTitle', 'error.invalidForm'), 400);
+    // A body that does not parse (errors.ts `jsonBody`) is the parent's form gone wrong, not our side's.
+    if (error instanceof ZodError || (error instanceof HTTPException && error.status === 400))
+      return c.html(noticePage(requestLocale(c), 'error.checkTitle', 'error.invalidForm'), 400);
     logger.error('parents page error', { path: c.req.path, error });
     return c.html(noticePage(requestLocale(c), 'error.sorryTitle', 'error.ourSide'), 500);
   });

@@ -61,6 +61,16 @@ describe('pages a parent lands on when something is wrong speak their language',
     expect([page.status, page.html, page.title]).toEqual([400, ['cy', 'ltr'], t('cy', 'error.checkTitle')]);
   });
 
+  it('a body that is not JSON at all: the same words, not "our side" (a 400, and nothing logged as our error)', async () => {
+    const page = await answer(`${new URL((links['year-1'] as JoinLink).url).pathname}/push`, {
+      language: 'cy',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"subscription": ',
+    });
+    expect([page.status, page.html, page.title]).toEqual([400, ['cy', 'ltr'], t('cy', 'error.checkTitle')]);
+  });
+
   it('a class that closed: in Arabic, the class and school names isolated inside the sentence', async () => {
     const link = new URL((links['year-2'] as JoinLink).url).pathname;
     expect((await corridor.api('PATCH', '/api/schools/me/classes/year-2', { archived: true })).status).toBe(200);

@@ -22,6 +22,7 @@ import { changePreferences } from '../../core/notify/digest-schedule';
 import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
 import { getSchool } from '../../core/schools/school';
 import { html } from '../../core/security/html';
+import { jsonBody } from '../errors';
 import { languageHeaders, requestLocale } from '../locale';
 import {
   approvePage,
@@ -318,7 +319,7 @@ export function familyRoutes(deps: Deps) {
   app.post(
     '/:token/push',
     withFamily(async (c, family, _base, linkKey) => {
-      const { subscription } = z.object({ subscription: pushSubscriptionSchema }).parse(await c.req.json());
+      const { subscription } = z.object({ subscription: pushSubscriptionSchema }).parse(await jsonBody(c));
       const request = await requestRecipient(deps, family, { kind: 'push', subscription });
       if (request.result !== 'already-added') {
         // A phone the family does not have yet waits for the family's approval (its script shows the words).
