@@ -18,8 +18,8 @@ export function fanoutHandler(deps: Deps) {
     const job = readRecord('fanout', record, (body) => jobSchema.parse(body));
     if (!job) return;
     // Records run one at a time (above), so the post id on the log lines is this record's.
-    await withKeys({ postId: job.postId }, () => runJob(deps, job));
-    if (job.kind === 'publish') count('postsPublished');
+    const run = await withKeys({ postId: job.postId }, () => runJob(deps, job));
+    if (run.wentLive) count('postsPublished');
   };
   return (event: SQSEvent, context: Context) =>
     instrumented(context, () =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { PostView } from '../../functions/api/views';
 import { incomingKey } from '../../functions/aws/keys';
 import type { Deps } from '../../functions/core/deps';
@@ -233,8 +233,11 @@ describe('a corpus photo through S3 → SQS → router → image worker → fan-
     const good = sqsRecord(JSON.stringify(job), { queue: 'corridor-prod-fanout' });
     const malformed = sqsRecord('{"kind":"publish","postId":', { queue: 'corridor-prod-fanout' });
     const duplicate = sqsRecord(JSON.stringify(job), { queue: 'corridor-prod-fanout' });
+    const figures = emfFigures();
     const response = await fanoutHandler(deps)(sqsEvent([good, malformed, duplicate]), lambdaContext('Fanout'));
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.messageId }] });
+    // The figure operators watch counts the post going live once — not the duplicate message.
+    expect(figures.stop().PostsPublished).toBe(1);
 
     expect((await getPost(post.id)).live).toBe(true);
     const feed = JSON.parse((await siteObject('s/demo/feed.json')).bytes.toString('utf8')) as {
@@ -337,3 +340,30 @@ describe('Deliver Lambda (SQS batch of notifications)', () => {
     expect(response).toEqual({ batchItemFailures: [] });
   });
 });
+
+/**
+ * The CloudWatch EMF figures the handlers print to stdout meanwhile (Powertools metrics, one JSON line per
+ * invocation), summed by name. `stop()` restores stdout and returns them.
+ */
+function emfFigures() {
+  const sums: Record<string, number> = {};
+  const write = process.stdout.write.bind(process.stdout);
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    for (const line of String(chunk).split('\n')) {
+      if (!line.includes('"_aws"')) continue;
+      const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Metrics: { Name: string }[] }[] } } & Record<
+        string,
+        unknown
+      >;
+      for (const { Name } of emf._aws.CloudWatchMetrics.flatMap((m) => m.Metrics))
+        sums[Name] = (sums[Name] ?? 0) + Number(emf[Name]);
+    }
+    return write(chunk, ...(rest as []));
+  });
+  return {
+    stop: () => {
+      spy.mockRestore();
+      return sums;
+    },
+  };
+}

@@ -36,22 +36,39 @@ export class TaskBusy extends DomainError {
  * (post, version, channel), each claimed with a conditional write and marked done, and every channel
  * update is idempotent. Whatever the order or the crashes, the channels converge on the post's state.
  */
-export async function runJob(deps: Deps, job: Job): Promise<void> {
-  await jobHandlers[job.kind](deps, job.postId);
+export async function runJob(deps: Deps, job: Job): Promise<JobRun> {
+  return jobHandlers[job.kind](deps, job.postId);
 }
 
+/**
+ * What a run did that operators count: `wentLive` when this run made a post live for the first time —
+ * not an edit, an approved revision, a re-blur or a wall re-render of a live post (also publish jobs),
+ * nor a duplicate message or a sweeper re-drive that found the work done.
+ */
+export interface JobRun {
+  wentLive: boolean;
+}
+
+const NOTHING_COUNTED: JobRun = { wentLive: false };
+
 /** Exhaustive over job kinds: a new kind without a handler does not compile. */
-const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<void>> = {
+const jobHandlers: Record<JobKind, (deps: Deps, postId: string) => Promise<JobRun>> = {
   publish: syncPost,
   retract: syncPost,
-  notify: notifyFamilies,
-  translate: translatePost,
+  notify: async (deps, postId) => {
+    await notifyFamilies(deps, postId);
+    return NOTHING_COUNTED;
+  },
+  translate: async (deps, postId) => {
+    await translatePost(deps, postId);
+    return NOTHING_COUNTED;
+  },
 };
 
 /** Makes every channel agree with the post's current state: present where it belongs, absent elsewhere. */
-async function syncPost(deps: Deps, postId: string): Promise<void> {
+async function syncPost(deps: Deps, postId: string): Promise<JobRun> {
   const read = await getPostWithMedia(deps, postId);
-  if (!read || read.post.renderedVersion >= read.post.version) return;
+  if (!read || read.post.renderedVersion >= read.post.version) return NOTHING_COUNTED;
   const { post } = read;
   // A job names only its post; every later line of the run names the school too (aws/telemetry.ts).
   addKeys({ schoolId: post.schoolId });
@@ -97,13 +114,16 @@ async function syncPost(deps: Deps, postId: string): Promise<void> {
   const notify = visible && (await planNotifications(deps, post));
   // Records the version the channels now show (the sweeper stops re-driving the post); refused when a
   // newer version arrived meanwhile, whose own job renders it and confirms.
-  await confirmRenderedVersion(deps, post, [...targetIds]);
+  const confirmed = await confirmRenderedVersion(deps, post, [...targetIds]);
   deps.faults?.('fanout:after-confirm');
   if (notify) await deps.queues.fanout({ kind: 'notify', postId: post.id });
   // The pages just written show no translation of these texts yet (an edit outdated the old ones): the
   // translate job makes them and renders the pages again. Only once live, so it renders this version.
   // (After a crash just before this line, the first message that translates the post queues it instead.)
   if (visible && school.translateCaptions) await deps.queues.fanout({ kind: 'translate', postId: post.id });
+  // No version of it was confirmed before: this is the post going live, once (a refused confirm is a newer
+  // version's to count, and a retried job after this confirm returns above).
+  return { wentLive: visible && confirmed && post.renderedAt === undefined };
 }
 
 /**
