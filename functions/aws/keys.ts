@@ -103,6 +103,12 @@ export const siteKeys = {
    * path (`/media/<post>/*`) and cannot reach another post's files.
    */
   media: (postId: string, fileName: string) => `media/${postId}/${fileName}`,
+  /** Where a channel's documents live (its page, feeds and archive), by kind of channel. */
+  schoolPrefix: (schoolId: string) => `s/${schoolId}/`,
+  tagPrefix: (schoolId: string, tag: string) => `s/${schoolId}/t/${tag}/`,
+  wallPrefix: (trustId: string) => `w/${trustId}/`,
+  /** A private channel's documents, under its capability token: a new token, a new address. */
+  capabilityPrefix: (token: string) => `c/${token}/`,
   schoolPage: (schoolId: string) => `s/${schoolId}/index.html`,
   schoolFeedJson: (schoolId: string) => `s/${schoolId}/feed.json`,
   schoolRss: (schoolId: string) => `s/${schoolId}/rss.xml`,

@@ -9,7 +9,7 @@ import { getSecrets } from '../../core/messaging/secrets';
 import { parentLinks, verifyLink } from '../../core/messaging/signed-links';
 import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
 import { html } from '../../core/security/html';
-import { errorBody, jsonBody } from '../errors';
+import { jsonBody } from '../errors';
 import { languageHeaders, requestLocale } from '../locale';
 import { checkInboxPage, joinPage, noticePage, STALE_JOIN_LINK_MESSAGE, staleJoinLinkPage } from '../parent-pages';
 import { POSTER_JS, posterPage } from '../poster-page';
@@ -116,8 +116,8 @@ export function joinRoutes(deps: Deps) {
 
   app.post('/:schoolId/:classId/:token/push', async (c) => {
     const join = await joined(c);
-    if (!join) return c.json(errorBody('not_found', STALE_JOIN_LINK_MESSAGE), 404);
-    if (join.klass.archived) return c.json(errorBody('gone', `${join.klass.name} is closed and takes no new families.`), 410);
+    if (!join) return c.json({ error: STALE_JOIN_LINK_MESSAGE }, 404);
+    if (join.klass.archived) return c.json({ error: `${join.klass.name} is closed and takes no new families.` }, 410);
     // Not JSON, or not a subscription: the pages' error handler answers 400 in the browser's words.
     const body = pushBodySchema.parse(await jsonBody(c));
     // The family link this browser kept is only a hint: joinWithPush honours it only for a phone that is
@@ -129,7 +129,7 @@ export function joinRoutes(deps: Deps) {
       familyId: claim?.p === 'manage' ? claim.f : undefined,
       language: body.language,
     });
-    if (!joinedFamily) return c.json(errorBody('conflict', 'Could not subscribe this phone; please try again.'), 409);
+    if (!joinedFamily) return c.json({ error: 'Could not subscribe this phone; please try again.' }, 409);
     const { family } = joinedFamily;
     return c.json({
       manageUrl: parentLinks.manage(deps.config.publicUrl, join.linkKey, family, deps.now()),

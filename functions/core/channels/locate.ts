@@ -1,4 +1,5 @@
 import type { Config } from '../../aws/config';
+import { siteKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { StoredOutput } from '../media/media';
 import { type PublicLook, publicLook } from '../schools/look/look';
@@ -88,7 +89,7 @@ const placers: Placers = {
   public: (_c, facts) => {
     const school = need(facts.school, 'school');
     return {
-      prefix: `s/${school.id}/`,
+      prefix: siteKeys.schoolPrefix(school.id),
       title: school.name,
       description: `News and pupils' work from ${school.name}`,
       timezone: school.timezone,
@@ -101,7 +102,7 @@ const placers: Placers = {
     return {
       // The key holds the tag itself (`s/demo/t/tägé/`), as S3 stores the key a request's decoded path
       // names; URLs carry it percent-encoded (`sitePath`).
-      prefix: `s/${school.id}/t/${c.tag}/`,
+      prefix: siteKeys.tagPrefix(school.id, c.tag),
       title: `#${c.tag} — ${school.name}`,
       description: `Posts tagged #${c.tag} at ${school.name}`,
       timezone: school.timezone,
@@ -112,7 +113,7 @@ const placers: Placers = {
   wall: (c, facts) => {
     const name = facts.trust?.name ?? c.trustId;
     return {
-      prefix: `w/${c.trustId}/`,
+      prefix: siteKeys.wallPrefix(c.trustId),
       title: name,
       description: `The latest from the schools of ${name}`,
       timezone: 'Europe/London',
@@ -122,7 +123,7 @@ const placers: Placers = {
   families: (_c, facts) => {
     const school = need(facts.school, 'school');
     return {
-      prefix: `c/${need(facts.token, 'capability token')}/`,
+      prefix: siteKeys.capabilityPrefix(need(facts.token, 'capability token')),
       title: `${school.name} — for families`,
       description: `Posts for the families of ${school.name}. This address is private: please do not share it.`,
       timezone: school.timezone,
@@ -133,7 +134,7 @@ const placers: Placers = {
     const school = need(facts.school, 'school');
     const name = school.classes.find((k) => k.id === c.classId)?.name ?? c.classId;
     return {
-      prefix: `c/${need(facts.token, 'capability token')}/`,
+      prefix: siteKeys.capabilityPrefix(need(facts.token, 'capability token')),
       title: `${name} — ${school.name}`,
       description: `Posts for the families of ${name} at ${school.name}. This address is private: please do not share it.`,
       timezone: school.timezone,

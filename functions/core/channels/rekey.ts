@@ -1,3 +1,4 @@
+import { siteKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { MediaItem } from '../media/item';
 import { forgetRetiredKeys, recordMovedOutputs } from '../media/item-store';
@@ -34,7 +35,11 @@ export async function rekeyMedia(deps: Deps, current: PostWithMedia): Promise<Po
       const outputs = await Promise.all(
         item.outputs.map(async (output) => {
           const extension = output.key.slice(output.key.lastIndexOf('.'));
-          const key = `media/${keyedDigest(linkKey, 'media-rekey', `${post.version}\0${output.key}`)}${extension}`;
+          // Under the post's own prefix like every media file, so a retract's one wildcard still covers it.
+          const key = siteKeys.media(
+            post.id,
+            `${keyedDigest(linkKey, 'media-rekey', `${post.version}\0${output.key}`)}${extension}`,
+          );
           await copyOutput(deps, output.key, key);
           return { ...output, key };
         }),

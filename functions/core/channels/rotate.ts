@@ -1,9 +1,10 @@
-import { deleteKeys, listKeys } from '../../aws/s3-prefix';
+import { siteKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { replaceCapabilityToken } from './capabilities';
 import { bumpRevision, newestPage } from './channel-index-store';
 import type { Channel } from './channels';
 import { renderChannel } from './render-channel';
+import { deleteArtifactsUnder } from './site-store';
 
 /**
  * Gives a private channel a new capability URL: the documents are rendered under the new token and
@@ -16,7 +17,7 @@ export async function rotateChannel(deps: Deps, channel: Channel): Promise<void>
   const { count } = await bumpRevision(deps, channel.id);
   const pages = Array.from({ length: newestPage(count, deps.config.feedPageSize) + 1 }, (_, i) => i);
   await renderChannel(deps, channel, pages);
-  const oldKeys = await listKeys(deps.clients.s3, deps.config.siteBucket, `c/${previous}/`);
-  await deleteKeys(deps.clients.s3, deps.config.siteBucket, oldKeys);
-  await deps.cdn.removed([`/c/${previous}/*`, ...oldKeys.map((key) => `/${key}`)]);
+  const oldPrefix = siteKeys.capabilityPrefix(previous);
+  const oldKeys = await deleteArtifactsUnder(deps, oldPrefix);
+  await deps.cdn.removed([`/${oldPrefix}*`, ...oldKeys.map((key) => `/${key}`)]);
 }

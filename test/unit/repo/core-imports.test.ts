@@ -188,6 +188,19 @@ describe('functions/core imports', () => {
     expect(cycles(graph)).toEqual(['posts → media → posts: posts/a.ts imports media/b.ts; media/b.ts imports posts/post.ts']);
   });
 
+  it('resolves every relative import (one it cannot follow would hide an edge from the checks above)', () => {
+    const unresolved = imports.filter((i) => i.spec.startsWith('.') && !i.target).map((i) => `${rel(i.from)}: ${i.spec}`);
+    expect(unresolved).toEqual([]);
+  });
+
+  it('lets only store modules use the storage helpers in aws/ that take an SDK client (dynamo.ts, s3-prefix.ts)', () => {
+    const helpers = [join(repo, 'functions/aws/dynamo.ts'), join(repo, 'functions/aws/s3-prefix.ts')];
+    const offenders = imports
+      .filter((i) => i.target && helpers.includes(i.target) && !isStore(rel(i.from)))
+      .map((i) => `${rel(i.from)} imports ${relative(repo, i.target ?? '')}`);
+    expect(offenders).toEqual([]);
+  });
+
   it('lets only store modules import @aws-sdk (the pending list only shrinks)', () => {
     const importers = new Set(imports.filter((i) => i.spec.startsWith('@aws-sdk/')).map((i) => rel(i.from)));
     const offenders = [...importers].filter((file) => !isStore(file) && !pendingSdk.has(file)).sort();
