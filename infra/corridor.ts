@@ -72,27 +72,13 @@ export const sizing = {
   emailEvents: { memory: 256, timeout: Duration.seconds(30), ...consumerOf(queueRegistry.emailEvents) },
 } as const;
 
-/** Each queue's consumer: the function (and its sizing) the queue's event source invokes. */
-const consumerKey = {
-  media: 'router',
-  image: 'image',
-  av: 'av',
-  segments: 'segments',
-  fanout: 'fanout',
-  notifications: 'deliver',
-  emailEvents: 'emailEvents',
-} as const satisfies Record<QueueName, keyof typeof sizing>;
-
-/** Receives before a message is dead-lettered, by consumer (from the queue registry). */
-export const maxReceiveCount = {
-  router: queueRegistry.media.maxReceiveCount,
-  image: queueRegistry.image.maxReceiveCount,
-  av: queueRegistry.av.maxReceiveCount,
-  segments: queueRegistry.segments.maxReceiveCount,
-  fanout: queueRegistry.fanout.maxReceiveCount,
-  notifications: queueRegistry.notifications.maxReceiveCount,
-  emailEvents: queueRegistry.emailEvents.maxReceiveCount,
-} as const;
+/** Each queue's consumer: the function (and its sizing) the queue's event source invokes, from the registry. */
+const consumerKey = (name: QueueName): QueueSpec['consumer'] => queueRegistry[name].consumer;
+/** The consumers' sizing: every consumer the registry names must have one, with its event source's batch. */
+const consumerSizing: Record<
+  QueueSpec['consumer'],
+  { timeout: Duration; batch: number; maxConcurrency: number; batchingWindow?: Duration }
+> = sizing;
 
 /** The evening digest: an hourly run evaluated in each school's own time zone (default Europe/London). */
 export const DIGEST_SCHEDULE = { minute: '0', hour: '*', timeZone: TimeZone.EUROPE_LONDON } as const;
@@ -200,7 +186,7 @@ export class CorridorInfra extends Construct {
     // Every queue of the registry, each sized for its consumer's timeout.
     const workQueue = (name: QueueName) =>
       new WorkQueue(this, queueRegistry[name].constructId, {
-        consumerTimeout: sizing[consumerKey[name]].timeout,
+        consumerTimeout: consumerSizing[consumerKey(name)].timeout,
         maxReceiveCount: queueRegistry[name].maxReceiveCount,
         alarmAction,
       });
@@ -404,7 +390,7 @@ export class CorridorInfra extends Construct {
     // Queue consumers are bounded with the event source's maximum concurrency rather than reserved
     // concurrency: throttled SQS batches count as receives and would dead-letter healthy messages.
     for (const name of Object.keys(queueRegistry) as QueueName[]) {
-      consume(this.functions[consumerKey[name]], this.queues[name], sizing[consumerKey[name]]);
+      consume(this.functions[consumerKey(name)], this.queues[name], consumerSizing[consumerKey(name)]);
     }
 
     this.schedulerDeadLetters = new sqs.Queue(this, 'ScheduleDeadLetters', {

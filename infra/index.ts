@@ -1,6 +1,6 @@
 export { embedCsp, mediaCsp, siteCsp } from '../functions/core/security/headers';
 export { Cdn, MEDIA_TTL, rewriteFunctionSource, SITE_TTL } from './cdn';
-export { CorridorInfra, type CorridorInfraProps, DIGEST_SCHEDULE, maxReceiveCount, SWEEP_EVERY, sizing } from './corridor';
+export { CorridorInfra, type CorridorInfraProps, DIGEST_SCHEDULE, SWEEP_EVERY, sizing } from './corridor';
 export { Email } from './email';
 export { FFMPEG_DIR_ON_LAMBDA, FfmpegLayer, ffmpegLayerProblems } from './ffmpeg-layer';
 export {

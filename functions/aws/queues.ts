@@ -26,8 +26,12 @@ export type BadMessage =
 export interface QueueSpec {
   /** The construct's id in the stack (the queue's logical id and the dead-letter alarm's name follow it). */
   constructId: string;
-  /** The consumer: a file in functions/handlers on Lambda (`media-router`: infra/media-router/handler.ts). */
-  handler: 'media-router' | 'media' | 'segments' | 'fanout' | 'deliver' | 'email-events';
+  /**
+   * The Lambda function its event source invokes, by its name in the stack's sizing (infra/corridor.ts):
+   * its code is functions/handlers/<name>.ts — image and av both run handlers/media.ts, email-events
+   * handlers/email-events.ts — and the router's infra/media-router/handler.ts.
+   */
+  consumer: 'router' | 'image' | 'av' | 'segments' | 'fanout' | 'deliver' | 'emailEvents';
   /** Messages handed to one invocation. */
   batchSize: number;
   /** How long SQS gathers a batch before invoking (needed for batches above 10). */
@@ -49,7 +53,7 @@ export interface QueueSpec {
 export const queues = {
   media: {
     constructId: 'MediaQueue',
-    handler: 'media-router',
+    consumer: 'router',
     batchSize: 10,
     maxConcurrency: 5,
     maxReceiveCount: 5,
@@ -60,7 +64,7 @@ export const queues = {
   // expensive, so it gives up sooner (the sweeper re-drives stuck items anyway).
   image: {
     constructId: 'ImageQueue',
-    handler: 'media',
+    consumer: 'image',
     batchSize: 1,
     maxConcurrency: 20,
     maxReceiveCount: 5,
@@ -69,7 +73,7 @@ export const queues = {
   },
   av: {
     constructId: 'AvQueue',
-    handler: 'media',
+    consumer: 'av',
     batchSize: 1,
     maxConcurrency: 5,
     maxReceiveCount: 3,
@@ -81,7 +85,7 @@ export const queues = {
   // Locally one at a time too: each encode already uses both cores.
   segments: {
     constructId: 'SegmentsQueue',
-    handler: 'segments',
+    consumer: 'segments',
     batchSize: 1,
     maxConcurrency: 60,
     maxReceiveCount: 3,
@@ -90,7 +94,7 @@ export const queues = {
   },
   fanout: {
     constructId: 'FanoutQueue',
-    handler: 'fanout',
+    consumer: 'fanout',
     batchSize: 5,
     maxConcurrency: 10,
     maxReceiveCount: 5,
@@ -102,7 +106,7 @@ export const queues = {
   // The outbox's hand-off to delivery (web push, email, digest).
   notifications: {
     constructId: 'NotificationsQueue',
-    handler: 'deliver',
+    consumer: 'deliver',
     batchSize: 100,
     batchingWindowSeconds: 1,
     maxConcurrency: 10,
@@ -112,7 +116,7 @@ export const queues = {
   },
   emailEvents: {
     constructId: 'EmailEventsQueue',
-    handler: 'email-events',
+    consumer: 'emailEvents',
     batchSize: 10,
     maxConcurrency: 2,
     maxReceiveCount: 5,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { type Config, configFromEnv, configSchema, configToEnv } from '../../functions/aws/config';
+import { queues as queueRegistry } from '../../functions/aws/queues';
 import { TABLE_OUTPUT, tableShape } from '../../functions/aws/table';
 import { rewriteFunctionSource } from '../../infra/cdn';
-import { maxReceiveCount, sizing } from '../../infra/corridor';
+import { sizing } from '../../infra/corridor';
 import { VISIBILITY_PER_FUNCTION_TIMEOUT } from '../../infra/queues';
 import { handlerEntries, synth } from './synth';
 import {
@@ -452,38 +453,43 @@ describe('SQS', () => {
     CorridorMediaQueue: {
       consumer: 'media-router',
       timeout: sizing.router.timeout,
-      receives: maxReceiveCount.router,
+      receives: queueRegistry.media.maxReceiveCount,
       batch: sizing.router.batch,
     },
     CorridorImageQueue: {
       consumer: 'image-worker',
       timeout: sizing.image.timeout,
-      receives: maxReceiveCount.image,
+      receives: queueRegistry.image.maxReceiveCount,
       batch: sizing.image.batch,
     },
-    CorridorAvQueue: { consumer: 'av-worker', timeout: sizing.av.timeout, receives: maxReceiveCount.av, batch: sizing.av.batch },
+    CorridorAvQueue: {
+      consumer: 'av-worker',
+      timeout: sizing.av.timeout,
+      receives: queueRegistry.av.maxReceiveCount,
+      batch: sizing.av.batch,
+    },
     CorridorSegmentsQueue: {
       consumer: 'av-segment-worker',
       timeout: sizing.segments.timeout,
-      receives: maxReceiveCount.segments,
+      receives: queueRegistry.segments.maxReceiveCount,
       batch: sizing.segments.batch,
     },
     CorridorFanoutQueue: {
       consumer: 'fanout',
       timeout: sizing.fanout.timeout,
-      receives: maxReceiveCount.fanout,
+      receives: queueRegistry.fanout.maxReceiveCount,
       batch: sizing.fanout.batch,
     },
     CorridorNotificationsQueue: {
       consumer: 'deliver',
       timeout: sizing.deliver.timeout,
-      receives: maxReceiveCount.notifications,
+      receives: queueRegistry.notifications.maxReceiveCount,
       batch: sizing.deliver.batch,
     },
     CorridorEmailEventsQueue: {
       consumer: 'email-events',
       timeout: sizing.emailEvents.timeout,
-      receives: maxReceiveCount.emailEvents,
+      receives: queueRegistry.emailEvents.maxReceiveCount,
       batch: sizing.emailEvents.batch,
     },
   } as const;
