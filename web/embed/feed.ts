@@ -1,48 +1,18 @@
 /**
- * The parts of the school's JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) the widget reads,
- * including the `_corridor` extension that lists every rendition of each media item.
+ * The school's JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) as the widget reads it: the types the
+ * server's renderer writes (functions/core/channels/render/json-feed.ts, checked there with `satisfies`),
+ * imported as types and so erased from the bundle — never copied by hand. The widget's own feed
+ * (`embed/<school>/feed.json`) also carries its words in every language and the school's time zone.
  */
-
-export interface FeedOutput {
-  role: 'image' | 'poster' | 'video' | 'audio' | string;
-  url: string;
-  mime_type: string;
-  width?: number;
-  height?: number;
-}
-
-export interface FeedMedia {
-  kind: 'image' | 'video' | 'audio';
-  alt: string;
-  width?: number;
-  height?: number;
-  /** ThumbHash, base64. */
-  placeholder?: string;
-  dominant_color?: string;
-  outputs: FeedOutput[];
-}
-
-export interface FeedItem {
-  id: string;
-  url: string;
-  content_text?: string;
-  date_published: string;
-  _corridor?: { media: FeedMedia[] };
-}
-
-/** The widget's words in one language: the type core writes into the feed (a type import, erased from the bundle). */
+import type { FeedItem, FeedMedia, FeedOutput, JsonFeed as RenderedFeed } from '../../functions/core/channels/render/json-feed';
 import type { WidgetWords } from '../../functions/core/channels/render/widget-chrome';
 
-export type { WidgetWords };
+export type { FeedItem, FeedMedia, FeedOutput, WidgetWords };
 
-export interface JsonFeed {
-  title: string;
-  home_page_url?: string;
-  items?: FeedItem[];
-  /** The widget's words and time zone; the school's look (its accent becomes the default `--corridor-accent`). */
-  _corridor?: { widget?: { timezone?: string; languages?: Record<string, WidgetWords> }; look?: { accent?: string } };
-}
-
+/** The widget's feed: the school's, cut to what it shows, with its words (core/channels/artifacts.ts `withWidgetWords`). */
+export type JsonFeed = RenderedFeed & {
+  _corridor: RenderedFeed['_corridor'] & { widget?: { timezone?: string; languages?: Record<string, WidgetWords> } };
+};
 /**
  * The visitor's language among those the feed has words for: the first of the browser's languages that
  * matches exactly, else by language alone (`pt-BR` → `pt`), else English — as the pages choose.

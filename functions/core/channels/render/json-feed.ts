@@ -1,6 +1,64 @@
-import { distinctTitle, type FeedEntry, largestOutput } from '../entry';
+import type { PublicLook } from '../../schools/look/look';
+import { distinctTitle, type EntryMedia, type EntryOutput, type FeedEntry, largestOutput } from '../entry';
 import { type ChannelView, entryLink } from '../view';
 import { captionHtml, publicTagHref } from './media-html';
+
+/**
+ * The shapes this file writes, for readers of the feed to import as types (the widget, web/embed/feed.ts):
+ * what is written is checked against them (`satisfies`), so a reader cannot drift from the writer.
+ */
+export interface FeedOutput {
+  role: EntryOutput['role'];
+  url: string;
+  mime_type: string;
+  width?: number;
+  height?: number;
+  size_in_bytes: number;
+}
+
+/** One media item in an item's `_corridor` extension: every rendition, for readers that build a `srcset`. */
+export interface FeedMedia {
+  kind: EntryMedia['kind'];
+  alt: string;
+  width?: number;
+  height?: number;
+  /** ThumbHash, base64. */
+  placeholder?: string;
+  dominant_color?: string;
+  duration_in_seconds?: number;
+  outputs: FeedOutput[];
+}
+
+export interface FeedItem {
+  id: string;
+  url: string;
+  title?: string;
+  content_text: string;
+  content_html: string;
+  date_published: string;
+  date_modified: string;
+  tags?: string[];
+  image?: string;
+  attachments: { url: string; mime_type: string; size_in_bytes: number; title?: string; duration_in_seconds?: number }[];
+  _corridor: { about: string; post_id: string; media: FeedMedia[] };
+}
+
+export interface JsonFeed {
+  version: string;
+  title: string;
+  description: string;
+  home_page_url: string;
+  feed_url: string;
+  next_url?: string;
+  icon?: string;
+  favicon?: string;
+  authors: { name: string; url: string; avatar?: string }[];
+  language: string;
+  expired?: boolean;
+  items: FeedItem[];
+  _corridor: { about: string; private?: true; look?: PublicLook };
+  _rfc5005: { about: string; archive: boolean; current: string; prev_archive?: string };
+}
 
 /** Where the `_corridor` extension is described (JSON Feed asks extensions for an `about` URL). */
 export const extensionAbout = (publicUrl: string) => `${publicUrl}/api/feeds/extension`;
@@ -82,18 +140,20 @@ export function renderJsonFeed(view: ChannelView, entries: FeedEntry[]): string 
             placeholder: m.placeholder,
             dominant_color: m.dominantColor,
             duration_in_seconds: m.durationSeconds,
-            outputs: m.outputs.map((o) => ({
-              role: o.role,
-              url: o.url,
-              mime_type: o.contentType,
-              width: o.width,
-              height: o.height,
-              size_in_bytes: o.bytes,
-            })),
+            outputs: m.outputs.map(
+              (o): FeedOutput => ({
+                role: o.role,
+                url: o.url,
+                mime_type: o.contentType,
+                width: o.width,
+                height: o.height,
+                size_in_bytes: o.bytes,
+              }),
+            ),
           })),
         },
-      };
+      } satisfies FeedItem;
     }),
-  };
+  } satisfies JsonFeed;
   return JSON.stringify(feed, null, 2);
 }
