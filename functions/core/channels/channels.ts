@@ -12,7 +12,6 @@ export type Channel =
   | { kind: 'wall'; id: string; trustId: string }
   | { kind: 'families'; id: string; schoolId: string }
   | { kind: 'class'; id: string; schoolId: string; classId: string };
-export type ChannelKind = Channel['kind'];
 
 export const channel = {
   public: (schoolId: string): Channel => ({ kind: 'public', id: `school:${schoolId}:public`, schoolId }),
@@ -37,8 +36,6 @@ export function parseChannelId(id: string): Channel | undefined {
   if (parts[0] === 'class' && parts.length === 3) return channel.class(parts[1] ?? '', parts[2] ?? '');
   return undefined;
 }
-
-export const isPublicChannel = (c: Channel) => c.kind === 'public' || c.kind === 'tag' || c.kind === 'wall';
 
 /**
  * The channels a post belongs in, by its audience. A public post reaches every family too (the

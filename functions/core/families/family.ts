@@ -40,7 +40,6 @@ export type SchoolFamily = z.infer<typeof schoolFamilySchema>;
 
 /** One phone or browser that subscribed to web push. */
 export const pushDeviceSchema = pushSubscriptionSchema.extend({ addedAt: z.string() });
-export type PushDevice = z.infer<typeof pushDeviceSchema>;
 
 /** One confirmed email address (double opt-in). A bounce or complaint suppresses it. */
 export const emailRecipientSchema = z.object({
@@ -48,7 +47,6 @@ export const emailRecipientSchema = z.object({
   confirmedAt: z.string(),
   suppressed: z.object({ reason: z.enum(['bounce', 'complaint']), at: z.string() }).optional(),
 });
-export type EmailRecipient = z.infer<typeof emailRecipientSchema>;
 
 export const familySchema = z.object({
   id: schoolFamilySchema.shape.id,

@@ -21,6 +21,7 @@ import { withArtwork } from '../schools/artwork';
 import { getSchool, type School } from '../schools/school';
 import { forgetTranslations } from '../translate/post-translations';
 
+// The lease is the task store's; re-exported where the crash tests have always read it with the job's other names.
 export { TASK_LEASE_MS } from '../channels/task-store';
 
 /** Thrown when another worker holds a task: the message is retried later, not dropped. */

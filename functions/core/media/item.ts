@@ -6,7 +6,6 @@ import { mediaKinds, storedOutputSchema } from './media';
 
 /** awaiting_upload → uploaded (the storage event arrived) → processing → ready | failed(reason). */
 export const mediaStates = ['awaiting_upload', 'uploaded', 'processing', 'ready', 'failed'] as const;
-export type MediaState = (typeof mediaStates)[number];
 
 export const mediaItemSchema = z.object({
   id: z.string(),

@@ -73,7 +73,6 @@ export const uploadRequestSchema = z
       });
     }
   });
-export type UploadRequest = z.infer<typeof uploadRequestSchema>;
 
 /** Human-readable size, e.g. `4.1 MB`. */
 export function formatBytes(bytes: number): string {

@@ -13,6 +13,7 @@ import { settlePost } from '../../posts/settle';
  * media item the same way.
  */
 
+// The item store's names, re-exported where the worker's callers and crash tests have always read them.
 export type { MediaIds } from '../../media/item-store';
 export { MEDIA_LEASE_MS } from '../../media/item-store';
 

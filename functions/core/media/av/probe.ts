@@ -45,7 +45,6 @@ export const ffprobeSchema = z.object({
     })
     .optional(),
 });
-export type FfprobeJson = z.infer<typeof ffprobeSchema>;
 type Stream = z.infer<typeof streamSchema>;
 
 /** Clockwise rotation a player must apply to show the picture upright. */
