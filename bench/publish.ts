@@ -116,7 +116,7 @@ async function settledPost(local: LocalCorridor, postId: string): Promise<Post> 
  * then renders each channel's current document and newest archive page once. Their own post pages and
  * older archive pages are not written: publishing never reads them.
  */
-async function seedPublishedPosts(deps: Deps, school: School, count: number): Promise<string[]> {
+export async function seedPublishedPosts(deps: Deps, school: School, count: number): Promise<string[]> {
   const start = Date.UTC(2025, 0, 1);
   const items: Record<string, unknown>[] = [];
   const ids: string[] = [];
