@@ -3,7 +3,6 @@ import { escapeHtml, html, raw } from '../../../functions/core/security/html';
 
 /** The two replacements escapeHtml made on every string before it first tested whether any was needed. */
 const reference = (text: string) =>
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what is removed.
   text
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '')
     .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
