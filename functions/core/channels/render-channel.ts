@@ -22,10 +22,12 @@ import { deleteArtifact, writeArtifact } from './site-store';
 const MAX_RENDER_ROUNDS = 10;
 
 /**
- * Which archive pages a render writes besides the ones its caller names: `'newest'` also renders the newest
- * full page again (a change every document shows, such as a class's new name, as it always did).
+ * What a render writes besides the current document and the pages that filled: archive pages the caller
+ * names; `'newest'`, the newest full page again (a change every document shows, such as a class's new
+ * name, as it always did); or `{ changed }`, the pages on which the caller changed entries (the fan-out) —
+ * the archived ones, and the current document only when it shows one of them.
  */
-export type ArchivePages = number[] | 'newest';
+export type ArchivePages = number[] | 'newest' | { changed: number[] };
 
 /**
  * Renders a channel's current document, the archive pages that became full since their documents were
@@ -51,6 +53,11 @@ export type ArchivePages = number[] | 'newest';
  * A channel indexed before the mark was kept has none and counts as marked up to the page before the
  * newest full one, which renders the newest full page every time, as every render did until then.
  *
+ * The current document, likewise, changes only through an entry on a page it shows (the newest two) or a
+ * new newest page — and the entry that took a number on it writes the current document. An entry on an
+ * older page was not on those pages when its revision bump was read (the newest page only grows), so a
+ * retract or an edit there leaves the current document's bytes as they were, and `{ changed }` skips it.
+ *
  * A token rotation also bumps the revision, so a render that raced it runs again at the new address —
  * and removes what it wrote at the old one, which must stay dead.
  */
@@ -74,8 +81,9 @@ export async function renderChannel(
     const layout = { publicUrl: deps.config.publicUrl, place, newestPage: newestPage(before.count, deps.config.feedPageSize) };
     const newest = layout.newestPage;
     const filled = pagesBetween(Math.max(-1, before.archived ?? newest - 2), newest - 1);
-    const named = archivePages === 'newest' ? [newest - 1] : archivePages;
-    const slots: DocumentSlot[] = ['current', ...new Set([...filled, ...named].filter((p) => isArchived(p, newest)))];
+    const { named, current } = asked(archivePages, newest);
+    const archives = [...new Set([...filled, ...named].filter((p) => isArchived(p, newest)))];
+    const slots: DocumentSlot[] = current ? ['current', ...archives] : archives;
     const artifacts: Artifact[] = (
       await Promise.all(
         slots.map(async (slot) => {
@@ -98,6 +106,13 @@ export async function renderChannel(
     strayKeys.push(...artifacts.map((a) => a.key));
   }
   throw new Error(`channel ${channel.id} kept changing while rendering; will retry`);
+}
+
+/** The archive pages a caller names, and whether the current document may have changed (see `ArchivePages`). */
+function asked(pages: ArchivePages, newest: number): { named: number[]; current: boolean } {
+  if (pages === 'newest') return { named: [newest - 1], current: true };
+  if (Array.isArray(pages)) return { named: pages, current: true };
+  return { named: pages.changed, current: pages.changed.some((p) => p >= newest - 1) };
 }
 
 /** Pages after `from` up to `to`, oldest first (none when `to` is not after `from`). */
