@@ -29,9 +29,10 @@ const RUNS = 9;
  * Publish latency is "media ready → every artifact updated": a caption-only public post's media is ready
  * the moment it is created, so it is the time from the post becoming published to the fan-out confirming
  * every channel (its recorded `publishedAt` → `renderedAt`, the clock behind `goneAfterMs` too). Its
- * channels: the school page and feeds, the families' feed and three class feeds (each current document
- * and newest archive page) and the post page. Retract latency is `retractedAt` → `renderedAt` for an
- * existing post deep in the archive.
+ * channels: the school page and feeds, the families' feed and three class feeds (each current document,
+ * and an archive page when one fills), the widget and the post page, every page in twelve languages.
+ * Retract latency is `retractedAt` → `renderedAt` for an existing post deep in the archive (its archive
+ * page in each channel). The table also counts the S3 objects each writes (PutObject calls).
  */
 export default async function publishBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-bench-publish-'));
