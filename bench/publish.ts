@@ -29,13 +29,15 @@ const RUNS = 9;
  * Publish latency is "media ready → every artifact updated": a caption-only public post's media is ready
  * the moment it is created, so it is the time from the post becoming published to the fan-out confirming
  * every channel (its recorded `publishedAt` → `renderedAt`, the clock behind `goneAfterMs` too). Its
- * channels: the school page and feeds, the families' feed and three class feeds (each current document
- * and newest archive page) and the post page. Retract latency is `retractedAt` → `renderedAt` for an
- * existing post deep in the archive.
+ * channels: the school page and feeds, the families' feed and three class feeds (each current document,
+ * and an archive page when one fills), the widget and the post page, every page in twelve languages.
+ * Retract latency is `retractedAt` → `renderedAt` for an existing post deep in the archive (its archive
+ * page in each channel). The table also counts the S3 objects each writes (PutObject calls).
  */
 export default async function publishBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'corridor-bench-publish-'));
   const local = await startLocal({ dataDir, port: 0 });
+  const puts = countPutObjects(local.deps);
   try {
     const schools = [];
     for (const size of SIZES) {
@@ -50,17 +52,21 @@ export default async function publishBench(): Promise<void> {
         seededMs: performance.now() - started,
         publish: [] as number[],
         retract: [] as number[],
+        publishPuts: [] as number[],
+        retractPuts: [] as number[],
       });
     }
     // One warm-up publish each, then alternate: 100, 10,000, 100, 10,000, …
     for (let run = -1; run < RUNS; run++) {
       for (const school of schools) {
+        const before = puts.count;
         const { post } = await createPost(local.deps, school.principal, {
           idempotencyKey: crypto.randomUUID(),
           audience: 'public',
           caption: 'Bench: a caption-only post',
         });
         const published = await settledPost(local, post.id);
+        const afterPublish = puts.count;
         // Old posts spread over the archive, newest to oldest.
         const target = school.existing[Math.floor(((RUNS - run) * school.existing.length) / (RUNS + 2))] ?? '';
         await retractPost(local.deps, school.principal, target);
@@ -68,6 +74,8 @@ export default async function publishBench(): Promise<void> {
         if (run < 0) continue;
         school.publish.push(elapsed(published.publishedAt, published.renderedAt));
         school.retract.push(elapsed(retracted.retractedAt, retracted.renderedAt));
+        school.publishPuts.push(afterPublish - before);
+        school.retractPuts.push(puts.count - afterPublish);
       }
     }
     const rows: [string, string][] = [];
@@ -76,6 +84,8 @@ export default async function publishBench(): Promise<void> {
       rows.push(
         [`${label}: publish (published → every artifact updated)`, ms(median(school.publish))],
         [`${label}: retract (retracted → gone everywhere)`, ms(median(school.retract))],
+        [`${label}: S3 objects one publish writes (PutObject)`, String(median(school.publishPuts))],
+        [`${label}: S3 objects one retract writes (PutObject)`, String(median(school.retractPuts))],
         [`${label}: seeding them took`, ms(school.seededMs)],
       );
     }
@@ -99,6 +109,22 @@ export default async function publishBench(): Promise<void> {
   }
 }
 
+/**
+ * Counts the PutObject calls the process makes through its S3 client (an SDK middleware, so every writer
+ * is counted — channel documents, post pages, the widget — without a hook in Corridor's code).
+ */
+function countPutObjects(deps: Deps): { count: number } {
+  const counter = { count: 0 };
+  deps.clients.s3.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'PutObjectCommand') counter.count++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'benchCountPutObject' },
+  );
+  return counter;
+}
+
 const elapsed = (from: string | undefined, to: string | undefined) =>
   new Date(to ?? NaN).getTime() - new Date(from ?? NaN).getTime();
 
@@ -116,7 +142,7 @@ async function settledPost(local: LocalCorridor, postId: string): Promise<Post> 
  * then renders each channel's current document and newest archive page once. Their own post pages and
  * older archive pages are not written: publishing never reads them.
  */
-async function seedPublishedPosts(deps: Deps, school: School, count: number): Promise<string[]> {
+export async function seedPublishedPosts(deps: Deps, school: School, count: number): Promise<string[]> {
   const start = Date.UTC(2025, 0, 1);
   const items: Record<string, unknown>[] = [];
   const ids: string[] = [];

@@ -7,6 +7,7 @@ import dynalite from 'dynalite';
 import S3rver from 's3rver';
 import { tableShape } from '../aws/table';
 import { abortMultipartUpload } from './s3-abort-multipart';
+import { type BucketStore, cacheBucketLookups } from './s3-bucket-lookups';
 import { type FilesystemStore, makeDurable, repairStore } from './s3-durable-store';
 
 /** The embedded stand-ins for DynamoDB, S3 and SES, listening on loopback with data on disk. */
@@ -47,6 +48,7 @@ export async function startEmulators(options: EmulatorOptions): Promise<Emulator
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
   makeDurable((s3 as unknown as { store: FilesystemStore }).store);
+  cacheBucketLookups((s3 as unknown as { store: BucketStore }).store);
   // Koa composes its middleware when it starts listening: put the missing S3 operation before s3rver's router.
   (s3 as unknown as { middleware: unknown[] }).middleware.unshift(abortMultipartUpload(join(options.dataDir, 's3')));
   const s3Address = await s3.run();

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -44,7 +44,7 @@ export function makeDurable(store: FilesystemStore): void {
     const staged = `${key}${PARTIAL}${randomUUID()}`;
     await writeMetadataAt(bucket, staged, metadata, md5);
     const md5Path = store.getResourcePath(bucket, key, 'object.md5');
-    await rm(md5Path, { force: true });
+    await unlink(md5Path).catch(ignoreMissing);
     return {
       metadata: () =>
         rename(store.getResourcePath(bucket, staged, 'metadata.json'), store.getResourcePath(bucket, key, 'metadata.json')),
@@ -64,15 +64,18 @@ export function makeDurable(store: FilesystemStore): void {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
     await mkdir(dirname(objectPath), { recursive: true });
     const partial = `${objectPath}${PARTIAL}${randomUUID()}`;
+    let placed = false;
     try {
       const written = await writeWhole(partial, object.content);
       const renames = await stageMetadata(object.bucket, object.key, object.metadata, written.md5);
       await renames.metadata();
       await rename(partial, objectPath);
+      placed = true;
       await renames.md5();
       return written;
     } finally {
-      await rm(partial, { force: true });
+      // Once renamed, the partial name is gone: looking for it again costs a call on every PUT.
+      if (!placed) await rm(partial, { force: true });
     }
   };
 
@@ -80,15 +83,22 @@ export function makeDurable(store: FilesystemStore): void {
     const partPath = join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId, String(partNumber));
     await mkdir(dirname(partPath), { recursive: true });
     const partial = `${partPath}${PARTIAL}${randomUUID()}`;
+    let placed = false;
     try {
       const written = await writeWhole(partial, content);
       await rename(partial, partPath);
+      placed = true;
       return written;
     } finally {
-      await rm(partial, { force: true });
+      if (!placed) await rm(partial, { force: true });
     }
   };
 }
+
+/** `rm(path, { force: true })` in one call: a missing file is what was wanted. */
+const ignoreMissing = (error: unknown) => {
+  if ((error as { code?: string }).code !== 'ENOENT') throw error;
+};
 
 /** Writes the content to the file and resolves once every byte has been handed to the file system. */
 async function writeWhole(path: string, content: Buffer | Readable): Promise<{ size: number; md5: string }> {

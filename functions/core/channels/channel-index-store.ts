@@ -33,6 +33,12 @@ export interface ChannelMeta {
   revision: number;
   /** Entries ever added (gaps are harmless); the newest archive page is `pageOf(count - 1)`. */
   count: number;
+  /**
+   * The newest archive page whose documents a render has finished writing since the page became full
+   * (every page before it too); undefined for a channel indexed before this was recorded. See
+   * `renderChannel` for why this, and not the entry that opened the next page, decides it.
+   */
+  archived?: number;
 }
 
 /** The archive page of the entry with this sequence number. */
@@ -158,7 +164,29 @@ const metaOf = (item: Record<string, unknown> | undefined): ChannelMeta => ({
   exists: item !== undefined,
   revision: Number(item?.revision ?? 0),
   count: Number(item?.count ?? 0),
+  ...(typeof item?.archived === 'number' ? { archived: item.archived } : {}),
 });
+
+/**
+ * Records that archive pages up to `page` have their documents (see `ChannelMeta.archived`). Only ever
+ * raised: a slower render that finished older pages cannot lower it. Does not bump the revision — the
+ * index did not change, and renders racing this one must not start again for it.
+ */
+export async function markArchived(deps: Deps, channelId: string, page: number): Promise<void> {
+  try {
+    await deps.clients.dynamo.send(
+      new UpdateCommand({
+        TableName: deps.config.tableName,
+        Key: metaKey(channelId),
+        UpdateExpression: 'SET archived = :page',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(archived) OR archived < :page)',
+        ExpressionAttributeValues: { ':page': page },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}
 
 /**
  * Records that a channel exists (it is about to get documents), so the set of channels with documents

@@ -57,16 +57,41 @@ function formatter(locale: Locale, key: MessageKey): IntlMessageFormat {
 
 const joinParts = (result: unknown): string => (Array.isArray(result) ? result.map(String).join('') : String(result));
 
+// The tag functions are made once, not per call: a page in twelve languages formats thousands of messages.
+const plainTags = { b: (chunks: unknown[]) => chunks.join(''), hidden: (chunks: unknown[]) => chunks.join('') };
+const htmlTags = {
+  b: (chunks: unknown[]) => `<strong>${chunks.join('')}</strong>`,
+  hidden: (chunks: unknown[]) => `<span class="visually-hidden">${chunks.join('')}</span>`,
+};
+
+/**
+ * A message with no values says the same every time: formatted once per (kind, language, key). Most of a
+ * page's words ("Older posts", "Get updates", the switcher's heading) are such messages.
+ */
+const constant = new Map<string, string>();
+
+function formatted(locale: Locale, key: MessageKey, values: MessageValues, tags: typeof plainTags, asHtml: boolean): string {
+  let empty = true;
+  const all: Record<string, unknown> = {};
+  for (const name in values) {
+    empty = false;
+    const value = values[name] as Value;
+    all[name] = value instanceof Html ? value.value : asHtml && typeof value === 'string' ? escapeHtml(value) : value;
+  }
+  Object.assign(all, tags);
+  if (!empty) return joinParts(formatter(locale, key).format(all));
+  const id = `${asHtml ? 'h' : 't'}\0${locale}\0${key}`;
+  let text = constant.get(id);
+  if (text === undefined) {
+    text = joinParts(formatter(locale, key).format(all));
+    constant.set(id, text);
+  }
+  return text;
+}
+
 /** A message as plain text (e-mail text parts, push notifications, `<title>`): tags keep only their words. */
 export function t(locale: Locale, key: MessageKey, values: MessageValues = {}): string {
-  const plain = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v instanceof Html ? v.value : v]));
-  return joinParts(
-    formatter(locale, key).format({
-      ...plain,
-      b: (chunks: unknown[]) => chunks.join(''),
-      hidden: (chunks: unknown[]) => chunks.join(''),
-    }),
-  );
+  return formatted(locale, key, values, plainTags, false);
 }
 
 /**
@@ -75,18 +100,7 @@ export function t(locale: Locale, key: MessageKey, values: MessageValues = {}): 
  * holds no other markup (the catalogue test checks).
  */
 export function tHtml(locale: Locale, key: MessageKey, values: MessageValues = {}): Html {
-  const escaped = Object.fromEntries(
-    Object.entries(values).map(([k, v]) => [k, v instanceof Html ? v.value : typeof v === 'string' ? escapeHtml(v) : v]),
-  );
-  return new Html(
-    joinParts(
-      formatter(locale, key).format({
-        ...escaped,
-        b: (chunks: unknown[]) => `<strong>${chunks.join('')}</strong>`,
-        hidden: (chunks: unknown[]) => `<span class="visually-hidden">${chunks.join('')}</span>`,
-      }),
-    ),
-  );
+  return new Html(formatted(locale, key, values, htmlTags, true));
 }
 
 /** The `lang` and `dir` of a document or fragment in this locale. */
@@ -94,27 +108,33 @@ export const langAttributes = (locale: Locale) => ({ lang: locale, dir: localeIn
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-function dateTimeFormat(locale: Locale, timeZone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const id = `${locale}\0${timeZone}\0${JSON.stringify(options)}`;
+/** The three ways a moment is written; named, so a formatter is found by a short key rather than by its options. */
+const dateTimeStyles = {
+  // The 24-hour clock everywhere (as the family page's hour pickers are), so no Latin "AM" lands in an Urdu sentence.
+  dateTime: { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
+  day: { weekday: 'long', day: 'numeric', month: 'long' },
+  shortDate: { dateStyle: 'medium' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+/** Building a formatter costs far more than using one; a page in twelve languages formats hundreds of dates. */
+function dateTimeFormat(locale: Locale, timeZone: string, style: keyof typeof dateTimeStyles): Intl.DateTimeFormat {
+  const id = `${style}\0${locale}\0${timeZone}`;
   let format = dateTimeFormats.get(id);
   if (!format) {
-    format = new Intl.DateTimeFormat(locale, { ...options, timeZone });
+    format = new Intl.DateTimeFormat(locale, { ...dateTimeStyles[style], timeZone });
     dateTimeFormats.set(id, format);
   }
   return format;
 }
 
-/**
- * A moment as parents read it: in their language, on the school's clock, and on the 24-hour clock
- * everywhere (as the family page's hour pickers are), so no Latin "AM" lands in an Urdu sentence.
- */
+/** A moment as parents read it: in their language, on the school's clock, on the 24-hour clock. */
 export const formatDateTime = (locale: Locale, iso: string, timeZone: string) =>
-  dateTimeFormat(locale, timeZone, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' }).format(new Date(iso));
+  dateTimeFormat(locale, timeZone, 'dateTime').format(new Date(iso));
 
 /** A calendar day (YYYY-MM-DD, already the school's day) as "Wednesday 10 June" in the locale's own words. */
 export const formatDay = (locale: Locale, day: string) =>
-  dateTimeFormat(locale, 'UTC', { weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(`${day}T12:00:00Z`));
+  dateTimeFormat(locale, 'UTC', 'day').format(new Date(`${day}T12:00:00Z`));
 
 /** A day (an ISO instant) in short form: "10 Jun 2026". */
 export const formatShortDate = (locale: Locale, iso: string, timeZone: string) =>
-  dateTimeFormat(locale, timeZone, { dateStyle: 'medium' }).format(new Date(iso));
+  dateTimeFormat(locale, timeZone, 'shortDate').format(new Date(iso));

@@ -193,7 +193,7 @@ async function syncChannel(
     }
   }
   deps.faults?.('fanout:mid-render');
-  const paths = present || pages.size > 0 ? await renderChannel(deps, channel, [...pages], { meta, school }) : [];
+  const paths = present || pages.size > 0 ? await renderChannel(deps, channel, { changed: [...pages] }, { meta, school }) : [];
   await markTaskDone(deps, task);
   return paths;
 }

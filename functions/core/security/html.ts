@@ -16,7 +16,13 @@ const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&
  * (NUL, ESC, …) that no page should carry, even from text stored before the API cleaned it.
  */
 export const escapeHtml = (text: string) =>
-  text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c);
+  // Most text (dates, URLs, words) needs neither step: one test instead of two replacements.
+  needsEscaping.test(text)
+    ? text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, '').replace(/[&<>"']/g, (c) => htmlEscapes[c] ?? c)
+    : text;
+
+/** Any character either step of `escapeHtml` changes (no `g` flag: `test` keeps no state between calls). */
+const needsEscaping = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F&<>"']/;
 
 type Interpolation = Html | string | number | undefined | null | false | readonly Interpolation[];
 
@@ -29,7 +35,9 @@ function render(value: Interpolation): string {
 
 /** Tagged template: `html\`<p>${caption}</p>\`` escapes `caption`. */
 export function html(strings: TemplateStringsArray, ...values: Interpolation[]): Html {
-  return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i] as Interpolation) : ''), ''));
+  let out = strings[0] ?? '';
+  for (let i = 0; i < values.length; i++) out += render(values[i] as Interpolation) + (strings[i + 1] ?? '');
+  return new Html(out);
 }
 
 /** Trusted markup (only for strings this codebase generated). */

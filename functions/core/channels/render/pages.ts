@@ -6,6 +6,7 @@ import { distinctTitle, entryTitle, type FeedEntry, largestOutput } from '../ent
 import { type EntryTranslations, NO_TRANSLATIONS } from '../entry-translations';
 import type { ArtworkFile } from '../locate';
 import { type ChannelView, entryLink } from '../view';
+import { memoArticle } from './article-memo';
 import { page } from './layout';
 import { captionHtml, galleryHtml, publicTagHref } from './media-html';
 import { type PageLook, publisherLook } from './page-look';
@@ -93,9 +94,15 @@ ${view.private ? privateNotice(locale, view.title) : ''}
 ${
   entries.length === 0
     ? html`<p>${t(locale, 'site.noPosts')}</p>`
-    : entries.map((entry, i) =>
-        entryArticle(view, shownIn(entry, locale, translations.get(entry.postId)?.[locale]), i === firstPictured, locale),
-      )
+    : entries.map((entry, i) => {
+        const translation = translations.get(entry.postId)?.[locale];
+        const eager = i === firstPictured;
+        return raw(
+          memoArticle({ view, entry, translation, eager, locale }, () =>
+            entryArticle(view, shownIn(entry, locale, translation), eager, locale).toString(),
+          ),
+        );
+      })
 }
 </main>
 ${getUpdates(locale, view.self.rssUrl, { public: !view.private })}
