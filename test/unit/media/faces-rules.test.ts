@@ -31,7 +31,8 @@ const fileArb = fc.record({
 /** The consent check's question, modelled: pupils of the pictured classes whose consent is below the audience's need. */
 function restrictedCount(audience: string[], roster: { classId: string; consent: string }[], pictured: string[]): number {
   const needed = consentLevels.indexOf(levelNeededFor(audience));
-  return roster.filter((p) => pictured.includes(p.classId) && (consentLevels as readonly string[]).indexOf(p.consent) < needed).length;
+  return roster.filter((p) => pictured.includes(p.classId) && (consentLevels as readonly string[]).indexOf(p.consent) < needed)
+    .length;
 }
 
 describe('faces and consent rules (property)', () => {
