@@ -218,7 +218,11 @@ export const storeKeys = {
   feedMetaSk: '~META',
 } as const;
 
-/** Sparse-index partitions where the sweeper looks for work that stalled. */
+/**
+ * Sparse-index partitions where the sweeper looks for work that stalled. These are the partitions' base
+ * names: an item is written under {@link pendingKey} (a shard of its partition) and a reader queries every
+ * key of {@link pendingReadKeys}. Every base name starts with {@link pendingPrefix}.
+ */
 export const pendingPartitions = {
   media: 'PENDING#MEDIA',
   fanout: 'PENDING#FANOUT',
@@ -239,3 +243,73 @@ export const pendingPartitions = {
   /** Families leaving a school at the new year, by the date they are removed. */
   leavers: 'PENDING#LEAVERS',
 } as const;
+
+export type PendingPartition = keyof typeof pendingPartitions;
+
+/** What every pending partition's key starts with (the local start-up's index repair scans for it). */
+export const pendingPrefix = 'PENDING#';
+
+/**
+ * How many shards each pending partition is split into (docs/scale.md, *Hot partitions*). A partition key
+ * value of an index takes at most 1,000 write units a second, and these partitions take the whole fleet's
+ * writes with time-ordered sort keys, which DynamoDB cannot split for heat: 8 shards lift the ceiling of
+ * each to 8,000 units/s — past the 100× figures there (~600 units/s for media and fan-out, ~1,500 for the
+ * outbox) with room to spare — for 9 queries a partition per sweep instead of 1. The change of school
+ * year and its leavers stay single: one school's once-a-year work, a handful of writes, never hot.
+ */
+export const pendingShards: Record<PendingPartition, number> = {
+  media: 8,
+  fanout: 8,
+  settle: 8,
+  notify: 8,
+  scheduled: 8,
+  delivery: 8,
+  yearChange: 1,
+  leavers: 1,
+};
+
+/**
+ * FNV-1a (32 bits) of a string's UTF-16 code units: stable across processes, releases and runtimes (an
+ * item must land on the same shard when rewritten by another worker), cheap, and spread well enough for
+ * ids that are themselves random. Not for anything secret.
+ */
+function stableHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/**
+ * The pending-index key an item waits under: its partition's shard chosen by a stable id of the item (a
+ * post's, a media item's, a family's, a record's), so rewriting the same item keeps it on the same shard.
+ * A partition of one shard is its base name, as before sharding.
+ */
+export function pendingKey(partition: PendingPartition, id: string): string {
+  const shards = pendingShards[partition];
+  const base = pendingPartitions[partition];
+  return shards === 1 ? base : `${base}#${stableHash(id) % shards}`;
+}
+
+/**
+ * Every key a reader of a partition must query: its shards and, for a sharded partition, the unsharded
+ * base name. Items written before the partitions were sharded (a deployment with work in flight, a local
+ * data folder) still wait under the base name until they move on, so nothing in flight is lost across
+ * the upgrade. The base name can leave this list once every deployment has run the sharded release for
+ * longer than the oldest pending work lives (a scheduled post: up to its publish date; the ledger's
+ * digests: a day) — and no data folder from before it is still started.
+ */
+export function pendingReadKeys(partition: PendingPartition): string[] {
+  const shards = pendingShards[partition];
+  const base = pendingPartitions[partition];
+  if (shards === 1) return [base];
+  return [...Array.from({ length: shards }, (_, shard) => `${base}#${shard}`), base];
+}
+
+/**
+ * A school's posts and revisions waiting for an admin's approval, oldest first (the admin's queue). Per
+ * school already, and written at one school's posting rate: never sharded.
+ */
+export const approvalPartition = (schoolId: string) => `${pendingPrefix}APPROVAL#${schoolId}`;

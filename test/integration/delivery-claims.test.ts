@@ -1,6 +1,7 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { queryAll } from '../../functions/aws/dynamo';
-import { tableKeys } from '../../functions/aws/keys';
+import { pendingPartitions, tableKeys } from '../../functions/aws/keys';
 import type { FaultPoint } from '../../functions/core/deps';
 import { type Notification, notificationSchema } from '../../functions/core/notification';
 import { claimPostDeliveries, parseClaim } from '../../functions/core/notify/claims';
@@ -212,4 +213,39 @@ it('messages held through quiet hours by a sender that died are written to the l
   expect(await sendDueDeliveries(deps)).toEqual({ sent: 0, skipped: 0, failed: 0 });
   expect(await deliverNotifications(deps, notifications)).toEqual([]); // a late redelivery sends nothing
   expect(copies(postId)).toEqual(phones.map(() => ({ count: 1, topics: 1 })));
+});
+
+it('a claim left under the unsharded pending key by the release before sharding is still finished by the scheduler', async () => {
+  const { postId, notifications } = await publish('Claimed before the upgrade');
+  const { deps } = corridor.local;
+  crashAt = 'deliver:after-claim';
+  expect(await deliverNotifications(deps, notifications)).toHaveLength(FAMILIES);
+  // As the release before sharding wrote it: the open claim under the delivery partition's one key.
+  const [claim] = await claimsOf(postId);
+  const { dynamo } = deps.clients;
+  const TableName = deps.config.tableName;
+  const key = tableKeys.deliveryClaim(`post:${postId}`, claim?.seq ?? 0);
+  await dynamo.send(
+    new UpdateCommand({
+      TableName,
+      Key: key,
+      UpdateExpression: 'SET gsi1pk = :legacy',
+      ExpressionAttributeValues: { ':legacy': pendingPartitions.delivery },
+    }),
+  );
+  const underLegacy = () =>
+    queryAll(dynamo, {
+      TableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pendingPartitions.delivery },
+    });
+  expect((await underLegacy()).map((item) => item.sk)).toEqual([key.sk]);
+
+  clock.advance(DELIVERY_LEASE_MS + 1_000);
+  expect(await sendDueDeliveries(deps)).toEqual({ sent: FAMILIES, skipped: 0, failed: 0 });
+  expect(await sendDueDeliveries(deps)).toEqual({ sent: 0, skipped: 0, failed: 0 });
+  expect(copies(postId)).toEqual(phones.map(() => ({ count: 1, topics: 1 })));
+  expect((await claimsOf(postId)).map((c) => c.state)).toEqual(['done']);
+  expect(await underLegacy()).toEqual([]);
 });

@@ -4,9 +4,10 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ClassicLevel } from 'classic-level';
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
+import { pendingKey } from '../../functions/aws/keys';
 import { sweep } from '../../functions/core/jobs/sweeper';
 import type { UploadInstruction } from '../../functions/core/media/upload-instruction';
-import { getPostWithMedia, pendingPartitions } from '../../functions/core/posts/store';
+import { getPostWithMedia } from '../../functions/core/posts/store';
 import { corpusPath } from '../helpers/corpus';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { testClock } from '../helpers/parents';
@@ -71,7 +72,7 @@ describe('the sweeps re-drive what a crash left', () => {
       expect(post.media.map((m) => m.state)).toEqual(['ready']);
       expect(post.status).toBe('Processed, publishing');
       await corridor.restart(async () => {
-        expect(await dropIndexEntries(corridor.dataDir, post.id, pendingPartitions.settle)).toBe(1);
+        expect(await dropIndexEntries(corridor.dataDir, post.id, pendingKey('settle', post.id))).toBe(1);
       });
       await corridor.local.idle();
       const after = await view(corridor, post.id);

@@ -1,5 +1,7 @@
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, queryAll } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
+import { type PendingPartition, pendingPrefix } from '../../aws/keys';
+import { pendingItems } from '../../aws/pending-index';
 import type { Deps } from '../deps';
 
 /**
@@ -8,6 +10,11 @@ import type { Deps } from '../deps';
  * LevelDB writes, so a kill -9 between them leaves an item in flight that the index — and so the sweeper —
  * cannot see. Rewriting the item's own `gsi1pk` makes dynalite write the index entry again. On AWS the
  * index is maintained by DynamoDB and this full scan would be pointless cost; the sweeper reads the index.
+ *
+ * Entries are rewritten as they are, under the key they had — an item from before the pending partitions
+ * were sharded stays under its partition's unsharded name, which readers still query (aws/keys.ts
+ * `pendingReadKeys`). Moving it to its shard here would need each item's stable id (a post's, a family's,
+ * a record's), which only its store knows; the worker that next moves the item on writes it to its shard.
  *
  * Returns how many items were rewritten.
  */
@@ -19,7 +26,7 @@ export async function reconcilePendingIndex(deps: Deps): Promise<number> {
       new ScanCommand({
         TableName: deps.config.tableName,
         FilterExpression: 'begins_with(gsi1pk, :pending)',
-        ExpressionAttributeValues: { ':pending': 'PENDING#' },
+        ExpressionAttributeValues: { ':pending': pendingPrefix },
         ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk',
         ConsistentRead: true,
         ExclusiveStartKey,
@@ -45,12 +52,10 @@ export async function reconcilePendingIndex(deps: Deps): Promise<number> {
   return rewritten;
 }
 
-/** Items of a pending partition (the sparse index `gsi1`) whose sort key, a time, is before `cutoff`. */
-export function stalled(deps: Deps, partition: string, cutoff: string): Promise<Record<string, unknown>[]> {
-  return queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :cutoff',
-    ExpressionAttributeValues: { ':pk': partition, ':cutoff': cutoff },
-  });
+/**
+ * Items of a pending partition (the sparse index `gsi1`) whose sort key, a time, is before `cutoff`, oldest
+ * first: every shard and the unsharded legacy key queried at once, merged by sort key.
+ */
+export function stalled(deps: Deps, partition: PendingPartition, cutoff: string): Promise<Record<string, unknown>[]> {
+  return pendingItems(deps.clients.dynamo, { tableName: deps.config.tableName, partition, before: '<', bound: cutoff });
 }

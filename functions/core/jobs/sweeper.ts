@@ -7,7 +7,7 @@ import { expireMediaLease } from '../media/item-store';
 import { redriveNotification } from '../notify/outbox';
 import { outboxRecordSchema } from '../notify/outbox-records';
 import { lifecycleContext, settlePost } from '../posts/settle';
-import { getPostWithMedia, pendingPartitions } from '../posts/store';
+import { getPostWithMedia } from '../posts/store';
 import { applyEvent } from '../posts/transition';
 import { abandonStalledUploads } from './media/abandon';
 import { reconcilePendingIndex, stalled } from './pending-store';
@@ -78,19 +78,19 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
   };
   // Scheduled posts whose time has come ("publish at 15:30"): the sweeper runs every 5 minutes on AWS
   // (infra SWEEP_EVERY) and every minute with `npm start`, so a post goes live up to that much late.
-  for (const item of await stalled(deps, pendingPartitions.scheduled, deps.now().toISOString())) {
+  for (const item of await stalled(deps, 'scheduled', deps.now().toISOString())) {
     const current = await getPostWithMedia(deps, String(item.id));
     if (current?.post.state !== 'scheduled') continue;
     if (await applyEvent(deps, current.post, { kind: 'due' }, await lifecycleContext(deps, current.post)))
       report.scheduledReleased++;
   }
-  for (const item of await stalled(deps, pendingPartitions.fanout, cutoff)) {
+  for (const item of await stalled(deps, 'fanout', cutoff)) {
     if (options.reclaimLeasesBefore)
       report.fanoutLeasesReclaimed += await expireTaskLeases(deps, String(item.id), options.reclaimLeasesBefore);
     await deps.queues.fanout({ kind: item.state === 'retracted' ? 'retract' : 'publish', postId: String(item.id) });
     report.fanoutRedriven++;
   }
-  for (const item of await stalled(deps, pendingPartitions.media, cutoff)) {
+  for (const item of await stalled(deps, 'media', cutoff)) {
     const key = incomingKey(String(item.schoolId), String(item.postId), String(item.id));
     if (item.state === 'processing') {
       if (options.reclaimLeasesBefore)
@@ -102,21 +102,21 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     report.mediaRedriven++;
   }
   // Processing posts: settle those whose files all settled, fail those whose uploads never came.
-  for (const item of await stalled(deps, pendingPartitions.settle, cutoff)) {
+  for (const item of await stalled(deps, 'settle', cutoff)) {
     const current = await getPostWithMedia(deps, String(item.id));
     if (current?.post.state !== 'processing') continue;
     if (await abandonStalledUploads(deps, current, (key) => originalExists(deps, key))) report.uploadsAbandoned++;
     if (await settlePost(deps, current.post.id)) report.settleRedriven++;
   }
   // Notifications: a plan whose job was lost, or a claim whose sender crashed before sending.
-  for (const item of await stalled(deps, pendingPartitions.notify, cutoff)) {
+  for (const item of await stalled(deps, 'notify', cutoff)) {
     if (item.type === 'outbox-plan') {
       await deps.queues.fanout({ kind: 'notify', postId: String(item.postId) });
       report.notificationsRedriven++;
     } else if ((await redriveNotification(deps, outboxRecordSchema.parse(item), new Date(cutoff))) !== 'lost')
       report.notificationsRedriven++;
   }
-  for (const item of await stalled(deps, pendingPartitions.yearChange, cutoff)) {
+  for (const item of await stalled(deps, 'yearChange', cutoff)) {
     if (await resumeYearChange(deps, String(item.id))) report.yearChangesFinished++;
   }
   report.leaversRemoved = await removeDueLeavers(deps);

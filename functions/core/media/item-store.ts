@@ -1,6 +1,6 @@
 import { PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { conditionalAnswer, conditionalWrite } from '../../aws/dynamo';
-import { pendingPartitions, tableKeys } from '../../aws/keys';
+import { pendingKey, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import type { SegmentPlan } from '../segment-job';
@@ -27,7 +27,7 @@ const update = (deps: Deps, ids: MediaIds, input: Omit<UpdateCommandInput, 'Tabl
   deps.clients.dynamo.send(new UpdateCommand({ TableName: deps.config.tableName, Key: keyOf(ids), ...input }));
 /** Where the sweeper finds an item not yet settled: by when it was asked for (or sent back to the worker). */
 const pendingMedia = (at: string, { postId, mediaId }: MediaIds) => ({
-  gsi1pk: pendingPartitions.media,
+  gsi1pk: pendingKey('media', mediaId),
   gsi1sk: `${at}#${postId}#${mediaId}`,
 });
 

@@ -1,10 +1,9 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { pendingKey, tableKeys } from '../../aws/keys';
 import { leaseEnd, settleLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
 import { notifyChannels } from '../families/preferences';
-import { pendingPartitions } from '../posts/store';
 import { claimName, deliveryName, type PostClaim, parseClaim, postSubject } from './claim-log';
 import { DELIVERY_LEASE_MS, ledgerExpiry, ledgerKeyIfAny } from './ledger';
 
@@ -49,7 +48,7 @@ export async function createClaim(deps: Deps, wanted: Omit<PostClaim, 'state' | 
       ':type': 'delivery-claim',
       ...Object.fromEntries(present.map(([name, keys]) => [name.replace('#', ':'), new Set(keys.map(deliveryName))])),
       ':openBefore': claim.openBefore,
-      ':pending': pendingPartitions.delivery,
+      ':pending': pendingKey('delivery', claimName(claim)),
       ':sortKey': pendingSortKey(claim, String(claim.leaseUntil)),
       ':expires': ledgerExpiry(now),
     },

@@ -1,9 +1,9 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, batchWriteAll, conditionalWrite, queryAll, queryPages } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { batchGetAll, batchWriteAll, conditionalWrite, queryAll } from '../../aws/dynamo';
+import { pendingKey, tableKeys } from '../../aws/keys';
 import { leaseEnd, takeLease, takeSeenLease } from '../../aws/lease';
+import { pendingPages } from '../../aws/pending-index';
 import { type Deps, tableOf } from '../deps';
-import { pendingPartitions } from '../posts/store';
 import {
   type Claim,
   DELIVERY_LEASE_MS,
@@ -67,7 +67,8 @@ async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string)
           ':empty': [],
           ':new': [postId],
           ':due': dueAt.toISOString(),
-          ':pending': pendingPartitions.delivery,
+          // By family: the evening digest run writes thousands of families' items at once.
+          ':pending': pendingKey('delivery', key.familyId),
           ':sortKey': pendingSortKey(dueAt.toISOString(), key),
           ':expires': ledgerExpiry(deps.now()),
         },
@@ -179,19 +180,20 @@ export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): P
 }
 
 /**
- * Scheduled or claimed work due before `now`, oldest first, a page at a time: ledger items (digests due,
- * quiet hours over, or a claim whose sender never recorded it) and post claims whose sender never
- * finished them (claims.ts). Both kinds share the pending index; the caller tells them apart.
+ * Scheduled or claimed work due before `now`, a page at a time: ledger items (digests due, quiet hours
+ * over, or a claim whose sender never recorded it) and post claims whose sender never finished them
+ * (claims.ts). Both kinds share the pending index; the caller tells them apart. Oldest first within each
+ * shard of the delivery partition, shard after shard: not in time order across shards, which nothing
+ * needs — all of it is due, and the run sends all of it.
  */
 export async function* duePending(deps: Deps, now: Date): AsyncGenerator<Record<string, unknown>[]> {
-  const pages = queryPages(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk < :bound',
-    // '~' sorts after '#': every key whose time is <= now.
-    ExpressionAttributeValues: { ':pk': pendingPartitions.delivery, ':bound': `${now.toISOString()}~` },
+  // '~' sorts after '#': every key whose time is <= now.
+  yield* pendingPages(deps.clients.dynamo, {
+    tableName: deps.config.tableName,
+    partition: 'delivery',
+    before: '<',
+    bound: `${now.toISOString()}~`,
   });
-  yield* pages;
 }
 
 /** The family's digests still collecting posts (to re-time them when the family changes its digest time). */

@@ -1,12 +1,11 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { conditionalWrite, queryAll } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { pendingKey, tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
 import { audienceSchema } from '../audience';
 import { type Deps, tableOf } from '../deps';
 import type { Post } from '../posts/post';
-import { pendingPartitions } from '../posts/store';
 import { type OutboxRecord, outboxRecordSchema } from './outbox-records';
 
 /**
@@ -36,7 +35,7 @@ export async function createPlan(deps: Deps, post: Post): Promise<boolean> {
           audience: post.audience,
           state: 'open',
           createdAt: now,
-          gsi1pk: pendingPartitions.notify,
+          gsi1pk: pendingKey('notify', post.id),
           gsi1sk: now,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -121,7 +120,8 @@ export async function claimBatch(
       ':batch': batch,
       ':familyIds': new Set(familyIds),
       ':now': now.toISOString(),
-      ':pending': pendingPartitions.notify,
+      // A post's batches spread over the shards: a large school's first publish claims dozens at once.
+      ':pending': pendingKey('notify', `${post.id}#${batch}`),
     },
   });
   return answer.taken ? outboxRecordSchema.parse(answer.item) : undefined;

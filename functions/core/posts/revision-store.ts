@@ -1,8 +1,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { storeKeys } from '../../aws/keys';
+import { approvalPartition, storeKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import type { Revision } from './revision';
-import { approvalPartition } from './store';
 
 /** A post's revision (one item beside the post), listed in its school's approval queue until it goes. */
 

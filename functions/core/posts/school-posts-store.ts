@@ -1,8 +1,7 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, conditionalWrite, queryPages } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { approvalPartition, pendingKey, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import { approvalPartition, pendingPartitions } from './store';
 
 /**
  * A school's posts as its indexes list them, for the school-wide jobs outside posts/ (retention, export,
@@ -69,7 +68,7 @@ export async function requeuePublishedPost(deps: Deps, postId: string, version: 
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':one': 1,
-          ':fanout': pendingPartitions.fanout,
+          ':fanout': pendingKey('fanout', postId),
           ':now': deps.now().toISOString(),
           ':published': 'published',
           ':version': version,

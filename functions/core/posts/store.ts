@@ -1,16 +1,10 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from '../../aws/dynamo';
-import { pendingPartitions, storeKeys, tableKeys } from '../../aws/keys';
+import { approvalPartition, pendingKey, storeKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type MediaItem, mediaItemSchema } from '../media/item';
 import { type Post, type PostState, postSchema } from './post';
 import { type Revision, revisionSchema } from './revision';
-
-/** The sparse-index partitions (in aws/keys.ts, where every store reads them). */
-export { pendingPartitions };
-
-/** A school's posts waiting for an admin's approval, oldest first (the admin's queue). */
-export const approvalPartition = (schoolId: string) => `PENDING#APPROVAL#${schoolId}`;
 
 /** A post and its media (in the order the poster gave), read in one query of the post's partition. */
 export interface PostWithMedia {
@@ -78,7 +72,7 @@ export async function createPostItem(
   deps: Deps,
   post: Record<string, unknown> & { id: string; state: PostState; createdAt: string },
 ): Promise<boolean> {
-  const pending = post.state === 'processing' ? { gsi1pk: pendingPartitions.settle, gsi1sk: post.createdAt } : {};
+  const pending = post.state === 'processing' ? { gsi1pk: pendingKey('settle', post.id), gsi1sk: post.createdAt } : {};
   return conditionalWrite(
     deps.clients.dynamo.send(
       new PutCommand({
@@ -108,22 +102,22 @@ export async function bumpPostVersion(deps: Deps, postId: string): Promise<void>
       TableName: deps.config.tableName,
       Key: tableKeys.post(postId),
       UpdateExpression: 'SET version = version + :one, updatedAt = :now, gsi1pk = :pending, gsi1sk = :now',
-      ExpressionAttributeValues: { ':one': 1, ':now': now, ':pending': pendingPartitions.fanout },
+      ExpressionAttributeValues: { ':one': 1, ':now': now, ':pending': pendingKey('fanout', postId) },
     }),
   );
 }
 
 /** Where a post in this state waits in the sparse index (`remove`: in none), with the fields it is given. */
-function indexFor(post: Pick<Post, 'schoolId' | 'publishAt'>, state: PostState, now: string) {
+function indexFor(post: Pick<Post, 'id' | 'schoolId' | 'publishAt'>, state: PostState, now: string) {
   switch (state) {
     case 'published':
     case 'retracted':
-      return { partition: pendingPartitions.fanout, sortKey: now, newVersion: true };
+      return { partition: pendingKey('fanout', post.id), sortKey: now, newVersion: true };
     case 'scheduled':
-      return { partition: pendingPartitions.scheduled, sortKey: post.publishAt };
+      return { partition: pendingKey('scheduled', post.id), sortKey: post.publishAt };
     // A submitted draft waits for its files in the settle partition, like a new post.
     case 'processing':
-      return { partition: pendingPartitions.settle, sortKey: now };
+      return { partition: pendingKey('settle', post.id), sortKey: now };
     case 'pending_approval':
       return { partition: approvalPartition(post.schoolId), sortKey: now };
     default:
@@ -161,7 +155,7 @@ export async function updatePost(
   rerender: boolean,
 ): Promise<boolean> {
   const entry = rerender
-    ? { gsi1pk: pendingPartitions.fanout, gsi1sk: fields.updatedAt }
+    ? { gsi1pk: pendingKey('fanout', post.id), gsi1sk: fields.updatedAt }
     : post.state === 'scheduled' && fields.publishAt
       ? { gsi1sk: fields.publishAt }
       : {};

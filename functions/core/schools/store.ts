@@ -1,7 +1,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, conditionalWrite, queryAll } from '../../aws/dynamo';
-import { leaversOfSchool, pendingPartitions, tableKeys } from '../../aws/keys';
+import { leaversOfSchool, pendingKey, tableKeys } from '../../aws/keys';
+import { pendingItems } from '../../aws/pending-index';
 import type { Deps } from '../deps';
 
 /**
@@ -112,7 +113,7 @@ export async function startYearChange(
     updateSchool(
       deps,
       schoolId,
-      { ...sets, yearChange: change, gsi1pk: pendingPartitions.yearChange, gsi1sk: change.startedAt },
+      { ...sets, yearChange: change, gsi1pk: pendingKey('yearChange', schoolId), gsi1sk: change.startedAt },
       [],
       {
         expression: 'attribute_not_exists(yearChange) OR yearChange.#state = :applied',
@@ -273,7 +274,7 @@ export async function putLeaverOnce(
           type: 'leaver',
           ...leaver,
           told: false,
-          gsi1pk: pendingPartitions.leavers,
+          gsi1pk: pendingKey('leavers', leaver.familyId),
           gsi1sk: leaver.removeAfter,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
@@ -305,12 +306,7 @@ export async function markLeaverTold(deps: Deps, schoolId: string, familyId: str
 
 /** Leaving families of every school whose removal date is at or before `now` (through the sweeper's index). */
 export async function dueLeaverItems(deps: Deps, now: string): Promise<Item[]> {
-  return queryAll(deps.clients.dynamo, {
-    TableName: deps.config.tableName,
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-    ExpressionAttributeValues: { ':pk': pendingPartitions.leavers, ':now': now },
-  });
+  return pendingItems(deps.clients.dynamo, { tableName: deps.config.tableName, partition: 'leavers', before: '<=', bound: now });
 }
 
 export async function deleteLeaver(deps: Deps, schoolId: string, familyId: string): Promise<void> {
