@@ -42,22 +42,17 @@ export function cacheBucketLookups(store: BucketStore): void {
     }
     return found;
   };
-  store.putBucket = async (bucket) => {
-    forget(bucket);
+  /** A write that changes what is remembered of `bucket` (none: an object's own subresource) forgets it before and after. */
+  const changing = async <T>(bucket: string | undefined, write: () => Promise<T>): Promise<T> => {
+    if (bucket !== undefined) forget(bucket);
     try {
-      return await putBucket(bucket);
+      return await write();
     } finally {
-      forget(bucket);
+      if (bucket !== undefined) forget(bucket);
     }
   };
-  store.deleteBucket = async (bucket) => {
-    forget(bucket);
-    try {
-      return await deleteBucket(bucket);
-    } finally {
-      forget(bucket);
-    }
-  };
+  store.putBucket = (bucket) => changing(bucket, () => putBucket(bucket));
+  store.deleteBucket = (bucket) => changing(bucket, () => deleteBucket(bucket));
   store.getSubresource = (bucket, key, type) => {
     if (key !== undefined) return getSubresource(bucket, key, type);
     const id = `${bucket}\0${type}`;
@@ -69,20 +64,8 @@ export function cacheBucketLookups(store: BucketStore): void {
     }
     return found;
   };
-  store.putSubresource = async (bucket, key, resource) => {
-    if (key === undefined) forget(bucket);
-    try {
-      await putSubresource(bucket, key, resource);
-    } finally {
-      if (key === undefined) forget(bucket);
-    }
-  };
-  store.deleteSubresource = async (bucket, key, type) => {
-    if (key === undefined) forget(bucket);
-    try {
-      await deleteSubresource(bucket, key, type);
-    } finally {
-      if (key === undefined) forget(bucket);
-    }
-  };
+  store.putSubresource = (bucket, key, resource) =>
+    changing(key === undefined ? bucket : undefined, () => putSubresource(bucket, key, resource));
+  store.deleteSubresource = (bucket, key, type) =>
+    changing(key === undefined ? bucket : undefined, () => deleteSubresource(bucket, key, type));
 }
