@@ -49,6 +49,9 @@ export interface TakeLease {
 /** When a lease taken at `now` for `leaseMs` ends (what {@link takeLease} stamps, for index keys made with it). */
 export const leaseEnd = (now: Date, leaseMs: number) => new Date(now.getTime() + leaseMs).toISOString();
 
+/** Whether an item's `leaseUntil` is a lease still running at `now` (no lease: not live). */
+export const leaseLive = (leaseUntil: unknown, now: Date) => typeof leaseUntil === 'string' && leaseUntil > now.toISOString();
+
 export type LeaseAnswer =
   | { taken: true; item: Record<string, unknown> }
   | { taken: false; holder: Record<string, unknown> | undefined };
@@ -93,7 +96,11 @@ async function refusingItem(table: Table, key: Record<string, unknown>, error: u
 export interface TakeSeenLease {
   /** The item as the taker read it, whole (a page of an index that projects every attribute). */
   seen: Record<string, unknown>;
-  /** The `state` in which the seen item is free to take. */
+  /**
+   * The `state` in which the seen item is free to take. An item in it carries no lease: nothing puts a
+   * held item back in its free state (the ledger's `scheduled` is left once, for `claimed`), so the put's
+   * condition pins the state alone, not the lease's absence too.
+   */
   free: string;
   held: string;
   now: Date;
@@ -130,7 +137,8 @@ export async function takeSeenLease(
       new PutCommand({
         TableName: table.name,
         Item: item,
-        ConditionExpression: `#state = :seenState AND ${lapsed ? 'leaseUntil = :seenUntil' : 'attribute_not_exists(leaseUntil)'} AND ${take.unchanged.condition}`,
+        // Free: the state alone says it (see `free`); the emulator parses every clause of every claim.
+        ConditionExpression: `#state = :seenState AND ${lapsed ? 'leaseUntil = :seenUntil AND ' : ''}${take.unchanged.condition}`,
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: {
           ':seenState': seen.state,

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../../aws/dynamo';
+import { conditionalWrite } from '../../aws/dynamo';
 import { storeKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type FeedEntry, feedEntrySchema } from './entry';
@@ -173,8 +173,9 @@ const metaOf = (item: Record<string, unknown> | undefined): ChannelMeta => ({
  * index did not change, and renders racing this one must not start again for it.
  */
 export async function markArchived(deps: Deps, channelId: string, page: number): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
+  // Refused: a later page is already marked (or the channel is gone) — nothing to do.
+  await conditionalWrite(
+    deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
         Key: metaKey(channelId),
@@ -182,10 +183,8 @@ export async function markArchived(deps: Deps, channelId: string, page: number):
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(archived) OR archived < :page)',
         ExpressionAttributeValues: { ':page': page },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -193,17 +192,16 @@ export async function markArchived(deps: Deps, channelId: string, page: number):
  * can be read from the table: a rebuild renders exactly these. Idempotent.
  */
 export async function openChannel(deps: Deps, channelId: string): Promise<void> {
-  try {
-    await deps.clients.dynamo.send(
+  // Refused: it is open already, and its counters stay as they are.
+  await conditionalWrite(
+    deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
         Item: { ...metaKey(channelId), revision: 0 },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import { incomingKey } from '../../aws/keys';
+import { leaseLive } from '../../aws/lease';
 import { expireTaskLeases } from '../channels/task-store';
 import { applyRetention } from '../data-protection/retention';
 import type { Deps } from '../deps';
@@ -95,7 +96,7 @@ export async function sweep(deps: Deps, options: SweepOptions = {}): Promise<Swe
     if (item.state === 'processing') {
       if (options.reclaimLeasesBefore)
         await expireMediaLease(deps, { postId: String(item.postId), mediaId: String(item.id) }, options.reclaimLeasesBefore);
-      else if (String(item.leaseUntil ?? '') > deps.now().toISOString()) continue;
+      else if (leaseLive(item.leaseUntil, deps.now())) continue; // a live worker has it
     }
     if (!(await originalExists(deps, key))) continue; // not uploaded yet: nothing to do until it is (or it is abandoned below)
     await deps.queues.media({ key });
