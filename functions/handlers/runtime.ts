@@ -18,7 +18,8 @@ export function awsDeps(): Deps {
   return cached;
 }
 
-function buildAwsDeps(config: Config): Deps {
+/** The same, from a given configuration (tests check its wiring against a local SQS endpoint). */
+export function buildAwsDeps(config: Config): Deps {
   const clients = buildClients(config);
   const cloudfront = new CloudFrontClient({ region: config.region });
   // Each queue's URL is in the configuration field the registry names (aws/queues.ts).
