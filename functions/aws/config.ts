@@ -49,6 +49,11 @@ export const configSchema = z.object({
   cdnDistributionId: z.string().optional(),
   /** Folder holding ffmpeg and ffprobe (a Lambda layer on AWS); absent means they are on PATH. */
   ffmpegDir: z.string().optional(),
+  /**
+   * Folder holding the face detector's model (yunet.onnx): on Lambda beside the bundle, where
+   * infra/lambda.ts copies it; absent means the repository's, beside core/media/faces/detect.ts.
+   */
+  faceModelDir: z.string().optional(),
   /** The sender of Corridor's emails (an address of the SES identity on AWS); a local one when absent. */
   emailFrom: z.string().min(3).optional(),
   /**
@@ -86,6 +91,7 @@ const envNames: Record<keyof Config, string> = {
   sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
   cdnDistributionId: 'CORRIDOR_CDN_DISTRIBUTION_ID',
   ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
+  faceModelDir: 'CORRIDOR_FACE_ASSETS',
   emailFrom: 'CORRIDOR_EMAIL_FROM',
   secureTransport: 'CORRIDOR_SECURE_TRANSPORT',
   sesConfigurationSet: 'CORRIDOR_SES_CONFIGURATION_SET',
