@@ -13,7 +13,15 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type Config, configToEnv } from '../functions/aws/config';
-import { type QueueName, type QueueSpec, queues as queueRegistry } from '../functions/aws/queues';
+import {
+  byQueueUrlField,
+  type QueueName,
+  type QueueSpec,
+  queueNames,
+  queues as queueRegistry,
+  queueUrlEnv,
+  routerQueueNames,
+} from '../functions/aws/queues';
 import { TABLE_OUTPUT, tableShape } from '../functions/aws/table';
 import { Cdn, PARENT_PAGE_PATHS } from './cdn';
 import { Email } from './email';
@@ -144,15 +152,7 @@ export class CorridorInfra extends Construct {
   readonly email: Email;
   readonly httpApi: apigw.HttpApi;
   readonly alarmTopic: sns.Topic;
-  readonly queues: {
-    media: WorkQueue;
-    image: WorkQueue;
-    av: WorkQueue;
-    segments: WorkQueue;
-    fanout: WorkQueue;
-    notifications: WorkQueue;
-    emailEvents: WorkQueue;
-  };
+  readonly queues: Record<QueueName, WorkQueue>;
   readonly schedulerDeadLetters: sqs.Queue;
   readonly functions: {
     api: CorridorFunction;
@@ -190,15 +190,7 @@ export class CorridorInfra extends Construct {
         maxReceiveCount: queueRegistry[name].maxReceiveCount,
         alarmAction,
       });
-    this.queues = {
-      media: workQueue('media'),
-      image: workQueue('image'),
-      av: workQueue('av'),
-      segments: workQueue('segments'),
-      fanout: workQueue('fanout'),
-      notifications: workQueue('notifications'),
-      emailEvents: workQueue('emailEvents'),
-    };
+    this.queues = Object.fromEntries(queueNames.map((name) => [name, workQueue(name)])) as Record<QueueName, WorkQueue>;
 
     // --- storage + CDN ---
     const namePrefix = `${appName}-${props.stage}`.toLowerCase();
@@ -250,10 +242,7 @@ export class CorridorInfra extends Construct {
         incomingBucket: incoming.bucketName,
         siteBucket: site.bucketName,
         publicUrl: this.publicUrl,
-        mediaQueueUrl: this.queues.media.queue.queueUrl,
-        fanoutQueueUrl: this.queues.fanout.queue.queueUrl,
-        notificationsQueueUrl: this.queues.notifications.queue.queueUrl,
-        segmentsQueueUrl: this.queues.segments.queue.queueUrl,
+        ...byQueueUrlField((name) => this.queues[name].queue.queueUrl),
         ...extra,
       });
       return env;
@@ -301,30 +290,27 @@ export class CorridorInfra extends Construct {
         entry: join(root, 'infra', 'media-router', 'handler.ts'),
         description: 'Corridor media router: uploads → image or audio/video worker',
         ...sizing.router,
-        environment: {
-          CORRIDOR_IMAGE_QUEUE_URL: this.queues.image.queue.queueUrl,
-          CORRIDOR_AV_QUEUE_URL: this.queues.av.queue.queueUrl,
-        },
+        environment: Object.fromEntries(routerQueueNames.map((name) => [queueUrlEnv(name), this.queues[name].queue.queueUrl])),
       }),
       image: fn('ImageWorker', {
         entry: entry('media'),
         description: 'Corridor image worker (sharp, face detection)',
         ...sizing.image,
-        environment: { ...configEnv(), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        environment: configEnv({ faceModelDir: FACE_ASSETS_ON_LAMBDA }),
         extra: { bundling: faceBundling },
       }),
       av: fn('AvWorker', {
         entry: entry('media'),
         description: 'Corridor audio/video worker (ffmpeg layer + sharp for posters)',
         ...sizing.av,
-        environment: { ...configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA, faceModelDir: FACE_ASSETS_ON_LAMBDA }),
         extra: { bundling: faceBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.av.ephemeralMiB },
       }),
       segments: fn('AvSegmentWorker', {
         entry: entry('segments'),
         description: "Corridor long videos: one piece's encode, or the join (ffmpeg layer + sharp for posters)",
         ...sizing.segments,
-        environment: { ...configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA }), CORRIDOR_FACE_ASSETS: FACE_ASSETS_ON_LAMBDA },
+        environment: configEnv({ ffmpegDir: FFMPEG_DIR_ON_LAMBDA, faceModelDir: FACE_ASSETS_ON_LAMBDA }),
         extra: { bundling: faceBundling, layers: [ffmpeg.layer], ephemeralStorageSize: sizing.segments.ephemeralMiB },
       }),
       fanout: fn('Fanout', {
@@ -389,7 +375,7 @@ export class CorridorInfra extends Construct {
       );
     // Queue consumers are bounded with the event source's maximum concurrency rather than reserved
     // concurrency: throttled SQS batches count as receives and would dead-letter healthy messages.
-    for (const name of Object.keys(queueRegistry) as QueueName[]) {
+    for (const name of queueNames) {
       consume(this.functions[consumerKey(name)], this.queues[name], consumerSizing[consumerKey(name)]);
     }
 

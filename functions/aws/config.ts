@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { byQueueUrlField, queueUrlEnv } from './queues';
 
 /**
  * The whole runtime configuration, read once from the environment and validated.
@@ -11,13 +12,11 @@ export const configSchema = z.object({
   siteBucket: z.string().min(1),
   /** Base URL of the public site (CloudFront in AWS, the local server locally), no trailing slash. */
   publicUrl: z.url().transform((u) => u.replace(/\/+$/, '')),
-  /** SQS queue URLs; locally these name in-process queues. */
-  mediaQueueUrl: z.string().min(1),
-  fanoutQueueUrl: z.string().min(1),
-  /** Where the outbox hands notifications to delivery. */
-  notificationsQueueUrl: z.string().min(1),
-  /** The piece and join jobs of long videos (segment-parallel encoding). */
-  segmentsQueueUrl: z.string().min(1),
+  /**
+   * The URL of each queue the domain sends to (`mediaQueueUrl`, `fanoutQueueUrl`, …: the registry's `app`
+   * queues, aws/queues.ts, each in its `CORRIDOR_<NAME>_QUEUE_URL`); locally these name in-process queues.
+   */
+  ...byQueueUrlField(() => z.string().min(1)),
   /**
    * Videos longer than this many seconds are split into pieces encoded in parallel; shorter ones are one
    * job. 60 s and pieces of 20 s: the measurements behind both are in docs/media.md.
@@ -50,6 +49,11 @@ export const configSchema = z.object({
   cdnDistributionId: z.string().optional(),
   /** Folder holding ffmpeg and ffprobe (a Lambda layer on AWS); absent means they are on PATH. */
   ffmpegDir: z.string().optional(),
+  /**
+   * Folder holding the face detector's model (yunet.onnx): on Lambda beside the bundle, where
+   * infra/lambda.ts copies it; absent means the repository's, beside core/media/faces/detect.ts.
+   */
+  faceModelDir: z.string().optional(),
   /** The sender of Corridor's emails (an address of the SES identity on AWS); a local one when absent. */
   emailFrom: z.string().min(3).optional(),
   /**
@@ -75,10 +79,7 @@ const envNames: Record<keyof Config, string> = {
   incomingBucket: 'CORRIDOR_INCOMING_BUCKET',
   siteBucket: 'CORRIDOR_SITE_BUCKET',
   publicUrl: 'CORRIDOR_PUBLIC_URL',
-  mediaQueueUrl: 'CORRIDOR_MEDIA_QUEUE_URL',
-  fanoutQueueUrl: 'CORRIDOR_FANOUT_QUEUE_URL',
-  notificationsQueueUrl: 'CORRIDOR_NOTIFICATIONS_QUEUE_URL',
-  segmentsQueueUrl: 'CORRIDOR_SEGMENTS_QUEUE_URL',
+  ...byQueueUrlField(queueUrlEnv),
   videoSplitAfterSeconds: 'CORRIDOR_VIDEO_SPLIT_AFTER_SECONDS',
   videoSegmentSeconds: 'CORRIDOR_VIDEO_SEGMENT_SECONDS',
   feedPageSize: 'CORRIDOR_FEED_PAGE_SIZE',
@@ -90,6 +91,7 @@ const envNames: Record<keyof Config, string> = {
   sqsEndpoint: 'CORRIDOR_SQS_ENDPOINT',
   cdnDistributionId: 'CORRIDOR_CDN_DISTRIBUTION_ID',
   ffmpegDir: 'CORRIDOR_FFMPEG_DIR',
+  faceModelDir: 'CORRIDOR_FACE_ASSETS',
   emailFrom: 'CORRIDOR_EMAIL_FROM',
   secureTransport: 'CORRIDOR_SECURE_TRANSPORT',
   sesConfigurationSet: 'CORRIDOR_SES_CONFIGURATION_SET',

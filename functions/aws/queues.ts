@@ -1,7 +1,8 @@
 /**
  * Every work queue, declared once: the CDK stack (infra/corridor.ts) builds its SQS queues, dead-letter
  * queues and event sources from this map, the embedded default (local/runtime.ts) its in-process queues,
- * and the Lambda consumers read what a bad message gets from it (handlers/bad-message.ts). Plain data,
+ * the Lambda consumers read what a bad message gets from it (handlers/bad-message.ts), and every queue
+ * URL travels in the variable it names (`queueUrlEnv`; the app's through aws/config.ts). Plain data,
  * no SDK or CDK: every layer may read it. A new queue is one entry here; the compiler then asks each
  * runtime for its part (the maps keyed by `QueueName` are exhaustive).
  *
@@ -32,6 +33,13 @@ export interface QueueSpec {
    * handlers/email-events.ts — and the router's infra/media-router/handler.ts.
    */
   consumer: 'router' | 'image' | 'av' | 'segments' | 'fanout' | 'deliver' | 'emailEvents';
+  /**
+   * Who sends to it, and so where its URL (in `queueUrlEnv(name)`) must reach: `app`, the domain
+   * (`Deps.queues`), so every function built from the configuration carries it (`Config.<name>QueueUrl`);
+   * `router`, the media router (infra/media-router), which forwards each upload to one of them; `ses`,
+   * SES's bounce and complaint events (no code of ours sends, so no URL is passed).
+   */
+  sender: 'app' | 'router' | 'ses';
   /** Messages handed to one invocation. */
   batchSize: number;
   /** How long SQS gathers a batch before invoking (needed for batches above 10). */
@@ -54,6 +62,7 @@ export const queues = {
   media: {
     constructId: 'MediaQueue',
     consumer: 'router',
+    sender: 'app',
     batchSize: 10,
     maxConcurrency: 5,
     maxReceiveCount: 5,
@@ -65,6 +74,7 @@ export const queues = {
   image: {
     constructId: 'ImageQueue',
     consumer: 'image',
+    sender: 'router',
     batchSize: 1,
     maxConcurrency: 20,
     maxReceiveCount: 5,
@@ -74,6 +84,7 @@ export const queues = {
   av: {
     constructId: 'AvQueue',
     consumer: 'av',
+    sender: 'router',
     batchSize: 1,
     maxConcurrency: 5,
     maxReceiveCount: 3,
@@ -86,6 +97,7 @@ export const queues = {
   segments: {
     constructId: 'SegmentsQueue',
     consumer: 'segments',
+    sender: 'app',
     batchSize: 1,
     maxConcurrency: 60,
     maxReceiveCount: 3,
@@ -95,6 +107,7 @@ export const queues = {
   fanout: {
     constructId: 'FanoutQueue',
     consumer: 'fanout',
+    sender: 'app',
     batchSize: 5,
     maxConcurrency: 10,
     maxReceiveCount: 5,
@@ -107,6 +120,7 @@ export const queues = {
   notifications: {
     constructId: 'NotificationsQueue',
     consumer: 'deliver',
+    sender: 'app',
     batchSize: 100,
     batchingWindowSeconds: 1,
     maxConcurrency: 10,
@@ -117,6 +131,7 @@ export const queues = {
   emailEvents: {
     constructId: 'EmailEventsQueue',
     consumer: 'emailEvents',
+    sender: 'ses',
     batchSize: 10,
     maxConcurrency: 2,
     maxReceiveCount: 5,
@@ -126,10 +141,34 @@ export const queues = {
 } as const satisfies Record<string, QueueSpec>;
 
 export type QueueName = keyof typeof queues;
+export const queueNames = Object.keys(queues) as QueueName[];
 
 /** The queues the embedded default runs in-process. */
 export type LocalQueueName = { [N in QueueName]: (typeof queues)[N]['local'] extends false ? never : N }[QueueName];
 
-export const localQueueNames = (Object.keys(queues) as QueueName[]).filter(
-  (name): name is LocalQueueName => queues[name].local !== false,
-);
+export const localQueueNames = queueNames.filter((name): name is LocalQueueName => queues[name].local !== false);
+
+type SentBy<S extends QueueSpec['sender']> = { [N in QueueName]: (typeof queues)[N]['sender'] extends S ? N : never }[QueueName];
+/** The queues the domain sends to (`Deps.queues`): their URLs are part of the configuration. */
+export type AppQueueName = SentBy<'app'>;
+/** The queues the media router forwards uploads to. */
+export type RouterQueueName = SentBy<'router'>;
+
+export const appQueueNames = queueNames.filter((name): name is AppQueueName => queues[name].sender === 'app');
+export const routerQueueNames = queueNames.filter((name): name is RouterQueueName => queues[name].sender === 'router');
+
+/** The environment variable that carries a queue's URL: `CORRIDOR_<NAME>_QUEUE_URL`. */
+export const queueUrlEnv = (name: QueueName): string =>
+  `CORRIDOR_${name.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_QUEUE_URL`;
+
+/** The configuration field that carries an app queue's URL (`mediaQueueUrl`, …). */
+export type QueueUrlField = `${AppQueueName}QueueUrl`;
+export const queueUrlField = (name: AppQueueName): QueueUrlField => `${name}QueueUrl`;
+
+/**
+ * One value per app queue, keyed by its configuration field: the schema of each URL (aws/config.ts), its
+ * variable's name, the stack's queue URLs (infra/corridor.ts), the embedded default's `local://<name>`.
+ */
+export function byQueueUrlField<T>(value: (name: AppQueueName) => T): Record<QueueUrlField, T> {
+  return Object.fromEntries(appQueueNames.map((name) => [queueUrlField(name), value(name)])) as Record<QueueUrlField, T>;
+}

@@ -4,7 +4,7 @@ import { buildClients } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
 import type { Deps } from '../core/deps';
 import { startDynamo } from '../local/emulators';
-import { LOCAL_NAMES } from '../local/runtime';
+import { LOCAL_NAMES, LOCAL_QUEUE_URLS } from '../local/runtime';
 
 /**
  * Opens the embedded table. LevelDB allows one process, so when `npm start` is running the CLI talks to
@@ -32,10 +32,7 @@ export function tableOnlyDeps(table: { tableName: string; region?: string; dynam
     incomingBucket: LOCAL_NAMES.incomingBucket,
     siteBucket: LOCAL_NAMES.siteBucket,
     publicUrl: 'http://127.0.0.1:3000',
-    mediaQueueUrl: 'local://media',
-    fanoutQueueUrl: 'local://fanout',
-    notificationsQueueUrl: 'local://notifications',
-    segmentsQueueUrl: 'local://segments',
+    ...LOCAL_QUEUE_URLS,
   });
   const unavailable = async () => {
     throw new Error('not available to commands that only write the table');

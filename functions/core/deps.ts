@@ -80,9 +80,10 @@ export interface Deps {
   /**
    * Test-only fault injection: throws to simulate a crash at that point. `detail` names what was being
    * done (a delivery's ledger key), so a test can tell which effects a crash interrupted. Absent in
-   * production.
+   * production. Only `segments:after-split` awaits the hook: a test changes the item there, while the
+   * split is in hand (every other point calls it and moves on).
    */
-  faults?: (point: FaultPoint, detail?: string) => void;
+  faults?: (point: FaultPoint, detail?: string) => void | Promise<void>;
 }
 
 /** The table and its client, as the lease primitive (aws/lease.ts) takes them. */

@@ -3,6 +3,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { TranslateClient } from '@aws-sdk/client-translate';
 import { buildClients } from '../aws/clients';
 import { type Config, configFromEnv } from '../aws/config';
+import { type AppQueueName, queueUrlField } from '../aws/queues';
 import { gatheringSender, sqsBatchSend } from '../aws/sqs-batch';
 import { amazonTranslateText } from '../aws/translate';
 import type { Deps } from '../core/deps';
@@ -17,13 +18,16 @@ export function awsDeps(): Deps {
   return cached;
 }
 
-function buildAwsDeps(config: Config): Deps {
+/** The same, from a given configuration (tests check its wiring against a local SQS endpoint). */
+export function buildAwsDeps(config: Config): Deps {
   const clients = buildClients(config);
   const cloudfront = new CloudFrontClient({ region: config.region });
-  const sendTo = (queueUrl: string, body: unknown) =>
-    clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) })).then(() => undefined);
+  // Each queue's URL is in the configuration field the registry names (aws/queues.ts).
+  const urlOf = (name: AppQueueName) => config[queueUrlField(name)];
+  const sendTo = (name: AppQueueName, body: unknown) =>
+    clients.sqs.send(new SendMessageCommand({ QueueUrl: urlOf(name), MessageBody: JSON.stringify(body) })).then(() => undefined);
   // The outbox starts a batch of families' notifications at once: they go ten to a request.
-  const notify = gatheringSender(sqsBatchSend(clients.sqs, config.notificationsQueueUrl));
+  const notify = gatheringSender(sqsBatchSend(clients.sqs, urlOf('notifications')));
   return {
     config,
     clients,
@@ -32,10 +36,10 @@ function buildAwsDeps(config: Config): Deps {
       ? { translator: amazonTranslator(amazonTranslateText(new TranslateClient({ region: config.region }))) }
       : {}),
     queues: {
-      fanout: (job) => sendTo(config.fanoutQueueUrl, job),
-      media: ({ key }) => sendTo(config.mediaQueueUrl, objectCreatedEvent(config.incomingBucket, key)),
+      fanout: (job) => sendTo('fanout', job),
+      media: ({ key }) => sendTo('media', objectCreatedEvent(config.incomingBucket, key)),
       notifications: (message) => notify(JSON.stringify(message)),
-      segments: (job) => sendTo(config.segmentsQueueUrl, job),
+      segments: (job) => sendTo('segments', job),
     },
     cdn: {
       // Index files carry max-age=60; paying for an invalidation on every publish buys nothing.

@@ -9,7 +9,7 @@ import { createApi } from '../api/app';
 import { securityHeadersMiddleware } from '../api/security-headers';
 import { buildClients, emulatorCredentials } from '../aws/clients';
 import { type Config, configSchema } from '../aws/config';
-import { type LocalQueueName, localQueueNames, type QueueSpec, queues as queueRegistry } from '../aws/queues';
+import { byQueueUrlField, type LocalQueueName, localQueueNames, type QueueSpec, queues as queueRegistry } from '../aws/queues';
 import type { Deps } from '../core/deps';
 import { sweep } from '../core/jobs/sweeper';
 import { objectCreatedEvent } from '../core/media/s3-event';
@@ -97,6 +97,8 @@ export interface LocalCorridor {
 }
 
 export const LOCAL_NAMES = { table: 'corridor', incomingBucket: 'corridor-incoming', siteBucket: 'corridor-site' } as const;
+/** What the configuration names each queue the app sends to, locally (the sends go to in-process queues, not these). */
+export const LOCAL_QUEUE_URLS = byQueueUrlField((name) => `local://${name}`);
 
 /** Starts the embedded default: emulators, queues, scheduler and the HTTP server, in this process. */
 export async function startLocal(options: LocalOptions): Promise<LocalCorridor> {
@@ -277,10 +279,7 @@ export function emulatorDeps(emulators: Emulators, options: EmulatorDepsOptions)
     incomingBucket: LOCAL_NAMES.incomingBucket,
     siteBucket: LOCAL_NAMES.siteBucket,
     publicUrl: options.publicUrl,
-    mediaQueueUrl: 'local://media',
-    fanoutQueueUrl: 'local://fanout',
-    notificationsQueueUrl: 'local://notifications',
-    segmentsQueueUrl: 'local://segments',
+    ...LOCAL_QUEUE_URLS,
     feedPageSize: options.feedPageSize,
     abandonUploadsAfterSeconds: options.abandonUploadsAfterSeconds,
     videoSplitAfterSeconds: options.videoSplit?.afterSeconds,

@@ -2,6 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { queueUrlEnv, routerQueueNames } from '../../functions/aws/queues';
 import { type Lane, type RouterPorts, routeMessage } from './route';
 
 /**
@@ -18,7 +19,11 @@ export function routerHandler(ports: RouterPorts) {
 
 /** S3 range reads and SQS sends, from the environment the stack sets (clients injectable for tests). */
 export function awsPorts(env: NodeJS.ProcessEnv = process.env, clients: { s3?: S3Client; sqs?: SQSClient } = {}): RouterPorts {
-  const queues: Record<Lane, string | undefined> = { image: env.CORRIDOR_IMAGE_QUEUE_URL, av: env.CORRIDOR_AV_QUEUE_URL };
+  // A lane is a queue the registry says the router sends to (functions/aws/queues.ts), its URL in the variable it names.
+  const queues = Object.fromEntries(routerQueueNames.map((lane) => [lane, env[queueUrlEnv(lane)]])) as Record<
+    Lane,
+    string | undefined
+  >;
   const s3 = clients.s3 ?? new S3Client({});
   const sqs = clients.sqs ?? new SQSClient({});
   return {

@@ -1,8 +1,9 @@
+import type { RouterQueueName } from '../../functions/aws/queues';
 import { createdObjects, objectCreatedEvent } from '../../functions/core/media/s3-event';
 import { SNIFF_BYTES, sniff } from '../../functions/core/media/sniff';
 
-/** The two media workers: sharp for images, ffmpeg for audio and video. */
-export type Lane = 'image' | 'av';
+/** The two media workers' queues (the registry's `router` queues): sharp for images, ffmpeg for audio and video. */
+export type Lane = RouterQueueName;
 
 /** What routing needs from the outside world (S3 and SQS on AWS; fakes in tests). */
 export interface RouterPorts {

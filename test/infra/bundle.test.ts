@@ -197,7 +197,8 @@ describe('the face detector in the media workers (issue 19)', () => {
 import { detectFaces } from './functions/core/media/faces/detect';
 import { decodeUpright } from './functions/core/media/image/decode';
 const path = process.argv.at(-1);
-decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(image)).then((faces) => console.log(faces.length));`,
+// The model folder, as the workers get it (Config.faceModelDir, from the variable the stack sets).
+decodeUpright(readFileSync(path), 'jpeg', 2048).then((image) => detectFaces(image, process.env.CORRIDOR_FACE_ASSETS)).then((faces) => console.log(faces.length));`,
           resolveDir: projectRoot,
           loader: 'ts',
         },

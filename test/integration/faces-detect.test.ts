@@ -1,8 +1,11 @@
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { detectFaces } from '../../functions/core/media/faces/detect';
+import { detectFaces, FaceDetectorFailed, faceModelPath } from '../../functions/core/media/faces/detect';
 import type { RawImage } from '../../functions/core/media/image/placeholder';
 import { corpusPath } from '../helpers/corpus';
 
@@ -76,4 +79,16 @@ describe('the face detector on real pictures', () => {
       server.close();
     }
   }, 120_000);
+
+  it('loads the model from the folder it is given (on Lambda the configuration names it), and says when it is not there', async () => {
+    const picture = await closeUp();
+    const dir = await mkdtemp(join(tmpdir(), 'corridor-face-model-'));
+    try {
+      await expect(detectFaces(picture, dir)).rejects.toThrow(FaceDetectorFailed);
+      await copyFile(faceModelPath(), join(dir, 'yunet.onnx'));
+      expect((await detectFaces(picture, dir)).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

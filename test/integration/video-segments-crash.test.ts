@@ -1,16 +1,18 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import type { PostView } from '../../functions/api/views';
+import { incomingKey } from '../../functions/aws/keys';
 import { listKeys } from '../../functions/aws/s3-prefix';
 import { type FaultPoint, faultPoints } from '../../functions/core/deps';
 import { MEDIA_LEASE_MS } from '../../functions/core/jobs/media/item-state';
+import { type IncomingOutcome, processIncoming } from '../../functions/core/jobs/media/worker';
 import { getPostWithMedia } from '../../functions/core/posts/store';
 import { segmentJobSchema } from '../../functions/core/segment-job';
 import { segmentsHandler } from '../../functions/handlers/segments';
 import { lambdaContext } from '../../functions/local/queue';
 import { sqsEvent, sqsRecord } from '../helpers/aws-events';
 import { corpusPath } from '../helpers/corpus';
-import { startTestCorridor } from '../helpers/corridor';
+import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { listPostMediaKeys } from '../helpers/site-state';
 
 /**
@@ -112,6 +114,66 @@ describe('a piece the encoder refuses', () => {
       expect(post.media[0]?.failure?.message).toMatch(/part 2 of \d+/);
       expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
       expect(await listPostMediaKeys(deps)).toEqual([]);
+    } finally {
+      await corridor.stop();
+    }
+  }, 300_000);
+});
+
+describe('a long video whose item settles while it is being split', () => {
+  it('ends the split job without error, queues no piece and leaves nothing of that split behind', async () => {
+    let clockOffset = 0;
+    let splitKeys: string[] = [];
+    let splits = 0;
+    let takeover: IncomingOutcome | undefined;
+    // The hook runs once the post is uploaded, long after `corridor` is assigned.
+    let corridor: TestCorridor | undefined;
+    corridor = await startTestCorridor({
+      holdNotifications: true,
+      // Piece jobs stay in the queue where the test can see them (none may be sent).
+      holdSegments: true,
+      // One delivery only: a split job that throws lands in the dead-letter list at once.
+      queueOptions: { retryDelayMs: 20, maxReceiveCount: 1 },
+      videoSplit: { afterSeconds: 0, segmentSeconds: 2 },
+      now: () => new Date(Date.now() + clockOffset),
+      faults: async (at) => {
+        if (at !== 'segments:after-split' || !corridor) return;
+        splits++;
+        const { deps } = corridor.local;
+        // This split's pieces are stored and its plan not yet recorded.
+        splitKeys = await listKeys(deps.clients.s3, deps.config.incomingBucket, 'work/');
+        const [, schoolId = '', postId = '', mediaId = ''] = splitKeys[0]?.split('/') ?? [];
+        // Meanwhile its lease runs out, and another worker (one deployed with a threshold this clip is
+        // under) takes the item over and finishes it in one job: the item is ready, the post published.
+        clockOffset += MEDIA_LEASE_MS + 1000;
+        const other = { ...deps, config: { ...deps.config, videoSplitAfterSeconds: 3600 } };
+        takeover = await processIncoming(other, { key: incomingKey(schoolId, postId, mediaId) });
+      },
+    });
+    try {
+      const { deps } = corridor.local;
+      const created = await corridor.post({
+        audience: 'public',
+        caption: 'Our newsletter, finished by another worker',
+        files: [{ path: CLIP, contentType: 'video/3gpp' }],
+        noWait: true,
+      });
+      await corridor.local.idle();
+
+      expect(splits, 'the split was stored once').toBe(1);
+      expect(splitKeys.length, 'the split stored its pieces').toBeGreaterThanOrEqual(4);
+      expect(takeover, 'the other worker finished the item').toBe('processed');
+      // The split job ended without error (one delivery allowed), and queued no piece or join.
+      expect(corridor.local.mediaQueue.deadLetters).toEqual([]);
+      expect(corridor.local.segmentsQueue.held()).toEqual([]);
+      // Nothing of that split, and not the original, is left in the incoming bucket.
+      expect(await listKeys(deps.clients.s3, deps.config.incomingBucket, '')).toEqual([]);
+
+      const post = (await corridor.api<{ post: PostView }>('GET', `/api/posts/${created.id}`)).body.post;
+      expect(post.state, post.failure?.message).toBe('published');
+      expect(post.media[0]).toMatchObject({ state: 'ready', progress: 100 });
+      const outputs = (await getPostWithMedia(deps, post.id))?.media[0]?.outputs.map((o) => o.key) ?? [];
+      expect((await listPostMediaKeys(deps)).sort()).toEqual([...outputs].sort());
     } finally {
       await corridor.stop();
     }

@@ -155,15 +155,20 @@ export async function recordUploadPart(deps: Deps, ids: MediaIds, partNumber: nu
   });
 }
 
-/** Records a long video's split plan on an item still processing (its pieces start afresh). */
-export async function recordSegmentPlan(deps: Deps, ids: MediaIds, plan: SegmentPlan): Promise<void> {
-  await update(deps, ids, {
-    // SEGMENTS is one of DynamoDB's reserved words, hence the name placeholder.
-    UpdateExpression: 'SET #segments = :plan REMOVE segmentsDone',
-    ConditionExpression: '#state = :processing',
-    ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
-    ExpressionAttributeValues: { ':plan': plan, ':processing': 'processing' },
-  });
+/**
+ * Records a long video's split plan on an item still processing (its pieces start afresh); false when the
+ * item is no longer processing (it settled while being split).
+ */
+export async function recordSegmentPlan(deps: Deps, ids: MediaIds, plan: SegmentPlan): Promise<boolean> {
+  return conditionalWrite(
+    update(deps, ids, {
+      // SEGMENTS is one of DynamoDB's reserved words, hence the name placeholder.
+      UpdateExpression: 'SET #segments = :plan REMOVE segmentsDone',
+      ConditionExpression: '#state = :processing',
+      ExpressionAttributeNames: { '#state': 'state', '#segments': 'segments' },
+      ExpressionAttributeValues: { ':plan': plan, ':processing': 'processing' },
+    }),
+  );
 }
 
 /** Adds a piece to the done set; undefined when the item moved on (settled, or split again) meanwhile. */

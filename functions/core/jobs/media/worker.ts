@@ -125,7 +125,7 @@ async function fetchAndProcess(
         await recordProgress(deps, item.postId, item.id, percent);
       },
       split: { afterSeconds: deps.config.videoSplitAfterSeconds, segmentSeconds: deps.config.videoSegmentSeconds },
-      faces: faceStepFor(item),
+      faces: faceStepFor(item, deps.config.faceModelDir),
     });
     if (!('pieces' in result)) return result;
     // The pieces are in this job's scratch folder: they go to storage before it is removed.

@@ -57,8 +57,9 @@ async function joinStored(deps: Deps, item: MediaItem, plan: SegmentPlan): Promi
     if (audio) await getWorkFile(deps, workKeys.audio(item, plan.id), audio);
     const onProgress = (percent: number) =>
       recordProgress(deps, item.postId, item.id, PROGRESS.join + ((100 - PROGRESS.join) * percent) / 100);
-    return await withJob(avOptions({ workDir, ffmpegDir: deps.config.ffmpegDir, onProgress, faces: faceStepOf(item) }), (av) =>
-      joinPieces(av, pieces, audio, plan.durationSeconds),
+    return await withJob(
+      avOptions({ workDir, ffmpegDir: deps.config.ffmpegDir, onProgress, faces: faceStepOf(item, deps.config.faceModelDir) }),
+      (av) => joinPieces(av, pieces, audio, plan.durationSeconds),
     );
   } finally {
     await rm(workDir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import type { MediaItem } from '../../media/item';
 import { recordSegmentPlan } from '../../media/item-store';
 import { getPostWithMedia } from '../../posts/store';
 import type { SegmentJob, SegmentPlan } from '../../segment-job';
-import { putWorkFile, workKeys } from './store';
+import { deleteSplit, putWorkFile, workKeys } from './store';
 
 /** How many pieces are stored at once after a split (each a stream, so memory stays flat). */
 const UPLOAD_CONCURRENCY = 4;
@@ -14,6 +14,8 @@ const UPLOAD_CONCURRENCY = 4;
  * After the split: stores the pieces and the sound, records the plan on the item, and queues one job per
  * piece. A crash before the plan is recorded leaves only objects under a split id nothing refers to; the
  * retry splits again under a new id, and every object under the item's prefix goes when it settles.
+ * When the item settled meanwhile (the plan is refused), this split's objects go at once and nothing is
+ * queued.
  */
 export async function startSegments(deps: Deps, item: MediaItem, split: SplitVideo): Promise<void> {
   const plan: SegmentPlan = {
@@ -32,8 +34,15 @@ export async function startSegments(deps: Deps, item: MediaItem, split: SplitVid
   for (let i = 0; i < uploads.length; i += UPLOAD_CONCURRENCY) {
     await Promise.all(uploads.slice(i, i + UPLOAD_CONCURRENCY).map((upload) => upload()));
   }
-  deps.faults?.('segments:after-split');
-  await recordSegmentPlan(deps, { postId: item.postId, mediaId: item.id }, plan);
+  await deps.faults?.('segments:after-split');
+  if (!(await recordSegmentPlan(deps, { postId: item.postId, mediaId: item.id }, plan))) {
+    // The item settled while this job split it: another worker took it over once this one's lease ran
+    // out, and finished it. Nothing will ever read these pieces, and the settle that cleared the item's
+    // objects may have come before they were stored: they go now, and the job ends without error (a
+    // retry would find the item settled anyway; throwing would only walk the message to the DLQ).
+    await deleteSplit(deps, item, plan.id);
+    return;
+  }
   await queueRemaining(deps, { ...item, segments: plan, segmentsDone: undefined });
 }
 

@@ -47,8 +47,17 @@ export async function getWorkFile(deps: Deps, key: string, path: string): Promis
  * is left in storage.
  */
 export async function finishSettled(deps: Deps, item: Owner): Promise<void> {
-  const bucket = deps.config.incomingBucket;
-  await deleteKeys(deps.clients.s3, bucket, await listKeys(deps.clients.s3, bucket, prefixOf(item)));
+  await deleteUnder(deps, prefixOf(item));
   await deleteOriginal(deps, incomingKey(item.schoolId, item.postId, item.id));
   await settlePost(deps, item.postId);
+}
+
+/** Deletes what one split stored (its pieces and sound), leaving any other split of the item alone. */
+export async function deleteSplit(deps: Deps, item: Owner, splitId: string): Promise<void> {
+  await deleteUnder(deps, `${prefixOf(item)}${splitId}/`);
+}
+
+async function deleteUnder(deps: Deps, prefix: string): Promise<void> {
+  const bucket = deps.config.incomingBucket;
+  await deleteKeys(deps.clients.s3, bucket, await listKeys(deps.clients.s3, bucket, prefix));
 }

@@ -32,26 +32,31 @@ export const SEARCH_SIZE = 2048;
  */
 export const WHOLE_FACE_SIZE = 640;
 
-let net: Promise<Net> | undefined;
+/** The network of each model file, loaded once (a process has one: its configuration's). */
+const nets = new Map<string, Promise<Net>>();
 /** One picture at a time: each pass already uses the threads it is given, and its buffers are large. */
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
- * Where the model is: beside this file in the repository; on Lambda in the folder named by
- * CORRIDOR_FACE_ASSETS, where infra/lambda.ts copies it (the bundle is one file elsewhere).
+ * Where the model is: in `folder` when given (on Lambda the configuration's `faceModelDir`, where
+ * infra/lambda.ts copies it: the bundle is one file elsewhere), else beside this file in the repository.
  */
-export function faceModelPath(): string {
-  const bundled = process.env.CORRIDOR_FACE_ASSETS;
-  if (bundled) return join(bundled, 'yunet.onnx');
+export function faceModelPath(folder?: string): string {
+  if (folder) return join(folder, 'yunet.onnx');
   return fileURLToPath(new URL('./yunet.onnx', import.meta.url));
 }
 
 /** The network, loaded on first use: a process that never looks for faces never loads ONNX Runtime. */
-function loadDetector(): Promise<Net> {
-  net ??= loadNet(faceModelPath(), MIN_CONFIDENCE).catch((error: unknown) => {
-    net = undefined;
-    throw new FaceDetectorFailed(error instanceof Error ? error.message : String(error));
-  });
+function loadDetector(folder: string | undefined): Promise<Net> {
+  const path = faceModelPath(folder);
+  let net = nets.get(path);
+  if (!net) {
+    net = loadNet(path, MIN_CONFIDENCE).catch((error: unknown) => {
+      nets.delete(path);
+      throw new FaceDetectorFailed(error instanceof Error ? error.message : String(error));
+    });
+    nets.set(path, net);
+  }
   return net;
 }
 
@@ -76,15 +81,15 @@ export function searchPlan(width: number, height: number): number[] {
   return first > WHOLE_FACE_SIZE * 1.5 ? [first, WHOLE_FACE_SIZE] : [first];
 }
 
-/** Finds the faces in a decoded, upright picture. */
-export function detectFaces(image: RawImage): Promise<FaceBox[]> {
-  const run = queue.then(() => detectNow(image));
+/** Finds the faces in a decoded, upright picture (`modelDir`: see `faceModelPath`). */
+export function detectFaces(image: RawImage, modelDir?: string): Promise<FaceBox[]> {
+  const run = queue.then(() => detectNow(image, modelDir));
   queue = run.catch(() => undefined);
   return run;
 }
 
-async function detectNow(image: RawImage): Promise<FaceBox[]> {
-  const detect = await loadDetector();
+async function detectNow(image: RawImage, modelDir: string | undefined): Promise<FaceBox[]> {
+  const detect = await loadDetector(modelDir);
   const { width, height } = image.info;
   const found: NetDetection[] = [];
   for (const longest of searchPlan(width, height)) {

@@ -17,12 +17,13 @@ export interface FaceStep {
 /**
  * The step for one file. `chosen` are per-face choices already made (in the order the detector returns
  * them, which is deterministic for the same picture); a face without one takes the file's choice.
+ * `modelDir` is where the detector's model is (`Config.faceModelDir`; absent: the repository's).
  */
 export function faceStep(
   choice: FaceChoice,
-  options: { chosen?: readonly boolean[]; detect?: (image: RawImage) => Promise<FaceBox[]> } = {},
+  options: { chosen?: readonly boolean[]; detect?: (image: RawImage) => Promise<FaceBox[]>; modelDir?: string } = {},
 ): FaceStep {
-  const detect = options.detect ?? detectFaces;
+  const detect = options.detect ?? ((image: RawImage) => detectFaces(image, options.modelDir));
   const blurs = choice === 'blur' || (options.chosen ?? []).some(Boolean);
   return {
     blurs,
@@ -37,5 +38,8 @@ export function faceStep(
 }
 
 /** The face step of a media item: none for items made before faces were looked for. */
-export const faceStepOf = (item: { faceChoice?: FaceChoice; faces?: readonly Face[] }): FaceStep | undefined =>
-  item.faceChoice ? faceStep(item.faceChoice, { chosen: item.faces?.map((f) => f.blur) }) : undefined;
+export const faceStepOf = (
+  item: { faceChoice?: FaceChoice; faces?: readonly Face[] },
+  modelDir?: string,
+): FaceStep | undefined =>
+  item.faceChoice ? faceStep(item.faceChoice, { chosen: item.faces?.map((f) => f.blur), modelDir }) : undefined;
