@@ -80,8 +80,9 @@ export interface Deps {
   /**
    * Test-only fault injection: throws to simulate a crash at that point. `detail` names what was being
    * done (a delivery's ledger key), so a test can tell which effects a crash interrupted. Absent in
-   * production. Only `segments:after-split` awaits the hook: a test changes the item there, while the
-   * split is in hand (every other point calls it and moves on).
+   * production. Two points await the hook, so a test can change the world there and then let the worker go
+   * on: `segments:after-split` (the split in hand) and `media:after-claim` (a retract while the file is
+   * processed). Every other point calls it and moves on.
    */
   faults?: (point: FaultPoint, detail?: string) => void | Promise<void>;
 }

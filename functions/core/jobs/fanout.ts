@@ -14,6 +14,7 @@ import { translatePost } from '../channels/translate-job';
 import type { Deps } from '../deps';
 import { DomainError, type DomainErrorOptions } from '../errors';
 import type { Job, JobKind } from '../job';
+import { storedKeysOf } from '../media/item';
 import { deleteOutputs } from '../media/outputs-store';
 import { notifyFamilies, planNotifications } from '../notify/outbox';
 import { confirmRenderedVersion, getPostWithMedia, type PostWithMedia } from '../posts/store';
@@ -101,7 +102,8 @@ async function syncPost(deps: Deps, postId: string): Promise<JobRun> {
     ])
   ).flat();
   if (post.state === 'retracted') {
-    const keys = current.media.flatMap((m) => [...m.outputs.map((o) => o.key), ...(m.retiredKeys ?? [])]);
+    // A media job that stores outputs after this deletes them itself (jobs/media/retracted.ts).
+    const keys = storedKeysOf(current.media);
     await deleteOutputs(deps, keys);
     await forgetTranslations(deps, post.id);
     paths.push(...keys.map((key) => `/${key}`));

@@ -58,3 +58,7 @@ export const mediaItemSchema = z.object({
   createdAt: z.string(),
 });
 export type MediaItem = z.infer<typeof mediaItemSchema>;
+
+/** Every key the items' outputs are stored under in the site bucket, current and retired: what a retract deletes. */
+export const storedKeysOf = (media: MediaItem[]): string[] =>
+  media.flatMap((m) => [...m.outputs.map((o) => o.key), ...(m.retiredKeys ?? [])]);

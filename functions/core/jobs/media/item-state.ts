@@ -5,7 +5,7 @@ import type { MediaItem } from '../../media/item';
 import { MEDIA_LEASE_MS, type MediaIds, moveMediaLease, settleMedia } from '../../media/item-store';
 import type { MediaOutput, MediaRejected, ProcessedMedia } from '../../media/media';
 import { storeOutputs } from '../../media/outputs-store';
-import { settlePost } from '../../posts/settle';
+import { settleUnlessRetracted } from './retracted';
 
 /**
  * A media item's state in the table, as the workers move it: the lease, progress, and how it settles.
@@ -81,5 +81,5 @@ export async function finishTail(deps: Deps, key: string, postId: string, keepOr
   deps.faults?.('media:before-settle');
   // A photo under face review is rendered again from its original at the submit (posts/face-review.ts).
   if (!keepOriginal) await deleteOriginal(deps, key);
-  await settlePost(deps, postId);
+  await settleUnlessRetracted(deps, postId);
 }

@@ -7,6 +7,7 @@ import { recordFaceEdit } from '../../media/item-store';
 import type { OutputRole, StoredOutput } from '../../media/media';
 import { readOutput, storeOutputs } from '../../media/outputs-store';
 import { bumpPostVersion, getPostWithMedia } from '../../posts/store';
+import { clearIfRetracted } from './retracted';
 
 /**
  * The media worker's half of a face edit (edit.ts): re-renders the file's pictures (a photo's widths, or
@@ -51,6 +52,8 @@ export async function applyFaceEdit(deps: Deps, ids: { schoolId: string; postId:
     },
   );
   if (!recorded) return; // another attempt finished it
+  // Retracted while it was redrawn: the retract's job may have run before these outputs were recorded.
+  if (await clearIfRetracted(deps, item.postId)) return;
   const updated = { ...item, outputs, retiredKeys };
   if (current.post.state === 'published') await rerender(deps, current.post.id);
   else await retireOldKeys(deps, { ...current, media: [updated] });

@@ -60,7 +60,7 @@ export async function processIncoming(deps: Deps, object: { key: string }): Prom
   await markUploaded(deps, ids);
   await claim(deps, ids.postId, ids.mediaId);
   try {
-    deps.faults?.('media:after-claim');
+    await deps.faults?.('media:after-claim');
     if (item.segments) {
       await resumeSegments(deps, item);
       return 'split';

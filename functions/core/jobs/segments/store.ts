@@ -9,7 +9,7 @@ import type { Deps } from '../../deps';
 import { PIECE_EXTENSION } from '../../media/av/segment-profile';
 import { deleteOriginal } from '../../media/incoming-store';
 import type { MediaItem } from '../../media/item';
-import { settlePost } from '../../posts/settle';
+import { settleUnlessRetracted } from '../media/retracted';
 
 /**
  * A long video's temporary objects in the incoming bucket (`work/…`, see `workPrefix`): the source pieces,
@@ -49,7 +49,7 @@ export async function getWorkFile(deps: Deps, key: string, path: string): Promis
 export async function finishSettled(deps: Deps, item: Owner): Promise<void> {
   await deleteUnder(deps, prefixOf(item));
   await deleteOriginal(deps, incomingKey(item.schoolId, item.postId, item.id));
-  await settlePost(deps, item.postId);
+  await settleUnlessRetracted(deps, item.postId);
 }
 
 /** Deletes what one split stored (its pieces and sound), leaving any other split of the item alone. */
