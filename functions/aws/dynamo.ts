@@ -9,12 +9,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-
-/** The table and the client that reaches it. */
-export interface Table {
-  client: DynamoDBDocumentClient;
-  name: string;
-}
+import type { Table } from './table';
 
 /** True when a DynamoDB write lost its condition: someone else already did (or is doing) the work. */
 export function isConditionFailed(error: unknown): boolean {

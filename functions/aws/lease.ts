@@ -1,5 +1,6 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, type Table, writeOrFound } from './dynamo';
+import { conditionalWrite, writeOrFound } from './dynamo';
+import type { Table } from './table';
 
 /**
  * The one lease protocol (docs/architecture.md, "Claims and leases"), after Powertools' idempotency

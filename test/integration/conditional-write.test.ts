@@ -1,7 +1,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conditionalAnswer, conditionalWrite, writeOrFound } from '../../functions/aws/dynamo';
+import { putCapability } from '../../functions/core/channels/capability-store';
 import { tableOf } from '../../functions/core/deps';
+import { createMediaSlot, recordUploadId } from '../../functions/core/media/item-store';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 
 /**
@@ -101,6 +103,27 @@ describe('a conditional write that looks at what refused it', () => {
     );
     await expect(writeOrFound(tableOf(corridor.local.deps), found, elsewhere)).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
+    });
+  });
+});
+
+describe('stores that answer with what refused their write', () => {
+  it('a second multipart upload id is refused and the first one recorded comes back', async () => {
+    const ids = { postId: `found-post-${Date.now()}`, mediaId: 'found-media' };
+    const deps = corridor.local.deps;
+    expect(await createMediaSlot(deps, { postId: ids.postId, id: ids.mediaId, createdAt: new Date().toISOString() })).toBe(true);
+    expect(await recordUploadId(deps, ids, 'upload-first')).toBe('upload-first');
+    expect(await recordUploadId(deps, ids, 'upload-second')).toBe('upload-first');
+  });
+
+  it('a capability token written second is refused with the token that won', async () => {
+    const channelId = `found-channel-${Date.now()}`;
+    const deps = corridor.local.deps;
+    expect(await putCapability(deps, channelId, 'token-first')).toEqual({ stored: true });
+    expect(await putCapability(deps, channelId, 'token-second')).toEqual({ stored: false, current: 'token-first' });
+    expect(await putCapability(deps, channelId, 'token-third', 'not-the-token')).toEqual({
+      stored: false,
+      current: 'token-first',
     });
   });
 });
