@@ -1,11 +1,15 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
   type BatchWriteCommandInput,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Table } from './table';
 
 /** True when a DynamoDB write lost its condition: someone else already did (or is doing) the work. */
 export function isConditionFailed(error: unknown): boolean {
@@ -85,8 +89,9 @@ export async function batchWriteAll(dynamo: DynamoDBDocumentClient, tableName: s
 
 /**
  * Awaits a conditional write: true when it was made, false when its condition refused it (other errors
- * throw). Every store's conditional write goes through here (or {@link conditionalAnswer}), so that losing
- * a race is an answer the domain can put in words, never an exception it must recognise.
+ * throw). Every store's conditional write goes through here (or {@link conditionalAnswer}, or
+ * {@link writeOrFound} when it looks at what refused it), so that losing a race is an answer the domain
+ * can put in words, never an exception it must recognise.
  */
 export async function conditionalWrite(write: Promise<unknown>): Promise<boolean> {
   return (await conditionalAnswer(write.then(() => true))) ?? false;
@@ -103,4 +108,32 @@ export async function conditionalAnswer<T>(write: Promise<T>): Promise<T | undef
     if (isConditionFailed(error)) return undefined;
     throw error;
   }
+}
+
+export type WriteOrFound<T> = { written: true; answer: T } | { written: false; found: Record<string, unknown> | undefined };
+
+/**
+ * Awaits a conditional write of the item at `key` that asked for the item on refusal
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`): its answer, or the item that refused it (undefined
+ * when there is none), so the caller can tell "already done" from "moved on" without a second request
+ * of its own. Other errors throw. Every store that looks at what refused its write goes through here.
+ */
+export async function writeOrFound<T>(table: Table, key: Record<string, unknown>, write: Promise<T>): Promise<WriteOrFound<T>> {
+  try {
+    return { written: true, answer: await write };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    return { written: false, found: await refusingItem(table, key, error) };
+  }
+}
+
+/**
+ * The item a conditional write found: returned with the refusal by DynamoDB; read once, strongly, where an
+ * emulator does not (dynalite accepts `ReturnValuesOnConditionCheckFailure` but returns no item).
+ */
+async function refusingItem(table: Table, key: Record<string, unknown>, error: unknown) {
+  const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
+  if (returned) return unmarshall(returned);
+  const { Item } = await table.client.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true }));
+  return Item;
 }

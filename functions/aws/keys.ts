@@ -57,6 +57,7 @@ export const tableKeys = {
   addressOwner: (addressId: string, familyId: string) => ({ pk: `ADDRESS#${addressId}`, sk: `FAMILY#${familyId}` }),
   /** When a confirmation link was last mailed to an address (a join page must not become a mail cannon). */
   confirmationSent: (addressId: string, target: string) => ({ pk: `ADDRESS#${addressId}`, sk: `CONFIRMATION#${target}` }),
+  confirmationSentPrefix: 'CONFIRMATION#',
   /** One delivery ledger item: (subject = post or digest date, family, channel). */
   delivery: (familyId: string, subject: string, channel: string) => ({
     pk: `FAMILY#${familyId}`,
@@ -76,6 +77,49 @@ export const tableKeys = {
     sk: `${publishedAt}#${postId}`,
   }),
 } as const;
+
+/** The language a post's translation item is in, read back from its sort key (`tableKeys.postTranslation`). */
+export const parsePostTranslationSk = (sk: string) => sk.slice(tableKeys.postTranslationPrefix.length);
+
+/**
+ * What a delivery is about, as its keys spell it: a post (`post:<id>`, an instant message) or a digest
+ * date (`digest:<date>`). The ledger's keys (`tableKeys.delivery`) and a post's claim log
+ * (`tableKeys.deliveryClaims`) are built from it and read back to it below.
+ */
+export type DeliverySubject = { kind: 'post'; postId: string } | { kind: 'digest'; date: string };
+
+export const subjectId = (subject: DeliverySubject) =>
+  subject.kind === 'post' ? `post:${subject.postId}` : `digest:${subject.date}`;
+
+const deliverySortKey = /^DELIVERY#(post|digest):([^#]+)#(push|email)$/;
+
+/**
+ * The delivery a ledger item's key names (the inverse of `tableKeys.delivery`), or undefined when the key
+ * is not a delivery ledger key (the family record beside it in the family's partition).
+ */
+export function parseDeliveryKey(key: {
+  pk: string;
+  sk: string;
+}): { familyId: string; subject: DeliverySubject; channel: 'push' | 'email' } | undefined {
+  const match = deliverySortKey.exec(key.sk);
+  if (!match) return undefined;
+  const [, kind, id = '', channel] = match;
+  const subject: DeliverySubject = kind === 'post' ? { kind: 'post', postId: id } : { kind: 'digest', date: id };
+  return { familyId: key.pk.slice(tableKeys.familyPartition('').length), subject, channel: channel as 'push' | 'email' };
+}
+
+/** A post's claim partition and a claim's sort key, as `tableKeys.deliveryClaims`/`deliveryClaim` build them for a post. */
+export const postClaimKeyPatterns = { pk: /^CLAIMS#post:(.+)$/, sk: /^CLAIM#\d+$/ } as const;
+
+/** True when a partition key is a post's claim log (the pending index holds ledger items and claims). */
+export const isPostClaimsPartition = (pk: unknown) => typeof pk === 'string' && postClaimKeyPatterns.pk.test(pk);
+
+/** The post and number of one of its delivery claims, read back from the claim's key; undefined for any other key. */
+export function parsePostClaimKey(key: { pk: string; sk: string }): { postId: string; seq: number } | undefined {
+  const postId = postClaimKeyPatterns.pk.exec(key.pk)?.[1];
+  if (postId === undefined || !postClaimKeyPatterns.sk.test(key.sk)) return undefined;
+  return { postId, seq: Number(key.sk.slice('CLAIM#'.length)) };
+}
 
 /** Where a phone's original upload lands in the incoming bucket. The media worker parses it back. */
 export const incomingKey = (schoolId: string, postId: string, mediaId: string) => `incoming/${schoolId}/${postId}/${mediaId}`;

@@ -1,7 +1,6 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { conditionalWrite, isConditionFailed } from './dynamo';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, writeOrFound } from './dynamo';
+import type { Table } from './table';
 
 /**
  * The one lease protocol (docs/architecture.md, "Claims and leases"), after Powertools' idempotency
@@ -13,10 +12,6 @@ import { conditionalWrite, isConditionFailed } from './dynamo';
  *
  * Every lease lives in an item's `state` and `leaseUntil` attributes (ISO times compare as strings).
  */
-export interface Table {
-  client: DynamoDBDocumentClient;
-  name: string;
-}
 
 export interface TakeLease {
   key: Record<string, unknown>;
@@ -60,8 +55,10 @@ export async function takeLease(table: Table, take: TakeLease): Promise<LeaseAns
   const lapsed = take.takeOver === false ? [] : ['(#state = :held AND leaseUntil < :now)'];
   const conditions = [...(take.free ? [`(${take.free})`] : []), ...lapsed];
   if (conditions.length === 0) throw new Error('takeLease: a take needs a free condition or a lapsed lease to take over');
-  try {
-    const { Attributes } = await table.client.send(
+  const answer = await writeOrFound(
+    table,
+    take.key,
+    table.client.send(
       new UpdateCommand({
         TableName: table.name,
         Key: take.key,
@@ -77,20 +74,9 @@ export async function takeLease(table: Table, take: TakeLease): Promise<LeaseAns
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
-    );
-    return { taken: true, item: Attributes ?? {} };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-    return { taken: false, holder: await refusingItem(table, take.key, error) };
-  }
-}
-
-/** The item a conditional write found: returned with the refusal by DynamoDB; read once where an emulator does not. */
-async function refusingItem(table: Table, key: Record<string, unknown>, error: unknown) {
-  const returned = (error as { Item?: Record<string, AttributeValue> }).Item;
-  if (returned) return unmarshall(returned);
-  const { Item } = await table.client.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true }));
-  return Item;
+    ),
+  );
+  return answer.written ? { taken: true, item: answer.answer.Attributes ?? {} } : { taken: false, holder: answer.found };
 }
 
 export interface TakeSeenLease {

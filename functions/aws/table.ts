@@ -1,3 +1,5 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
 /**
  * The single table's shape, shared by the CDK stack and the embedded default so they cannot drift.
  * `gsi1` is sparse: only items waiting for work (media to process, posts to fan out) carry its keys,
@@ -16,3 +18,9 @@ export const tableShape = {
  * write the first operator credential (the table's name is generated, so nothing else knows it).
  */
 export const TABLE_OUTPUT = 'CorridorTableName';
+
+/** The table and the client that reaches it (what the storage helpers of dynamo.ts and lease.ts take). */
+export interface Table {
+  client: DynamoDBDocumentClient;
+  name: string;
+}

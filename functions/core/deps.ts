@@ -1,6 +1,6 @@
 import type { Clients } from '../aws/clients';
 import type { Config } from '../aws/config';
-import type { Table } from '../aws/lease';
+import type { Table } from '../aws/table';
 import type { Job } from './job';
 import type { Notification } from './notification';
 import type { SegmentJob } from './segment-job';

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import * as z from 'zod';
 import { formatSizes } from '../../web/build/budgets';
 import { getSecrets } from '../core/messaging/secrets';
-import { joinPath } from '../core/notify/join-link';
+import { joinPath } from '../core/schools/join-link';
 import { getSchool } from '../core/schools/school';
 import { libreTranslator } from '../core/translate/libretranslate';
 import { startLocal } from './runtime';

@@ -7,7 +7,7 @@ import { addClass, createFamily, getFamily } from '../../functions/core/families
 import { addEmail } from '../../functions/core/families/recipients';
 import { getSecrets } from '../../functions/core/messaging/secrets';
 import { parentLinks } from '../../functions/core/messaging/signed-links';
-import { joinPath } from '../../functions/core/notify/join-link';
+import { joinPath } from '../../functions/core/schools/join-link';
 import { getSchool, putSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { type StaffBrowser, signInAsNewStaff } from '../helpers/staff';

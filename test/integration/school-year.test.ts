@@ -7,7 +7,7 @@ import { createFamily, getFamily, listFamilies } from '../../functions/core/fami
 import { addEmail } from '../../functions/core/families/recipients';
 import { sweep } from '../../functions/core/jobs/sweeper';
 import { getSecrets } from '../../functions/core/messaging/secrets';
-import { joinPath } from '../../functions/core/notify/join-link';
+import { joinPath } from '../../functions/core/schools/join-link';
 import { getSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { sentTo } from '../helpers/mailbox';

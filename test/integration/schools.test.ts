@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../functions/core/auth/tokens';
 import { getSecrets } from '../../functions/core/messaging/secrets';
-import { joinPath } from '../../functions/core/notify/join-link';
+import { joinPath } from '../../functions/core/schools/join-link';
 import { getSchool } from '../../functions/core/schools/school';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { linksIn, sentTo } from '../helpers/mailbox';

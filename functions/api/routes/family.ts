@@ -19,7 +19,7 @@ import { pushSubscriptionSchema } from '../../core/messaging/push-subscription';
 import { getSecrets } from '../../core/messaging/secrets';
 import { type LinkClaim, parentLinks, verifyLink } from '../../core/messaging/signed-links';
 import { changePreferences } from '../../core/notify/digest-schedule';
-import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/notify/join-link';
+import { currentJoinClass, parseJoinLink, resolveJoinLink } from '../../core/schools/join-link';
 import { getSchool } from '../../core/schools/school';
 import { html } from '../../core/security/html';
 import { jsonBody } from '../errors';

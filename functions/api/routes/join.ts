@@ -7,7 +7,7 @@ import { localeOrUndefined, localeSchema } from '../../core/i18n/locales';
 import { pushSubscriptionSchema } from '../../core/messaging/push-subscription';
 import { getSecrets } from '../../core/messaging/secrets';
 import { parentLinks, verifyLink } from '../../core/messaging/signed-links';
-import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/notify/join-link';
+import { joinPath, type QrFormat, qrCode, resolveJoinLink } from '../../core/schools/join-link';
 import { html } from '../../core/security/html';
 import { jsonBody } from '../errors';
 import { languageHeaders, requestLocale } from '../locale';

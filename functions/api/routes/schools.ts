@@ -11,7 +11,7 @@ import type { Deps } from '../../core/deps';
 import { applyYearChange, previewYearChange } from '../../core/jobs/year/apply';
 import { yearPlanSchema } from '../../core/jobs/year/plan';
 import { getSecrets } from '../../core/messaging/secrets';
-import { printableJoinLink } from '../../core/notify/join-link';
+import { printableJoinLink } from '../../core/schools/join-link';
 import { rotateJoinLink } from '../../core/schools/join-link-rotation';
 import type { SchoolClass } from '../../core/schools/school';
 import { type AppEnv, requireAdmin, requireToken } from '../auth';

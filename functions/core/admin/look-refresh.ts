@@ -1,7 +1,7 @@
 import { sitePath } from '../../aws/keys';
 import { channelMeta, newestPage, pageEntries } from '../channels/channel-index-store';
 import { channel } from '../channels/channels';
-import { writePostPages } from '../channels/entry-translations';
+import { writePostPages } from '../channels/post-pages';
 import { renderChannel } from '../channels/render-channel';
 import type { Deps } from '../deps';
 import { withArtwork } from '../schools/artwork';

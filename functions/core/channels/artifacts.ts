@@ -12,7 +12,6 @@ import { renderChannelPage, renderPostPage } from './render/pages';
 import { renderRss } from './render/rss';
 import { localisedKey, pageLocales } from './render/site-chrome';
 import { widgetWords } from './render/widget-chrome';
-import { artifactTypes } from './site-store';
 import type { ChannelView, DocumentLinks } from './view';
 
 /**
@@ -31,6 +30,13 @@ export interface Artifact {
   body: string;
   contentType: string;
 }
+
+/** The content type of each kind of file (site-store.ts writes the file with it). */
+export const artifactTypes = {
+  html: 'text/html; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+  rss: 'application/rss+xml; charset=utf-8',
+} as const;
 
 /** A channel's current document, or one of its archive pages (RFC 5005). */
 export type DocumentSlot = 'current' | number;

@@ -13,8 +13,9 @@ export async function capabilityToken(deps: Deps, channelId: string): Promise<st
   const stored = await readCapability(deps, channelId);
   if (stored) return stored;
   const token = newToken();
-  if (await putCapability(deps, channelId, token)) return token;
-  return capabilityToken(deps, channelId); // another writer won: use theirs
+  const put = await putCapability(deps, channelId, token);
+  if (put.stored) return token;
+  return put.current ?? capabilityToken(deps, channelId); // another writer won: use theirs
 }
 
 /**
@@ -22,10 +23,12 @@ export async function capabilityToken(deps: Deps, channelId: string): Promise<st
  * rotations at once both succeed, one after the other: the loser of the conditional write tries again.
  */
 export async function replaceCapabilityToken(deps: Deps, channelId: string): Promise<{ previous: string; token: string }> {
+  let previous = await capabilityToken(deps, channelId);
   for (let attempt = 0; attempt < 5; attempt++) {
-    const previous = await capabilityToken(deps, channelId);
     const token = newToken();
-    if (await putCapability(deps, channelId, token, previous)) return { previous, token };
+    const put = await putCapability(deps, channelId, token, previous);
+    if (put.stored) return { previous, token };
+    previous = put.current ?? (await capabilityToken(deps, channelId)); // rotated meanwhile: replace that one
   }
   throw new Error(`channel ${channelId} kept being rotated by others; try again`);
 }

@@ -2,9 +2,7 @@ import type { Deps } from '../deps';
 import type { Locale } from '../i18n/locales';
 import { getSchool, type School } from '../schools/school';
 import { type CaptionTranslation, currentTranslations, type TranslatableText } from '../translate/post-translations';
-import { type Artifact, postPage } from './artifacts';
 import type { FeedEntry } from './entry';
-import { writeArtifact } from './site-store';
 
 /**
  * What the pages show of translations: for each entry, the stored translations of its very texts (the
@@ -44,11 +42,4 @@ export async function pageTranslations(deps: Deps, entries: FeedEntry[], school?
     }),
   );
   return found;
-}
-
-/** A public post's own pages (one per language), with its translations; returns what was written. */
-export async function writePostPages(deps: Deps, school: School, entry: FeedEntry): Promise<Artifact[]> {
-  const pages = postPage(deps.config.publicUrl, school, entry, await pageTranslations(deps, [entry], school));
-  await Promise.all(pages.map((page) => writeArtifact(deps, page)));
-  return pages;
 }

@@ -6,12 +6,6 @@ import type { Artifact } from './artifacts';
 /** Index files change with every post: short-lived in caches, and invalidated on retract. */
 export const ARTIFACT_CACHE_CONTROL = 'public, max-age=60';
 
-export const artifactTypes = {
-  html: 'text/html; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
-  rss: 'application/rss+xml; charset=utf-8',
-} as const;
-
 /** Writes one rendered artifact to the site bucket, where CloudFront (or the local server) serves it. */
 export async function writeArtifact(deps: Deps, { key, body, contentType }: Artifact): Promise<void> {
   await deps.clients.s3.send(

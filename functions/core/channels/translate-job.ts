@@ -10,7 +10,8 @@ import { translationFor } from '../translate/post-translations';
 import { entryPage } from './channel-index-store';
 import { channelsForPost } from './channels';
 import { toFeedEntry } from './entry';
-import { entryText, writePostPages } from './entry-translations';
+import { entryText } from './entry-translations';
+import { writePostPages } from './post-pages';
 import { renderChannel } from './render-channel';
 
 /**

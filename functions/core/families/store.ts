@@ -146,7 +146,9 @@ export async function familyPartitionKeys(deps: Deps, familyId: string, extra: s
 /** The family's own entries in an address's partition: its index entry, and the address's confirmation notes. */
 export async function addressEntriesOfFamily(deps: Deps, addressId: string, familyId: string): Promise<TableKey[]> {
   const keys = await partitionKeys(deps, tableKeys.addressOwnersPartition(addressId));
-  return keys.filter((k) => k.sk === tableKeys.addressOwner(addressId, familyId).sk || k.sk.startsWith('CONFIRMATION#'));
+  return keys.filter(
+    (k) => k.sk === tableKeys.addressOwner(addressId, familyId).sk || k.sk.startsWith(tableKeys.confirmationSentPrefix),
+  );
 }
 
 async function partitionKeys(deps: Deps, pk: string, extra: string[] = []): Promise<(TableKey & Item)[]> {

@@ -5,7 +5,7 @@ import { postPageKeys } from '../channels/artifacts';
 import { type ChannelMeta, deleteEntry, entryPage, putEntry } from '../channels/channel-index-store';
 import { type Channel, channelsForPost, parseChannelId } from '../channels/channels';
 import { toFeedEntry } from '../channels/entry';
-import { writePostPages } from '../channels/entry-translations';
+import { writePostPages } from '../channels/post-pages';
 import { narrowed, rekeyMedia, retireOldKeys } from '../channels/rekey';
 import { renderChannel } from '../channels/render-channel';
 import { deleteArtifact } from '../channels/site-store';

@@ -1,5 +1,5 @@
 import { PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { conditionalAnswer, conditionalWrite } from '../../aws/dynamo';
+import { conditionalAnswer, conditionalWrite, writeOrFound } from '../../aws/dynamo';
 import { pendingKey, tableKeys } from '../../aws/keys';
 import { LEASE_ENDED, moveLease, takeLease } from '../../aws/lease';
 import { type Deps, tableOf } from '../deps';
@@ -131,19 +131,17 @@ export async function failAwaitingItem(deps: Deps, ids: MediaIds, failure: { cod
 
 /** Records a multipart upload's id; when a concurrent request recorded one first, returns that one. */
 export async function recordUploadId(deps: Deps, ids: MediaIds, uploadId: string): Promise<string> {
-  const recorded = await conditionalWrite(
+  const answer = await writeOrFound(
+    tableOf(deps),
+    keyOf(ids),
     update(deps, ids, {
       UpdateExpression: 'SET uploadId = :id, parts = :none',
       ConditionExpression: 'attribute_not_exists(uploadId)',
       ExpressionAttributeValues: { ':id': uploadId, ':none': {} },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     }),
   );
-  if (recorded) return uploadId;
-  const { Attributes } = await update(deps, ids, {
-    UpdateExpression: 'SET uploadId = uploadId',
-    ReturnValues: 'ALL_NEW',
-  });
-  return String(Attributes?.uploadId);
+  return answer.written ? uploadId : String(answer.found?.uploadId);
 }
 
 /** Records that a part arrived, with the ETag S3 gave it. Repeating it is harmless. */

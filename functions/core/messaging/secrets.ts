@@ -53,8 +53,9 @@ async function loadOrCreate(deps: Deps): Promise<Secrets> {
     linkKey: randomBytes(32).toString('base64url'),
     createdAt: deps.now().toISOString(),
   };
-  if (await createSecretsItem(deps, created)) return created;
-  const winner = await read(); // another process created them first: use theirs
+  const put = await createSecretsItem(deps, created);
+  if (put.created) return created;
+  const winner = put.existing ? secretsSchema.parse(put.existing) : undefined; // another process created them first: use theirs
   if (!winner) throw new Error('the notification secrets were created by another process but cannot be read back');
   return winner;
 }

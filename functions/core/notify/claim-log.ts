@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { isPostClaimsPartition, parsePostClaimKey, postClaimKeyPatterns } from '../../aws/keys';
 import type { NotifyChannel } from '../families/preferences';
 import { DELIVERY_LEASE_MS, type PostDeliveryKey, subjectId } from './ledger';
 
@@ -32,7 +33,6 @@ export const deliveryName = (key: Pick<PostDeliveryKey, 'familyId' | 'channel'>)
 /** A claim's name in logs and fault reports: `claims:post:<id>#<seq>`. */
 export const claimName = (claim: Pick<PostClaim, 'postId' | 'seq'>) => `claims:${postSubject(claim.postId)}#${claim.seq}`;
 
-const claimPattern = /^CLAIMS#post:(.+)$/;
 const deliveryPattern = /^([^#]+)#(push|email)$/;
 
 /**
@@ -41,8 +41,8 @@ const deliveryPattern = /^([^#]+)#(push|email)$/;
  */
 const claimItemSchema = z
   .object({
-    pk: z.string().regex(claimPattern),
-    sk: z.string().regex(/^CLAIM#\d+$/),
+    pk: z.string().regex(postClaimKeyPatterns.pk),
+    sk: z.string().regex(postClaimKeyPatterns.sk),
     state: z.enum(['claimed', 'done']),
     send: z.set(z.string().regex(deliveryPattern)).optional(),
     hold: z.set(z.string().regex(deliveryPattern)).optional(),
@@ -50,7 +50,8 @@ const claimItemSchema = z
     leaseUntil: z.string().optional(),
   })
   .transform((item): PostClaim => {
-    const postId = (claimPattern.exec(item.pk) as RegExpExecArray)[1] as string;
+    // The schema has checked both keys' patterns: they parse.
+    const { postId, seq } = parsePostClaimKey(item) as { postId: string; seq: number };
     const keys = (names: Set<string> | undefined) =>
       [...(names ?? [])].map((name) => {
         const [, familyId = '', channel] = deliveryPattern.exec(name) as RegExpExecArray;
@@ -62,7 +63,7 @@ const claimItemSchema = z
       });
     return {
       postId,
-      seq: Number(item.sk.slice('CLAIM#'.length)),
+      seq,
       state: item.state,
       send: keys(item.send),
       hold: keys(item.hold),
@@ -72,7 +73,7 @@ const claimItemSchema = z
   });
 
 /** True for a post claim's item (the pending index holds ledger items and claims). */
-export const isClaimItem = (item: Record<string, unknown>) => typeof item.pk === 'string' && claimPattern.test(item.pk);
+export const isClaimItem = (item: Record<string, unknown>) => isPostClaimsPartition(item.pk);
 
 /** Reads a post claim's item. */
 export const parseClaim = (item: Record<string, unknown>): PostClaim => claimItemSchema.parse(item);

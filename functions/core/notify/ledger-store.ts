@@ -1,5 +1,5 @@
 import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll, batchWriteAll, conditionalWrite, queryAll } from '../../aws/dynamo';
+import { batchGetAll, batchWriteAll, conditionalWrite, queryAll, writeOrFound } from '../../aws/dynamo';
 import { pendingKey, tableKeys } from '../../aws/keys';
 import { leaseEnd, takeLease, takeSeenLease } from '../../aws/lease';
 import { pendingPages } from '../../aws/pending-index';
@@ -49,7 +49,9 @@ export async function scheduleInstant(deps: Deps, key: LedgerKey & { subject: { 
 }
 
 async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string): Promise<boolean> {
-  const scheduled = await conditionalWrite(
+  const answer = await writeOrFound(
+    tableOf(deps),
+    itemKey(key),
     deps.clients.dynamo.send(
       new UpdateCommand({
         TableName: deps.config.tableName,
@@ -72,26 +74,14 @@ async function schedule(deps: Deps, key: LedgerKey, dueAt: Date, postId: string)
           ':sortKey': pendingSortKey(dueAt.toISOString(), key),
           ':expires': ledgerExpiry(deps.now()),
         },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     ),
   );
-  if (scheduled) return true;
+  if (answer.written) return true;
   // Either the post is already in it (a retried job: done), or the item has moved on (claimed or sent).
-  const current = await readItem(deps, key);
+  const current = answer.found ? ledgerItemSchema.parse(answer.found) : undefined;
   return current?.state === 'scheduled' && current.postIds.includes(postId);
-}
-
-async function readItem(deps: Deps, key: LedgerKey): Promise<LedgerItem | undefined> {
-  const k = itemKey(key);
-  const { Items = [] } = await deps.clients.dynamo.send(
-    new QueryCommand({
-      TableName: deps.config.tableName,
-      KeyConditionExpression: 'pk = :pk AND sk = :sk',
-      ExpressionAttributeValues: { ':pk': k.pk, ':sk': k.sk },
-      ConsistentRead: true,
-    }),
-  );
-  return Items[0] ? ledgerItemSchema.parse(Items[0]) : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type DeliverySubject, parseDeliveryKey, subjectId, tableKeys } from '../../aws/keys';
 import type { NotifyChannel } from '../families/preferences';
 
 /**
@@ -19,10 +20,7 @@ import type { NotifyChannel } from '../families/preferences';
  * held; so every item about a post is created by the claim that owns it, and `claimDelivery` (ledger-store.ts) only
  * takes over items that exist.
  */
-export type DeliverySubject = { kind: 'post'; postId: string } | { kind: 'digest'; date: string };
-
-export const subjectId = (subject: DeliverySubject) =>
-  subject.kind === 'post' ? `post:${subject.postId}` : `digest:${subject.date}`;
+export { type DeliverySubject, subjectId } from '../../aws/keys';
 
 export interface LedgerKey {
   familyId: string;
@@ -52,8 +50,8 @@ export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
  * expression, and a short one is what lets one worker claim hundreds of deliveries a second.
  */
 export const ledgerItemSchema = z.object({
-  pk: z.string().startsWith('FAMILY#'),
-  sk: z.string().startsWith('DELIVERY#'),
+  pk: z.string().startsWith(tableKeys.familyPartition('')),
+  sk: z.string().startsWith(tableKeys.deliveryPrefix()),
   state: z.enum(['scheduled', 'claimed', 'done']),
   /** A digest's posts (an instant item's one post is its subject). */
   postIds: z.array(z.string()).default([]),
@@ -65,20 +63,15 @@ export const ledgerItemSchema = z.object({
 });
 export type LedgerItem = z.infer<typeof ledgerItemSchema>;
 
-const deliverySortKey = /^DELIVERY#(post|digest):([^#]+)#(push|email)$/;
-
 /** The delivery an item is the ledger of, read back from its key. */
 export function ledgerKeyOf(item: Pick<LedgerItem, 'pk' | 'sk'>): LedgerKey {
-  const match = deliverySortKey.exec(item.sk);
-  if (!match) throw new Error(`not a delivery ledger key: ${item.sk}`);
-  const [, kind, id = '', channel] = match;
-  const subject: DeliverySubject = kind === 'post' ? { kind: 'post', postId: id } : { kind: 'digest', date: id };
-  return { familyId: item.pk.slice('FAMILY#'.length), subject, channel: channel as NotifyChannel };
+  const key = parseDeliveryKey(item);
+  if (!key) throw new Error(`not a delivery ledger key: ${item.sk}`);
+  return key;
 }
 
 /** The delivery a key names, or undefined when it is not a delivery ledger key (the family record). */
-export const ledgerKeyIfAny = (key: Pick<LedgerItem, 'pk' | 'sk'>): LedgerKey | undefined =>
-  deliverySortKey.test(key.sk) ? ledgerKeyOf(key) : undefined;
+export const ledgerKeyIfAny = (key: Pick<LedgerItem, 'pk' | 'sk'>): LedgerKey | undefined => parseDeliveryKey(key);
 
 /** The posts a delivery is about: its one post, or the posts its digest collected. */
 export const postsOf = (item: LedgerItem): string[] => {

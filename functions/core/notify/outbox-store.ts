@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { conditionalWrite, queryAll } from '../../aws/dynamo';
+import { queryAll, writeOrFound } from '../../aws/dynamo';
 import { pendingKey, tableKeys } from '../../aws/keys';
 import { takeLease } from '../../aws/lease';
 import { audienceSchema } from '../audience';
@@ -20,10 +20,20 @@ const planSchema = z.object({
   state: z.enum(['open', 'complete']),
 });
 
-/** Writes a post's plan unless it has one (its first publish fixed it): false then. Open until completed. */
-export async function createPlan(deps: Deps, post: Post): Promise<boolean> {
+type Plan = z.infer<typeof planSchema>;
+
+/**
+ * Writes a post's plan unless it has one (its first publish fixed it): then `created` is false and the
+ * plan that refused the write comes with the answer. Open until completed.
+ */
+export async function createPlan(
+  deps: Deps,
+  post: Post,
+): Promise<{ created: true } | { created: false; existing: Plan | undefined }> {
   const now = deps.now().toISOString();
-  return conditionalWrite(
+  const answer = await writeOrFound(
+    tableOf(deps),
+    tableKeys.outboxPlan(post.id),
     deps.clients.dynamo.send(
       new PutCommand({
         TableName: deps.config.tableName,
@@ -39,9 +49,13 @@ export async function createPlan(deps: Deps, post: Post): Promise<boolean> {
           gsi1sk: now,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     ),
   );
+  return answer.written
+    ? { created: true }
+    : { created: false, existing: answer.found ? planSchema.parse(answer.found) : undefined };
 }
 
 /** A post's plan (strongly consistent), if it has one. */

@@ -33,8 +33,8 @@ import { claimBatch, completePlan, createPlan, markSent, readPlan, readRecords, 
  * call (its first publish) writes the plan. Returns true while the plan is open (a `notify` job is due).
  */
 export async function planNotifications(deps: Deps, post: Post): Promise<boolean> {
-  if (await createPlan(deps, post)) return true;
-  return (await readPlan(deps, post.id))?.state === 'open';
+  const plan = await createPlan(deps, post);
+  return plan.created || plan.existing?.state === 'open';
 }
 
 /**

@@ -1,6 +1,5 @@
 import type { Deps } from '../deps';
-import type { Post } from './post';
-import type { Revision } from './revision';
+import type { Post, Revision } from './post';
 import { dropRevision } from './revision-store';
 import { updatePost } from './store';
 

@@ -46,3 +46,18 @@ export const postSchema = z.object({
   urgent: z.boolean().default(false),
 });
 export type Post = z.infer<typeof postSchema>;
+
+/**
+ * A change to an approved post held for an admin's approval (revision.ts tells when one is held): here,
+ * beside the post, so the stores that read and write it need not import the rules that make it.
+ */
+export const revisionSchema = z.object({
+  id: z.string(),
+  schoolId: z.string(),
+  caption: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  audience: z.array(audienceSchema).optional(),
+  requestedBy: z.string(),
+  requestedAt: z.string(),
+});
+export type Revision = z.infer<typeof revisionSchema>;

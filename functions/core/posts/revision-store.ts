@@ -1,7 +1,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { approvalPartition, storeKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
-import type { Revision } from './revision';
+import type { Revision } from './post';
 
 /** A post's revision (one item beside the post), listed in its school's approval queue until it goes. */
 

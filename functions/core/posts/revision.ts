@@ -1,10 +1,9 @@
-import * as z from 'zod';
-import { audienceSchema, isPublic } from '../audience';
+import { isPublic } from '../audience';
 import type { Principal } from '../auth/tokens';
 import type { Deps } from '../deps';
 import type { School } from '../schools/school';
 import { extractTags } from './caption';
-import type { Post } from './post';
+import type { Post, Revision } from './post';
 import { putRevision } from './revision-store';
 
 /**
@@ -17,18 +16,8 @@ import { putRevision } from './revision-store';
  *
  * Narrowing an audience only takes the post away from people, so it applies at once (a teacher who
  * realises a photo should not be public must not wait for anyone); so do a scheduled time and edits by
- * admins. A post can always be retracted at once.
+ * admins. A post can always be retracted at once. (A revision's shape is in post.ts, where its store reads it.)
  */
-export const revisionSchema = z.object({
-  id: z.string(),
-  schoolId: z.string(),
-  caption: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  audience: z.array(audienceSchema).optional(),
-  requestedBy: z.string(),
-  requestedAt: z.string(),
-});
-export type Revision = z.infer<typeof revisionSchema>;
 
 /** Whether an audience reaches nobody that `previous` did not (public ⊃ school ⊃ any classes). */
 export function isNarrowing(previous: readonly string[], next: readonly string[]): boolean {

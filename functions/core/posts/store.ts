@@ -3,8 +3,7 @@ import { conditionalWrite } from '../../aws/dynamo';
 import { approvalPartition, pendingKey, storeKeys, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 import { type MediaItem, mediaItemSchema } from '../media/item';
-import { type Post, type PostState, postSchema } from './post';
-import { type Revision, revisionSchema } from './revision';
+import { type Post, type PostState, postSchema, type Revision, revisionSchema } from './post';
 
 /** A post and its media (in the order the poster gave), read in one query of the post's partition. */
 export interface PostWithMedia {

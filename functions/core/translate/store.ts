@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite } from '../../aws/dynamo';
-import { tableKeys } from '../../aws/keys';
+import { parsePostTranslationSk, tableKeys } from '../../aws/keys';
 import type { Deps } from '../deps';
 
 /**
@@ -69,7 +69,7 @@ export async function listTranslationItems(deps: Deps, postId: string): Promise<
       ConsistentRead: true,
     }),
   );
-  return Items.map((item) => ({ locale: String(item.sk).slice(tableKeys.postTranslationPrefix.length), item }));
+  return Items.map((item) => ({ locale: parsePostTranslationSk(String(item.sk)), item }));
 }
 
 export async function deleteTranslation(deps: Deps, postId: string, locale: string): Promise<void> {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 /**
  * The shape of functions/core, checked so it stays true (issue 16, acceptance 2):
- * - no import cycle between its folders: a kernel (the root files, errors, i18n, auth, security, …) under
+ * - no import cycle between its files, nor between its folders: a kernel (the root files, errors, i18n, auth, security, …) under
  *   the nouns (schools, posts, families, notify, …) under jobs/ (the orchestrators), each folder importing
  *   only lower ones, so a folder can be read, tested and changed knowing only what sits under it;
  * - only store modules (`store.ts`, `*-store.ts`) import the AWS SDK: keys, expressions and commands of a
@@ -105,12 +105,12 @@ const files = walk(core);
 const imports = files.flatMap(importsOf);
 const rel = (path: string) => relative(core, path);
 
-/** folder → folder → the first file import that makes the edge (for the message). */
-function folderGraph(): Map<string, Map<string, string>> {
+/** node → node → the first file import that makes the edge (for the message); a node is a folder or a file. */
+function importGraph(nodeOf: (file: string) => string): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const { from, target } of imports) {
     if (!target?.startsWith(`${core}/`)) continue;
-    const [a, b] = [folderOf(from), folderOf(target)];
+    const [a, b] = [nodeOf(from), nodeOf(target)];
     if (a === b) continue;
     const edges = graph.get(a) ?? new Map<string, string>();
     if (!edges.has(b)) edges.set(b, `${rel(from)} imports ${rel(target)}`);
@@ -159,10 +159,14 @@ const isStore = (file: string) => /(^|\/)(store|[a-z0-9-]+-store)\.(ts|mts)$/.te
 describe('functions/core imports', () => {
   it('has no import cycle between its folders (type-only and dynamic imports count)', () => {
     expect(files.length).toBeGreaterThan(100);
-    const graph = folderGraph();
+    const graph = importGraph(folderOf);
     // The scanner sees all three kinds of import (a regression here would make the check pass vacuously).
     expect(graph.get('jobs')?.size ?? 0).toBeGreaterThan(3);
     expect(cycles(graph)).toEqual([]);
+  });
+
+  it('has no import cycle between its files either (a store is never imported by the module it imports)', () => {
+    expect(cycles(importGraph(rel))).toEqual([]);
   });
 
   it('reads every kind of import, past template literals and regular expressions', () => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { isJoinToken, joinPath, joinToken, parseJoinLink } from '../../../functions/core/notify/join-link';
+import { isJoinToken, joinPath, joinToken, parseJoinLink } from '../../../functions/core/schools/join-link';
 
 const KEY = 'a-link-signing-key-for-tests';
 const at = (joinGeneration: number) => ({ id: 'year-1', joinGeneration });

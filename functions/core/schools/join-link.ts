@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import type { Deps } from '../deps';
 import { getSecrets } from '../messaging/secrets';
 import { keyedDigest } from '../messaging/signed-links';
-import { getSchool, type School, type SchoolClass } from '../schools/school';
+import { getSchool, type School, type SchoolClass } from './school';
 
 /** What a join token is made from: the class, and which of its links is current. */
 export type JoinClass = Pick<SchoolClass, 'id' | 'joinGeneration'>;
