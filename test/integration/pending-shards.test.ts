@@ -1,7 +1,8 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryAll } from '../../functions/aws/dynamo';
 import { type PendingPartition, pendingKey, pendingPartitions, pendingReadKeys, tableKeys } from '../../functions/aws/keys';
+import { pendingPages } from '../../functions/aws/pending-index';
 import { sweep } from '../../functions/core/jobs/sweeper';
 import { startTestCorridor, type TestCorridor } from '../helpers/corridor';
 import { testClock } from '../helpers/parents';
@@ -107,5 +108,40 @@ describe('work waiting under the unsharded pending key', () => {
       (['scheduled', 'fanout', 'media', 'settle'] as const).flatMap((partition) => pendingReadKeys(partition).map(entriesUnder)),
     );
     expect(left.flat()).toEqual([]);
+  });
+});
+
+describe("reading a sharded partition a page at a time (the due run's pendingPages)", () => {
+  it("joins the shards' small answers into pages of at least the size asked, losing and repeating nothing", async () => {
+    const { dynamo, TableName } = table();
+    // 40 items spread over the delivery shards and the legacy key, due long ago (nothing else reads them).
+    const keys = pendingReadKeys('delivery');
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      pk: `TEST#pages-${i}`,
+      sk: 'TEST',
+      gsi1pk: keys[i % keys.length],
+      gsi1sk: `2000-01-01T00:00:${String(i).padStart(2, '0')}.000Z#${i}`,
+    }));
+    for (const item of items) await dynamo.send(new PutCommand({ TableName, Item: item }));
+    const read = async (atLeast?: number) => {
+      const pages: string[][] = [];
+      const query = { tableName: TableName, partition: 'delivery' as const, before: '<' as const, bound: '2000-01-02' };
+      for await (const page of pendingPages(dynamo, query, atLeast)) pages.push(page.map((item) => String(item.pk)));
+      return pages;
+    };
+    try {
+      const byAnswer = await read();
+      const joined = await read(15);
+      // One page per key with items (each key's answer is small), against pages of 15 or more but the last.
+      expect(byAnswer).toHaveLength(keys.length);
+      expect(joined.slice(0, -1).every((page) => page.length >= 15)).toBe(true);
+      expect(joined.length).toBeLessThan(byAnswer.length);
+      // The same items in the same order, each once.
+      expect(joined.flat()).toEqual(byAnswer.flat());
+      expect(new Set(joined.flat()).size).toBe(40);
+      expect((await read(1_000)).map((page) => page.length)).toEqual([40]);
+    } finally {
+      for (const item of items) await dynamo.send(new DeleteCommand({ TableName, Key: { pk: item.pk, sk: item.sk } }));
+    }
   });
 });

@@ -178,13 +178,18 @@ export async function recordDeliveries(deps: Deps, records: DeliveryRecord[]): P
  */
 export async function* duePending(deps: Deps, now: Date): AsyncGenerator<Record<string, unknown>[]> {
   // '~' sorts after '#': every key whose time is <= now.
-  yield* pendingPages(deps.clients.dynamo, {
-    tableName: deps.config.tableName,
-    partition: 'delivery',
-    before: '<',
-    bound: `${now.toISOString()}~`,
-  });
+  yield* pendingPages(
+    deps.clients.dynamo,
+    { tableName: deps.config.tableName, partition: 'delivery', before: '<', bound: `${now.toISOString()}~` },
+    DUE_PAGE_ITEMS,
+  );
 }
+
+/**
+ * The due run's pages hold at least this many items where the index has them: about what one 1 MB answer
+ * of the unsharded partition held (a ledger item is ~250 bytes), with each item's family read alongside.
+ */
+const DUE_PAGE_ITEMS = 2_000;
 
 /** The family's digests still collecting posts (to re-time them when the family changes its digest time). */
 export async function scheduledDigests(deps: Deps, familyId: string): Promise<LedgerItem[]> {
