@@ -41,9 +41,8 @@ export async function pendingItems(dynamo: DynamoDBDocumentClient, query: Pendin
  * A page is one query's answer (never more than DynamoDB's 1 MB), or — when the shards' answers are
  * smaller than `atLeast` items — several joined until they reach it (so at most `atLeast` plus one
  * answer). A caller that works through a page with a pool and then flushes waits for the pool to drain at
- * every page's end; before the partition was sharded, the evening run's 3,000 digests came in one answer,
- * and read as nine small ones they drained nine times (1.26× slower with the emulators in their own
- * process, measured).
+ * every page's end: before the partition was sharded, the evening run's 3,000 digests came in one answer;
+ * read as nine small ones, the run would drain and flush nine times.
  */
 export async function* pendingPages(
   dynamo: DynamoDBDocumentClient,
