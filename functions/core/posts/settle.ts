@@ -2,7 +2,7 @@ import type { Deps } from '../deps';
 import { getSchool } from '../schools/school';
 import type { LifecycleContext } from './lifecycle';
 import type { Post, PostState } from './post';
-import { getPostWithMedia } from './store';
+import { getPostWithMedia, type PostWithMedia } from './store';
 import { applyEvent } from './transition';
 
 /** The facts the state machine needs about a post's school, now. */
@@ -18,8 +18,9 @@ export async function lifecycleContext(deps: Deps, post: Post): Promise<Lifecycl
  * the post is processing it sits in the settle partition, where the sweeper calls this again after a
  * crash. Returns the state it moved the post to, if it did.
  */
-export async function settlePost(deps: Deps, postId: string): Promise<PostState | undefined> {
-  const current = await getPostWithMedia(deps, postId);
+export async function settlePost(deps: Deps, postId: string, read?: PostWithMedia): Promise<PostState | undefined> {
+  // A caller that has just read the post (jobs/media/retracted.ts) hands it on rather than read it twice.
+  const current = read ?? (await getPostWithMedia(deps, postId));
   if (current?.post.state !== 'processing') return undefined;
   const { post, media } = current;
   const failed = media.find((m) => m.state === 'failed');

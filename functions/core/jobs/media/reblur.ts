@@ -53,7 +53,7 @@ export async function applyFaceEdit(deps: Deps, ids: { schoolId: string; postId:
   );
   if (!recorded) return; // another attempt finished it
   // Retracted while it was redrawn: the retract's job may have run before these outputs were recorded.
-  if (await clearIfRetracted(deps, item.postId)) return;
+  if (await clearIfRetracted(deps, await getPostWithMedia(deps, item.postId))) return;
   const updated = { ...item, outputs, retiredKeys };
   if (current.post.state === 'published') await rerender(deps, current.post.id);
   else await retireOldKeys(deps, { ...current, media: [updated] });

@@ -2,7 +2,7 @@ import type { Deps } from '../../deps';
 import { storedKeysOf } from '../../media/item';
 import { deleteOutputs } from '../../media/outputs-store';
 import { settlePost } from '../../posts/settle';
-import { getPostWithMedia } from '../../posts/store';
+import { getPostWithMedia, type PostWithMedia } from '../../posts/store';
 import { wildcards } from '../fanout';
 
 /**
@@ -14,12 +14,13 @@ import { wildcards } from '../fanout';
  * the outputs go either way — retract is total. Safe to repeat (deleting what is gone is a no-op).
  */
 export async function settleUnlessRetracted(deps: Deps, postId: string): Promise<void> {
-  if (!(await clearIfRetracted(deps, postId))) await settlePost(deps, postId);
+  const current = await getPostWithMedia(deps, postId);
+  if (!current) return;
+  if (!(await clearIfRetracted(deps, current))) await settlePost(deps, postId, current);
 }
 
 /** Deletes every stored output of a retracted post's media (and forgets them at the edge); false if not retracted. */
-export async function clearIfRetracted(deps: Deps, postId: string): Promise<boolean> {
-  const current = await getPostWithMedia(deps, postId);
+export async function clearIfRetracted(deps: Deps, current: PostWithMedia | undefined): Promise<boolean> {
   if (current?.post.state !== 'retracted') return false;
   const keys = storedKeysOf(current.media);
   if (keys.length > 0) {
